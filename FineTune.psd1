@@ -1,0 +1,29 @@
+@{
+    # The module's manifest. build.ps1 copies it into out/FineTune/<version>/ with ModuleVersion set
+    # from Directory.Build.props. Exports are listed explicitly (no wildcards): fast import, clear surface.
+    RootModule           = 'FineTune.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b0f7e0e-2d6c-4f43-9a51-0c1f6c9e7a21'
+    Author               = 'FineTune'
+    CompanyName          = 'FineTune'
+    Copyright            = '(c) FineTune. MIT License.'
+    Description          = 'Fine-tuning for OpenAI-compatible services from PowerShell: build, check, count, price, screen and upload training files; start, watch and control jobs; use, keep or delete the fine-tuned models. Works with OpenAI, Azure OpenAI (v1 API) and any compatible base URL.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FormatsToProcess     = @('FineTune.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-FineTune'
+        'Disconnect-FineTune'
+        'Get-FineTuneContext'
+        'Get-FineTuneModel'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('OpenAI', 'FineTuning', 'Azure', 'AzureOpenAI', 'LLM', 'JSONL')
+            LicenseUri = 'https://opensource.org/licenses/MIT'
+        }
+    }
+}

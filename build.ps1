@@ -1,0 +1,141 @@
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates the FineTune module.
+.DESCRIPTION
+    Tasks:
+      Build  publishes the module into out/FineTune/<version>/ (FineTune.psd1, FineTune.dll,
+             FineTune.Format.ps1xml, dependencies/ with the engine and every third-party DLL).
+      Test   Build, then the xunit suites (tests/*/*.Tests.csproj), then Pester (tests/**/*.Tests.ps1)
+             in a child pwsh against the built module. Ends with one line 'N passed, N failed' that
+             counts every suite; exits non-zero on any failure.
+      Demo   Build, then runs the main job end to end (on the emulator unless -Endpoint is given).
+      Bench  Build, then the benchmarks in bench/ against their peers.
+      Clean  Removes out/ and every bin/ and obj/.
+    Run it with the pinned PowerShell: dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Release', 'Debug')]
+    [string] $Configuration = 'Release',
+
+    # Demo: a CSV or JSON Lines file to train on (default: samples/).
+    [string] $Path,
+
+    # Demo: a real endpoint instead of the emulator (with -ApiKey). Never used in CI.
+    [uri] $Endpoint,
+
+    # Demo: the key for -Endpoint.
+    [securestring] $ApiKey,
+
+    # Demo: OpenAI (default) or Azure flavour of the emulator.
+    [ValidateSet('OpenAI', 'Azure')]
+    [string] $Flavor = 'OpenAI',
+
+    # Test: only Pester files whose path matches this wildcard (e.g. '*Dataset*').
+    [string] $Filter = '*'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$root = $PSScriptRoot
+$version = ([xml](Get-Content -Raw (Join-Path $root 'Directory.Build.props'))).Project.PropertyGroup.Version
+$moduleDir = Join-Path $root "out/FineTune/$version"
+$results = Join-Path $root 'out/test-results'
+
+# The DLLs the module cannot work without; the build fails when one is missing.
+$requiredDependencies = @(
+    'FineTune.Engine', 'OpenAI', 'System.ClientModel', 'System.Text.Json',
+    'Microsoft.ML.Tokenizers', 'Microsoft.ML.Tokenizers.Data.O200kBase', 'Microsoft.ML.Tokenizers.Data.Cl100kBase'
+)
+
+function Invoke-Dotnet {
+    & dotnet @args
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Build {
+    $staging = Join-Path $root 'out/staging'
+    Remove-Item -Recurse -Force $staging, $moduleDir -ErrorAction SilentlyContinue
+    Invoke-Dotnet publish (Join-Path $root 'src/FineTune.Engine') -c $Configuration -o (Join-Path $staging 'engine') --nologo -v q
+    Invoke-Dotnet build (Join-Path $root 'src/FineTune') -c $Configuration -o (Join-Path $staging 'module') --nologo -v q
+
+    $deps = New-Item -ItemType Directory -Force (Join-Path $moduleDir 'dependencies')
+    Copy-Item (Join-Path $staging 'engine/*.dll') $deps
+    foreach ($name in $requiredDependencies) {
+        if (-not (Test-Path (Join-Path $deps "$name.dll"))) { throw "The build lost $name.dll: dependencies/ must hold it." }
+    }
+    Copy-Item (Join-Path $staging 'module/FineTune.dll'), (Join-Path $root 'src/FineTune/FineTune.Format.ps1xml') $moduleDir
+    $help = Join-Path $root 'src/FineTune/en-US'
+    if (Test-Path $help) { Copy-Item -Recurse $help $moduleDir }
+    $manifest = (Get-Content -Raw (Join-Path $root 'FineTune.psd1')) -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'"
+    Set-Content -Path (Join-Path $moduleDir 'FineTune.psd1') -Value $manifest -Encoding utf8NoBOM
+    Remove-Item -Recurse -Force $staging
+    Write-Host "Built $(Join-Path $moduleDir 'FineTune.psd1')"
+}
+
+function Get-TrxCount([string] $file) {
+    $counters = ([xml](Get-Content -Raw $file)).TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout; Skipped = [int]$counters.notExecuted }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    Remove-Item -Recurse -Force $results -ErrorAction SilentlyContinue
+    New-Item -ItemType Directory -Force $results | Out-Null
+    $passed = 0; $failed = 0; $skipped = 0
+
+    foreach ($project in Get-ChildItem (Join-Path $root 'tests') -Recurse -Filter '*.Tests.csproj') {
+        $trx = "$($project.BaseName).trx"
+        & dotnet test $project.FullName -c $Configuration --nologo --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' --results-directory $results
+        $file = Join-Path $results $trx
+        if (Test-Path $file) {
+            $c = Get-TrxCount $file
+            $passed += $c.Passed; $failed += $c.Failed; $skipped += $c.Skipped
+            Write-Host "$($project.BaseName): $($c.Passed) passed, $($c.Failed) failed, $($c.Skipped) skipped"
+        }
+        else {
+            Write-Host "$($project.BaseName): did not run (build or host failure)" -ForegroundColor Red
+            $failed++
+        }
+    }
+
+    # Pester in a child pwsh: a loaded binary module cannot be unloaded, so the tests get a fresh process.
+    Invoke-Dotnet restore (Join-Path $root 'tools/Tools.csproj') --nologo -v q
+    $pesterJson = Join-Path $results 'pester.json'
+    $env:FINETUNE_MODULE = Join-Path $moduleDir 'FineTune.psd1'
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Invoke-Pester.ps1') -Filter $Filter -ResultPath $pesterJson
+    if (Test-Path $pesterJson) {
+        $p = Get-Content -Raw $pesterJson | ConvertFrom-Json
+        $passed += $p.Passed; $failed += $p.Failed; $skipped += $p.Skipped
+        Write-Host "Pester: $($p.Passed) passed, $($p.Failed) failed, $($p.Skipped) skipped"
+    }
+    else {
+        Write-Host 'Pester: did not run' -ForegroundColor Red
+        $failed++
+    }
+
+    Write-Host ''
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0) { exit 1 }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' {
+        Invoke-Build
+        & (Join-Path $root 'samples/Demo.ps1') -ModulePath (Join-Path $moduleDir 'FineTune.psd1') -Path $Path -Endpoint $Endpoint -ApiKey $ApiKey -Flavor $Flavor
+        if (-not $?) { exit 1 }
+    }
+    'Bench' {
+        Invoke-Build
+        & (Join-Path $root 'bench/Run-Bench.ps1') -ModulePath (Join-Path $moduleDir 'FineTune.psd1')
+    }
+    'Clean' {
+        Remove-Item -Recurse -Force (Join-Path $root 'out') -ErrorAction SilentlyContinue
+        Get-ChildItem $root -Recurse -Directory -Include bin, obj | Remove-Item -Recurse -Force
+    }
+}

@@ -1,0 +1,79 @@
+using System;
+using System.Globalization;
+using System.Text.Json;
+
+namespace FineTune.Engine.Service
+{
+    /// <summary>
+    /// A model the endpoint serves (<c>GET /models</c>): base models with their shutdown date, and
+    /// fine-tuned models with the base model they were trained from.
+    /// </summary>
+    public sealed class FineTuneModel
+    {
+        /// <summary>The model id, e.g. <c>gpt-4o-mini-2024-07-18</c> or <c>ft:gpt-4o-mini-2024-07-18:org:suffix:abc123</c>.</summary>
+        public string Id { get; set; } = string.Empty;
+
+        /// <summary>The owner (<c>system</c>, <c>openai</c>, or the organization of a fine-tuned model).</summary>
+        public string? OwnedBy { get; set; }
+
+        /// <summary>When the model was created (UTC).</summary>
+        public DateTimeOffset? Created { get; set; }
+
+        /// <summary>True for a fine-tuned model (an <c>ft:</c> id, or Azure's <c>base.ft-hex</c>).</summary>
+        public bool IsFineTuned => BaseModelOf(Id) != null;
+
+        /// <summary>The base model a fine-tuned model was trained from; null for a base model.</summary>
+        public string? BaseModel => BaseModelOf(Id);
+
+        /// <summary>The service's <c>shutdown_date</c> (UTC date) or null when none is announced.</summary>
+        public DateTime? ShutdownDate { get; set; }
+
+        /// <summary>Whole days from today (UTC) to <see cref="ShutdownDate"/>; negative once past; null when none.</summary>
+        public int? DaysToShutdown => ShutdownDate is DateTime d ? (int)(d.Date - DateTime.UtcNow.Date).TotalDays : (int?)null;
+
+        /// <summary>
+        /// The base model of a fine-tuned model id: <c>ft:BASE:org:suffix:id</c> (OpenAI; a checkpoint adds
+        /// <c>:ckpt-step-N</c>) or <c>BASE.ft-HEX</c> (Azure). Null when the id is not a fine-tuned one.
+        /// </summary>
+        public static string? BaseModelOf(string? id)
+        {
+            if (string.IsNullOrEmpty(id)) return null;
+            if (id!.StartsWith("ft:", StringComparison.Ordinal))
+            {
+                int end = id.IndexOf(':', 3);
+                return end < 0 ? id.Substring(3) : id.Substring(3, end - 3);
+            }
+
+            int ft = id.IndexOf(".ft-", StringComparison.Ordinal);
+            return ft > 0 ? id.Substring(0, ft) : null;
+        }
+
+        internal static FineTuneModel FromJson(JsonElement e)
+        {
+            DateTime? shutdown = null;
+            string? sd = e.Str("shutdown_date");
+            if (sd != null)
+            {
+                if (DateTime.TryParseExact(sd, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime d))
+                {
+                    shutdown = d;
+                }
+                else if (e.Long("shutdown_date") is long unix)
+                {
+                    shutdown = DateTimeOffset.FromUnixTimeSeconds(unix).UtcDateTime.Date;
+                }
+            }
+
+            return new FineTuneModel
+            {
+                Id = e.Str("id") ?? string.Empty,
+                OwnedBy = e.Str("owned_by"),
+                Created = e.Time("created"),
+                ShutdownDate = shutdown,
+            };
+        }
+
+        /// <inheritdoc/>
+        public override string ToString() => Id;
+    }
+}

@@ -1,0 +1,139 @@
+using System;
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Collections.Generic;
+using System.Net;
+using System.Net.Http;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using OpenAI;
+
+namespace FineTune.Engine.Service
+{
+    /// <summary>
+    /// The one place that talks to the OpenAI SDK (DESIGN.md 2.3). Every call goes through the SDK's
+    /// client pipeline (authentication, organization/project headers, retries, timeout, proxy) and is
+    /// read into our own types with lenient JSON, so shapes the typed SDK models reject (Azure's
+    /// statuses, nulls, new fields) never break a command. Every method takes the caller's
+    /// cancellation token and throws <see cref="FineTuneServiceException"/> on failure.
+    /// </summary>
+    public sealed partial class FineTuneService
+    {
+        private readonly OpenAIClient client;
+        private readonly Uri baseUri;
+
+        /// <summary>Creates the adapter. Throws the NoApiKey error when the connection has no key.</summary>
+        public FineTuneService(FineTuneConnection connection)
+        {
+            Connection = connection ?? throw new ArgumentNullException(nameof(connection));
+            if (connection.ApiKey == null)
+            {
+                throw FineTuneServiceException.NoKey("Connect");
+            }
+
+            string url = connection.Endpoint.AbsoluteUri;
+            baseUri = new Uri(url.EndsWith("/", StringComparison.Ordinal) ? url : url + "/");
+            var options = new OpenAIClientOptions
+            {
+                Endpoint = connection.Endpoint,
+                OrganizationId = connection.Organization,
+                ProjectId = connection.Project,
+                NetworkTimeout = TimeSpan.FromSeconds(connection.TimeoutSec),
+                RetryPolicy = new CappedRetryPolicy(connection.MaxRetries, TimeSpan.FromSeconds(connection.MaxRetryDelaySec)),
+                UserAgentApplicationId = "FineTune-PowerShell",
+            };
+            if (connection.Proxy != null)
+            {
+                var handler = new HttpClientHandler { Proxy = new WebProxy(connection.Proxy), UseProxy = true };
+                options.Transport = new HttpClientPipelineTransport(new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan });
+            }
+
+            client = new OpenAIClient(new ApiKeyCredential(connection.ApiKey), options);
+        }
+
+        /// <summary>The connection this adapter calls (never shows the key).</summary>
+        public FineTuneConnection Connection { get; }
+
+        /// <summary>Lists the models the endpoint serves (<c>GET /models</c>).</summary>
+        public async Task<IReadOnlyList<FineTuneModel>> ListModelsAsync(CancellationToken cancellationToken)
+        {
+            using JsonDocument doc = await SendAsync("GetModel", "GET", "models", null, cancellationToken).ConfigureAwait(false);
+            var list = new List<FineTuneModel>();
+            foreach (JsonElement e in Items(doc.RootElement))
+            {
+                list.Add(FineTuneModel.FromJson(e));
+            }
+
+            return list;
+        }
+
+        /// <summary>Gets one model by id (<c>GET /models/{id}</c>).</summary>
+        public async Task<FineTuneModel> GetModelAsync(string id, CancellationToken cancellationToken)
+        {
+            using JsonDocument doc = await SendAsync("GetModel", "GET", "models/" + Uri.EscapeDataString(id), null, cancellationToken).ConfigureAwait(false);
+            return FineTuneModel.FromJson(doc.RootElement);
+        }
+
+        /// <summary>The <c>data</c> array of a list answer (empty when missing).</summary>
+        internal static IEnumerable<JsonElement> Items(JsonElement root)
+        {
+            JsonElement data = root.Child("data");
+            if (data.ValueKind != JsonValueKind.Array) yield break;
+            foreach (JsonElement e in data.EnumerateArray()) yield return e;
+        }
+
+        /// <summary>
+        /// Sends one request through the SDK's pipeline and returns the parsed JSON answer.
+        /// <paramref name="path"/> is relative to the endpoint (no leading slash), with its query.
+        /// </summary>
+        internal async Task<JsonDocument> SendAsync(string operation, string method, string path, BinaryContent? content, CancellationToken cancellationToken, string? contentType = "application/json")
+        {
+            BinaryData body = await SendRawAsync(operation, method, path, content, cancellationToken, contentType).ConfigureAwait(false);
+            try
+            {
+                return JsonDocument.Parse(body.ToMemory());
+            }
+            catch (JsonException ex)
+            {
+                throw FineTuneServiceException.FromException(operation, ex, false);
+            }
+        }
+
+        /// <summary>Sends one request and returns the raw body (file content, for example).</summary>
+        internal async Task<BinaryData> SendRawAsync(string operation, string method, string path, BinaryContent? content, CancellationToken cancellationToken, string? contentType = "application/json")
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ClientPipeline pipeline = client.Pipeline;
+            using PipelineMessage message = pipeline.CreateMessage();
+            message.Apply(new RequestOptions { CancellationToken = cancellationToken, ErrorOptions = ClientErrorBehaviors.NoThrow });
+            message.ResponseClassifier = PipelineMessageClassifier.Create(stackalloc ushort[] { 200, 201 });
+            PipelineRequest request = message.Request;
+            request.Method = method;
+            request.Uri = new Uri(baseUri, path);
+            request.Headers.Set("Accept", "application/json");
+            if (content != null)
+            {
+                request.Content = content;
+                if (contentType != null) request.Headers.Set("Content-Type", contentType);
+            }
+
+            try
+            {
+                await pipeline.SendAsync(message).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!(ex is FineTuneServiceException))
+            {
+                throw FineTuneServiceException.FromException(operation, ex, cancellationToken.IsCancellationRequested);
+            }
+
+            PipelineResponse response = message.Response!;
+            if (response.IsError)
+            {
+                throw FineTuneServiceException.FromResponse(operation, response.Status, response, response.ReasonPhrase);
+            }
+
+            return response.Content;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System;
+using System.Management.Automation;
+using System.Net;
+using System.Security;
+using FineTune.Engine.Service;
+
+namespace FineTune.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Sets the endpoint, key and options that every FineTune cmdlet in this session uses.</para>
+    /// <para type="description">The key is taken from -ApiKey or -Credential, else from an earlier Connect-FineTune, else from OPENAI_API_KEY. The endpoint from -Endpoint, else the earlier context, else OPENAI_BASE_URL, else https://api.openai.com/v1. Nothing is sent to the service. The key is never shown.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Connect, "FineTune", DefaultParameterSetName = KeySet)]
+    [OutputType(typeof(FineTuneConnection))]
+    public sealed class ConnectFineTuneCommand : FineTuneCmdlet
+    {
+        private const string KeySet = "ApiKey";
+        private const string CredentialSet = "Credential";
+
+        /// <summary>The API key, as a SecureString (Read-Host -AsSecureString, or Get-Secret).</summary>
+        [Parameter(ParameterSetName = KeySet, Position = 0)]
+        public SecureString? ApiKey { get; set; }
+
+        /// <summary>A credential whose password is the API key (the user name is ignored).</summary>
+        [Parameter(ParameterSetName = CredentialSet, Mandatory = true)]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        /// <summary>The base URL including /v1, e.g. https://api.openai.com/v1, https://RESOURCE.openai.azure.com/openai/v1/ or http://127.0.0.1:5000/v1.</summary>
+        [Parameter]
+        [Alias("BaseUrl", "Uri")]
+        public Uri? Endpoint { get; set; }
+
+        /// <summary>The OpenAI organization id (OpenAI-Organization header).</summary>
+        [Parameter]
+        public string? Organization { get; set; }
+
+        /// <summary>The OpenAI project id (OpenAI-Project header).</summary>
+        [Parameter]
+        public string? Project { get; set; }
+
+        /// <summary>Retries after the first try for 408, 429 and 5xx answers and dropped connections (0–10; default 2).</summary>
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int? MaxRetries { get; set; }
+
+        /// <summary>The longest wait in seconds that a Retry-After header may ask for (default 60); longer asks are capped.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int? MaxRetryDelaySec { get; set; }
+
+        /// <summary>Network timeout of one try, in seconds (default 100).</summary>
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int? TimeoutSec { get; set; }
+
+        /// <summary>An HTTP proxy URL.</summary>
+        [Parameter]
+        public Uri? Proxy { get; set; }
+
+        /// <summary>Writes the new context (without the key) to the pipeline.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <inheritdoc/>
+        protected override void ProcessRecord()
+        {
+            SecureString? secret = Credential?.Password ?? ApiKey;
+            string? key = secret == null ? null : new NetworkCredential(string.Empty, secret).Password;
+            FineTuneConnection connection;
+            try
+            {
+                connection = FineTuneConnection.Resolve(key, Endpoint, FineTuneSession.Context, Environment.GetEnvironmentVariable,
+                    Organization, Project, MaxRetries, TimeoutSec, Proxy, MaxRetryDelaySec);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.Connect.InvalidArgument", ErrorCategory.InvalidArgument, Endpoint));
+                return;
+            }
+
+            if (!connection.HasKey)
+            {
+                ThrowTerminatingError(ToErrorRecord(FineTuneServiceException.NoKey("Connect"), null));
+            }
+
+            FineTuneSession.Context = connection;
+            WriteVerbose($"Connected: {connection}.");
+            if (PassThru)
+            {
+                WriteObject(connection);
+            }
+        }
+    }
+}

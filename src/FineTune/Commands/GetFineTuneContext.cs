@@ -1,0 +1,17 @@
+using System.Management.Automation;
+using FineTune.Engine.Service;
+
+namespace FineTune.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Shows where FineTune cmdlets send their calls: endpoint, provider, organization, project, retries, timeout, proxy, and where the key came from (never the key).</para>
+    /// <para type="description">Without Connect-FineTune it shows what the environment gives (OPENAI_API_KEY, OPENAI_BASE_URL). KeySource is Parameter, Context, Environment or None.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "FineTuneContext")]
+    [OutputType(typeof(FineTuneConnection))]
+    public sealed class GetFineTuneContextCommand : FineTuneCmdlet
+    {
+        /// <inheritdoc/>
+        protected override void ProcessRecord() => WriteObject(FineTuneSession.Resolve());
+    }
+}

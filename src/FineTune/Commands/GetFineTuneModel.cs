@@ -1,0 +1,60 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using FineTune.Engine.Service;
+
+namespace FineTune.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Lists the models the endpoint serves, or gets one by id, with base model and shutdown date.</para>
+    /// <para type="description">Warns for every model within 60 days of its shutdown date (GET /models returns shutdown_date).</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "FineTuneModel", DefaultParameterSetName = "List")]
+    [OutputType(typeof(FineTuneModel))]
+    public sealed class GetFineTuneModelCommand : FineTuneCmdlet
+    {
+        /// <summary>Days before a shutdown date from which a warning is written.</summary>
+        public const int ShutdownWarningDays = 60;
+
+        /// <summary>A model id; binds the FineTunedModel property of a job from the pipeline.</summary>
+        [Parameter(ParameterSetName = "Id", Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("FineTunedModel", "Model")]
+        public string[] Id { get; set; } = new string[0];
+
+        /// <summary>Lists only fine-tuned models.</summary>
+        [Parameter(ParameterSetName = "List")]
+        public SwitchParameter FineTuned { get; set; }
+
+        /// <inheritdoc/>
+        protected override void ProcessRecord()
+        {
+            IEnumerable<FineTuneModel> models;
+            if (ParameterSetName == "Id")
+            {
+                var found = new List<FineTuneModel>();
+                foreach (string id in Id)
+                {
+                    if (TryRun(ct => Service.GetModelAsync(id, ct), id, out FineTuneModel m)) found.Add(m);
+                }
+
+                models = found;
+            }
+            else
+            {
+                models = Run(ct => Service.ListModelsAsync(ct)).Where(m => !FineTuned || m.IsFineTuned);
+            }
+
+            foreach (FineTuneModel model in models)
+            {
+                if (model.DaysToShutdown is int days && days <= ShutdownWarningDays)
+                {
+                    WriteWarning(days < 0
+                        ? $"{model.Id} was shut down on {model.ShutdownDate:yyyy-MM-dd}."
+                        : $"{model.Id} shuts down on {model.ShutdownDate:yyyy-MM-dd}, in {days} days. Export what you need (Get-FineTuneJob, Save-FineTuneFile) before then.");
+                }
+
+                WriteObject(model);
+            }
+        }
+    }
+}

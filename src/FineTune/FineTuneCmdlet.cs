@@ -1,0 +1,202 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using FineTune.Engine;
+using FineTune.Engine.Service;
+
+namespace FineTune
+{
+    /// <summary>
+    /// The base of every FineTune cmdlet: owns the cancellation token (cancelled by Ctrl+C through
+    /// <see cref="StopProcessing"/> and passed to every engine call), runs async engine work while
+    /// writing only on the pipeline thread (<see cref="Run{T}"/>), gives the engine an
+    /// <see cref="IFeedback"/> that lands in the verbose, warning, information and progress streams, and
+    /// maps every service failure to one kind of ErrorRecord (<see cref="ToErrorRecord"/>).
+    /// <see cref="PipelineStoppedException"/> is never caught.
+    /// </summary>
+    public abstract class FineTuneCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource stop = new CancellationTokenSource();
+        private BlockingCollection<Action>? pending;
+        private readonly int pipelineThread = Thread.CurrentThread.ManagedThreadId;
+        private FineTuneService? service;
+        private IFeedback? feedback;
+
+        /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
+        protected CancellationToken CancellationToken => stop.Token;
+
+        /// <summary>The service adapter for the session's connection (Connect-FineTune, else the environment).</summary>
+        protected FineTuneService Service
+        {
+            get
+            {
+                if (service == null)
+                {
+                    try
+                    {
+                        service = new FineTuneService(FineTuneSession.Resolve());
+                    }
+                    catch (FineTuneServiceException ex)
+                    {
+                        ThrowTerminatingError(ToErrorRecord(ex, null));
+                    }
+                    catch (ArgumentException ex)
+                    {
+                        ThrowTerminatingError(new ErrorRecord(ex, "FineTune.Connect.InvalidConnection", ErrorCategory.InvalidArgument, null));
+                    }
+                }
+
+                return service!;
+            }
+        }
+
+        /// <summary>Cancels the token so that every HTTP call and wait ends at once.</summary>
+        protected override void StopProcessing() => stop.Cancel();
+
+        /// <summary>
+        /// Runs async engine work off the pipeline thread and pumps what it reports (through
+        /// <see cref="IFeedback"/> on this cmdlet) onto the pipeline thread until it ends. Ctrl+C returns at
+        /// once by throwing <see cref="PipelineStoppedException"/>; engine exceptions pass through unchanged.
+        /// </summary>
+        protected T Run<T>(Func<CancellationToken, Task<T>> work)
+        {
+            var queue = new BlockingCollection<Action>();
+            pending = queue;
+            Task<T> task = Task.Run(() => work(stop.Token), stop.Token);
+            task.ContinueWith(_ => queue.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            try
+            {
+                foreach (Action write in queue.GetConsumingEnumerable(stop.Token))
+                {
+                    write();
+                }
+
+                return task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            finally
+            {
+                pending = null;
+            }
+        }
+
+        /// <summary>Runs async engine work that returns nothing.</summary>
+        protected void Run(Func<CancellationToken, Task> work) =>
+            Run<bool>(async ct => { await work(ct).ConfigureAwait(false); return true; });
+
+        /// <summary>
+        /// Runs the work for one pipeline item; a service failure becomes a non-terminating error for
+        /// that item (the pipeline goes on with the next). Returns false when it failed.
+        /// </summary>
+        protected bool TryRun<T>(Func<CancellationToken, Task<T>> work, object? target, out T result)
+        {
+            try
+            {
+                result = Run(work);
+                return true;
+            }
+            catch (FineTuneServiceException ex)
+            {
+                WriteError(ToErrorRecord(ex, target));
+                result = default!;
+                return false;
+            }
+        }
+
+        /// <summary>
+        /// The one mapper from failures to ErrorRecords: ErrorId <c>FineTune.{Operation}.{Reason}</c>,
+        /// the category of <see cref="ErrorKind"/>, the service's message with its request id.
+        /// </summary>
+        internal static ErrorRecord ToErrorRecord(FineTuneServiceException ex, object? target)
+        {
+            var record = new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.Kind), target);
+            record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = AdviceFor(ex) };
+            return record;
+        }
+
+        /// <summary>ErrorKind to ErrorCategory.</summary>
+        internal static ErrorCategory CategoryOf(ErrorKind kind) => kind switch
+        {
+            ErrorKind.InvalidRequest => ErrorCategory.InvalidArgument,
+            ErrorKind.Authentication => ErrorCategory.AuthenticationError,
+            ErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
+            ErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+            ErrorKind.Conflict => ErrorCategory.ResourceExists,
+            ErrorKind.RateLimited => ErrorCategory.LimitsExceeded,
+            ErrorKind.QuotaExceeded => ErrorCategory.QuotaExceeded,
+            ErrorKind.ServerError => ErrorCategory.ResourceUnavailable,
+            ErrorKind.Network => ErrorCategory.ConnectionError,
+            ErrorKind.Timeout => ErrorCategory.OperationTimeout,
+            ErrorKind.InvalidResponse => ErrorCategory.InvalidResult,
+            ErrorKind.NotSupported => ErrorCategory.NotImplemented,
+            _ => ErrorCategory.NotSpecified,
+        };
+
+        private static string AdviceFor(FineTuneServiceException ex) => ex.Kind switch
+        {
+            ErrorKind.Authentication => "Check the key: Connect-FineTune -ApiKey, -Credential, or OPENAI_API_KEY.",
+            ErrorKind.QuotaExceeded => "Add credit or raise the spending limit of the organization; retrying does not help.",
+            ErrorKind.RateLimited => "Wait and try again, or raise Connect-FineTune -MaxRetries.",
+            ErrorKind.ServerError => "Try again later; quote the request id to the service's support if it persists.",
+            ErrorKind.Network => "Check -Endpoint, the network and -Proxy (Connect-FineTune).",
+            ErrorKind.Timeout => "Raise Connect-FineTune -TimeoutSec or try again later.",
+            ErrorKind.NotFound => "Check the id (Get-FineTuneJob, Get-FineTuneFile, Get-FineTuneModel list what exists).",
+            _ => "Correct the request as the message says and run the command again.",
+        };
+
+        /// <summary>The engine's view of this cmdlet's streams: callable from any thread, written on the pipeline thread.</summary>
+        protected IFeedback Feedback => feedback ??= new StreamFeedback(this);
+
+        // Not implemented by the cmdlet itself: PowerShell reflects over public cmdlet types before
+        // ModuleInit has made the engine loadable, so public types here must not derive from engine types.
+        private sealed class StreamFeedback : IFeedback
+        {
+            private readonly FineTuneCmdlet cmdlet;
+
+            internal StreamFeedback(FineTuneCmdlet cmdlet) => this.cmdlet = cmdlet;
+
+            public void Verbose(string message) => cmdlet.Post(() => cmdlet.WriteVerbose(message));
+
+            public void Warning(string message) => cmdlet.Post(() => cmdlet.WriteWarning(message));
+
+            public void Information(object message) => cmdlet.Post(() => cmdlet.WriteInformation(message, new[] { "FineTune" }));
+
+            public void Progress(int activityId, string activity, string status, int percent, bool completed) => cmdlet.Post(() =>
+                cmdlet.WriteProgress(new ProgressRecord(activityId, activity, string.IsNullOrEmpty(status) ? " " : status)
+                {
+                    PercentComplete = completed ? 100 : Math.Max(-1, Math.Min(100, percent)),
+                    RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+                }));
+        }
+
+        private void Post(Action write)
+        {
+            if (Thread.CurrentThread.ManagedThreadId == pipelineThread)
+            {
+                write();
+                return;
+            }
+
+            try
+            {
+                pending?.Add(write);
+            }
+            catch (InvalidOperationException)
+            {
+                // the work ended or the user stopped: nothing more is written
+            }
+        }
+
+        /// <summary>Releases the cancellation source.</summary>
+        public void Dispose()
+        {
+            stop.Dispose();
+            GC.SuppressFinalize(this);
+        }
+    }
+}
