@@ -67,13 +67,23 @@ function Invoke-Build {
     foreach ($name in $requiredDependencies) {
         if (-not (Test-Path (Join-Path $deps "$name.dll"))) { throw "The build lost $name.dll: dependencies/ must hold it." }
     }
-    Copy-Item (Join-Path $staging 'module/FineTune.dll'), (Join-Path $root 'src/FineTune/FineTune.Format.ps1xml') $moduleDir
+    Copy-Item (Join-Path $staging 'module/FineTune.dll') $moduleDir
+    Merge-FormatFile -Destination (Join-Path $moduleDir 'FineTune.Format.ps1xml')
     $help = Join-Path $root 'src/FineTune/en-US'
     if (Test-Path $help) { Copy-Item -Recurse $help $moduleDir }
     $manifest = (Get-Content -Raw (Join-Path $root 'FineTune.psd1')) -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'"
     Set-Content -Path (Join-Path $moduleDir 'FineTune.psd1') -Value $manifest -Encoding utf8NoBOM
     Remove-Item -Recurse -Force $staging
     Write-Host "Built $(Join-Path $moduleDir 'FineTune.psd1')"
+}
+
+# One FineTune.Format.ps1xml from the views of src/FineTune/Formats/*.Format.ps1xml (one file an area).
+function Merge-FormatFile([string] $Destination) {
+    $views = foreach ($file in Get-ChildItem (Join-Path $root 'src/FineTune/Formats') -Filter '*.Format.ps1xml' | Sort-Object Name) {
+        ([xml](Get-Content -Raw $file.FullName)).Configuration.ViewDefinitions.View | ForEach-Object { $_.OuterXml }
+    }
+    $xml = "<?xml version=`"1.0`" encoding=`"utf-8`"?>`n<Configuration><ViewDefinitions>`n$($views -join "`n")`n</ViewDefinitions></Configuration>`n"
+    ([xml]$xml).Save($Destination)
 }
 
 function Get-TrxCount([string] $file) {
