@@ -16,6 +16,8 @@
         'Disconnect-FineTune'
         'Get-FineTuneContext'
         'Get-FineTuneModel'
+        'Measure-FineTuneToken'
+        'Get-FineTuneCost'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
