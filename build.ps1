@@ -116,7 +116,8 @@ function Invoke-Test {
     Invoke-Dotnet restore (Join-Path $root 'tools/Tools.csproj') --nologo -v q
     $pesterJson = Join-Path $results 'pester.json'
     $env:FINETUNE_MODULE = Join-Path $moduleDir 'FineTune.psd1'
-    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Invoke-Pester.ps1') -Filter $Filter -ResultPath $pesterJson
+    $env:FINETUNE_TEST_FILTER = $Filter   # not an argument: pwsh on Unix would expand a bare '*' for a native command
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Invoke-Pester.ps1') -ResultPath $pesterJson
     if (Test-Path $pesterJson) {
         $p = Get-Content -Raw $pesterJson | ConvertFrom-Json
         $passed += $p.Passed; $failed += $p.Failed; $skipped += $p.Skipped

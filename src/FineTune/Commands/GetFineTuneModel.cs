@@ -28,20 +28,17 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            IEnumerable<FineTuneModel> models;
+            var models = new List<FineTuneModel>();
             if (ParameterSetName == "Id")
             {
-                var found = new List<FineTuneModel>();
                 foreach (string id in Id)
                 {
-                    if (TryRun(ct => Service.GetModelAsync(id, ct), id, out FineTuneModel m)) found.Add(m);
+                    if (TryRun(ct => Service.GetModelAsync(id, ct), id, out FineTuneModel m)) models.Add(m);
                 }
-
-                models = found;
             }
-            else
+            else if (TryRun(ct => Service.ListModelsAsync(ct), null, out IReadOnlyList<FineTuneModel> all))
             {
-                models = Run(ct => Service.ListModelsAsync(ct)).Where(m => !FineTuned || m.IsFineTuned);
+                models.AddRange(all.Where(m => !FineTuned || m.IsFineTuned));
             }
 
             foreach (FineTuneModel model in models)
