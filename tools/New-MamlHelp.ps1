@@ -96,7 +96,8 @@ foreach ($cmd in Get-Command -Module FineTune -CommandType Cmdlet | Sort-Object 
         $pe.SetAttribute('position', $(if ($null -ne $position) { $position + 1 } else { 'named' }))
         $pe.SetAttribute('aliases', $(if ($p.Aliases.Count) { $p.Aliases -join ', ' } else { 'none' }))
         New-El maml name $pe $p.Name | Out-Null
-        $propDoc = $docs["P:$($cmd.ImplementingType.FullName).$($p.Name)"]
+        $declaring = $cmd.ImplementingType.GetProperty($p.Name).DeclaringType   # inherited parameters are documented on the base class
+        $propDoc = $docs["P:$($declaring.FullName).$($p.Name)"]
         Add-Para (New-El maml description $pe) (Get-Text $propDoc.summary)
         if ($p.ParameterType -ne [System.Management.Automation.SwitchParameter]) {
             New-El command parameterValue $pe $p.ParameterType.Name | Out-Null
