@@ -14,10 +14,12 @@
     CmdletsToExport      = @(
         'Connect-FineTune'
         'Disconnect-FineTune'
+        'Export-FineTuneLossChart'
         'Get-FineTuneContext'
+        'Get-FineTuneCost'
         'Get-FineTuneModel'
         'Measure-FineTuneToken'
-        'Get-FineTuneCost'
+        'Show-FineTuneLossChart'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
