@@ -39,7 +39,8 @@ Describe 'Measure-FineTuneToken' {
         if (-not ((Test-Path $corpus) -and (Test-Path $expected))) { Set-ItResult -Skipped -Because "input missing: $corpus"; return }
         $texts = Get-Content $corpus -TotalCount 300 | ForEach-Object {
             $hex = ($_ | ConvertFrom-Json).u16
-            -join (0..($hex.Length / 4 - 1) | ForEach-Object { [char][Convert]::ToUInt16($hex.Substring($_ * 4, 4), 16) })
+            if ($hex.Length -eq 0) { '' }
+            else { -join (0..($hex.Length / 4 - 1) | ForEach-Object { [char][Convert]::ToUInt16($hex.Substring($_ * 4, 4), 16) }) }
         }
         $want = Get-Content $expected -TotalCount 300 | ForEach-Object { ($_ | ConvertFrom-Json).ids.Count }
         $got = $texts | Measure-FineTuneToken -Encoding o200k_base | ForEach-Object Tokens

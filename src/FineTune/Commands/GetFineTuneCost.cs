@@ -9,6 +9,7 @@ namespace FineTune.Commands
     /// <summary>
     /// <para type="synopsis">Estimates what training a model costs: billed tokens × epochs × the price per 1M tokens.</para>
     /// <para type="description">Prices come from a catalog of dated, sourced rows built into the module (docs/PRICING.md), or from -PriceCatalog or the FINETUNE_PRICE_CATALOG environment variable (a JSON file of the same shape). -Epochs takes a number from 1 to 50 or Auto (the default), which works out the epochs from -Examples as the service does: 3, but fewer or more so that examples × epochs stays between 100 and 25,000. Validation tokens are free and only reported. The result carries the catalog's date and source and the model's shutdown date, and CanTrain is false with a warning once the model takes no new fine-tuning jobs. Fine-tuned names (ft:...) and undated names (gpt-4o-mini) find the row of their base snapshot. TrainingTokens, Examples and Model also bind by property name from pipeline objects.</para>
+    /// </summary>
     /// <example>
     ///   <code>Get-FineTuneCost -Model gpt-3.5-turbo -TrainingTokens 100000 -Epochs 3</code>
     ///   <para>300,000 trained tokens at $8.00 per 1M: EstimatedUsd 2.40, with a warning that gpt-3.5-turbo is retired for fine-tuning.</para>
@@ -21,7 +22,6 @@ namespace FineTune.Commands
     ///   <code>Get-FineTuneCost -Model gpt-4.1-mini-2025-04-14 -TrainingTokens 1e6 -Epochs 2 -PriceCatalog ./our-prices.json -Provider Azure</code>
     ///   <para>Prices from your own catalog, for example your Azure contract's rows.</para>
     /// </example>
-    /// </summary>
     [Cmdlet(VerbsCommon.Get, "FineTuneCost", DefaultParameterSetName = TokensSet)]
     [OutputType(typeof(CostEstimate))]
     public sealed class GetFineTuneCostCommand : FineTuneCmdlet

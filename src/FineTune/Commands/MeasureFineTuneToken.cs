@@ -7,6 +7,7 @@ namespace FineTune.Commands
     /// <summary>
     /// <para type="synopsis">Counts the tokens of plain text with a model's encoding, exactly as OpenAI's tiktoken does.</para>
     /// <para type="description">Takes strings from -Text or the pipeline and writes one object per string: a preview of the text, the model and encoding, Tokens, Characters, Approximate and, with -Ids, the token ids. The encoding comes from -Model (fine-tuned names such as ft:gpt-4.1-mini-2025-04-14:org::id map by their base model: o200k_base for gpt-4o, gpt-4.1, o-series and gpt-5; cl100k_base for gpt-3.5-turbo, gpt-4, babbage-002 and davinci-002) or from -Encoding. Special-token strings such as &lt;|endoftext|&gt; are counted as plain text (ordinary encoding). Counts equal tiktoken's; only a run of more than 4,096 characters without a break (no space, digit or punctuation) is counted in windows and marked Approximate. For chat examples with their message overhead use Measure-FineTuneDataset.</para>
+    /// </summary>
     /// <example>
     ///   <code>Measure-FineTuneToken -Text 'hello world' -Model gpt-4o-mini -Ids</code>
     ///   <para>Two tokens, ids 24912 and 2375 (o200k_base).</para>
@@ -15,7 +16,6 @@ namespace FineTune.Commands
     ///   <code>Get-Content prompts.txt | Measure-FineTuneToken -Encoding cl100k_base | Measure-Object Tokens -Sum</code>
     ///   <para>Tokens of every line of a file, and their sum, in the encoding of gpt-3.5-turbo.</para>
     /// </example>
-    /// </summary>
     [Cmdlet(VerbsDiagnostic.Measure, "FineTuneToken", DefaultParameterSetName = ModelSet)]
     [OutputType(typeof(TokenMeasurement))]
     public sealed class MeasureFineTuneTokenCommand : FineTuneCmdlet
