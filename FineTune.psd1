@@ -16,6 +16,9 @@
         'Disconnect-FineTune'
         'Get-FineTuneContext'
         'Get-FineTuneModel'
+        'ConvertTo-FineTuneExample'
+        'New-FineTuneDataset'
+        'Split-FineTuneDataset'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

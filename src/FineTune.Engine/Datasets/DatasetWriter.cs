@@ -233,6 +233,30 @@ namespace FineTune.Engine.Datasets
         }
 
         /// <summary>
+        /// Copies the examples of another training file (every non-empty line, byte for byte, without a
+        /// leading BOM or \r) after the examples written so far. The lines are not parsed: check the result
+        /// with Test-FineTuneDataset. Returns the number of lines copied.
+        /// </summary>
+        /// <exception cref="ArgumentException">The source is the target.</exception>
+        /// <exception cref="IOException">The source cannot be read.</exception>
+        public long CopyLines(string sourcePath)
+        {
+            string source = System.IO.Path.GetFullPath(sourcePath);
+            if (string.Equals(source, Path, StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"{source} cannot be copied into itself; use -Append with new examples instead.");
+            byte[] bytes = File.ReadAllBytes(source);
+            long n = 0;
+            foreach ((int start, int length) in DatasetSplitter.Lines(bytes))
+            {
+                file.Stream.Write(bytes, start, length);
+                file.Stream.WriteByte((byte)'\n');
+                n++;
+            }
+
+            Written += n;
+            return n;
+        }
+
+        /// <summary>
         /// Flushes, fsyncs and renames the temporary file over the target. Returns the file written.
         /// </summary>
         /// <exception cref="DatasetFileExistsException">The target appeared meanwhile and the mode was New.</exception>
