@@ -11,11 +11,14 @@ namespace FineTune.Engine.Datasets
 {
     /// <summary>
     /// Writes examples as compact JSON with System.Text.Json's <see cref="Utf8JsonWriter"/>.
-    /// Escaping: <see cref="JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/>, so non-ASCII text (accents, CJK,
-    /// emoji) is written as UTF-8 as it is, not as \uXXXX: lines stay readable and small, and any JSON
-    /// parser reads the same strings back. Quotes, backslashes and control characters (new lines, tabs)
-    /// are still escaped; "unsafe" only concerns embedding in HTML, which a training file never is.
-    /// A string with a lone surrogate cannot be written as UTF-8 and raises <see cref="ArgumentException"/>.
+    /// Escaping: <see cref="JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/>, so non-ASCII text of the Basic
+    /// Multilingual Plane (accents, CJK, Cyrillic) is written as UTF-8 as it is, not as \uXXXX: lines stay
+    /// readable and small (a third of the bytes for CJK), and any JSON parser reads the same strings back.
+    /// Quotes, backslashes and control characters (new lines, tabs) are still escaped; "unsafe" only
+    /// concerns embedding in HTML, which a training file never is. Characters outside the BMP (emoji) are
+    /// written as a \uD83D\uDE00 escape pair by that encoder: the same text after parsing.
+    /// A string with a lone surrogate is not valid Unicode (the service's tokenizer cannot read it) and
+    /// raises <see cref="ArgumentException"/> naming its position.
     /// </summary>
     internal static class ExampleJson
     {
@@ -43,8 +46,8 @@ namespace FineTune.Engine.Datasets
             switch (e.Format)
             {
                 case ExampleFormat.Completion:
-                    w.WriteString("prompt", e.Prompt ?? "");
-                    w.WriteString("completion", e.Completion ?? "");
+                    w.WriteString("prompt", Checked(e.Prompt ?? ""));
+                    w.WriteString("completion", Checked(e.Completion ?? ""));
                     break;
                 case ExampleFormat.Preference:
                     w.WriteStartObject("input");
@@ -97,25 +100,25 @@ namespace FineTune.Engine.Datasets
         private static void WriteMessage(Utf8JsonWriter w, ExampleMessage m)
         {
             w.WriteStartObject();
-            w.WriteString("role", m.Role);
+            w.WriteString("role", Checked(m.Role));
             if (m.Content != null)
             {
                 w.WritePropertyName("content");
                 WriteValue(w, m.Content, 0);
             }
 
-            if (m.Name != null) w.WriteString("name", m.Name);
+            if (m.Name != null) w.WriteString("name", Checked(m.Name));
             if (m.ToolCalls != null)
             {
                 w.WriteStartArray("tool_calls");
                 foreach (ExampleToolCall c in m.ToolCalls)
                 {
                     w.WriteStartObject();
-                    w.WriteString("id", c.Id);
+                    w.WriteString("id", Checked(c.Id));
                     w.WriteString("type", c.Type);
                     w.WriteStartObject("function");
-                    w.WriteString("name", c.Name);
-                    w.WriteString("arguments", c.Arguments);
+                    w.WriteString("name", Checked(c.Name));
+                    w.WriteString("arguments", Checked(c.Arguments));
                     w.WriteEndObject();
                     w.WriteEndObject();
                 }
@@ -123,7 +126,7 @@ namespace FineTune.Engine.Datasets
                 w.WriteEndArray();
             }
 
-            if (m.ToolCallId != null) w.WriteString("tool_call_id", m.ToolCallId);
+            if (m.ToolCallId != null) w.WriteString("tool_call_id", Checked(m.ToolCallId));
             if (m.Weight is int weight) w.WriteNumber("weight", weight);
             w.WriteEndObject();
         }
@@ -138,7 +141,7 @@ namespace FineTune.Engine.Datasets
             switch (value)
             {
                 case null: w.WriteNullValue(); break;
-                case string s: w.WriteStringValue(s); break;
+                case string s: w.WriteStringValue(Checked(s)); break;
                 case bool b: w.WriteBooleanValue(b); break;
                 case int i: w.WriteNumberValue(i); break;
                 case long l: w.WriteNumberValue(l); break;
@@ -179,6 +182,26 @@ namespace FineTune.Engine.Datasets
                     w.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
                     break;
             }
+        }
+
+        /// <summary>The string itself; <see cref="ArgumentException"/> when it holds a lone surrogate.</summary>
+        internal static string Checked(string s)
+        {
+            for (int i = 0; i < s.Length; i++)
+            {
+                char c = s[i];
+                if (c < '\uD800' || c > '\uDFFF') continue;
+                if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+                {
+                    i++;
+                    continue;
+                }
+
+                string near = s.Substring(Math.Max(0, i - 20), Math.Min(20, i));
+                throw new ArgumentException($"The text holds a lone surrogate U+{(int)c:X4} at character {i + 1} (after \"{near}\"): it is not valid Unicode and cannot be written as UTF-8. Fix the source text.");
+            }
+
+            return s;
         }
 
         /// <summary>A plain value as compact JSON (tool call arguments given as an object).</summary>
