@@ -7,11 +7,15 @@
     Question, output as Answer), repeated to -Count objects with the record number appended so no two
     are equal. Both sides write one chat example a line (system, user, assistant) to a file in a temporary
     folder; the script checks that both files hold the same examples (parsed) before it prints figures.
+    Each timed pass gets freshly built objects (PowerShell caches member lookups on an object the first
+    time a pipeline reads it, so reusing objects would favour whichever side runs second), after a full
+    GC. -Rounds rounds alternate which side goes first; the best time of each side counts.
     Run: dotnet pwsh ./bench/New-Dataset.Bench.ps1 [-Count 100000] [-ModulePath out/FineTune/<v>/FineTune.psd1]
 #>
 [CmdletBinding()]
 param(
     [int] $Count = 100000,
+    [int] $Rounds = 2,
     [string] $ModulePath
 )
 $ErrorActionPreference = 'Stop'
@@ -22,11 +26,15 @@ Import-Module $ModulePath -Force
 $seed = Join-Path (Split-Path $root) 'shared/data/instruct_alpaca_seed_tasks.jsonl'
 if (-not (Test-Path $seed)) { throw "Input missing: $seed" }
 $tasks = @(Get-Content $seed | ConvertFrom-Json)
-$objects = [System.Collections.Generic.List[object]]::new($Count)
-for ($i = 0; $i -lt $Count; $i++) {
-    $t = $tasks[$i % $tasks.Count]
-    $question = if ($t.instances[0].input) { "$($t.instruction)`n`n$($t.instances[0].input)" } else { $t.instruction }
-    $objects.Add([pscustomobject]@{ Question = "$question (#$i)"; Answer = $t.instances[0].output })
+function New-BenchObject {
+    $objects = [System.Collections.Generic.List[object]]::new($Count)
+    for ($i = 0; $i -lt $Count; $i++) {
+        $t = $tasks[$i % $tasks.Count]
+        $question = if ($t.instances[0].input) { "$($t.instruction)`n`n$($t.instances[0].input)" } else { $t.instruction }
+        $objects.Add([pscustomobject]@{ Question = "$question (#$i)"; Answer = $t.instances[0].output })
+    }
+    [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+    , $objects
 }
 $system = 'You are a helpful assistant that follows instructions precisely.'
 $dir = Join-Path ([System.IO.Path]::GetTempPath()) ("ft-bench-" + [guid]::NewGuid().ToString('N'))
@@ -34,18 +42,30 @@ New-Item -ItemType Directory $dir | Out-Null
 $ours = Join-Path $dir 'ours.jsonl'
 $peer = Join-Path $dir 'peer.jsonl'
 try {
-    [GC]::Collect()
-    $tOurs = Measure-Command { $objects | New-FineTuneDataset -Path $ours -SystemMessage $system | Out-Null }
-    [GC]::Collect()
-    $tPeer = Measure-Command {
-        $objects | ForEach-Object {
-            [ordered]@{ messages = @(
-                    [ordered]@{ role = 'system'; content = $system }
-                    [ordered]@{ role = 'user'; content = $_.Question }
-                    [ordered]@{ role = 'assistant'; content = $_.Answer }
-                ) } | ConvertTo-Json -Compress -Depth 5
-        } | Set-Content -Path $peer -Encoding utf8NoBOM
+    $runOurs = {
+        $objects = New-BenchObject
+        Measure-Command { $objects | New-FineTuneDataset -Path $ours -SystemMessage $system -Force | Out-Null }
     }
+    $runPeer = {
+        $objects = New-BenchObject
+        Measure-Command {
+            $objects | ForEach-Object {
+                [ordered]@{ messages = @(
+                        [ordered]@{ role = 'system'; content = $system }
+                        [ordered]@{ role = 'user'; content = $_.Question }
+                        [ordered]@{ role = 'assistant'; content = $_.Answer }
+                    ) } | ConvertTo-Json -Compress -Depth 5
+            } | Set-Content -Path $peer -Encoding utf8NoBOM
+        }
+    }
+    $oursTimes = @(); $peerTimes = @()
+    for ($r = 0; $r -lt $Rounds; $r++) {
+        if ($r % 2 -eq 0) { $oursTimes += & $runOurs; $peerTimes += & $runPeer }
+        else { $peerTimes += & $runPeer; $oursTimes += & $runOurs }
+        Write-Host ("round {0}: ours {1:N2} s, peer {2:N2} s" -f ($r + 1), $oursTimes[-1].TotalSeconds, $peerTimes[-1].TotalSeconds)
+    }
+    $tOurs = $oursTimes | Sort-Object TotalSeconds | Select-Object -First 1
+    $tPeer = $peerTimes | Sort-Object TotalSeconds | Select-Object -First 1
 
     # Same examples on both sides (compare a sample of parsed lines and the counts).
     $a = [System.IO.File]::ReadAllLines($ours); $b = [System.IO.File]::ReadAllLines($peer)

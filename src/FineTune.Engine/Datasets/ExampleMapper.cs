@@ -438,7 +438,18 @@ namespace FineTune.Engine.Datasets
 
             public string Names => Record.Count == 0 ? "no properties" : string.Join(", ", Record.Keys);
 
+            // names repeat from record to record: normalize each once (bounded, for records with unique names)
+            private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Normalized = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+
             public static string Normalize(string name)
+            {
+                if (Normalized.TryGetValue(name, out string? known)) return known;
+                string n = NormalizeNew(name);
+                if (Normalized.Count < 10000) Normalized[name] = n;
+                return n;
+            }
+
+            private static string NormalizeNew(string name)
             {
                 var sb = new StringBuilder(name.Length);
                 foreach (char c in name) if (char.IsLetterOrDigit(c)) sb.Append(char.ToLowerInvariant(c));

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Reflection;
 using FineTune.Engine.Datasets;
 
 namespace FineTune.Commands
@@ -173,10 +174,37 @@ namespace FineTune.Commands
             return result;
         }
 
+        /// <summary>
+        /// PSObject's internal InstanceMembers (the note properties of a PSCustomObject), read through a
+        /// delegate. Enumerating the public Properties of a fresh PSCustomObject costs 50–100 µs (it
+        /// integrates type-table and adapter members too); the instance members alone cost about 1 µs, which
+        /// is what makes New-FineTuneDataset fast on Import-Csv and ConvertFrom-Json output. Null (public
+        /// Properties are used) when a PowerShell version does not have it.
+        /// </summary>
+        private static readonly Func<PSObject, object?>? InstanceMembers = FindInstanceMembers();
+
+        private static Func<PSObject, object?>? FindInstanceMembers()
+        {
+            try
+            {
+                MethodInfo? getter = typeof(PSObject).GetProperty("InstanceMembers", BindingFlags.NonPublic | BindingFlags.Instance)?.GetGetMethod(true);
+                return getter != null && typeof(IEnumerable).IsAssignableFrom(getter.ReturnType)
+                    ? (Func<PSObject, object?>)getter.CreateDelegate(typeof(Func<PSObject, object?>))
+                    : null;
+            }
+            catch (Exception ex) when (ex is ArgumentException || ex is MemberAccessException || ex is InvalidOperationException)
+            {
+                return null;
+            }
+        }
+
+        private static IEnumerable Members(PSObject o) =>
+            o.BaseObject is PSCustomObject && InstanceMembers != null && InstanceMembers(o) is IEnumerable members ? members : o.Properties;
+
         private static Dictionary<string, object?> FromProperties(PSObject o, int depth)
         {
             var result = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
-            foreach (PSPropertyInfo prop in o.Properties)
+            foreach (PSPropertyInfo prop in Members(o).OfType<PSPropertyInfo>())
             {
                 if (!prop.IsGettable) continue;
                 try
