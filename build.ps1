@@ -116,7 +116,7 @@ function Invoke-Test {
     Invoke-Dotnet restore (Join-Path $root 'tools/Tools.csproj') --nologo -v q
     $pesterJson = Join-Path $results 'pester.json'
     $env:FINETUNE_MODULE = Join-Path $moduleDir 'FineTune.psd1'
-    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Invoke-Pester.ps1') -Filter $Filter -ResultPath $pesterJson
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Invoke-Pester.ps1') -Filter "$Filter" -ResultPath "$pesterJson"
     if (Test-Path $pesterJson) {
         $p = Get-Content -Raw $pesterJson | ConvertFrom-Json
         $passed += $p.Passed; $failed += $p.Failed; $skipped += $p.Skipped
