@@ -196,6 +196,14 @@ Describe 'ConvertTo-FineTuneExample' {
         { @{ Prompt = 'Q' ; Completion = 'A' } | ConvertTo-FineTuneExample -Format Completion -SystemMessage 'x' -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.ConvertExample.InvalidParameter,*'
     }
 
+    It 'reads .NET objects through their properties and sets weight, tools and parallel_tool_calls' {
+        $row = [System.Collections.Generic.KeyValuePair[string, string]]::new('What is 2+2?', 'Four.')
+        $tool = [ordered]@{ type = 'function'; function = [ordered]@{ name = 'add'; parameters = @{ type = 'object' } } }
+        $example = $row | ConvertTo-FineTuneExample -UserProperty Key -AssistantProperty Value -Weight 0 -Tools $tool -ParallelToolCalls:$false
+        $example.ToJson() | Should -BeExactly '{"messages":[{"role":"user","content":"What is 2+2?"},{"role":"assistant","content":"Four.","weight":0}],"tools":[{"type":"function","function":{"name":"add","parameters":{"type":"object"}}}],"parallel_tool_calls":false}'
+        { 'just a string' | ConvertTo-FineTuneExample -ErrorAction Stop } | Should -Throw 'Record 1 is a String, not an object with properties*'
+    }
+
     It 'has a table view and declares its output type' {
         (Get-Command ConvertTo-FineTuneExample).OutputType.Name | Should -Be 'FineTune.Engine.Datasets.FineTuneExample'
         (Get-Command New-FineTuneDataset).OutputType.Name | Should -Be 'FineTune.Engine.Datasets.FineTuneDataset'
