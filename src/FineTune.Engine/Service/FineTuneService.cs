@@ -34,13 +34,19 @@ namespace FineTune.Engine.Service
 
             string url = connection.Endpoint.AbsoluteUri;
             baseUri = new Uri(url.EndsWith("/", StringComparison.Ordinal) ? url : url + "/");
+            client = CreateClient(connection, connection.MaxRetries);
+        }
+
+        /// <summary>An SDK client for <paramref name="connection"/> whose retry policy allows <paramref name="maxRetries"/> retries.</summary>
+        private static OpenAIClient CreateClient(FineTuneConnection connection, int maxRetries)
+        {
             var options = new OpenAIClientOptions
             {
                 Endpoint = connection.Endpoint,
                 OrganizationId = connection.Organization,
                 ProjectId = connection.Project,
                 NetworkTimeout = TimeSpan.FromSeconds(connection.TimeoutSec),
-                RetryPolicy = new CappedRetryPolicy(connection.MaxRetries, TimeSpan.FromSeconds(connection.MaxRetryDelaySec)),
+                RetryPolicy = new CappedRetryPolicy(maxRetries, TimeSpan.FromSeconds(connection.MaxRetryDelaySec)),
                 UserAgentApplicationId = "FineTune-PowerShell",
             };
             if (connection.Proxy != null)
@@ -49,7 +55,7 @@ namespace FineTune.Engine.Service
                 options.Transport = new HttpClientPipelineTransport(new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan });
             }
 
-            client = new OpenAIClient(new ApiKeyCredential(connection.ApiKey), options);
+            return new OpenAIClient(new ApiKeyCredential(connection.ApiKey!), options);
         }
 
         /// <summary>The connection this adapter calls (never shows the key).</summary>
@@ -87,9 +93,9 @@ namespace FineTune.Engine.Service
         /// Sends one request through the SDK's pipeline and returns the parsed JSON answer.
         /// <paramref name="path"/> is relative to the endpoint (no leading slash), with its query.
         /// </summary>
-        internal async Task<JsonDocument> SendAsync(string operation, string method, string path, BinaryContent? content, CancellationToken cancellationToken, string? contentType = "application/json")
+        internal async Task<JsonDocument> SendAsync(string operation, string method, string path, BinaryContent? content, CancellationToken cancellationToken, string? contentType = "application/json", ClientPipeline? pipeline = null)
         {
-            BinaryData body = await SendRawAsync(operation, method, path, content, cancellationToken, contentType).ConfigureAwait(false);
+            BinaryData body = await SendRawAsync(operation, method, path, content, cancellationToken, contentType, pipeline).ConfigureAwait(false);
             try
             {
                 return JsonDocument.Parse(body.ToMemory());
@@ -100,11 +106,14 @@ namespace FineTune.Engine.Service
             }
         }
 
-        /// <summary>Sends one request and returns the raw body (file content, for example).</summary>
-        internal async Task<BinaryData> SendRawAsync(string operation, string method, string path, BinaryContent? content, CancellationToken cancellationToken, string? contentType = "application/json")
+        /// <summary>
+        /// Sends one request and returns the raw body (file content, for example). <paramref name="pipeline"/>
+        /// replaces the connection's pipeline (a call that needs more retries, see ModerateAsync).
+        /// </summary>
+        internal async Task<BinaryData> SendRawAsync(string operation, string method, string path, BinaryContent? content, CancellationToken cancellationToken, string? contentType = "application/json", ClientPipeline? pipeline = null)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            ClientPipeline pipeline = client.Pipeline;
+            pipeline ??= client.Pipeline;
             using PipelineMessage message = pipeline.CreateMessage();
             message.Apply(new RequestOptions { CancellationToken = cancellationToken, ErrorOptions = ClientErrorBehaviors.NoThrow });
             message.ResponseClassifier = PipelineMessageClassifier.Create(stackalloc ushort[] { 200, 201 });
