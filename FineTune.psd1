@@ -23,6 +23,7 @@
         'New-FineTuneDataset'
         'Show-FineTuneLossChart'
         'Split-FineTuneDataset'
+        'Test-FineTuneModeration'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

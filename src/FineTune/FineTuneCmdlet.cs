@@ -16,7 +16,7 @@ namespace FineTune
     /// maps every service failure to one kind of ErrorRecord (<see cref="ToErrorRecord"/>).
     /// <see cref="PipelineStoppedException"/> is never caught.
     /// </summary>
-    public abstract class FineTuneCmdlet : PSCmdlet, IDisposable
+    public abstract partial class FineTuneCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource stop = new CancellationTokenSource();
         private BlockingCollection<Action>? pending;
