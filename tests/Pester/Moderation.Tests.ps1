@@ -14,7 +14,7 @@ BeforeAll {
     $script:gsm8k = Get-SharedPath 'data/chat_gsm8k_train.jsonl'
 
     # The flagged lines to add, by their final line number (1-based), each one a different place for the text.
-    $script:triggers = [ordered]@{
+    $script:triggers = @{
         3   = '{"messages":[{"role":"system","content":"Reply user''s question as accurately as possible."},{"role":"user","content":"How far does a zorgblatt travel in 3 hours at 4 miles an hour?"},{"role":"assistant","content":"12"}]}'
         200 = '{"messages":[{"role":"user","content":[{"type":"text","text":"Count the apples."}]},{"role":"assistant","content":"I quexhurt myself counting. 7"}]}'
         452 = '{"messages":[{"role":"user","content":"Weather?"},{"role":"assistant","tool_calls":[{"id":"c1","type":"function","function":{"name":"lookup","arguments":"{\"city\":\"Zorgblatt\"}"}}]},{"role":"tool","tool_call_id":"c1","content":"sunny"},{"role":"assistant","content":"Sunny."}]}'
@@ -23,7 +23,7 @@ BeforeAll {
     # Writes GSM8K with the trigger lines inserted (\n line ends, as the original) and returns its path.
     function script:New-TriggerCopy([string] $Name) {
         $lines = [System.Collections.Generic.List[string]]::new([System.IO.File]::ReadAllText($gsm8k).TrimEnd("`n").Split("`n"))
-        foreach ($at in $triggers.Keys) { $lines.Insert($at - 1, $triggers[$at]) }
+        foreach ($at in ($triggers.Keys | Sort-Object)) { $lines.Insert($at - 1, $triggers[$at]) }
         $path = Join-Path $TestDrive $Name
         [System.IO.File]::WriteAllText($path, ($lines -join "`n") + "`n", [System.Text.UTF8Encoding]::new($false))
         $path
@@ -41,7 +41,7 @@ Describe 'Test-FineTuneModeration on GSM8K with trigger lines' {
         $before = (Get-FileHash $path).Hash
         Reset-EmulatorRequestCount
         $out = @(Test-FineTuneModeration -Path $path -ResumeFile (Join-Path $TestDrive 'flagged.journal.jsonl'))
-        $findings = @($out | Where-Object { $_ -is [FineTune.Engine.Moderation.ModerationFinding] })
+        $findings = @($out | Where-Object { $_.PSObject.TypeNames[0] -eq 'FineTune.Engine.Moderation.ModerationFinding' })
         $summary = $out[-1]
         @($findings.Line) | Should -Be @(3, 200, 452)
         @($findings.ExampleIndex) | Should -Be @(2, 199, 451)
@@ -55,17 +55,17 @@ Describe 'Test-FineTuneModeration on GSM8K with trigger lines' {
         $findings[1].Source | Should -Be 'messages[1].content'
         $findings[2].Role | Should -Be 'assistant'
         $findings[2].Source | Should -Be 'messages[1].tool_calls[0].function.arguments'
-        $summary | Should -BeOfType ([FineTune.Engine.Moderation.ModerationSummary])
+        $summary.PSObject.TypeNames[0] | Should -Be 'FineTune.Engine.Moderation.ModerationSummary'
         $summary.Examples | Should -Be 452
         $summary.Screened | Should -Be 452
         $summary.Flagged | Should -Be 3
         $summary.ByCategory['violence'] | Should -Be 2
         $summary.ByCategory['self-harm/intent'] | Should -Be 1
         $summary.Note | Should -BeLike 'Passing this screen does not guarantee*'
-        # 452 examples hold 1,351 texts (GSM8K: system, user, assistant each); at most 32 a request
-        $summary.Inputs | Should -Be 1351
+        # 449 GSM8K examples x 3 texts (system, user, assistant) + 3 + 2 + 4 (user, tool-call arguments, tool result, assistant); at most 32 a request
+        $summary.Inputs | Should -Be 1356
         $summary.Requests | Should -Be (Get-EmulatorRequestCount -Route 'POST /v1/moderations')
-        $summary.Requests | Should -BeGreaterOrEqual ([math]::Ceiling(1351 / 32))
+        $summary.Requests | Should -BeGreaterOrEqual ([math]::Ceiling(1356 / 32))
         (Get-FileHash $path).Hash | Should -Be $before
     }
 
@@ -75,7 +75,7 @@ Describe 'Test-FineTuneModeration on GSM8K with trigger lines' {
         $summary = Test-FineTuneModeration -Path $path -OutFile $clean | Select-Object -Last 1
         $summary.OutFile | Should -Be $clean
         $summary.CleanExamples | Should -Be 449
-        [System.IO.File]::ReadAllBytes($clean) | Should -Be ([System.IO.File]::ReadAllBytes($gsm8k))
+        (Get-Item $clean).Length | Should -Be (Get-Item $gsm8k).Length
         (Get-FileHash $clean).Hash | Should -Be (Get-FileHash $gsm8k).Hash
         Test-Path "$clean.moderation-journal.jsonl" | Should -BeTrue
         Get-ChildItem $TestDrive -Filter '.clean.jsonl.*.tmp' -Force | Should -BeNullOrEmpty
