@@ -16,6 +16,8 @@
         'Disconnect-FineTune'
         'Get-FineTuneContext'
         'Get-FineTuneModel'
+        'Measure-FineTuneDataset'
+        'Test-FineTuneDataset'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
