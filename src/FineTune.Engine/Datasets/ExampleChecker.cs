@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Text;
 using System.Text.Json;
 
 namespace FineTune.Engine.Datasets
@@ -222,15 +223,14 @@ namespace FineTune.Engine.Datasets
             foreach (JsonElement m in messages.EnumerateArray())
             {
                 i++;
-                string at = $"{field}[{i}]";
                 seen.Count++;
                 if (m.ValueKind != JsonValueKind.Object)
                 {
-                    ctx.Add(DatasetRules.MessageNotObject, $"Line {ctx.Line}: {at} is {Describe(m)}, not an object.");
+                    ctx.Add(DatasetRules.MessageNotObject, $"Line {ctx.Line}: {field}[{i}] is {Describe(m)}, not an object.");
                     continue;
                 }
 
-                string? role = m.TryGetProperty("role", out JsonElement r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+                string? role = m.TryGetProperty("role", out JsonElement r) ? RoleOf(r) : null;
                 seen.LastRole = role;
                 switch (role)
                 {
@@ -248,36 +248,36 @@ namespace FineTune.Engine.Datasets
                     case "tool":
                         break;
                     case "function":
-                        if (ctx.Checker.target == DatasetTarget.Azure) ctx.Add(DatasetRules.FunctionRoleAzure, $"Line {ctx.Line}: {at} has role \"function\".");
-                        else ctx.Add(DatasetRules.FunctionRole, $"Line {ctx.Line}: {at} has the legacy role \"function\".");
+                        if (ctx.Checker.target == DatasetTarget.Azure) ctx.Add(DatasetRules.FunctionRoleAzure, $"Line {ctx.Line}: {field}[{i}] has role \"function\".");
+                        else ctx.Add(DatasetRules.FunctionRole, $"Line {ctx.Line}: {field}[{i}] has the legacy role \"function\".");
                         if (!m.TryGetProperty("name", out JsonElement fn) || fn.ValueKind != JsonValueKind.String)
                         {
-                            ctx.Add(DatasetRules.FunctionName, $"Line {ctx.Line}: {at} (role function) has no \"name\".");
+                            ctx.Add(DatasetRules.FunctionName, $"Line {ctx.Line}: {field}[{i}] (role function) has no \"name\".");
                         }
 
                         break;
                     default:
                         ctx.Add(DatasetRules.Role, r.ValueKind == JsonValueKind.Undefined
-                            ? $"Line {ctx.Line}: {at} has no \"role\"."
-                            : $"Line {ctx.Line}: {at}.role is {Show(r)}, not one of system, user, assistant, tool.");
+                            ? $"Line {ctx.Line}: {field}[{i}] has no \"role\"."
+                            : $"Line {ctx.Line}: {field}[{i}].role is {Show(r)}, not one of system, user, assistant, tool.");
                         break;
                 }
 
                 bool hasCalls = m.TryGetProperty("tool_calls", out JsonElement calls) && calls.ValueKind != JsonValueKind.Null;
                 bool hasFunctionCall = m.TryGetProperty("function_call", out JsonElement fcall) && fcall.ValueKind != JsonValueKind.Null;
-                if (hasFunctionCall) ctx.Add(DatasetRules.FunctionsDeprecated, $"Line {ctx.Line}: {at} uses the deprecated \"function_call\".");
+                if (hasFunctionCall) ctx.Add(DatasetRules.FunctionsDeprecated, $"Line {ctx.Line}: {field}[{i}] uses the deprecated \"function_call\".");
 
-                CheckContent(m, role, at, hasCalls || hasFunctionCall, ref images, ref seen, ref ctx);
+                CheckContent(m, role, field, i, hasCalls || hasFunctionCall, ref images, ref seen, ref ctx);
 
                 if (m.TryGetProperty("name", out JsonElement name) && role != "function" && !ValidName(name))
                 {
-                    ctx.Add(DatasetRules.Name, $"Line {ctx.Line}: {at}.name is {Show(name)}.");
+                    ctx.Add(DatasetRules.Name, $"Line {ctx.Line}: {field}[{i}].name is {Show(name)}.");
                 }
 
                 if (m.TryGetProperty("weight", out JsonElement weight))
                 {
-                    if (role != "assistant") ctx.Add(DatasetRules.WeightRole, $"Line {ctx.Line}: {at} has role {role ?? "(none)"} and a weight.");
-                    else if (weight.ValueKind != JsonValueKind.Number || !weight.TryGetDouble(out double w) || (w != 0 && w != 1)) ctx.Add(DatasetRules.Weight, $"Line {ctx.Line}: {at}.weight is {Show(weight)}.");
+                    if (role != "assistant") ctx.Add(DatasetRules.WeightRole, $"Line {ctx.Line}: {field}[{i}] has role {role ?? "(none)"} and a weight.");
+                    else if (weight.ValueKind != JsonValueKind.Number || !weight.TryGetDouble(out double w) || (w != 0 && w != 1)) ctx.Add(DatasetRules.Weight, $"Line {ctx.Line}: {field}[{i}].weight is {Show(weight)}.");
                     else if (w == 0) seen.WeightedOut++;
                 }
 
@@ -285,11 +285,11 @@ namespace FineTune.Engine.Datasets
                 {
                     if (role != "assistant")
                     {
-                        ctx.Add(DatasetRules.ToolCalls, $"Line {ctx.Line}: {at} has tool_calls but role {role ?? "(none)"}; only assistant messages make tool calls.");
+                        ctx.Add(DatasetRules.ToolCalls, $"Line {ctx.Line}: {field}[{i}] has tool_calls but role {role ?? "(none)"}; only assistant messages make tool calls.");
                     }
                     else
                     {
-                        CheckToolCalls(calls, at, i, tools, ref open, ref ctx);
+                        CheckToolCalls(calls, field, i, tools, ref open, ref ctx);
                     }
                 }
 
@@ -297,11 +297,11 @@ namespace FineTune.Engine.Datasets
                 {
                     if (!m.TryGetProperty("tool_call_id", out JsonElement id) || id.ValueKind != JsonValueKind.String)
                     {
-                        ctx.Add(DatasetRules.ToolCallId, $"Line {ctx.Line}: {at} (role tool) has no string \"tool_call_id\".");
+                        ctx.Add(DatasetRules.ToolCallId, $"Line {ctx.Line}: {field}[{i}] (role tool) has no string \"tool_call_id\".");
                     }
                     else if (open == null || !open.Remove(id.GetString()!))
                     {
-                        ctx.Add(DatasetRules.ToolMessageOrphan, $"Line {ctx.Line}: {at}.tool_call_id \"{id.GetString()}\" answers no tool call of an earlier assistant message.");
+                        ctx.Add(DatasetRules.ToolMessageOrphan, $"Line {ctx.Line}: {field}[{i}].tool_call_id \"{id.GetString()}\" answers no tool call of an earlier assistant message.");
                     }
                 }
             }
@@ -321,25 +321,25 @@ namespace FineTune.Engine.Datasets
             return seen;
         }
 
-        private static void CheckContent(JsonElement m, string? role, string at, bool hasCalls, ref int images, ref MessagesSeen seen, ref Context ctx)
+        private static void CheckContent(JsonElement m, string? role, string field, int i, bool hasCalls, ref int images, ref MessagesSeen seen, ref Context ctx)
         {
             bool system = role == "system" || role == "developer";
             if (!m.TryGetProperty("content", out JsonElement content) || content.ValueKind == JsonValueKind.Null)
             {
-                if (!(role == "assistant" && hasCalls)) ctx.Add(DatasetRules.NoContent, $"Line {ctx.Line}: {at} ({role ?? "no role"}) has no content{(role == "assistant" ? " and no tool_calls" : string.Empty)}.");
+                if (!(role == "assistant" && hasCalls)) ctx.Add(DatasetRules.NoContent, $"Line {ctx.Line}: {field}[{i}] ({role ?? "no role"}) has no content{(role == "assistant" ? " and no tool_calls" : string.Empty)}.");
                 return;
             }
 
             switch (content.ValueKind)
             {
                 case JsonValueKind.String:
-                    if (content.ValueEquals(string.Empty) && !hasCalls) ctx.Add(DatasetRules.EmptyContent, $"Line {ctx.Line}: {at}.content is an empty string.");
+                    if (content.ValueEquals(string.Empty) && !hasCalls) ctx.Add(DatasetRules.EmptyContent, $"Line {ctx.Line}: {field}[{i}].content is an empty string.");
                     if (system) seen.SystemHash = Fnv.Add(seen.SystemHash, content.GetString()!);
                     return;
                 case JsonValueKind.Array:
                     if (content.GetArrayLength() == 0)
                     {
-                        ctx.Add(DatasetRules.NoContent, $"Line {ctx.Line}: {at}.content is an empty array.");
+                        ctx.Add(DatasetRules.NoContent, $"Line {ctx.Line}: {field}[{i}].content is an empty array.");
                         return;
                     }
 
@@ -347,42 +347,42 @@ namespace FineTune.Engine.Datasets
                     foreach (JsonElement part in content.EnumerateArray())
                     {
                         p++;
-                        string pat = $"{at}.content[{p}]";
+                        string pat = $"{field}[{i}].content[{p}]";
                         string? type = part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out JsonElement t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
                         if (type == "text")
                         {
-                            if (!part.TryGetProperty("text", out JsonElement text) || text.ValueKind != JsonValueKind.String) ctx.Add(DatasetRules.ContentPart, $"Line {ctx.Line}: {pat} has type text but no string \"text\".");
+                            if (!part.TryGetProperty("text", out JsonElement text) || text.ValueKind != JsonValueKind.String) ctx.Add(DatasetRules.ContentPart, $"Line {ctx.Line}: {field}[{i}].content[{p}] has type text but no string \"text\".");
                             else if (system) seen.SystemHash = Fnv.Add(seen.SystemHash, text.GetString()!);
                         }
                         else if (type == "image_url")
                         {
                             images++;
-                            if (role != "user") ctx.Add(DatasetRules.ImageRole, $"Line {ctx.Line}: {pat} is an image in a {role ?? "(no role)"} message.");
+                            if (role != "user") ctx.Add(DatasetRules.ImageRole, $"Line {ctx.Line}: {field}[{i}].content[{p}] is an image in a {role ?? "(no role)"} message.");
                             if (!part.TryGetProperty("image_url", out JsonElement img) || img.ValueKind != JsonValueKind.Object || !img.TryGetProperty("url", out JsonElement url) || url.ValueKind != JsonValueKind.String)
                             {
-                                ctx.Add(DatasetRules.ContentPart, $"Line {ctx.Line}: {pat} has type image_url but no \"image_url\": {{\"url\": \"...\"}}.");
+                                ctx.Add(DatasetRules.ContentPart, $"Line {ctx.Line}: {field}[{i}].content[{p}] has type image_url but no \"image_url\": {{\"url\": \"...\"}}.");
                             }
                         }
                         else
                         {
                             ctx.Add(DatasetRules.ContentPart, part.ValueKind != JsonValueKind.Object
-                                ? $"Line {ctx.Line}: {pat} is {Describe(part)}, not an object."
-                                : $"Line {ctx.Line}: {pat}.type is {(type == null ? "missing" : "\"" + type + "\"")}; use text or image_url.");
+                                ? $"Line {ctx.Line}: {field}[{i}].content[{p}] is {Describe(part)}, not an object."
+                                : $"Line {ctx.Line}: {field}[{i}].content[{p}].type is {(type == null ? "missing" : "\"" + type + "\"")}; use text or image_url.");
                         }
                     }
 
                     return;
                 default:
-                    ctx.Add(DatasetRules.ContentType, $"Line {ctx.Line}: {at}.content is {Describe(content)}.");
+                    ctx.Add(DatasetRules.ContentType, $"Line {ctx.Line}: {field}[{i}].content is {Describe(content)}.");
                     return;
             }
         }
 
-        private static void CheckToolCalls(JsonElement calls, string at, int message, HashSet<string>? tools, ref Dictionary<string, int>? open, ref Context ctx)
+        private static void CheckToolCalls(JsonElement calls, string field, int message, HashSet<string>? tools, ref Dictionary<string, int>? open, ref Context ctx)
         {
             if (calls.ValueKind != JsonValueKind.Array || calls.GetArrayLength() == 0)
             {
-                ctx.Add(DatasetRules.ToolCalls, $"Line {ctx.Line}: {at}.tool_calls is {(calls.ValueKind == JsonValueKind.Array ? "an empty array" : "a " + Kind(calls))}.");
+                ctx.Add(DatasetRules.ToolCalls, $"Line {ctx.Line}: {field}[{message}].tool_calls is {(calls.ValueKind == JsonValueKind.Array ? "an empty array" : "a " + Kind(calls))}.");
                 return;
             }
 
@@ -390,7 +390,7 @@ namespace FineTune.Engine.Datasets
             foreach (JsonElement call in calls.EnumerateArray())
             {
                 c++;
-                string cat = $"{at}.tool_calls[{c}]";
+                string cat = $"{field}[{message}].tool_calls[{c}]";
                 if (call.ValueKind != JsonValueKind.Object)
                 {
                     ctx.Add(DatasetRules.ToolCalls, $"Line {ctx.Line}: {cat} is {Describe(call)}, not an object.");
@@ -421,7 +421,7 @@ namespace FineTune.Engine.Datasets
                 if (tools == null) ctx.Add(DatasetRules.ToolUnknown, $"Line {ctx.Line}: {cat} calls \"{name.GetString()}\" but the example defines no tools.");
                 else if (!tools.Contains(name.GetString()!)) ctx.Add(DatasetRules.ToolUnknown, $"Line {ctx.Line}: {cat} calls \"{name.GetString()}\", which is not among the example's tools ({string.Join(", ", tools)}).");
 
-                if (!f.TryGetProperty("arguments", out JsonElement args) || args.ValueKind != JsonValueKind.String || !IsJsonObject(args.GetString()!))
+                if (!f.TryGetProperty("arguments", out JsonElement args) || args.ValueKind != JsonValueKind.String || !IsJsonObject(args))
                 {
                     ctx.Add(DatasetRules.ToolArguments, $"Line {ctx.Line}: {cat}.function.arguments is {(args.ValueKind == JsonValueKind.String ? "a string that is not a JSON object" : args.ValueKind == JsonValueKind.Undefined ? "missing" : "a " + Kind(args))}.");
                 }
@@ -544,7 +544,7 @@ namespace FineTune.Engine.Datasets
             var seen = new MessagesSeen();
             int images = 0;
             bool hasCalls = m.TryGetProperty("tool_calls", out JsonElement calls) && calls.ValueKind != JsonValueKind.Null;
-            CheckContent(m, "assistant", field + "[0]", hasCalls, ref images, ref seen, ref ctx);
+            CheckContent(m, "assistant", field, 0, hasCalls, ref images, ref seen, ref ctx);
             return true;
         }
 
@@ -597,17 +597,40 @@ namespace FineTune.Engine.Datasets
             }
         }
 
-        private static bool IsJsonObject(string text)
+        /// <summary>True when a string value holds exactly one JSON object (tool call arguments).</summary>
+        private static bool IsJsonObject(JsonElement value)
         {
+            string text = value.GetString()!;
+            byte[] bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
             try
             {
-                using JsonDocument d = JsonDocument.Parse(text);
-                return d.RootElement.ValueKind == JsonValueKind.Object;
+                var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(bytes, 0, Encoding.UTF8.GetBytes(text, 0, text.Length, bytes, 0)));
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+                reader.Skip();
+                return !reader.Read();
             }
             catch (JsonException)
             {
                 return false;
             }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+            }
+        }
+
+        private static readonly string[] KnownRoles = { "system", "user", "assistant", "tool", "developer", "function" };
+
+        /// <summary>The role as one of the known constants (no allocation), the raw text for another string, or null.</summary>
+        private static string? RoleOf(JsonElement r)
+        {
+            if (r.ValueKind != JsonValueKind.String) return null;
+            foreach (string known in KnownRoles)
+            {
+                if (r.ValueEquals(known)) return known;
+            }
+
+            return r.GetString();
         }
 
         private static bool ValidName(JsonElement name)

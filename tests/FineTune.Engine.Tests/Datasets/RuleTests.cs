@@ -207,6 +207,17 @@ namespace FineTune.Engine.Tests.Datasets
             Assert.Empty(r.Of("FT020"));
         }
 
+        [Theory]
+        [InlineData("FT104", "Line 11: messages[1].content is a number.")]
+        [InlineData("FT111", "Line 11: messages[2].tool_calls[0].function.arguments is a string that is not a JSON object.")]
+        [InlineData("FT105", "Line 11: messages[1].content[0].type is \"audio\"; use text or image_url.")]
+        [InlineData("FT013", "Line 11 is not valid JSON at byte 49")]
+        public void MessagesNameTheLineAndTheField(string id, string expected)
+        {
+            Case c = Cases[id];
+            Assert.StartsWith(expected, Check(c.Input(), c.Options).Of(id).First().Message);
+        }
+
         [Fact]
         public void SpecialTokenEscapedInJsonIsFound()
         {
