@@ -92,7 +92,6 @@ namespace FineTune.Engine.Datasets
 
             var checker = new ExampleChecker(path, options.Target, options.Format, encoder == null ? null : new DefaultExampleTokenCounter(encoder), limit);
             var lines = new List<LineSlice>();
-            var outcomes = new LineOutcome[0];
             var seen = new LineHashSet();
             DatasetFormat fileFormat = options.Format;
             bool systemKnown = false, firstHasSystem = false;
@@ -125,89 +124,106 @@ namespace FineTune.Engine.Datasets
                     return Finish();
                 }
 
-                var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism), CancellationToken = ct };
-                while (more)
+                // Pipeline without barriers: each batch of whole lines is copied out of the reader's buffer and
+                // checked by one task; up to MaxDegreeOfParallelism + 1 batches are in flight; this thread reads
+                // ahead and folds results in line order (so findings and progress come from the calling thread).
+                int workers = Math.Max(1, options.MaxDegreeOfParallelism);
+                var inflight = new Queue<Task<LineBatch>>();
+                try
                 {
-                    ct.ThrowIfCancellationRequested();
-                    int n = lines.Count;
-                    if (outcomes.Length < n) outcomes = new LineOutcome[Math.Max(n, outcomes.Length * 2)];
-                    var indexes = new long[n];
-                    for (int i = 0; i < n; i++)
+                    while (more)
                     {
-                        indexes[i] = lines[i].Kind == LineKind.Blank ? -1 : examples++;
-                    }
-
-                    byte[] buffer = reader.Buffer;
-                    LineOutcome[] results = outcomes;
-                    Parallel.For(0, n, parallel, i =>
-                    {
-                        LineSlice s = lines[i];
-                        if (s.Kind == LineKind.Text) checker.Check(new ReadOnlyMemory<byte>(buffer, s.Offset, s.Length), s.Line, indexes[i], ref results[i]);
-                        else results[i] = default;
-                    });
-
-                    for (int i = 0; i < n; i++)
-                    {
-                        LineSlice s = lines[i];
-                        ref LineOutcome o = ref results[i];
-                        if (s.Kind == LineKind.Blank)
+                        ct.ThrowIfCancellationRequested();
+                        LineBatch next = LineBatch.CopyFrom(reader.Buffer, lines, ref examples);
+                        inflight.Enqueue(workers == 1 ? Task.FromResult(next.CheckAll(checker)) : Task.Run(() => next.CheckAll(checker), ct));
+                        more = reader.ReadBatch(lines);
+                        while (inflight.Count > workers || (!more && inflight.Count > 0))
                         {
-                            Emit(DatasetRules.BlankLine.At(path, s.Line, null, $"Line {s.Line} is blank."));
-                            continue;
-                        }
-
-                        if (s.Kind == LineKind.TooLong)
-                        {
-                            Emit(DatasetRules.LineTooLong.At(path, s.Line, indexes[i], $"Line {s.Line} is longer than {JsonlReader.MaxLineBytes / (1024 * 1024)} MB; it was skipped."));
-                            continue;
-                        }
-
-                        if (o.Findings != null)
-                        {
-                            foreach (DatasetFinding f in o.Findings) Emit(f);
-                        }
-
-                        if (!o.Parsed) continue;
-                        if (o.Format != DatasetFormat.Unknown)
-                        {
-                            if (fileFormat == DatasetFormat.Auto) fileFormat = o.Format;
-                            else if (o.Format != fileFormat) Emit(DatasetRules.MixedFormat.At(path, s.Line, indexes[i], $"Line {s.Line} is in {o.Format} format, but the file is {fileFormat}{(options.Format == DatasetFormat.Auto ? " (from its first example)" : string.Empty)}."));
-                        }
-
-                        long earlier = seen.AddOrGet(o.Hash, s.Line);
-                        if (earlier > 0) Emit(DatasetRules.Duplicate.At(path, s.Line, indexes[i], $"Line {s.Line} is the same example as line {earlier}."));
-
-                        if (o.Format == DatasetFormat.Chat || o.Format == DatasetFormat.Preference)
-                        {
-                            if (!systemKnown)
-                            {
-                                systemKnown = true;
-                                firstHasSystem = o.HasSystem;
-                                firstSystem = o.SystemHash;
-                                firstSystemLine = s.Line;
-                            }
-                            else if (o.HasSystem != firstHasSystem || o.SystemHash != firstSystem)
-                            {
-                                Emit(DatasetRules.SystemInconsistent.At(path, s.Line, indexes[i],
-                                    !o.HasSystem ? $"Line {s.Line} has no system message; line {firstSystemLine} has one."
-                                    : !firstHasSystem ? $"Line {s.Line} has a system message; line {firstSystemLine} has none."
-                                    : $"Line {s.Line}'s system message differs from line {firstSystemLine}'s."));
-                            }
-                        }
-
-                        if (tokens != null && o.Tokens >= 0)
-                        {
-                            tokens.Add(o.Tokens);
-                            assistantTokens += o.AssistantTokens;
-                            billed += limit is int max ? Math.Min(o.Tokens, max) : o.Tokens;
-                            bool over = limit is int m2 && o.Tokens > m2;
-                            if (over) overLimit++;
-                            onExample?.Invoke(new ExampleTokenCount(path, s.Line, indexes[i], o.Tokens, o.AssistantTokens, over));
+                            Fold(inflight.Dequeue().GetAwaiter().GetResult());
                         }
                     }
+                }
+                finally
+                {
+                    foreach (Task<LineBatch> pending in inflight)
+                    {
+                        try
+                        {
+                            pending.GetAwaiter().GetResult().Dispose();
+                        }
+                        catch (OperationCanceledException)
+                        {
+                        }
+                    }
+                }
 
-                    feedback?.Progress(ProgressId, activity, $"{reader.BytesConsumed / 1048576.0:N1} of {file.Length / 1048576.0:N1} MB, {examples:N0} examples", file.Length == 0 ? -1 : (int)(100 * reader.BytesConsumed / file.Length));
-                    more = reader.ReadBatch(lines);
+                void Fold(LineBatch batch)
+                {
+                    using (batch)
+                    {
+                        for (int i = 0; i < batch.Count; i++)
+                        {
+                            LineSlice s = batch.Lines[i];
+                            ref LineOutcome o = ref batch.Results[i];
+                            if (s.Kind == LineKind.Blank)
+                            {
+                                Emit(DatasetRules.BlankLine.At(path, s.Line, null, $"Line {s.Line} is blank."));
+                                continue;
+                            }
+
+                            if (s.Kind == LineKind.TooLong)
+                            {
+                                Emit(DatasetRules.LineTooLong.At(path, s.Line, batch.Indexes[i], $"Line {s.Line} is longer than {JsonlReader.MaxLineBytes / (1024 * 1024)} MB; it was skipped."));
+                                continue;
+                            }
+
+                            if (o.Findings != null)
+                            {
+                                foreach (DatasetFinding f in o.Findings) Emit(f);
+                            }
+
+                            if (!o.Parsed) continue;
+                            if (o.Format != DatasetFormat.Unknown)
+                            {
+                                if (fileFormat == DatasetFormat.Auto) fileFormat = o.Format;
+                                else if (o.Format != fileFormat) Emit(DatasetRules.MixedFormat.At(path, s.Line, batch.Indexes[i], $"Line {s.Line} is in {o.Format} format, but the file is {fileFormat}{(options.Format == DatasetFormat.Auto ? " (from its first example)" : string.Empty)}."));
+                            }
+
+                            long earlier = seen.AddOrGet(o.Hash, s.Line);
+                            if (earlier > 0) Emit(DatasetRules.Duplicate.At(path, s.Line, batch.Indexes[i], $"Line {s.Line} is the same example as line {earlier}."));
+
+                            if (o.Format == DatasetFormat.Chat || o.Format == DatasetFormat.Preference)
+                            {
+                                if (!systemKnown)
+                                {
+                                    systemKnown = true;
+                                    firstHasSystem = o.HasSystem;
+                                    firstSystem = o.SystemHash;
+                                    firstSystemLine = s.Line;
+                                }
+                                else if (o.HasSystem != firstHasSystem || o.SystemHash != firstSystem)
+                                {
+                                    Emit(DatasetRules.SystemInconsistent.At(path, s.Line, batch.Indexes[i],
+                                        !o.HasSystem ? $"Line {s.Line} has no system message; line {firstSystemLine} has one."
+                                        : !firstHasSystem ? $"Line {s.Line} has a system message; line {firstSystemLine} has none."
+                                        : $"Line {s.Line}'s system message differs from line {firstSystemLine}'s."));
+                                }
+                            }
+
+                            if (tokens != null && o.Tokens >= 0)
+                            {
+                                tokens.Add(o.Tokens);
+                                assistantTokens += o.AssistantTokens;
+                                billed += limit is int max ? Math.Min(o.Tokens, max) : o.Tokens;
+                                bool over = limit is int m2 && o.Tokens > m2;
+                                if (over) overLimit++;
+                                onExample?.Invoke(new ExampleTokenCount(path, s.Line, batch.Indexes[i], o.Tokens, o.AssistantTokens, over));
+                            }
+                        }
+
+
+                        feedback?.Progress(ProgressId, activity, $"{reader.BytesConsumed / 1048576.0:N1} of {file.Length / 1048576.0:N1} MB, {examples:N0} examples", file.Length == 0 ? -1 : (int)(100 * reader.BytesConsumed / file.Length));
+                    }
                 }
 
                 if (reader.CrlfLines > 0) Emit(DatasetRules.Crlf.At(path, reader.FirstCrlfLine, null, $"{reader.CrlfLines:N0} lines end in CRLF, the first is line {reader.FirstCrlfLine}."));
@@ -256,6 +272,62 @@ namespace FineTune.Engine.Datasets
                 if (tokens != null) report.Tokens = 0;
                 return report;
             }
+        }
+    }
+
+    /// <summary>A batch of whole lines copied out of the reader's buffer (pooled), with what checking them found.</summary>
+    internal sealed class LineBatch : IDisposable
+    {
+        private byte[] data = Array.Empty<byte>();
+
+        public int Count { get; private set; }
+
+        public LineSlice[] Lines { get; private set; } = Array.Empty<LineSlice>();
+
+        public long[] Indexes { get; private set; } = Array.Empty<long>();
+
+        public LineOutcome[] Results { get; private set; } = Array.Empty<LineOutcome>();
+
+        /// <summary>Copies the lines (rebasing their offsets) and numbers the examples (non-blank lines) from <paramref name="examples"/> on.</summary>
+        public static LineBatch CopyFrom(byte[] buffer, List<LineSlice> lines, ref long examples)
+        {
+            int n = lines.Count;
+            var batch = new LineBatch { Count = n, Lines = new LineSlice[n], Indexes = new long[n], Results = new LineOutcome[n] };
+            int first = lines[0].Offset, last = first;
+            foreach (LineSlice s in lines)
+            {
+                if (s.Kind != LineKind.TooLong) last = Math.Max(last, s.Offset + s.Length);
+            }
+
+            batch.data = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(1, last - first));
+            Buffer.BlockCopy(buffer, first, batch.data, 0, last - first);
+            for (int i = 0; i < n; i++)
+            {
+                LineSlice s = lines[i];
+                if (s.Kind != LineKind.TooLong) s.Offset -= first;
+                batch.Lines[i] = s;
+                batch.Indexes[i] = s.Kind == LineKind.Blank ? -1 : examples++;
+            }
+
+            return batch;
+        }
+
+        /// <summary>Checks every text line of the batch in order.</summary>
+        public LineBatch CheckAll(ExampleChecker checker)
+        {
+            for (int i = 0; i < Count; i++)
+            {
+                LineSlice s = Lines[i];
+                if (s.Kind == LineKind.Text) checker.Check(new ReadOnlyMemory<byte>(data, s.Offset, s.Length), s.Line, Indexes[i], ref Results[i]);
+            }
+
+            return this;
+        }
+
+        public void Dispose()
+        {
+            if (data.Length > 0) System.Buffers.ArrayPool<byte>.Shared.Return(data);
+            data = Array.Empty<byte>();
         }
     }
 

@@ -155,3 +155,35 @@ namespace FineTune.Engine.Tests.Datasets
         }
     }
 }
+
+namespace FineTune.Engine.Tests.Datasets
+{
+    public class BatchingTests
+    {
+        /// <summary>A real file repeated past several 4 MB batches: the same findings in line order, in parallel or not.</summary>
+        [SkippableFact]
+        public void FindingsAreInLineOrderAcrossBatchesAndThreads()
+        {
+            byte[] one = System.IO.File.ReadAllBytes(SharedData.Require("data/chat_gsm8k_train.jsonl"));
+            byte[] bytes = System.Linq.Enumerable.Repeat(one, 15).SelectMany(b => b).ToArray(); // 4.9 MB, 6735 lines
+            string path = DatasetHarness.Write(bytes);
+            try
+            {
+                var serial = DatasetHarness.CheckFile(path, new DatasetCheckOptions { MaxDegreeOfParallelism = 1, Model = "gpt-4o-mini-2024-07-18" });
+                var parallel = DatasetHarness.CheckFile(path, new DatasetCheckOptions { MaxDegreeOfParallelism = 4, Model = "gpt-4o-mini-2024-07-18" });
+                Assert.Equal(6735, serial.Report.Examples);
+                Assert.Equal(6735 - 449, serial.Of("FT501").Count());
+                Assert.Equal(450, serial.Of("FT501").First().Line);
+                Assert.Contains("line 449", serial.Of("FT501").Last().Message);
+                Assert.Equal(6735, serial.Of("FT501").Last().Line);
+                Assert.Equal(serial.Findings.Select(f => f.ToString()), parallel.Findings.Select(f => f.ToString()));
+                Assert.Equal(serial.Report.Tokens, parallel.Report.Tokens);
+                Assert.Equal(serial.Findings.Select(f => f.Line), serial.Findings.Select(f => f.Line).OrderBy(l => l));
+            }
+            finally
+            {
+                System.IO.File.Delete(path);
+            }
+        }
+    }
+}
