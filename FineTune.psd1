@@ -13,10 +13,17 @@
     FormatsToProcess     = @('FineTune.Format.ps1xml')
     CmdletsToExport      = @(
         'Connect-FineTune'
+        'ConvertTo-FineTuneExample'
         'Disconnect-FineTune'
+        'Export-FineTuneLossChart'
         'Get-FineTuneContext'
+        'Get-FineTuneCost'
         'Get-FineTuneModel'
         'Measure-FineTuneDataset'
+        'Measure-FineTuneToken'
+        'New-FineTuneDataset'
+        'Show-FineTuneLossChart'
+        'Split-FineTuneDataset'
         'Test-FineTuneDataset'
     )
     FunctionsToExport    = @()
