@@ -70,7 +70,7 @@ namespace FineTune.Engine.Datasets
             if (!file.Exists) throw new FileNotFoundException($"No training file at '{path}'.", path);
 
             TokenEncoder? encoder = options.Model == null ? null : TokenEncoder.ForModel(options.Model);
-            int? limit = options.Model == null ? null : ModelTokenLimits.Of(options.Model);
+            int? limit = options.Model == null ? null : ModelTokenLimits.Of(options.Model, options.Target);
             var report = new DatasetReport { Path = path, Target = options.Target, Bytes = file.Length, Model = options.Model, Format = options.Format };
             var tokens = encoder == null ? null : new TokenDistribution();
             long assistantTokens = 0, billed = 0, overLimit = 0;

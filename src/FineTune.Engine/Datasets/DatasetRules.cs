@@ -110,7 +110,7 @@ namespace FineTune.Engine.Datasets
         // Limits
         internal static readonly DatasetRule TooFewExamples = R("FT400", FindingSeverity.Error, "The file has fewer than 10 examples, the service's minimum.", "Add examples; 50-100 good ones are a common start.");
         internal static readonly DatasetRule OverTokenLimit = R("FT401", FindingSeverity.Warning, "An example has more tokens than the model takes per example; the rest is cut off.", "Shorten the example or split the conversation.");
-        internal static readonly DatasetRule NoTokenLimit = R("FT402", FindingSeverity.Info, "The model's per-example token limit is not known, so lengths are not checked against it.", "Check the limit in the service's docs.");
+        internal static readonly DatasetRule NoTokenLimit = R("FT402", FindingSeverity.Info, "The model's per-example token limit is not known, so lengths are not checked against it.", "Check the limit in the service's docs, or add maxTokensPerExample for the model to a price catalog (FINETUNE_PRICE_CATALOG).");
 
         // Content
         internal static readonly DatasetRule SpecialToken = R("FT500", FindingSeverity.Error, "Text holds a tokenizer special token such as <|endoftext|>; the job fails.", "Remove or alter the token (e.g. write <| endoftext |>).");
