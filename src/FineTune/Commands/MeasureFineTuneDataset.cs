@@ -6,6 +6,7 @@ namespace FineTune.Commands
     /// <summary>
     /// <para type="synopsis">Counts the tokens of every example in a training file for a model: distribution, examples over the limit, billed tokens.</para>
     /// <para type="description">Streams the file and counts each example with the model's encoding (o200k_base or cl100k_base; message overhead and tool definitions counted). Returns Examples, CountedExamples, TotalTokens, AssistantTokens, MinTokens, MeanTokens, MedianTokens, P95Tokens, MaxTokens, the model's TokenLimit per example, ExamplesOverLimit and BilledTokensPerEpoch (each example capped at the limit, as the service bills). Lines that are not valid examples are not counted (Test-FineTuneDataset says why). -PerExample also writes the count of each example first.</para>
+    /// </summary>
     /// <example>
     ///   <code>Measure-FineTuneDataset -Path train.jsonl -Model gpt-4.1-mini-2025-04-14</code>
     ///   <para>The token distribution of train.jsonl for gpt-4.1-mini.</para>
@@ -14,7 +15,6 @@ namespace FineTune.Commands
     ///   <code>Measure-FineTuneDataset train.jsonl -Model gpt-4o-mini-2024-07-18 -PerExample | Where-Object OverLimit</code>
     ///   <para>The examples that are too long for the model.</para>
     /// </example>
-    /// </summary>
     [Cmdlet(VerbsDiagnostic.Measure, "FineTuneDataset")]
     [OutputType(typeof(DatasetMeasurement), typeof(ExampleTokenCount))]
     public sealed class MeasureFineTuneDatasetCommand : FineTuneCmdlet

@@ -6,6 +6,7 @@ namespace FineTune.Commands
     /// <summary>
     /// <para type="synopsis">Checks a JSONL training file against the service's rules and the known traps, one finding per problem.</para>
     /// <para type="description">Streams the file (memory does not grow with its size) and writes one finding per problem (Path, Line, ExampleIndex, RuleId, Severity Error/Warning/Info, Message, Hint), then a summary (Format, Examples, Errors, Warnings, Infos, Tokens with -Model, Bytes, Valid). The rules cover encoding (BOM, UTF-16, invalid UTF-8), framing (JSON array, blank lines, CRLF, invalid JSON lines: the other lines are still checked), the structure of chat, preference (DPO) and prompt/completion examples (roles, content parts, tool calls paired with tool messages, tools, weight, name), the limits (at least 10 examples, tokens per example for -Model, 512 MB), an assistant message to learn from, special tokens, duplicates and an inconsistent system message. Every rule id (FTnnn) is listed in docs/RULES.md. Problems in the data are findings; only a file that cannot be read is an error record. A file is valid when no finding is an Error.</para>
+    /// </summary>
     /// <example>
     ///   <code>Test-FineTuneDataset -Path train.jsonl -Model gpt-4o-mini-2024-07-18</code>
     ///   <para>Writes each finding, then the summary with the tokens of all examples for gpt-4o-mini.</para>
@@ -18,7 +19,6 @@ namespace FineTune.Commands
     ///   <code>Get-ChildItem *.jsonl | Test-FineTuneDataset -Target Azure | Where-Object Severity -eq Error</code>
     ///   <para>Checks every file for Azure OpenAI (a UTF-8 BOM is accepted there) and keeps only the errors.</para>
     /// </example>
-    /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "FineTuneDataset")]
     [OutputType(typeof(DatasetFinding), typeof(DatasetReport), typeof(bool))]
     public sealed class TestFineTuneDatasetCommand : FineTuneCmdlet
