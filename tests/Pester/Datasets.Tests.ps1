@@ -55,6 +55,19 @@ Describe 'Test-FineTuneDataset' {
         @($findings).Line | Should -Be @(1, 2, 3)
     }
 
+    It 'checks the dataset object that New-FineTuneDataset writes (real Alpaca records)' {
+        $alpaca = Get-SharedPath 'data/instruct_alpaca_seed_tasks.jsonl'
+        if (-not (Test-Path $alpaca)) { Set-ItResult -Skipped -Because "input missing: $alpaca"; return }
+        $out = Get-Content $alpaca | ConvertFrom-Json |
+            ForEach-Object { [pscustomobject]@{ Instruction = $_.instruction; Output = $_.instances[0].output } } |
+            New-FineTuneDataset -Path (Join-Path $TestDrive 'alpaca.jsonl') |
+            Test-FineTuneDataset -Model gpt-4o-mini
+        @($out).Count | Should -Be 1
+        $out.Valid | Should -BeTrue
+        $out.Examples | Should -Be 175
+        $out.Format | Should -Be 'Chat'
+    }
+
     It 'depends on -Target for a BOM' {
         if (-not (Test-Path $gsm8k)) { Set-ItResult -Skipped -Because "input missing: $gsm8k"; return }
         $path = Join-Path $TestDrive 'bom.jsonl'
