@@ -29,6 +29,10 @@ namespace FineTune
                 record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Use -Force to replace the clean copy, or give another -OutFile." };
                 WriteError(record);
             }
+            catch (InvalidDataException ex)
+            {
+                WriteError(new ErrorRecord(ex, "FineTune.Moderate.InvalidFile", ErrorCategory.InvalidData, options.Path));
+            }
             catch (FileNotFoundException ex)
             {
                 WriteError(new ErrorRecord(ex, "FineTune.Moderate.FileNotFound", ErrorCategory.ObjectNotFound, options.Path));

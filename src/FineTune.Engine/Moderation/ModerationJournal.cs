@@ -100,7 +100,7 @@ namespace FineTune.Engine.Moderation
     {
         public string? key { get; set; }
 
-        public int line { get; set; }
+        public long line { get; set; }
 
         public bool flagged { get; set; }
 

@@ -13,7 +13,7 @@ namespace FineTune.Engine.Moderation
         public string Path { get; set; } = "";
 
         /// <summary>1-based line number.</summary>
-        public int Line { get; set; }
+        public long Line { get; set; }
 
         /// <summary>0-based position among the file's examples (non-blank lines).</summary>
         public int ExampleIndex { get; set; }

@@ -109,14 +109,9 @@ namespace FineTune.Engine.Moderation
                 summary.ResumeFile = journal.Path;
                 if (outFile != null)
                 {
-                    var flagged = new HashSet<int>(run.Findings.Select(f => f.Line));
+                    var flagged = new HashSet<long>(run.Findings.Select(f => (long)f.Line));
                     using AtomicFile target = AtomicFile.Open(outFile, options.Force ? DatasetWriteMode.Replace : DatasetWriteMode.New);
-                    foreach (RawLine line in ModerationLines.Read(path))
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        if (!flagged.Contains(line.Number)) target.Stream.Write(line.Bytes, 0, line.Bytes.Length);
-                    }
-
+                    ModerationLines.CopyWithout(path, flagged, target.Stream);
                     target.Commit();
                     summary.OutFile = outFile;
                     summary.CleanExamples = summary.Examples - summary.Flagged;
@@ -130,14 +125,14 @@ namespace FineTune.Engine.Moderation
         /// <summary>An example waiting for the verdicts on its texts.</summary>
         private sealed class Pending
         {
-            public Pending(int line, int index, string key)
+            public Pending(long line, int index, string key)
             {
                 Line = line;
                 Index = index;
                 Key = key;
             }
 
-            public int Line { get; }
+            public long Line { get; }
 
             public int Index { get; }
 
@@ -213,9 +208,16 @@ namespace FineTune.Engine.Moderation
                     foreach (RawLine line in ModerationLines.Read(path))
                     {
                         ct.ThrowIfCancellationRequested();
-                        Interlocked.Add(ref bytesRead, line.Bytes.Length);
+                        Interlocked.Add(ref bytesRead, line.Bytes);
                         if (line.IsBlank) continue;
                         int index = examples++;
+                        if (line.Text == null)
+                        {
+                            skipped++;
+                            feedback.Warning($"{path} line {line.Number}: longer than {JsonlReader.MaxLineBytes / (1024 * 1024)} MB, so not screened (the clean copy keeps it). The service refuses it anyway.");
+                            continue;
+                        }
+
                         string key = ModerationJournal.KeyOf(model, line.Text);
                         if (journal.TryGet(key, out JournalEntry earlier))
                         {
@@ -325,7 +327,7 @@ namespace FineTune.Engine.Moderation
                 journal.Add(entry);
             }
 
-            private ModerationFinding FindingOf(JournalEntry e, int line, int index, bool fromJournal) => new ModerationFinding
+            private ModerationFinding FindingOf(JournalEntry e, long line, int index, bool fromJournal) => new ModerationFinding
             {
                 Path = path,
                 Line = line,

@@ -9,6 +9,7 @@ namespace FineTune.Commands
     /// <para type="description">Resume: every verdict is written to a journal (-ResumeFile; default OUTFILE.moderation-journal.jsonl, or PATH.moderation-journal.jsonl without -OutFile), one line per example keyed by a SHA-256 hash of the model and the line's text. Run the same command again after an interruption (Ctrl+C, a lost connection, a quota error) and only the examples not yet in the journal are sent; an edited line has a new hash and is screened again. Delete the journal to screen everything anew.</para>
     /// <para type="description">-OutFile writes a clean copy without the flagged examples, atomically (temporary file, then rename); every other line is copied byte for byte, and the original file is never written. An existing -OutFile is only replaced with -Force.</para>
     /// <para type="description">Passing this screen does not guarantee that the service will accept the file: it runs its own checks, with its own models and thresholds, after the upload.</para>
+    /// </summary>
     /// <example>
     /// <code>Test-FineTuneModeration -Path train.jsonl -OutFile train.clean.jsonl</code>
     /// <para>Lists the flagged examples and a summary, and writes train.clean.jsonl without them.</para>
@@ -18,10 +19,9 @@ namespace FineTune.Commands
     /// <para>Keeps the findings for review; run it again after Ctrl+C and it carries on where it stopped.</para>
     /// </example>
     /// <example>
-    /// <code>New-FineTuneDataset -Path faq.jsonl -InputObject $rows | Test-FineTuneModeration -ThrottleLimit 2 -ResumeFile ~/faq.journal.jsonl</code>
-    /// <para>Screens the file a dataset object names (bound by its Path), with two requests in flight and the journal in another folder.</para>
+    /// <code>Get-ChildItem data/*.jsonl | Test-FineTuneModeration -ThrottleLimit 2 | Where-Object Line</code>
+    /// <para>Screens every file in data (bound by FullName) with two requests in flight and keeps only the findings; each file gets its own journal beside it.</para>
     /// </example>
-    /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "FineTuneModeration")]
     [OutputType(typeof(ModerationFinding), typeof(ModerationSummary))]
     public sealed class TestFineTuneModerationCommand : FineTuneCmdlet
