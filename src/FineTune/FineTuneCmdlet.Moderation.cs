@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using FineTune.Engine.Datasets;
 using FineTune.Engine.Moderation;
@@ -47,6 +48,42 @@ namespace FineTune
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// The -Moderate step of the cmdlets that upload (Add-FineTuneFile, Start-FineTuneJob): screens
+        /// <paramref name="path"/> (resume journal beside it, see Test-FineTuneModeration), writes one warning per
+        /// flagged example, and returns true when the upload may go on: nothing flagged, or <paramref name="force"/>.
+        /// When something is flagged and not forced it writes the error <c>FineTune.Moderate.Flagged</c>
+        /// (InvalidData) naming the lines, and returns false: nothing may be uploaded.
+        /// </summary>
+        internal bool ScreenBeforeUpload(string path, bool force)
+        {
+            ModerationReport? report = ScreenModeration(new ModerationOptions { Path = path });
+            if (report == null) return false;
+            foreach (ModerationFinding f in report.Findings)
+            {
+                WriteWarning($"{f.Path} line {f.Line}: flagged by moderation ({string.Join(", ", f.Categories)}) in {f.Role} {f.Source}: {f.Excerpt}");
+            }
+
+            ModerationSummary summary = report.Summary;
+            WriteVerbose($"Moderation: {summary.Examples} examples, {summary.Flagged} flagged ({summary.Screened} screened now, {summary.Resumed} from {summary.ResumeFile}). {ModerationSummary.Disclaimer}");
+            if (summary.Flagged == 0) return true;
+            string lines = string.Join(", ", report.Findings.Take(20).Select(f => f.Line)) + (report.Findings.Count > 20 ? ", ..." : string.Empty);
+            if (force)
+            {
+                WriteWarning($"{summary.Flagged} of {summary.Examples} examples in {summary.Path} were flagged by moderation (lines {lines}); going on because of -Force. The service may fail the job.");
+                return true;
+            }
+
+            var ex = new InvalidDataException($"{summary.Flagged} of {summary.Examples} examples in {summary.Path} were flagged by moderation (lines {lines}); nothing was uploaded.");
+            var record = new ErrorRecord(ex, "FineTune.Moderate.Flagged", ErrorCategory.InvalidData, summary.Path);
+            record.ErrorDetails = new ErrorDetails(ex.Message)
+            {
+                RecommendedAction = "Review them with Test-FineTuneModeration, write a clean copy with its -OutFile and upload that, or pass -Force to upload anyway.",
+            };
+            WriteError(record);
+            return false;
         }
     }
 }
