@@ -16,6 +16,21 @@
         'Disconnect-FineTune'
         'Get-FineTuneContext'
         'Get-FineTuneModel'
+        'Add-FineTuneFile'
+        'Get-FineTuneFile'
+        'Remove-FineTuneFile'
+        'Save-FineTuneFile'
+        'Start-FineTuneJob'
+        'Get-FineTuneJob'
+        'Wait-FineTuneJob'
+        'Stop-FineTuneJob'
+        'Suspend-FineTuneJob'
+        'Resume-FineTuneJob'
+        'Get-FineTuneEvent'
+        'Get-FineTuneCheckpoint'
+        'Get-FineTuneMetric'
+        'Remove-FineTuneModel'
+        'Invoke-FineTuneChat'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
