@@ -61,6 +61,7 @@ function Invoke-Build {
     Remove-Item -Recurse -Force $staging, $moduleDir -ErrorAction SilentlyContinue
     Invoke-Dotnet publish (Join-Path $root 'src/FineTune.Engine') -c $Configuration -o (Join-Path $staging 'engine') --nologo -v q
     Invoke-Dotnet build (Join-Path $root 'src/FineTune') -c $Configuration -o (Join-Path $staging 'module') --nologo -v q
+    Invoke-Dotnet build (Join-Path $root 'src/FineTune.Emulator') -c $Configuration -o (Join-Path $root 'out/emulator') --nologo -v q
 
     $deps = New-Item -ItemType Directory -Force (Join-Path $moduleDir 'dependencies')
     Copy-Item (Join-Path $staging 'engine/*.dll') $deps
