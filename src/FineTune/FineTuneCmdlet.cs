@@ -62,9 +62,23 @@ namespace FineTune
         /// <summary>
         /// Runs async engine work off the pipeline thread and pumps what it reports (through
         /// <see cref="IFeedback"/> on this cmdlet) onto the pipeline thread until it ends. Ctrl+C returns at
-        /// once by throwing <see cref="PipelineStoppedException"/>; engine exceptions pass through unchanged.
+        /// once by throwing <see cref="PipelineStoppedException"/>; a <see cref="FineTuneServiceException"/> becomes a
+        /// terminating error record (<see cref="ToErrorRecord"/>); other engine exceptions pass through unchanged.
         /// </summary>
         protected T Run<T>(Func<CancellationToken, Task<T>> work)
+        {
+            try
+            {
+                return RunCore(work);
+            }
+            catch (FineTuneServiceException ex)
+            {
+                ThrowTerminatingError(ToErrorRecord(ex, null));
+                throw; // not reached
+            }
+        }
+
+        private T RunCore<T>(Func<CancellationToken, Task<T>> work)
         {
             var queue = new BlockingCollection<Action>();
             pending = queue;
@@ -101,7 +115,7 @@ namespace FineTune
         {
             try
             {
-                result = Run(work);
+                result = RunCore(work);
                 return true;
             }
             catch (FineTuneServiceException ex)
