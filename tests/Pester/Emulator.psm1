@@ -1,0 +1,153 @@
+<#
+    Starts and drives the FineTune emulator (src/FineTune.Emulator, built by build.ps1 into out/emulator) for
+    Pester tests. Typical use:
+
+        BeforeAll { $emu = Start-FineTuneEmulator -TimeScale 0.2 }
+        AfterAll  { $emu | Stop-FineTuneEmulator }
+        It '...' { Connect-FineTune -Endpoint $emu.Endpoint ...; Get-EmulatorRequestCount -Route 'POST /v1/files' | Should -Be 1 }
+
+    The functions that take -Emulator default to the last one started in this session.
+#>
+
+$script:Current = $null
+
+function Start-FineTuneEmulator {
+    <#
+    .SYNOPSIS
+        Starts the emulator on a free port (or -Port), waits until it answers (at most -TimeoutSeconds) and
+        returns @{ Endpoint = 'http://127.0.0.1:PORT/v1'; BaseUri = 'http://127.0.0.1:PORT/'; Port; Process }.
+        Throws when the build is missing or the emulator does not answer in time (with its error output).
+    #>
+    [CmdletBinding()]
+    param(
+        [int] $Port = 0,
+        # Seconds a job phase takes (validating_files, queued, each epoch).
+        [double] $TimeScale = 0.2,
+        # Moderation flags inputs holding one of these words ('word' or 'word=category').
+        [string[]] $TriggerWord,
+        # Probability (0..1) of a random fault on a /v1 request.
+        [double] $FaultRate = 0,
+        [int] $Seed = 42,
+        # The exact key to accept; any non-empty key when not given.
+        [string] $ApiKey,
+        [string] $Organization,
+        [int] $TimeoutSeconds = 30
+    )
+    $root = Split-Path (Split-Path $PSScriptRoot)
+    $dll = Join-Path $root 'out/emulator/FineTune.Emulator.dll'
+    if (-not (Test-Path $dll)) { throw "The emulator is not built ($dll missing): run ./build.ps1 -Task Build first." }
+
+    $arguments = @($dll, '--port', $Port, '--time-scale', $TimeScale.ToString([cultureinfo]::InvariantCulture), '--seed', $Seed,
+        '--fault-rate', $FaultRate.ToString([cultureinfo]::InvariantCulture))
+    if ($TriggerWord) { $arguments += '--trigger-words', ($TriggerWord -join ',') }
+    if ($ApiKey) { $arguments += '--api-key', $ApiKey }
+    if ($Organization) { $arguments += '--org', $Organization }
+
+    $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in $arguments) { $info.ArgumentList.Add([string]$a) }
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $info.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($info)
+    $stderr = $process.StandardError.ReadToEndAsync()
+
+    $line = $process.StandardOutput.ReadLineAsync()
+    if (-not $line.Wait([timespan]::FromSeconds($TimeoutSeconds)) -or $line.Result -notmatch 'listening on (http://\S+/v1)') {
+        if (-not $process.HasExited) { $process.Kill() }
+        $process.WaitForExit(5000) | Out-Null
+        throw "The emulator did not start within $TimeoutSeconds s (exit code: $(if ($process.HasExited) { $process.ExitCode } else { 'none' })). Output: '$($line.Result)'. Errors: $($stderr.Result)"
+    }
+
+    $endpoint = $Matches[1]
+    $base = $endpoint.Substring(0, $endpoint.Length - 2)
+    $deadline = [datetime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while ($true) {
+        try {
+            Invoke-RestMethod -Uri "$($base)_emulator/health" -TimeoutSec 5 | Out-Null
+            break
+        }
+        catch {
+            if ([datetime]::UtcNow -gt $deadline) {
+                $process.Kill()
+                throw "The emulator at $endpoint does not answer: $($_.Exception.Message)"
+            }
+            Start-Sleep -Milliseconds 100
+        }
+    }
+
+    $script:Current = [pscustomobject]@{
+        PSTypeName = 'FineTune.Emulator'
+        Endpoint   = $endpoint
+        BaseUri    = $base
+        Port       = ([uri]$endpoint).Port
+        Process    = $process
+    }
+    $script:Current
+}
+
+function Stop-FineTuneEmulator {
+    <# .SYNOPSIS Stops an emulator started by Start-FineTuneEmulator (default: the last one). #>
+    [CmdletBinding()]
+    param([Parameter(ValueFromPipeline)] [object] $Emulator = $script:Current)
+    process {
+        if (-not $Emulator) { return }
+        if (-not $Emulator.Process.HasExited) {
+            $Emulator.Process.Kill()
+            $Emulator.Process.WaitForExit(5000) | Out-Null
+        }
+        if ($script:Current -and $Emulator.Port -eq $script:Current.Port) { $script:Current = $null }
+    }
+}
+
+function Get-EmulatorRequestCount {
+    <#
+    .SYNOPSIS
+        How many /v1 requests the emulator received since start or the last reset. -Route 'POST /v1/files'
+        gives one route template's count ('/v1/files' alone sums every method; 'GET /v1/fine_tuning/jobs/{fine_tuning_job_id}'
+        names a template); without -Route, the total. -Detailed returns every count by route.
+    #>
+    [CmdletBinding()]
+    param(
+        [string] $Route,
+        [switch] $Detailed,
+        [object] $Emulator = $script:Current
+    )
+    $r = Invoke-RestMethod -Uri "$($Emulator.BaseUri)_emulator/requests"
+    if ($Detailed) { return $r.counts }
+    if (-not $Route) { return [int]$r.total }
+    $sum = 0
+    foreach ($p in $r.counts.PSObject.Properties) {
+        if ($p.Name -eq $Route -or ($Route -notmatch ' ' -and $p.Name -like "* $Route")) { $sum += [int]$p.Value }
+    }
+    $sum
+}
+
+function Reset-EmulatorRequestCount {
+    <# .SYNOPSIS Sets every request count back to 0. #>
+    [CmdletBinding()]
+    param([object] $Emulator = $script:Current)
+    Invoke-RestMethod -Method Post -Uri "$($Emulator.BaseUri)_emulator/reset-counts" | Out-Null
+}
+
+function Set-EmulatorFault {
+    <#
+    .SYNOPSIS
+        Queues faults for the next /v1 requests (those under -Route, e.g. '/fine_tuning/jobs', when given), served
+        in order: '429' (Retry-After: 1), '500', '503', 'drop' (connection closed), 'drop-after' (the request is
+        carried out, then the connection is closed), 'delay:MS'. -Clear empties the queue first.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)] [AllowEmptyCollection()] [string[]] $Fault,
+        [string] $Route,
+        [switch] $Clear,
+        [object] $Emulator = $script:Current
+    )
+    if ($Clear) { Invoke-RestMethod -Method Delete -Uri "$($Emulator.BaseUri)_emulator/faults" | Out-Null }
+    if ($Fault.Count -eq 0) { return }
+    $body = @{ faults = @($Fault) }
+    if ($Route) { $body.route = $Route }
+    Invoke-RestMethod -Method Post -Uri "$($Emulator.BaseUri)_emulator/faults" -ContentType 'application/json' -Body ($body | ConvertTo-Json) | Out-Null
+}
+
+Export-ModuleMember -Function Start-FineTuneEmulator, Stop-FineTuneEmulator, Get-EmulatorRequestCount, Reset-EmulatorRequestCount, Set-EmulatorFault
