@@ -14,8 +14,10 @@
     CmdletsToExport      = @(
         'Connect-FineTune'
         'Disconnect-FineTune'
+        'Export-FineTuneLossChart'
         'Get-FineTuneContext'
         'Get-FineTuneModel'
+        'Show-FineTuneLossChart'
         'Add-FineTuneFile'
         'Get-FineTuneFile'
         'Remove-FineTuneFile'

@@ -70,10 +70,12 @@ function Invoke-Build {
     }
     Copy-Item (Join-Path $staging 'module/FineTune.dll') $moduleDir
     Merge-FormatFile -Destination (Join-Path $moduleDir 'FineTune.Format.ps1xml')
-    $help = Join-Path $root 'src/FineTune/en-US'
-    if (Test-Path $help) { Copy-Item -Recurse $help $moduleDir }
     $manifest = (Get-Content -Raw (Join-Path $root 'FineTune.psd1')) -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'"
     Set-Content -Path (Join-Path $moduleDir 'FineTune.psd1') -Value $manifest -Encoding utf8NoBOM
+    # Get-Help's MAML, from the doc comments (a child pwsh: the module is loaded to read its parameters).
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tools/New-MamlHelp.ps1') -ModuleDirectory $moduleDir `
+        -ModuleDoc (Join-Path $staging 'module/FineTune.xml') -EngineDoc (Join-Path $staging 'engine/FineTune.Engine.xml')
+    if ($LASTEXITCODE -ne 0) { throw 'Writing the help (tools/New-MamlHelp.ps1) failed.' }
     Remove-Item -Recurse -Force $staging
     Write-Host "Built $(Join-Path $moduleDir 'FineTune.psd1')"
 }
@@ -117,7 +119,8 @@ function Invoke-Test {
     Invoke-Dotnet restore (Join-Path $root 'tools/Tools.csproj') --nologo -v q
     $pesterJson = Join-Path $results 'pester.json'
     $env:FINETUNE_MODULE = Join-Path $moduleDir 'FineTune.psd1'
-    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Invoke-Pester.ps1') -Filter $Filter -ResultPath $pesterJson
+    $env:FINETUNE_TEST_FILTER = $Filter   # not an argument: pwsh on Unix would expand a bare '*' for a native command
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Invoke-Pester.ps1') -ResultPath $pesterJson
     if (Test-Path $pesterJson) {
         $p = Get-Content -Raw $pesterJson | ConvertFrom-Json
         $passed += $p.Passed; $failed += $p.Failed; $skipped += $p.Skipped

@@ -5,7 +5,7 @@
     -ResultPath as JSON.
 #>
 param(
-    [string] $Filter = '*',
+    [string] $Filter = $(if ($env:FINETUNE_TEST_FILTER) { $env:FINETUNE_TEST_FILTER } else { '*' }),
     [Parameter(Mandatory)] [string] $ResultPath
 )
 $ErrorActionPreference = 'Stop'

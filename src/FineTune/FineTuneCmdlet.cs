@@ -1,8 +1,8 @@
 using System;
-using System.Collections.Concurrent;
-using System.Collections.Generic;
-using System.IO;
 using System.Linq;
+using System.IO;
+using System.Collections.Generic;
+using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -61,24 +61,47 @@ namespace FineTune
 
         /// <summary>
         /// Runs async engine work off the pipeline thread and pumps what it reports (through
-        /// <see cref="IFeedback"/> on this cmdlet) onto the pipeline thread until it ends. Ctrl+C returns at
-        /// once by throwing <see cref="PipelineStoppedException"/>; a <see cref="FineTuneServiceException"/> becomes a
-        /// terminating error record (<see cref="ToErrorRecord"/>); other engine exceptions pass through unchanged.
+        /// <see cref="Feedback"/>) onto the pipeline thread until it ends. Ctrl+C returns at once by
+        /// throwing <see cref="PipelineStoppedException"/>; a service failure ends the command with a
+        /// terminating error record (<see cref="ToErrorRecord"/>); other exceptions pass through.
         /// </summary>
         protected T Run<T>(Func<CancellationToken, Task<T>> work)
         {
             try
             {
-                return RunCore(work);
+                return Pump(work);
             }
             catch (FineTuneServiceException ex)
             {
                 ThrowTerminatingError(ToErrorRecord(ex, null));
-                throw; // not reached
+                throw; // not reached: ThrowTerminatingError always throws
             }
         }
 
-        private T RunCore<T>(Func<CancellationToken, Task<T>> work)
+        /// <summary>Runs async engine work that returns nothing (see <see cref="Run{T}"/>).</summary>
+        protected void Run(Func<CancellationToken, Task> work) =>
+            Run<bool>(async ct => { await work(ct).ConfigureAwait(false); return true; });
+
+        /// <summary>
+        /// Runs the work for one pipeline item; a service failure becomes a non-terminating error for
+        /// that item (the pipeline goes on with the next). Returns false when it failed.
+        /// </summary>
+        protected bool TryRun<T>(Func<CancellationToken, Task<T>> work, object? target, out T result)
+        {
+            try
+            {
+                result = Pump(work);
+                return true;
+            }
+            catch (FineTuneServiceException ex)
+            {
+                WriteError(ToErrorRecord(ex, target));
+                result = default!;
+                return false;
+            }
+        }
+
+        private T Pump<T>(Func<CancellationToken, Task<T>> work)
         {
             var queue = new BlockingCollection<Action>();
             pending = queue;
@@ -100,29 +123,6 @@ namespace FineTune
             finally
             {
                 pending = null;
-            }
-        }
-
-        /// <summary>Runs async engine work that returns nothing.</summary>
-        protected void Run(Func<CancellationToken, Task> work) =>
-            Run<bool>(async ct => { await work(ct).ConfigureAwait(false); return true; });
-
-        /// <summary>
-        /// Runs the work for one pipeline item; a service failure becomes a non-terminating error for
-        /// that item (the pipeline goes on with the next). Returns false when it failed.
-        /// </summary>
-        protected bool TryRun<T>(Func<CancellationToken, Task<T>> work, object? target, out T result)
-        {
-            try
-            {
-                result = RunCore(work);
-                return true;
-            }
-            catch (FineTuneServiceException ex)
-            {
-                WriteError(ToErrorRecord(ex, target));
-                result = default!;
-                return false;
             }
         }
 

@@ -14,4 +14,49 @@ function Get-SharedPath([string] $Relative) {
     Join-Path (Join-Path (Split-Path $root) 'shared') $Relative
 }
 
-Export-ModuleMember -Function Get-FineTuneModulePath, Get-SharedPath
+
+# Runs a script in a fresh pwsh (same PowerShell as this one) and returns its output lines.
+function Invoke-FreshPwsh([string] $Script) {
+    $file = Join-Path ([IO.Path]::GetTempPath()) "finetune-$([guid]::NewGuid()).ps1"
+    Set-Content -Path $file -Value $Script -Encoding utf8NoBOM
+    try { & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $file 2>&1 | ForEach-Object { "$_" } }
+    finally { Remove-Item $file -ErrorAction SilentlyContinue }
+}
+
+# A loopback HTTP server that answers GET .../models as the service would and 401 for any key but
+# $Key. Returns an object with Endpoint (…/v1), Requests (a list of 'METHOD path auth' strings) and Stop().
+function Start-LoopbackService([string] $Key = 'sk-loopback-test-key') {
+    $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
+    $listener = [System.Net.HttpListener]::new()
+    $listener.Prefixes.Add("http://127.0.0.1:$port/")
+    $listener.Start()
+    $requests = [System.Collections.Concurrent.ConcurrentQueue[string]]::new()
+    $ps = [powershell]::Create()
+    $null = $ps.AddScript({
+        param($listener, $requests, $key)
+        while ($listener.IsListening) {
+            try { $ctx = $listener.GetContext() } catch { break }
+            $auth = $ctx.Request.Headers['Authorization']
+            $requests.Enqueue("$($ctx.Request.HttpMethod) $($ctx.Request.Url.AbsolutePath) $auth")
+            $ctx.Response.Headers.Add('x-request-id', 'req_loopback_1')
+            $ctx.Response.ContentType = 'application/json'
+            if ($auth -ne "Bearer $key") {
+                $ctx.Response.StatusCode = 401
+                $body = '{"error":{"message":"Incorrect API key provided.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}'
+            }
+            else {
+                $body = '{"object":"list","data":[{"id":"gpt-4o-mini-2024-07-18","object":"model","created":1721172741,"owned_by":"system","shutdown_date":"2027-01-14"},{"id":"ft:gpt-4o-mini-2024-07-18:acme:demo:abc123","object":"model","created":1764000000,"owned_by":"acme"}]}'
+            }
+            $bytes = [Text.Encoding]::UTF8.GetBytes($body)
+            $ctx.Response.OutputStream.Write($bytes, 0, $bytes.Length)
+            $ctx.Response.Close()
+        }
+    }).AddArgument($listener).AddArgument($requests).AddArgument($Key)
+    $handle = $ps.BeginInvoke()
+    $server = [pscustomobject]@{ Endpoint = "http://127.0.0.1:$port/v1"; Requests = $requests; Listener = $listener; Shell = $ps; Handle = $handle }
+    $server | Add-Member -MemberType ScriptMethod -Name Stop -Value { $this.Listener.Stop(); $this.Listener.Close(); $this.Shell.Dispose() }
+    $server
+}
+
+Export-ModuleMember -Function Get-FineTuneModulePath, Get-SharedPath, Invoke-FreshPwsh, Start-LoopbackService

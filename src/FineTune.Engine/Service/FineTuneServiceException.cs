@@ -73,8 +73,8 @@ namespace FineTune.Engine.Service
                     return FromException(operation, agg.Flatten().InnerExceptions[agg.Flatten().InnerExceptions.Count - 1], cancelledByCaller);
                 case OperationCanceledException _ when cancelledByCaller:
                     return ex; // the user stopped: not an error to report
-                case ClientResultException cre when cre.GetRawResponse() == null && cre.InnerException != null:
-                    // no answer at all (refused, dropped, timed out): classify what the transport met
+                case ClientResultException cre when cre.Status == 0 && cre.InnerException != null:
+                    // no HTTP answer: the SDK wraps the transport's failure
                     return FromException(operation, cre.InnerException, cancelledByCaller);
                 case ClientResultException cre:
                     return FromResponse(operation, cre.Status, cre.GetRawResponse(), cre.Message, cre);

@@ -10,6 +10,18 @@ namespace FineTune.Commands
     /// <para type="synopsis">Sets the endpoint, key and options that every FineTune cmdlet in this session uses.</para>
     /// <para type="description">The key is taken from -ApiKey or -Credential, else from an earlier Connect-FineTune, else from OPENAI_API_KEY. The endpoint from -Endpoint, else the earlier context, else OPENAI_BASE_URL, else https://api.openai.com/v1. Nothing is sent to the service. The key is never shown.</para>
     /// </summary>
+    /// <example>
+    ///   <code>Connect-FineTune -ApiKey (Read-Host -AsSecureString 'OpenAI key')</code>
+    ///   <para>Connects to OpenAI (https://api.openai.com/v1) with a key typed at the prompt.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Connect-FineTune -Endpoint https://contoso.openai.azure.com/openai/v1/ -Credential (Get-Credential -UserName key)</code>
+    ///   <para>Connects to Azure OpenAI's v1 API; the credential's password is the key.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Connect-FineTune -Endpoint http://127.0.0.1:5000/v1 -ApiKey (ConvertTo-SecureString 'any' -AsPlainText -Force) -MaxRetries 5 -TimeoutSec 30 -PassThru</code>
+    ///   <para>Connects to a compatible base URL (here the FineTune emulator) with more retries and a shorter timeout, and shows the context.</para>
+    /// </example>
     [Cmdlet(VerbsCommunications.Connect, "FineTune", DefaultParameterSetName = KeySet)]
     [OutputType(typeof(FineTuneConnection))]
     public sealed class ConnectFineTuneCommand : FineTuneCmdlet

@@ -9,6 +9,18 @@ namespace FineTune.Commands
     /// <para type="synopsis">Lists the models the endpoint serves, or gets one by id, with base model and shutdown date.</para>
     /// <para type="description">Warns for every model within 60 days of its shutdown date (GET /models returns shutdown_date).</para>
     /// </summary>
+    /// <example>
+    ///   <code>Get-FineTuneModel -FineTuned</code>
+    ///   <para>Lists the fine-tuned models with their base model and the base model's shutdown date.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Get-FineTuneModel | Where-Object ShutdownDate | Sort-Object ShutdownDate | Format-Table Id, ShutdownDate, DaysToShutdown</code>
+    ///   <para>Shows which models are announced to shut down, soonest first.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Get-FineTuneJob -Id ftjob-abc123 | Get-FineTuneModel</code>
+    ///   <para>Gets the fine-tuned model a job made (binds the job's FineTunedModel property).</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "FineTuneModel", DefaultParameterSetName = "List")]
     [OutputType(typeof(FineTuneModel))]
     public sealed class GetFineTuneModelCommand : FineTuneCmdlet
@@ -28,20 +40,17 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            IEnumerable<FineTuneModel> models;
+            var models = new List<FineTuneModel>();
             if (ParameterSetName == "Id")
             {
-                var found = new List<FineTuneModel>();
                 foreach (string id in Id)
                 {
-                    if (TryRun(ct => Service.GetModelAsync(id, ct), id, out FineTuneModel m)) found.Add(m);
+                    if (TryRun(ct => Service.GetModelAsync(id, ct), id, out FineTuneModel m)) models.Add(m);
                 }
-
-                models = found;
             }
-            else
+            else if (TryRun(ct => Service.ListModelsAsync(ct), null, out IReadOnlyList<FineTuneModel> all))
             {
-                models = Run(ct => Service.ListModelsAsync(ct)).Where(m => !FineTuned || m.IsFineTuned);
+                models.AddRange(all.Where(m => !FineTuned || m.IsFineTuned));
             }
 
             foreach (FineTuneModel model in models)

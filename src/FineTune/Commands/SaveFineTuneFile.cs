@@ -1,12 +1,13 @@
 using System.IO;
 using System.Management.Automation;
+using FineTune.Engine.IO;
 using FineTune.Engine.Service;
 
 namespace FineTune.Commands
 {
     /// <summary>
     /// <para type="synopsis">Downloads a file's content from the service to a local file.</para>
-    /// <para type="description">A job's result file comes back as CSV even when the service sends it base64-encoded. The file is written to a temporary file and renamed; an existing file is replaced only with -Force. Outputs the local file (FileInfo).</para>
+    /// <para type="description">A job's result file comes back as CSV even when the service sends it base64-encoded. The file is written atomically (a temporary file renamed over the target); an existing file is replaced only with -Force. Outputs the local file (FileInfo).</para>
     /// <example><code>(Get-FineTuneJob ftjob-abc).ResultFiles | Save-FineTuneFile -Path ./results</code><para>Saves a job's result CSV into the results folder under the service's file name.</para></example>
     /// <example><code>Save-FineTuneFile file-abc123 -Path ./train-copy.jsonl -Force</code><para>Downloads a training file, replacing an existing copy.</para></example>
     /// </summary>
@@ -46,10 +47,7 @@ namespace FineTune.Commands
 
             if (!ShouldProcess(target, $"Save file {Id}")) return;
             if (!TryRun(ct => Service.DownloadFileAsync(Id, ct), Id, out byte[] content)) return;
-            string temp = target + ".tmp-" + System.Guid.NewGuid().ToString("N").Substring(0, 8);
-            File.WriteAllBytes(temp, content);
-            if (File.Exists(target)) File.Replace(temp, target, null);
-            else File.Move(temp, target);
+            AtomicFile.Write(target, Force, stream => stream.Write(content, 0, content.Length));
             WriteObject(new FileInfo(target));
         }
     }

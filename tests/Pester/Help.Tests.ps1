@@ -1,0 +1,57 @@
+# Every cmdlet has full help (synopsis, description, every parameter, at least two examples, outputs)
+# through Get-Help on the built module, and every output type has a default table view that renders.
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot TestHelpers.psm1) -Force
+    Import-Module (Get-FineTuneModulePath) -Force
+    $script:cmdlets = @(Get-Command -Module FineTune -CommandType Cmdlet | ForEach-Object { @{ Name = $_.Name } })
+    $script:common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+    $script:parameters = @(foreach ($c in Get-Command -Module FineTune -CommandType Cmdlet) {
+        foreach ($p in $c.Parameters.Keys | Where-Object { $_ -notin $script:common }) { @{ Name = $c.Name; Parameter = $p } }
+    })
+    $script:outputTypes = @(Get-Command -Module FineTune -CommandType Cmdlet | ForEach-Object OutputType |
+        Where-Object { $_.Type -and $_.Type -ne [void] -and $_.Type.Namespace -like 'FineTune*' } |
+        Sort-Object { $_.Type.FullName } -Unique | ForEach-Object { @{ Type = $_.Type } })
+}
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot TestHelpers.psm1) -Force
+    Import-Module (Get-FineTuneModulePath) -Force
+}
+
+Describe 'Help of <Name>' -ForEach $script:cmdlets {
+    BeforeAll { $script:help = Get-Help $Name -Full }
+    It 'has a synopsis of its own' {
+        $script:help.Synopsis | Should -Not -BeNullOrEmpty
+        $script:help.Synopsis | Should -Not -Match "^\s*$Name\s*(\[|$)"
+    }
+    It 'has a description' {
+        ($script:help.description.Text -join ' ') | Should -Not -BeNullOrEmpty
+    }
+    It 'has at least two examples with code and an explanation' {
+        @($script:help.examples.example).Count | Should -BeGreaterOrEqual 2
+        foreach ($e in $script:help.examples.example) {
+            $e.code | Should -Not -BeNullOrEmpty
+            ($e.remarks.Text -join ' ').Trim() | Should -Not -BeNullOrEmpty
+        }
+    }
+    It 'names what it outputs' {
+        (Get-Command $Name).OutputType.Count | Should -BeGreaterThan 0
+    }
+}
+
+Describe 'Parameter -<Parameter> of <Name>' -ForEach $script:parameters {
+    It 'has a description' {
+        ((Get-Help $Name -Parameter $Parameter).description.Text -join ' ').Trim() | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'Table view of <Type>' -ForEach $script:outputTypes {
+    It 'exists and renders an instance' {
+        $data = Get-FormatData -TypeName $Type.FullName
+        $data | Should -Not -BeNullOrEmpty -Because "every output type needs a table view in src/FineTune/Formats"
+        ($data.FormatViewDefinition.Control | Where-Object { $_ -is [System.Management.Automation.TableControl] }) | Should -Not -BeNullOrEmpty
+        $instance = [System.Runtime.Serialization.FormatterServices]::GetUninitializedObject($Type)
+        $text = $instance | Format-Table | Out-String
+        $headers = $data.FormatViewDefinition.Control.Headers.Label | Where-Object { $_ }
+        $text | Should -Match ([regex]::Escape(@($headers)[0]))
+    }
+}
