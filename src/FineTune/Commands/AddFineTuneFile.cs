@@ -7,10 +7,10 @@ namespace FineTune.Commands
     /// <summary>
     /// <para type="synopsis">Uploads a training or validation file (JSON Lines) to the service.</para>
     /// <para type="description">Checks the file first and refuses one with errors (each named with its line), unless -SkipValidation. The file is streamed from disk with progress in bytes. Files above 512 MB, or any file with -UseUploadApi, go through the Uploads API: 64 MB parts sent four at a time, an md5 checked on completion, and the upload cancelled on the service when a part fails or you press Ctrl+C. A dropped connection never leaves two copies: before trying again it looks for a file of the same name and size. Outputs the file object, whose Id binds to Start-FineTuneJob -TrainingFile.</para>
+    /// </summary>
     /// <example><code>Add-FineTuneFile ./train.jsonl</code><para>Checks and uploads train.jsonl with purpose fine-tune.</para></example>
     /// <example><code>Get-Item ./train.jsonl | Add-FineTuneFile | Start-FineTuneJob -Model gpt-4o-mini-2024-07-18</code><para>Uploads a file and starts a job on it.</para></example>
     /// <example><code>Add-FineTuneFile ./big.jsonl -UseUploadApi -Verbose</code><para>Uploads in parts through the Uploads API.</para></example>
-    /// </summary>
     [Cmdlet(VerbsCommon.Add, "FineTuneFile", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FineTuneFile))]
     public sealed class AddFineTuneFileCommand : FineTuneCmdlet

@@ -6,9 +6,9 @@ namespace FineTune.Commands
     /// <summary>
     /// <para type="synopsis">Lists the files on the service, or gets files by id.</para>
     /// <para type="description">Without -Id lists every file (all pages), optionally of one -Purpose (fine-tune for training files, fine-tune-results for jobs' result files). Status is an open string: Azure reports pending, running and processed where OpenAI says processed.</para>
+    /// </summary>
     /// <example><code>Get-FineTuneFile -Purpose fine-tune</code><para>Lists the training and validation files.</para></example>
     /// <example><code>Get-FineTuneFile file-abc123</code><para>Gets one file's size, status and dates.</para></example>
-    /// </summary>
     [Cmdlet(VerbsCommon.Get, "FineTuneFile", DefaultParameterSetName = "List")]
     [OutputType(typeof(FineTuneFile))]
     public sealed class GetFineTuneFileCommand : FineTuneCmdlet

@@ -10,9 +10,9 @@ namespace FineTune.Commands
     /// <summary>
     /// <para type="synopsis">Lists fine-tuning jobs, newest first, or gets jobs by id.</para>
     /// <para type="description">Without -JobId lists the newest 20 jobs (-First N for more, -All for every page), optionally only those with a -Status or -Metadata pairs (the service's metadata filter). Status is an open string (validating_files, queued, running, succeeded, failed, cancelled, pausing, paused; Azure: pending).</para>
+    /// </summary>
     /// <example><code>Get-FineTuneJob -Status running</code><para>Lists the running jobs among the newest 20.</para></example>
     /// <example><code>Get-FineTuneJob -All -Metadata @{ team = 'support' }</code><para>Lists every job whose metadata has team=support.</para></example>
-    /// </summary>
     [Cmdlet(VerbsCommon.Get, "FineTuneJob", DefaultParameterSetName = "List")]
     [OutputType(typeof(FineTuneJob))]
     public sealed class GetFineTuneJobCommand : FineTuneCmdlet

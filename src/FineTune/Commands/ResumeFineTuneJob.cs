@@ -6,9 +6,9 @@ namespace FineTune.Commands
     /// <summary>
     /// <para type="synopsis">Resumes paused fine-tuning jobs.</para>
     /// <para type="description">Supports -WhatIf and -Confirm; -PassThru outputs the job, which can be piped to Wait-FineTuneJob.</para>
+    /// </summary>
     /// <example><code>Resume-FineTuneJob ftjob-abc123 -PassThru | Wait-FineTuneJob</code><para>Resumes a job and waits for it.</para></example>
     /// <example><code>Get-FineTuneJob -Status paused | Resume-FineTuneJob -Confirm:$false</code><para>Resumes every paused job among the newest 20.</para></example>
-    /// </summary>
     [Cmdlet(VerbsLifecycle.Resume, "FineTuneJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(FineTuneJob))]
     public sealed class ResumeFineTuneJobCommand : FineTuneCmdlet

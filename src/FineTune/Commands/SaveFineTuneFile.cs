@@ -8,9 +8,9 @@ namespace FineTune.Commands
     /// <summary>
     /// <para type="synopsis">Downloads a file's content from the service to a local file.</para>
     /// <para type="description">A job's result file comes back as CSV even when the service sends it base64-encoded. The file is written atomically (a temporary file renamed over the target); an existing file is replaced only with -Force. Outputs the local file (FileInfo).</para>
+    /// </summary>
     /// <example><code>(Get-FineTuneJob ftjob-abc).ResultFiles | Save-FineTuneFile -Path ./results</code><para>Saves a job's result CSV into the results folder under the service's file name.</para></example>
     /// <example><code>Save-FineTuneFile file-abc123 -Path ./train-copy.jsonl -Force</code><para>Downloads a training file, replacing an existing copy.</para></example>
-    /// </summary>
     [Cmdlet(VerbsData.Save, "FineTuneFile", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FileInfo))]
     public sealed class SaveFineTuneFileCommand : FineTuneCmdlet
