@@ -13,11 +13,16 @@
     FormatsToProcess     = @('FineTune.Format.ps1xml')
     CmdletsToExport      = @(
         'Connect-FineTune'
+        'ConvertTo-FineTuneExample'
         'Disconnect-FineTune'
         'Export-FineTuneLossChart'
         'Get-FineTuneContext'
+        'Get-FineTuneCost'
         'Get-FineTuneModel'
+        'Measure-FineTuneToken'
+        'New-FineTuneDataset'
         'Show-FineTuneLossChart'
+        'Split-FineTuneDataset'
         'Add-FineTuneFile'
         'Get-FineTuneFile'
         'Remove-FineTuneFile'

@@ -1,0 +1,277 @@
+using System;
+using System.IO;
+using System.Text.Json;
+
+namespace FineTune.Engine.Datasets
+{
+    /// <summary>What a writer does when the target file exists.</summary>
+    public enum DatasetWriteMode
+    {
+        /// <summary>Refuse: <see cref="DatasetFileExistsException"/> (the default; -Force is not set).</summary>
+        New,
+
+        /// <summary>Replace the file, atomically (-Force).</summary>
+        Replace,
+
+        /// <summary>Keep its lines and add the new ones after them, atomically (-Append); creates the file when missing.</summary>
+        Append,
+    }
+
+    /// <summary>The target file exists and neither replacing (-Force) nor appending (-Append) was asked for.</summary>
+    public sealed class DatasetFileExistsException : IOException
+    {
+        /// <summary>Creates the exception for <paramref name="path"/>.</summary>
+        public DatasetFileExistsException(string path)
+            : base($"{path} exists. Use -Force to replace it or -Append to add to it.") => Path = path;
+
+        /// <summary>The full path of the existing file.</summary>
+        public string Path { get; }
+    }
+
+    /// <summary>
+    /// A file written atomically: everything goes to a temporary file in the target's folder
+    /// (<c>.name.random.tmp</c>), which <see cref="Commit"/> flushes to disk and renames over the target
+    /// (rename within one folder is atomic, so a reader sees the old file or the new one, never half of
+    /// one). <see cref="Dispose"/> without <see cref="Commit"/> (an error, Ctrl+C) deletes the temporary file
+    /// and leaves an existing target untouched. Append copies the existing target into the temporary
+    /// file first (adding a missing final <c>\n</c>): a plain append could leave a half-written last line
+    /// in the real file when the process dies; the copy costs one read of the old file.
+    /// </summary>
+    internal sealed class AtomicFile : IDisposable
+    {
+        private readonly string temp;
+        private readonly bool replace;
+        private bool committed;
+
+        private AtomicFile(string target, string temp, bool replace, FileStream stream, long existingLines)
+        {
+            Target = target;
+            this.temp = temp;
+            this.replace = replace;
+            Stream = stream;
+            ExistingLines = existingLines;
+        }
+
+        /// <summary>The full path of the file being written.</summary>
+        public string Target { get; }
+
+        /// <summary>The temporary file's stream; write here.</summary>
+        public FileStream Stream { get; }
+
+        /// <summary>Non-empty lines copied from the existing file (Append), else 0.</summary>
+        public long ExistingLines { get; }
+
+        /// <summary>Opens the temporary file for <paramref name="path"/>.</summary>
+        /// <exception cref="DatasetFileExistsException">The file exists and <paramref name="mode"/> is New.</exception>
+        /// <exception cref="IOException">The folder does not exist or cannot be written.</exception>
+        public static AtomicFile Open(string path, DatasetWriteMode mode)
+        {
+            string target = System.IO.Path.GetFullPath(path);
+            bool exists = File.Exists(target);
+            if (exists && mode == DatasetWriteMode.New) throw new DatasetFileExistsException(target);
+            string dir = System.IO.Path.GetDirectoryName(target) ?? ".";
+            if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"The folder {dir} does not exist (writing {target}).");
+            string temp = System.IO.Path.Combine(dir, "." + System.IO.Path.GetFileName(target) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
+            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            try
+            {
+                long lines = 0;
+                if (exists && mode == DatasetWriteMode.Append) lines = CopyExisting(target, stream);
+                return new AtomicFile(target, temp, exists, stream, lines);
+            }
+            catch
+            {
+                stream.Dispose();
+                TryDelete(temp);
+                throw;
+            }
+        }
+
+        private static long CopyExisting(string target, Stream into)
+        {
+            var buffer = new byte[1 << 16];
+            long lines = 0;
+            bool lineHasBytes = false;
+            byte last = (byte)'\n';
+            using var source = new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            int n;
+            while ((n = source.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    byte b = buffer[i];
+                    if (b == (byte)'\n')
+                    {
+                        if (lineHasBytes) lines++;
+                        lineHasBytes = false;
+                    }
+                    else if (b != (byte)'\r' && b != (byte)' ' && b != (byte)'\t')
+                    {
+                        lineHasBytes = true;
+                    }
+                }
+
+                into.Write(buffer, 0, n);
+                last = buffer[n - 1];
+            }
+
+            if (lineHasBytes) lines++;
+            if (last != (byte)'\n') into.WriteByte((byte)'\n');
+            return lines;
+        }
+
+        /// <summary>Flushes to disk and renames the temporary file to the target. Returns the final size in bytes.</summary>
+        /// <exception cref="DatasetFileExistsException">The target appeared meanwhile and the mode was New.</exception>
+        public long Commit()
+        {
+            Stream.Flush(true);
+            long bytes = Stream.Length;
+            Stream.Dispose();
+            if (replace && File.Exists(Target))
+            {
+                File.Replace(temp, Target, null);
+            }
+            else
+            {
+                try
+                {
+                    File.Move(temp, Target);
+                }
+                catch (IOException) when (File.Exists(Target))
+                {
+                    throw new DatasetFileExistsException(Target);
+                }
+            }
+
+            committed = true;
+            return bytes;
+        }
+
+        /// <summary>Deletes the temporary file unless it was committed.</summary>
+        public void Dispose()
+        {
+            if (committed) return;
+            Stream.Dispose();
+            TryDelete(temp);
+        }
+
+        private static void TryDelete(string file)
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    /// <summary>
+    /// Streams examples into a JSON Lines training file: UTF-8 without BOM, one compact JSON object a
+    /// line, each line ended by <c>\n</c> (also on Windows), written atomically through a temporary file
+    /// (see <see cref="Commit"/>). Memory does not grow with the number of examples.
+    /// Usage: create, <see cref="Write"/> each example, <see cref="Commit"/>; dispose in every case.
+    /// </summary>
+    public sealed class DatasetWriter : IDisposable
+    {
+        private readonly AtomicFile file;
+        private readonly MemoryStream line = new MemoryStream();
+        private readonly Utf8JsonWriter json;
+
+        /// <summary>Opens the temporary file for <paramref name="path"/> (relative to the current directory of the process).</summary>
+        /// <exception cref="DatasetFileExistsException">The file exists and <paramref name="mode"/> is <see cref="DatasetWriteMode.New"/>.</exception>
+        /// <exception cref="IOException">The folder is missing or not writable.</exception>
+        /// <exception cref="UnauthorizedAccessException">The folder is not writable.</exception>
+        public DatasetWriter(string path, ExampleFormat format, DatasetWriteMode mode)
+        {
+            file = AtomicFile.Open(path, mode);
+            Format = format;
+            json = new Utf8JsonWriter(line, ExampleJson.Options);
+        }
+
+        /// <summary>The full path of the target file.</summary>
+        public string Path => file.Target;
+
+        /// <summary>The format every example must have.</summary>
+        public ExampleFormat Format { get; }
+
+        /// <summary>Examples written by this writer so far.</summary>
+        public long Written { get; private set; }
+
+        /// <summary>
+        /// Writes one example as one line. On an exception nothing of the example is written and the writer
+        /// can go on with the next one.
+        /// </summary>
+        /// <exception cref="ArgumentException">The example's format is not <see cref="Format"/>, or a string holds a lone surrogate (cannot be UTF-8).</exception>
+        public void Write(FineTuneExample example)
+        {
+            if (example == null) throw new ArgumentNullException(nameof(example));
+            if (example.Format != Format)
+            {
+                throw new ArgumentException($"The example is in the {example.Format} format; this file is {Format}. Convert it with -Format {Format} or write it to another file.");
+            }
+
+            line.SetLength(0);
+            json.Reset(line);
+            try
+            {
+                ExampleJson.Write(json, example);
+                json.Flush();
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new ArgumentException("The example cannot be written as JSON: " + ex.Message, ex);
+            }
+
+            line.WriteByte((byte)'\n');
+            file.Stream.Write(line.GetBuffer(), 0, (int)line.Length);
+            Written++;
+        }
+
+        /// <summary>
+        /// Copies the examples of another training file (every non-empty line, byte for byte, without a
+        /// leading BOM or \r) after the examples written so far. The lines are not parsed: check the result
+        /// with Test-FineTuneDataset. Returns the number of lines copied.
+        /// </summary>
+        /// <exception cref="ArgumentException">The source is the target.</exception>
+        /// <exception cref="IOException">The source cannot be read.</exception>
+        public long CopyLines(string sourcePath)
+        {
+            string source = System.IO.Path.GetFullPath(sourcePath);
+            if (string.Equals(source, Path, StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"{source} cannot be copied into itself; use -Append with new examples instead.");
+            byte[] bytes = File.ReadAllBytes(source);
+            long n = 0;
+            foreach ((int start, int length) in DatasetSplitter.Lines(bytes))
+            {
+                file.Stream.Write(bytes, start, length);
+                file.Stream.WriteByte((byte)'\n');
+                n++;
+            }
+
+            Written += n;
+            return n;
+        }
+
+        /// <summary>
+        /// Flushes, fsyncs and renames the temporary file over the target. Returns the file written.
+        /// </summary>
+        /// <exception cref="DatasetFileExistsException">The target appeared meanwhile and the mode was New.</exception>
+        /// <exception cref="IOException">The rename failed; the target is untouched.</exception>
+        public FineTuneDataset Commit()
+        {
+            long bytes = file.Commit();
+            return new FineTuneDataset { Path = file.Target, Format = Format, ExampleCount = file.ExistingLines + Written, Bytes = bytes };
+        }
+
+        /// <summary>Deletes the temporary file unless <see cref="Commit"/> ran: an existing target stays as it was.</summary>
+        public void Dispose()
+        {
+            json.Dispose();
+            file.Dispose();
+        }
+    }
+}

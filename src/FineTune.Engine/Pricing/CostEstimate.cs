@@ -1,0 +1,69 @@
+using System;
+
+namespace FineTune.Engine.Pricing
+{
+    /// <summary>
+    /// What a fine-tuning job is expected to cost (<see cref="CostEstimator.Estimate"/>): trained tokens =
+    /// billed tokens per epoch × epochs; USD = trained tokens × price per 1M ÷ 1,000,000. Validation tokens
+    /// are free.
+    /// </summary>
+    public sealed class CostEstimate
+    {
+        /// <summary>The model as asked for (a fine-tuned or undated name is kept as typed).</summary>
+        public string Model { get; set; } = string.Empty;
+
+        /// <summary>The catalog row the price comes from (<c>gpt-4o-mini-2024-07-18</c>).</summary>
+        public string CatalogModel { get; set; } = string.Empty;
+
+        /// <summary>Who bills it: OpenAI or Azure.</summary>
+        public string Provider { get; set; } = string.Empty;
+
+        /// <summary>The model's tokenizer encoding.</summary>
+        public string? Encoding { get; set; }
+
+        /// <summary>Training examples (0 when only a token count was given).</summary>
+        public int Examples { get; set; }
+
+        /// <summary>Tokens billed for one pass over the training file (each example capped at the model's limit).</summary>
+        public long BilledTokensPerEpoch { get; set; }
+
+        /// <summary>Passes over the training file.</summary>
+        public int Epochs { get; set; }
+
+        /// <summary>True when <see cref="Epochs"/> was worked out as the service does for <c>auto</c>.</summary>
+        public bool EpochsAuto { get; set; }
+
+        /// <summary>Tokens billed: <see cref="BilledTokensPerEpoch"/> × <see cref="Epochs"/>.</summary>
+        public long TrainedTokens { get; set; }
+
+        /// <summary>Validation tokens (not billed).</summary>
+        public long ValidationTokens { get; set; }
+
+        /// <summary>USD per 1,000,000 trained tokens; null when the model is billed otherwise (per hour) or the price is unknown.</summary>
+        public decimal? PricePerMillion { get; set; }
+
+        /// <summary>The estimate in USD, rounded to the cent (away from zero); null when it cannot be computed from tokens.</summary>
+        public decimal? EstimatedUsd { get; set; }
+
+        /// <summary>The currency (<c>USD</c>).</summary>
+        public string Currency { get; set; } = "USD";
+
+        /// <summary>When the catalog's prices were gathered (<c>2026-11</c>).</summary>
+        public string CatalogDate { get; set; } = string.Empty;
+
+        /// <summary>Where the price comes from.</summary>
+        public string CatalogSource { get; set; } = string.Empty;
+
+        /// <summary>False when the price comes from a third-party copy or was not checked.</summary>
+        public bool PriceVerified { get; set; }
+
+        /// <summary>The base model's shutdown date (UTC), if announced.</summary>
+        public DateTime? ShutdownDate { get; set; }
+
+        /// <summary>Whether a new fine-tuning job can be created on this model today.</summary>
+        public bool CanTrain { get; set; }
+
+        /// <summary>Why the estimate needs care (the model cannot be trained any more, a per-hour price, an unverified price); null when none.</summary>
+        public string? Warning { get; set; }
+    }
+}

@@ -1,0 +1,115 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace FineTune.Engine.Pricing
+{
+    /// <summary>Training and inference cost from token counts and a <see cref="ModelPrice"/>. Pure functions; thread-safe.</summary>
+    public static class CostEstimator
+    {
+        /// <summary>
+        /// The epochs the service picks for <c>n_epochs: "auto"</c>, as OpenAI's cookbook estimates it
+        /// (OPENAI-FACTS.md, Counting tokens): 3; but when examples × 3 &lt; 100, min(25, 100 ÷ examples); and
+        /// when examples × 3 &gt; 25,000, max(1, 25,000 ÷ examples), in integer division. So 10 examples → 10,
+        /// 33 → 3, 8,333 → 3, 8,334 → 2, 12,501 → 1. Throws <see cref="ArgumentOutOfRangeException"/> below 1.
+        /// </summary>
+        public static int AutoEpochs(int examples)
+        {
+            if (examples < 1) throw new ArgumentOutOfRangeException(nameof(examples), examples, "Auto epochs need at least one training example.");
+            const int target = 3, minTokens = 100, maxTokens = 25_000, maxEpochs = 25, minEpochs = 1;
+            long total = (long)examples * target;
+            if (total < minTokens) return Math.Min(maxEpochs, minTokens / examples);
+            if (total > maxTokens) return Math.Max(minEpochs, maxTokens / examples);
+            return target;
+        }
+
+        /// <summary>The tokens billed for one example: its tokens, capped at the model's per-example limit (longer examples are cut).</summary>
+        public static int BilledTokens(ModelPrice price, int exampleTokens) =>
+            price?.MaxTokensPerExample is int max && exampleTokens > max ? max : exampleTokens;
+
+        /// <summary>
+        /// The cost of training: <paramref name="billedTokensPerEpoch"/> (already capped per example) ×
+        /// epochs (<paramref name="epochs"/>, or <see cref="AutoEpochs"/> of <paramref name="examples"/> when
+        /// null) × the price per 1M tokens. <paramref name="validationTokens"/> are reported, not billed.
+        /// <paramref name="model"/> is the name as typed (default: the catalog row's), <paramref name="today"/>
+        /// the UTC date for <see cref="CostEstimate.CanTrain"/> (default: now).
+        /// Throws <see cref="ArgumentException"/> for negative tokens, epochs outside 1–50, or auto epochs without examples.
+        /// </summary>
+        public static CostEstimate Estimate(ModelPrice price, long billedTokensPerEpoch, int examples, int? epochs, long validationTokens,
+            string? model = null, DateTime? today = null)
+        {
+            if (price == null) throw new ArgumentNullException(nameof(price));
+            if (billedTokensPerEpoch < 0) throw new ArgumentOutOfRangeException(nameof(billedTokensPerEpoch), billedTokensPerEpoch, "Training tokens cannot be negative.");
+            if (validationTokens < 0) throw new ArgumentOutOfRangeException(nameof(validationTokens), validationTokens, "Validation tokens cannot be negative.");
+            if (examples < 0) throw new ArgumentOutOfRangeException(nameof(examples), examples, "Examples cannot be negative.");
+            if (epochs is int e && (e < 1 || e > 50)) throw new ArgumentOutOfRangeException(nameof(epochs), e, "Epochs must be from 1 to 50 (n_epochs).");
+            if (epochs == null && examples < 1) throw new ArgumentException("Auto epochs depend on the number of training examples: give the examples, or a number of epochs.", nameof(examples));
+
+            int n = epochs ?? AutoEpochs(examples);
+            DateTime day = (today ?? DateTime.UtcNow).Date;
+            var estimate = new CostEstimate
+            {
+                Model = string.IsNullOrWhiteSpace(model) ? price.Model : model!.Trim(),
+                CatalogModel = price.Model,
+                Provider = price.Provider,
+                Encoding = price.Encoding,
+                Examples = examples,
+                BilledTokensPerEpoch = billedTokensPerEpoch,
+                Epochs = n,
+                EpochsAuto = epochs == null,
+                TrainedTokens = billedTokensPerEpoch * n,
+                ValidationTokens = validationTokens,
+                PricePerMillion = price.TrainingPerMillion,
+                Currency = price.Currency,
+                CatalogDate = price.CatalogDate,
+                CatalogSource = price.Source,
+                PriceVerified = price.Verified,
+                ShutdownDate = price.ShutdownDate,
+                CanTrain = price.CanTrainOn(day),
+            };
+
+            if (price.TrainingPerMillion is decimal perMillion)
+            {
+                estimate.EstimatedUsd = Math.Round(estimate.TrainedTokens * perMillion / 1_000_000m, 2, MidpointRounding.AwayFromZero);
+            }
+
+            var warnings = new List<string>();
+            if (!estimate.CanTrain) warnings.Add(WhyNot(price, day));
+            if (price.TrainingPerMillion == null)
+            {
+                warnings.Add(price.TrainingPerHour is decimal hour
+                    ? $"{price.Model} is billed per training hour (${hour.ToString("0.00", CultureInfo.InvariantCulture)}/h), which tokens cannot predict."
+                    : $"The catalog has no training price for {price.Provider} {price.Model}; supply one with -PriceCatalog.");
+            }
+
+            if (!price.Verified) warnings.Add($"The price of {price.Model} is not verified ({price.Source}).");
+            estimate.Warning = warnings.Count == 0 ? null : string.Join(" ", warnings);
+            return estimate;
+        }
+
+        /// <summary>
+        /// The cost in USD of one chat completion on the fine-tuned model: prompt tokens × input price +
+        /// completion tokens × output price, per 1,000,000, not rounded. Throws
+        /// <see cref="InvalidOperationException"/> when the catalog has no inference price for the model.
+        /// </summary>
+        public static decimal ChatCost(ModelPrice price, int promptTokens, int completionTokens)
+        {
+            if (price == null) throw new ArgumentNullException(nameof(price));
+            if (promptTokens < 0 || completionTokens < 0) throw new ArgumentOutOfRangeException(nameof(promptTokens), "Token counts cannot be negative.");
+            if (price.InputPerMillion is not decimal input || price.OutputPerMillion is not decimal output)
+            {
+                throw new InvalidOperationException($"The price catalog has no inference price for {price.Provider} {price.Model}.");
+            }
+
+            return (promptTokens * input + completionTokens * output) / 1_000_000m;
+        }
+
+        private static string WhyNot(ModelPrice price, DateTime day)
+        {
+            if (price.Retired) return $"{price.Model} is retired for fine-tuning{(price.ShutdownDate is DateTime s ? $" (shut down {s:yyyy-MM-dd})" : string.Empty)}: no new job can be created on it. Pick a current model (Get-FineTuneCost -Model gpt-4.1-mini-2025-04-14).";
+            if (price.ShutdownDate is DateTime end && day >= end) return $"{price.Model} shut down on {end:yyyy-MM-dd}: no new job can be created on it.";
+            DateTime from = price.NoNewTrainingFrom ?? day;
+            return $"{price.Model} takes no new fine-tuning jobs since {from:yyyy-MM-dd}.";
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using System;
+
+namespace FineTune.Engine.Pricing
+{
+    /// <summary>
+    /// A price catalog that cannot be read: names the file (<see cref="Path"/>, <c>embedded</c> for the
+    /// built-in one) and, when it is a field, the field (<see cref="Field"/>, such as <c>models[3].trainingPerMillion</c>).
+    /// </summary>
+    public sealed class PriceCatalogException : Exception
+    {
+        /// <summary>Creates the error.</summary>
+        public PriceCatalogException(string path, string? field, string message, Exception? inner = null)
+            : base(message, inner)
+        {
+            Path = path;
+            Field = field;
+        }
+
+        /// <summary>The catalog file.</summary>
+        public string Path { get; }
+
+        /// <summary>The JSON field at fault, or null when the file as a whole is.</summary>
+        public string? Field { get; }
+    }
+}

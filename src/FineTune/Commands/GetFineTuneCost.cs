@@ -1,0 +1,118 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using FineTune.Engine.Pricing;
+
+namespace FineTune.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Estimates what training a model costs: billed tokens × epochs × the price per 1M tokens.</para>
+    /// <para type="description">Prices come from a catalog of dated, sourced rows built into the module (docs/PRICING.md), or from -PriceCatalog or the FINETUNE_PRICE_CATALOG environment variable (a JSON file of the same shape). -Epochs takes a number from 1 to 50 or Auto (the default), which works out the epochs from -Examples as the service does: 3, but fewer or more so that examples × epochs stays between 100 and 25,000. Validation tokens are free and only reported. The result carries the catalog's date and source and the model's shutdown date, and CanTrain is false with a warning once the model takes no new fine-tuning jobs. Fine-tuned names (ft:...) and undated names (gpt-4o-mini) find the row of their base snapshot. TrainingTokens, Examples and Model also bind by property name from pipeline objects.</para>
+    /// </summary>
+    /// <example>
+    ///   <code>Get-FineTuneCost -Model gpt-3.5-turbo -TrainingTokens 100000 -Epochs 3</code>
+    ///   <para>300,000 trained tokens at $8.00 per 1M: EstimatedUsd 2.40, with a warning that gpt-3.5-turbo is retired for fine-tuning.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Get-FineTuneCost -Model gpt-4o-mini -TrainingTokens 250000 -Examples 500 -ValidationTokens 20000</code>
+    ///   <para>Auto epochs for 500 examples (3): 750,000 trained tokens at $3.00 per 1M, $2.25; the validation tokens cost nothing.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Get-FineTuneCost -Model gpt-4.1-mini-2025-04-14 -TrainingTokens 1e6 -Epochs 2 -PriceCatalog ./our-prices.json -Provider Azure</code>
+    ///   <para>Prices from your own catalog, for example your Azure contract's rows.</para>
+    /// </example>
+    [Cmdlet(VerbsCommon.Get, "FineTuneCost", DefaultParameterSetName = TokensSet)]
+    [OutputType(typeof(CostEstimate))]
+    public sealed class GetFineTuneCostCommand : FineTuneCmdlet
+    {
+        // Parameter sets: Tokens now; Path (-Path) and Dataset (pipeline objects with a Path property) come
+        // with the dataset engine, and share Model, Epochs, ValidationTokens, PriceCatalog and Provider.
+        private const string TokensSet = "Tokens";
+        private PriceCatalog? catalog;
+
+        /// <summary>The base or fine-tuned model to train (gpt-4o-mini, gpt-4.1-mini-2025-04-14, ft:...).</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Model { get; set; } = string.Empty;
+
+        /// <summary>Tokens billed for one epoch: the training file's tokens, each example capped at the model's limit (Measure-FineTuneDataset gives them).</summary>
+        [Parameter(ParameterSetName = TokensSet, Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("BilledTokens", "BilledTokensPerEpoch")]
+        [ValidateRange(0, long.MaxValue)]
+        public long TrainingTokens { get; set; }
+
+        /// <summary>The number of training examples; needed for -Epochs Auto.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("ExampleCount")]
+        [ValidateRange(0, int.MaxValue)]
+        public int Examples { get; set; }
+
+        /// <summary>Epochs (n_epochs): a number from 1 to 50, or Auto (default) to work them out from -Examples as the service does.</summary>
+        [Parameter]
+        [Alias("n_epochs")]
+        [ValidateNotNullOrEmpty]
+        [ValidatePattern(@"^\s*(?i:auto|0*([1-9]|[1-4][0-9]|50))\s*$")]
+        public string Epochs { get; set; } = "Auto";
+
+        /// <summary>Tokens of the validation file; reported, not billed.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(0, long.MaxValue)]
+        public long ValidationTokens { get; set; }
+
+        /// <summary>A price catalog JSON file to use instead of the built-in one (schema in docs/PRICING.md). Default: $env:FINETUNE_PRICE_CATALOG, else built in.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? PriceCatalog { get; set; }
+
+        /// <summary>Whose prices: OpenAI (default) or Azure.</summary>
+        [Parameter]
+        [ValidateSet("OpenAI", "Azure")]
+        public string Provider { get; set; } = "OpenAI";
+
+        /// <inheritdoc/>
+        protected override void BeginProcessing()
+        {
+            string? path = PriceCatalog == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(PriceCatalog);
+            try
+            {
+                catalog = Engine.Pricing.PriceCatalog.Load(path);
+            }
+            catch (PriceCatalogException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.PriceCatalog.Invalid", ErrorCategory.InvalidData, ex.Path)
+                {
+                    ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Fix the catalog file (docs/PRICING.md has the schema), or drop -PriceCatalog and FINETUNE_PRICE_CATALOG to use the built-in prices." },
+                });
+            }
+        }
+
+        /// <inheritdoc/>
+        protected override void ProcessRecord()
+        {
+            ModelPrice? price = catalog!.Find(Model, Provider);
+            if (price == null)
+            {
+                string known = string.Join(", ", catalog.Models.Where(m => string.Equals(m.Provider, Provider, StringComparison.OrdinalIgnoreCase)).Select(m => m.Model));
+                var ex = new ItemNotFoundException($"The price catalog ({catalog.Path}, {catalog.Date}) has no {Provider} price for '{Model}'. Known: {known}.");
+                WriteError(new ErrorRecord(ex, "FineTune.Cost.UnknownModel", ErrorCategory.ObjectNotFound, Model)
+                {
+                    ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Use one of the known models, or add the model to your own catalog (-PriceCatalog)." },
+                });
+                return;
+            }
+
+            int? epochs = Epochs.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? (int?)null : int.Parse(Epochs.Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
+            if (epochs == null && Examples < 1)
+            {
+                var ex = new ArgumentException("-Epochs Auto works the epochs out from the number of training examples: give -Examples, or a number of epochs (-Epochs 3).");
+                WriteError(new ErrorRecord(ex, "FineTune.Cost.ExamplesNeeded", ErrorCategory.InvalidArgument, Model));
+                return;
+            }
+
+            CostEstimate estimate = CostEstimator.Estimate(price, TrainingTokens, Examples, epochs, ValidationTokens, Model);
+            if (estimate.Warning != null) WriteWarning(estimate.Warning);
+            WriteObject(estimate);
+        }
+    }
+}

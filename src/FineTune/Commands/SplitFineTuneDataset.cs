@@ -1,0 +1,102 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using FineTune.Engine.Datasets;
+
+namespace FineTune.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Splits a training file into training and validation files by a seeded shuffle.</para>
+    /// <para type="description">Shuffles the non-empty lines (Fisher–Yates, seeded) and writes the first -ValidationCount (or round(examples × -ValidationFraction), default 0.2, at least 1) to the validation file and the rest to the training file. Every line is copied byte for byte: no example is lost, changed or duplicated. The same -Seed gives the same split; without one a seed is drawn and written to the verbose and information streams. Both files are written atomically; existing files are only replaced with -Force. Default names: NAME.train.jsonl and NAME.validation.jsonl beside the input. Outputs two dataset objects, training first.</para>
+    /// <example>
+    /// <code>Split-FineTuneDataset -Path all.jsonl -ValidationFraction 0.1 -Seed 42</code>
+    /// <para>Writes all.train.jsonl (90%) and all.validation.jsonl (10%); the same seed gives the same files.</para>
+    /// </example>
+    /// <example>
+    /// <code>Import-Csv faq.csv | New-FineTuneDataset -Path faq.jsonl | Split-FineTuneDataset -ValidationCount 20 -Force</code>
+    /// <para>Builds a file and splits off 20 validation examples.</para>
+    /// </example>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Split, "FineTuneDataset", SupportsShouldProcess = true, DefaultParameterSetName = FractionSet)]
+    [OutputType(typeof(FineTuneDataset))]
+    public sealed class SplitFineTuneDatasetCommand : FineTuneCmdlet
+    {
+        private const string FractionSet = "Fraction";
+        private const string CountSet = "Count";
+
+        /// <summary>The JSON Lines file to split; binds the Path of a dataset object from the pipeline.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
+        public string Path { get; set; } = "";
+
+        /// <summary>Share of the examples for validation, greater than 0 and less than 1 (default 0.2).</summary>
+        [Parameter(ParameterSetName = FractionSet)]
+        [ValidateRange(0.0, 1.0)]
+        public double ValidationFraction { get; set; } = 0.2;
+
+        /// <summary>Number of examples for validation (1 to examples − 1).</summary>
+        [Parameter(ParameterSetName = CountSet, Mandatory = true)]
+        [ValidateRange(1, int.MaxValue)]
+        public int ValidationCount { get; set; }
+
+        /// <summary>The shuffle's seed; the same seed and file give the same split.</summary>
+        [Parameter]
+        public int? Seed { get; set; }
+
+        /// <summary>The training file to write (default NAME.train.jsonl beside the input).</summary>
+        [Parameter]
+        public string? TrainingPath { get; set; }
+
+        /// <summary>The validation file to write (default NAME.validation.jsonl beside the input).</summary>
+        [Parameter]
+        public string? ValidationPath { get; set; }
+
+        /// <summary>The format stamped on the output objects (binds the Format of a dataset object; default Chat). Lines are copied, not parsed.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateSet("Chat", "Preference", "Completion", IgnoreCase = true)]
+        public string Format { get; set; } = "Chat";
+
+        /// <summary>Replaces existing output files.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <inheritdoc/>
+        protected override void ProcessRecord()
+        {
+            string source = GetUnresolvedProviderPathFromPSPath(Path);
+            (string train, string valid) = DatasetSplitter.DefaultPaths(source);
+            if (TrainingPath != null) train = GetUnresolvedProviderPathFromPSPath(TrainingPath);
+            if (ValidationPath != null) valid = GetUnresolvedProviderPathFromPSPath(ValidationPath);
+            if (!ShouldProcess(source, $"Split into {train} and {valid}")) return;
+            try
+            {
+                DatasetSplit split = DatasetSplitter.Split(
+                    source, train, valid, ValidationFraction, ParameterSetName == CountSet ? ValidationCount : (int?)null, Seed,
+                    (ExampleFormat)Enum.Parse(typeof(ExampleFormat), Format, true), Force ? DatasetWriteMode.Replace : DatasetWriteMode.New, CancellationToken);
+                string message = $"Split {source}: {split.Training.ExampleCount} training, {split.Validation.ExampleCount} validation examples (seed {split.Seed}).";
+                WriteVerbose(message);
+                WriteInformation(message, new[] { "FineTune" });
+                WriteObject(split.Training);
+                WriteObject(split.Validation);
+            }
+            catch (DatasetFileExistsException ex)
+            {
+                var record = new ErrorRecord(ex, "FineTune.SplitDataset.FileExists", ErrorCategory.ResourceExists, ex.Path);
+                record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Use -Force to replace the outputs, or give -TrainingPath and -ValidationPath." };
+                WriteError(record);
+            }
+            catch (ArgumentException ex)
+            {
+                WriteError(new ErrorRecord(ex, "FineTune.SplitDataset.InvalidSplit", ErrorCategory.InvalidArgument, source));
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                WriteError(new ErrorRecord(ex, "FineTune.SplitDataset.IOFailed", ex is FileNotFoundException ? ErrorCategory.ObjectNotFound : ErrorCategory.WriteError, source));
+            }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+    }
+}

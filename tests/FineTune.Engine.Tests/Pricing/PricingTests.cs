@@ -1,0 +1,195 @@
+using System;
+using System.IO;
+using FineTune.Engine.Pricing;
+using Xunit;
+
+namespace FineTune.Engine.Tests.Pricing
+{
+    public class PricingTests
+    {
+        private static readonly PriceCatalog Catalog = PriceCatalog.Parse(ReadEmbedded(), "embedded");
+
+        private static string ReadEmbedded()
+        {
+            using Stream s = typeof(PriceCatalog).Assembly.GetManifestResourceStream("FineTune.Engine.Pricing.prices.json")!;
+            return new StreamReader(s).ReadToEnd();
+        }
+
+        [Fact]
+        public void Gpt35TurboHundredThousandTokensThreeEpochsIsTwoFortyDollars()
+        {
+            ModelPrice price = Catalog.Find("gpt-3.5-turbo")!;
+            CostEstimate e = CostEstimator.Estimate(price, 100_000, 0, 3, 0, "gpt-3.5-turbo", new DateTime(2026, 11, 29));
+            Assert.Equal(300_000, e.TrainedTokens);
+            Assert.Equal(8.00m, e.PricePerMillion);
+            Assert.Equal(2.40m, e.EstimatedUsd);
+            Assert.Equal("2.40", e.EstimatedUsd!.Value.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture));
+            Assert.False(e.CanTrain);
+            Assert.Contains("retired", e.Warning);
+            Assert.Equal("2026-11", e.CatalogDate);
+            Assert.Equal("cl100k_base", e.Encoding);
+        }
+
+        [Theory]
+        [InlineData(1, 25)]
+        [InlineData(4, 25)]
+        [InlineData(5, 20)]
+        [InlineData(10, 10)]
+        [InlineData(33, 3)]
+        [InlineData(34, 3)]
+        [InlineData(100, 3)]
+        [InlineData(8333, 3)]
+        [InlineData(8334, 2)]
+        [InlineData(12500, 2)]
+        [InlineData(12501, 1)]
+        [InlineData(1_000_000, 1)]
+        public void AutoEpochsFollowTheCookbookRule(int examples, int epochs) => Assert.Equal(epochs, CostEstimator.AutoEpochs(examples));
+
+        [Fact]
+        public void AutoEpochsAreUsedWhenNoneAreGiven()
+        {
+            CostEstimate e = CostEstimator.Estimate(Catalog.Find("gpt-4o-mini")!, 50_000, 10, null, 7_000, null, new DateTime(2026, 11, 29));
+            Assert.True(e.EpochsAuto);
+            Assert.Equal(10, e.Epochs);
+            Assert.Equal(500_000, e.TrainedTokens);
+            Assert.Equal(1.50m, e.EstimatedUsd); // 500,000 × $3.00 / 1M; validation tokens are free
+            Assert.Equal(7_000, e.ValidationTokens);
+            Assert.True(e.CanTrain);
+            Assert.Null(e.Warning);
+            Assert.Throws<ArgumentException>(() => CostEstimator.Estimate(Catalog.Find("gpt-4o-mini")!, 50_000, 0, null, 0));
+        }
+
+        [Fact]
+        public void NoNewTrainingFromTheAnnouncedDay()
+        {
+            ModelPrice p = Catalog.Find("gpt-4.1-mini-2025-04-14")!;
+            Assert.True(CostEstimator.Estimate(p, 1000, 10, 3, 0, null, new DateTime(2027, 1, 5)).CanTrain);
+            CostEstimate late = CostEstimator.Estimate(p, 1000, 10, 3, 0, null, new DateTime(2027, 1, 6));
+            Assert.False(late.CanTrain);
+            Assert.Contains("2027-01-06", late.Warning);
+            Assert.Equal(new DateTime(2027, 1, 14), late.ShutdownDate);
+        }
+
+        [Theory]
+        [InlineData("gpt-4o-mini", "gpt-4o-mini-2024-07-18")]
+        [InlineData("GPT-4o-mini-2024-07-18", "gpt-4o-mini-2024-07-18")]
+        [InlineData("ft:gpt-4o-mini-2024-07-18:acme:demo:abc123", "gpt-4o-mini-2024-07-18")]
+        [InlineData("ft:gpt-4o-mini-2024-07-18:acme:demo:abc123:ckpt-step-90", "gpt-4o-mini-2024-07-18")]
+        [InlineData("gpt-4.1-mini-2025-04-14.ft-0123abcd", "gpt-4.1-mini-2025-04-14")]
+        [InlineData("gpt-4o", "gpt-4o-2024-08-06")]
+        [InlineData("gpt-4o-2024-05-13", "gpt-4o-2024-08-06")]
+        [InlineData("gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125")]
+        [InlineData("gpt-3.5-turbo-0613", "gpt-3.5-turbo-0613")]
+        [InlineData("davinci-002", "davinci-002")]
+        public void FindsTheRowOfAModelName(string model, string row) => Assert.Equal(row, Catalog.Find(model)!.Model);
+
+        [Fact]
+        public void UnknownModelsAndProvidersFindNothing()
+        {
+            Assert.Null(Catalog.Find("gpt-9"));
+            Assert.Null(Catalog.Find("babbage-002", "Azure"));
+            ModelPrice azure = Catalog.Find("gpt-4.1-mini-2025-04-14", "Azure")!;
+            Assert.Equal(1.70m, azure.HostingPerHour);
+            Assert.False(azure.Verified);
+        }
+
+        [Fact]
+        public void ChatCostUsesInputAndOutputPrices()
+        {
+            // 1,000 prompt tokens × $0.30/1M + 500 completion tokens × $1.20/1M = $0.0009
+            Assert.Equal(0.0009m, CostEstimator.ChatCost(Catalog.Find("ft:gpt-4o-mini-2024-07-18:org::x")!, 1000, 500));
+        }
+
+        [Fact]
+        public void LongExamplesAreBilledUpToTheLimit()
+        {
+            Assert.Equal(65_536, CostEstimator.BilledTokens(Catalog.Find("gpt-4o")!, 70_000));
+            Assert.Equal(4_096, CostEstimator.BilledTokens(Catalog.Find("gpt-3.5-turbo-0613")!, 5_000));
+            Assert.Equal(1_000, CostEstimator.BilledTokens(Catalog.Find("gpt-4o")!, 1_000));
+        }
+
+        [Fact]
+        public void PerHourModelsHaveNoTokenEstimate()
+        {
+            CostEstimate e = CostEstimator.Estimate(Catalog.Find("o4-mini")!, 1000, 10, 3, 0, null, new DateTime(2026, 11, 29));
+            Assert.Null(e.EstimatedUsd);
+            Assert.Contains("per training hour", e.Warning);
+        }
+
+        [Theory]
+        [InlineData(@"{""date"": ""2026-11"", ""source"": ""x"", ""models"": [{""model"": ""m"", ""trainingPerMillion"": ""eight""}]}", "models[0].trainingPerMillion")]
+        [InlineData(@"{""date"": ""2026-11"", ""source"": ""x"", ""models"": [{""model"": ""a""}, {""trainingPerMillion"": 1}]}", "models[1].model")]
+        [InlineData(@"{""date"": ""2026-11"", ""source"": ""x"", ""models"": [{""model"": ""m"", ""shutdownDate"": ""14/01/2027""}]}", "models[0].shutdownDate")]
+        [InlineData(@"{""date"": ""2026-11"", ""models"": []}", "source")]
+        [InlineData(@"{""date"": ""2026-11"", ""source"": ""x"", ""models"": {}}", "models")]
+        public void BadCatalogFieldsAreNamed(string json, string field)
+        {
+            string path = Path.Combine(Path.GetTempPath(), $"prices-{Guid.NewGuid():N}.json");
+            File.WriteAllText(path, json);
+            try
+            {
+                var ex = Assert.Throws<PriceCatalogException>(() => PriceCatalog.Load(path));
+                Assert.Equal(field, ex.Field);
+                Assert.Contains(path, ex.Message);
+                Assert.Contains($"'{field}'", ex.Message);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+
+        [Fact]
+        public void InvalidJsonNamesFileAndLine()
+        {
+            string path = Path.Combine(Path.GetTempPath(), $"prices-{Guid.NewGuid():N}.json");
+            File.WriteAllText(path, "{\n  \"date\": \"2026-11\",\n  \"source\": oops\n}");
+            try
+            {
+                var ex = Assert.Throws<PriceCatalogException>(() => PriceCatalog.Load(path));
+                Assert.Contains(path, ex.Message);
+                Assert.Contains("line 3", ex.Message);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+
+        [Fact]
+        public void AnOwnCatalogReplacesTheEmbeddedOne()
+        {
+            string path = Path.Combine(Path.GetTempPath(), $"prices-{Guid.NewGuid():N}.json");
+            File.WriteAllText(path, @"{""date"": ""2027-02"", ""source"": ""our contract"", ""models"": [{""model"": ""gpt-4.1-mini-2025-04-14"", ""provider"": ""Azure"", ""trainingPerMillion"": 4.5, ""verified"": true}]}");
+            try
+            {
+                PriceCatalog own = PriceCatalog.Load(path);
+                CostEstimate e = CostEstimator.Estimate(own.Find("gpt-4.1-mini", "Azure")!, 1_000_000, 0, 2, 0);
+                Assert.Equal(9.00m, e.EstimatedUsd);
+                Assert.Equal("our contract", e.CatalogSource);
+                Assert.Equal("2027-02", e.CatalogDate);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+
+        [Fact]
+        public void EmbeddedCatalogLoadsWithoutAPath()
+        {
+            string? saved = Environment.GetEnvironmentVariable(PriceCatalog.EnvironmentVariable);
+            Environment.SetEnvironmentVariable(PriceCatalog.EnvironmentVariable, null);
+            try
+            {
+                PriceCatalog c = PriceCatalog.Load();
+                Assert.Equal("embedded", c.Path);
+                Assert.Equal(8.00m, c.Find("gpt-3.5-turbo")!.TrainingPerMillion);
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable(PriceCatalog.EnvironmentVariable, saved);
+            }
+        }
+    }
+}

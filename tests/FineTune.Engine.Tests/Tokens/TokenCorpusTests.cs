@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using FineTune.Engine.Tokens;
+using Xunit;
+
+namespace FineTune.Engine.Tests.Tokens
+{
+    /// <summary>
+    /// Every line of ../shared/tokens/corpus.jsonl against the ids tiktoken 1.0.22 gives
+    /// (corpus.&lt;encoding&gt;.tiktoken.jsonl): same ids, same count.
+    /// </summary>
+    public class TokenCorpusTests
+    {
+        /// <summary>The corpus strings, exactly as UTF-16 (the u16 field carries lone surrogates).</summary>
+        internal static List<(string Category, string Text)> Corpus()
+        {
+            string path = SharedData.Require("tokens/corpus.jsonl");
+            var list = new List<(string, string)>();
+            foreach (string line in File.ReadLines(path))
+            {
+                using JsonDocument doc = JsonDocument.Parse(line);
+                JsonElement root = doc.RootElement;
+                // Every line carries u16; its "text" may hold a lone surrogate, which GetString refuses.
+                string hex = root.GetProperty("u16").GetString()!;
+                var sb = new StringBuilder(hex.Length / 4);
+                for (int i = 0; i < hex.Length; i += 4) sb.Append((char)Convert.ToUInt16(hex.Substring(i, 4), 16));
+                string text = sb.ToString();
+
+                list.Add((root.GetProperty("cat").GetString()!, text));
+            }
+
+            return list;
+        }
+
+        private static List<int[]> Expected(string encoding)
+        {
+            string path = SharedData.Require($"tokens/corpus.{encoding}.tiktoken.jsonl");
+            var list = new List<int[]>();
+            foreach (string line in File.ReadLines(path))
+            {
+                using JsonDocument doc = JsonDocument.Parse(line);
+                list.Add(doc.RootElement.GetProperty("ids").EnumerateArray().Select(e => e.GetInt32()).ToArray());
+            }
+
+            return list;
+        }
+
+        [SkippableTheory]
+        [InlineData("o200k_base")]
+        [InlineData("cl100k_base")]
+        public void EveryCorpusLineEqualsTiktoken(string encoding)
+        {
+            var corpus = Corpus();
+            var expected = Expected(encoding);
+            Assert.Equal(corpus.Count, expected.Count);
+            TokenEncoder encoder = TokenEncoder.ForEncoding(encoding);
+            var wrong = new List<string>();
+            for (int i = 0; i < corpus.Count; i++)
+            {
+                // Lines with a pre-token over MaxExactPieceChars (runs of 5,000 spaces, letters) take the
+                // windowed path and are marked approximate; they must still equal tiktoken here.
+                int[] ids = encoder.Encode(corpus[i].Text).ToArray();
+                int count = encoder.Count(corpus[i].Text);
+                if (!ids.SequenceEqual(expected[i]) || count != expected[i].Length)
+                {
+                    wrong.Add($"line {i + 1} ({corpus[i].Category}): count {count}, want {expected[i].Length}; ids [{string.Join(",", ids.Take(12))}...] want [{string.Join(",", expected[i].Take(12))}...]");
+                }
+            }
+
+            Assert.True(wrong.Count == 0, $"{wrong.Count} of {corpus.Count} lines differ from tiktoken:\n" + string.Join("\n", wrong.Take(20)));
+        }
+
+        [SkippableFact]
+        public void CountsDoNotDependOnWhatWasCountedBefore()
+        {
+            // Microsoft.ML.Tokenizers alone treats "<|endoftext|>" as special only while it sits in its cache.
+            TokenEncoder encoder = TokenEncoder.ForEncoding("o200k_base");
+            int before = encoder.Count("a<|endoftext|>b");
+            foreach (var (_, text) in Corpus()) encoder.Count(text);
+            Assert.Equal(before, encoder.Count("a<|endoftext|>b"));
+            Assert.True(before > 3, "the special-token string is counted as plain text");
+        }
+    }
+}
