@@ -48,7 +48,16 @@ Describe 'The pipeline from a file to an answer' {
         $answer.TotalTokens | Should -Be ($answer.PromptTokens + $answer.CompletionTokens)
         $answer.PromptTokens | Should -BeGreaterThan 0
         # fine-tuned gpt-4o-mini: $0.30 in, $1.20 out per 1M tokens
-        $answer.CostUsd | Should -Be ([decimal]::Round(($answer.PromptTokens * 0.30 + $answer.CompletionTokens * 1.20) / 1e6, 8))
+        $answer.CostUsd | Should -Be (($answer.PromptTokens * 0.30d + $answer.CompletionTokens * 1.20d) / 1000000d)
+    }
+
+    It 'runs from New-FineTuneDataset to an answer, as the issue writes it' {
+        $alpaca = Get-SharedPath 'data/instruct_alpaca_seed_tasks.jsonl'
+        if (-not (Test-Path $alpaca)) { Set-ItResult -Skipped -Because "input missing: $alpaca"; return }
+        $answer = Get-Content $alpaca -TotalCount 30 | ConvertFrom-Json | New-FineTuneDataset -Path (Join-Path $TestDrive 'travel.jsonl') | Add-FineTuneFile | Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Confirm:$false | Wait-FineTuneJob | Invoke-FineTuneChat 'a question'
+        $answer.Model | Should -BeLike 'ft:gpt-4o-mini-2024-07-18:*'
+        $answer.Question | Should -Be 'a question'
+        $answer.Answer | Should -Not -BeNullOrEmpty
     }
 
     It 'keeps the job it waited for: succeeded, with a fine-tuned model, a result file and our request id' {

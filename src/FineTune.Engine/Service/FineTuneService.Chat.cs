@@ -40,9 +40,21 @@ namespace FineTune.Engine.Service
                 FinishReason = choice.Str("finish_reason"),
                 PromptTokens = input,
                 CompletionTokens = output,
-                CostUsd = Costs.Current.ChatCost(model, input, output),
+                CostUsd = CostOf(model, input, output),
                 RequestId = options.RequestId,
             };
+        }
+
+        private static decimal? CostOf(string model, long input, long output)
+        {
+            try
+            {
+                return Costs.Current.ChatCost(model, input, output);
+            }
+            catch (Pricing.PriceCatalogException)
+            {
+                return null; // a broken catalog file costs the answer its price, not the answer
+            }
         }
 
         /// <summary>Deletes a fine-tuned model (<c>DELETE /models/{id}</c>; needs the organization's Owner role; Azure has no such route).</summary>

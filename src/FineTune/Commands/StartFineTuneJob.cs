@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using FineTune.Engine.Jobs;
+using FineTune.Engine.Pricing;
 using FineTune.Engine.Service;
 
 namespace FineTune.Commands
@@ -143,17 +144,28 @@ namespace FineTune.Commands
             }
 
             // the estimate: from the local file when there is one (nothing is sent for it)
-            TrainingEstimate? estimate = null;
+            CostEstimate? estimate = null;
             if (trainingPath != null && File.Exists(trainingPath))
             {
-                estimate = Run(ct => System.Threading.Tasks.Task.Run(() => Costs.Current.EstimateTraining(Model, trainingPath, Epochs, ct), ct));
+                try
+                {
+                    estimate = Run(ct => System.Threading.Tasks.Task.Run(() => Costs.Current.EstimateTraining(Model, trainingPath, Epochs, ct), ct));
+                }
+                catch (PriceCatalogException ex)
+                {
+                    ThrowTerminatingError(new ErrorRecord(ex, "FineTune.StartJob.PriceCatalog", ErrorCategory.InvalidData, ex.Path));
+                }
             }
 
-            string cost = estimate != null ? "estimated cost " + estimate : "estimated cost unknown (no local training file to count)";
+            string cost = estimate?.EstimatedUsd is decimal usdEstimate
+                ? $"estimated cost ${usdEstimate:0.00}: {estimate.TrainedTokens:N0} tokens = {estimate.BilledTokensPerEpoch:N0} x {estimate.Epochs} epochs at ${estimate.PricePerMillion:0.00} per 1M"
+                : estimate != null ? $"estimated cost unknown: no training price for {Model} in the price catalog"
+                : trainingPath != null ? $"estimated cost unknown: {Model} is not in the price catalog" : "estimated cost unknown: no local training file to count";
+            if (estimate?.Warning != null) WriteWarning(estimate.Warning);
             string target = $"{trainingPath ?? trainingId} on {Model}";
             if (MaxCost is decimal max)
             {
-                if (estimate?.CostUsd is not decimal usd)
+                if (estimate?.EstimatedUsd is not decimal usd)
                 {
                     ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"-MaxCost {max} was given but the cost cannot be estimated ({cost}). Pass -Path to the local training file, or leave out -MaxCost."), "FineTune.StartJob.CostUnknown", ErrorCategory.InvalidOperation, target));
                     return;
@@ -161,7 +173,7 @@ namespace FineTune.Commands
 
                 if (usd > max)
                 {
-                    ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"The job would cost about ${usd:0.00} ({estimate}), above -MaxCost ${max:0.00}. Nothing was started. Lower -Epochs, use a smaller file or model, or raise -MaxCost."), "FineTune.StartJob.OverBudget", ErrorCategory.LimitsExceeded, target));
+                    ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"The job would cost about ${usd:0.00} ({cost}), above -MaxCost ${max:0.00}. Nothing was started. Lower -Epochs, use a smaller file or model, or raise -MaxCost."), "FineTune.StartJob.OverBudget", ErrorCategory.LimitsExceeded, target));
                     return;
                 }
             }

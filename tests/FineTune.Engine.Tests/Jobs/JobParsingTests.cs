@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
@@ -103,15 +104,25 @@ namespace FineTune.Engine.Tests.Jobs
         }
 
         [Fact]
-        public void InterimCostFollowsTheCookbookAutoEpochsAndThePriceTable()
+        public void ChatCostComesFromTheCatalogByBaseModel()
         {
-            Assert.Equal(10, InterimCostModel.AutoEpochs(10));   // 10 x 3 < 100 -> min(25, 100/10)
-            Assert.Equal(25, InterimCostModel.AutoEpochs(2));
-            Assert.Equal(3, InterimCostModel.AutoEpochs(100));
-            Assert.Equal(2, InterimCostModel.AutoEpochs(10000)); // 30,000 > 25,000 -> 25,000/10,000
-            // 1M in + 1M out on a gpt-4o-mini fine-tune: $0.30 + $1.20
+            // 1M in + 1M out on a gpt-4o-mini fine-tune: $0.30 + $1.20 (OPENAI-FACTS.md prices)
             Assert.Equal(1.50m, Costs.Current.ChatCost("ft:gpt-4o-mini-2024-07-18:org::abc", 1_000_000, 1_000_000));
-            Assert.Null(Costs.Current.ChatCost("some-other-model", 10, 10));
+            Assert.Null(Costs.Current.ChatCost("no-such-model", 10, 10));
+        }
+
+        [SkippableFact]
+        public void TrainingEstimateCountsTheLocalFile()
+        {
+            string path = SharedData.Require("data/chat_ticket_classification_train.jsonl");
+            var estimate = Costs.Current.EstimateTraining("gpt-4o-mini-2024-07-18", path, 2, default)!;
+            int lines = System.IO.File.ReadLines(path).Count(l => l.Trim().Length > 0);
+            Assert.Equal(lines, estimate.Examples);
+            Assert.Equal(2, estimate.Epochs);
+            Assert.True(estimate.BilledTokensPerEpoch > lines * 10);
+            Assert.Equal(estimate.BilledTokensPerEpoch * 2, estimate.TrainedTokens);
+            Assert.Equal(Math.Round(estimate.TrainedTokens * 3.00m / 1_000_000m, 2), estimate.EstimatedUsd); // the catalog rounds to cents
+            Assert.Null(Costs.Current.EstimateTraining("no-such-model", path, null, default));
         }
     }
 }
