@@ -121,8 +121,7 @@ foreach ($cmd in Get-Command -Module FineTune -CommandType Cmdlet | Sort-Object 
 
     $examples = New-El command examples $c
     $n = 0
-    foreach ($ex in @($typeDoc.example)) {
-        if (-not $ex) { continue }
+    foreach ($ex in $(if ($typeDoc) { $typeDoc.SelectNodes('.//example') })) {   # beside or inside <summary>
         $n++
         $e = New-El command example $examples
         New-El maml title $e "-------------------------- Example $n --------------------------" | Out-Null

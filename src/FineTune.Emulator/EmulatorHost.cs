@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using System.Threading;
@@ -80,6 +81,12 @@ namespace FineTune.Emulator
             var port = new Uri(address).Port;
             return new EmulatorHost(app, state, new Uri($"http://127.0.0.1:{port}/"));
         }
+
+        /// <summary>Every /v1 route as "METHOD /v1/template", the keys request counting uses.</summary>
+        public IReadOnlyList<string> Routes => app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/v1/", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? Array.Empty<string>()).Select(m => m + " " + e.RoutePattern.RawText))
+            .OrderBy(r => r, StringComparer.Ordinal).ToList();
 
         /// <summary>Waits until the host is stopped (Ctrl+C or SIGTERM).</summary>
         public Task WaitForShutdownAsync() => app.WaitForShutdownAsync();

@@ -7,7 +7,7 @@ namespace FineTune.Emulator
     /// <c>dotnet FineTune.Emulator.dll [--port N] [--time-scale S] [--seed N] [--api-key K] [--trigger-words a,b]
     /// [--fault-rate R] [--org ID] [--flavor openai]</c>. Prints one line
     /// <c>FineTune emulator listening on http://127.0.0.1:PORT/v1</c> once it answers; stops on Ctrl+C/SIGTERM.
-    /// Exit code 2 on a bad option.
+    /// Exit code 2 on a bad option, 1 when the port cannot be bound.
     /// </summary>
     public static class Program
     {
@@ -25,7 +25,18 @@ namespace FineTune.Emulator
                 return 2;
             }
 
-            await using EmulatorHost host = await EmulatorHost.StartAsync(options);
+            EmulatorHost host;
+            try
+            {
+                host = await EmulatorHost.StartAsync(options);
+            }
+            catch (System.IO.IOException e)
+            {
+                Console.Error.WriteLine($"The emulator cannot listen on 127.0.0.1:{options.Port}: {e.Message}");
+                return 1;
+            }
+
+            await using var running = host;
             Console.WriteLine($"FineTune emulator listening on {host.Endpoint}");
             Console.Out.Flush();
             await host.WaitForShutdownAsync();
