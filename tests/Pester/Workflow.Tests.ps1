@@ -106,6 +106,31 @@ Describe 'Files' {
         (Get-FileHash $saved.FullName).Hash | Should -Be (Get-FileHash $script:Train).Hash
     }
 
+    It 'sends a file above 64 MB (70 MB: two parts) in parallel, in order, with the md5 the service checks' {
+        $big = Join-Path $TestDrive 'big.jsonl'
+        $chunk = ([string]::Join("`n", (Get-Content $script:Train)) + "`n") * 64
+        $writer = [System.IO.StreamWriter]::new($big, $false, [System.Text.UTF8Encoding]::new($false))
+        try { while ($writer.BaseStream.Length -lt 70MB) { $writer.Write($chunk); $writer.Flush() } } finally { $writer.Dispose() }
+        Reset-EmulatorRequestCount
+        $f = Add-FineTuneFile $big -UseUploadApi -SkipValidation
+        $f.Bytes | Should -Be (Get-Item $big).Length
+        Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/parts' | Should -Be 2
+        Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/complete' | Should -Be 1
+        $saved = Save-FineTuneFile $f.Id -Path (Join-Path $TestDrive 'big-copy.jsonl')
+        (Get-FileHash $saved.FullName).Hash | Should -Be (Get-FileHash $big).Hash
+        Remove-FineTuneFile $f.Id -Confirm:$false
+    }
+
+    It 'cancels the upload on the service when a part fails' {
+        Use-Emulator $script:Fast -MaxRetries 0
+        Reset-EmulatorRequestCount
+        Set-EmulatorFault '500' -Route '/uploads/' -Clear
+        Add-FineTuneFile $script:Train -UseUploadApi -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.AddFile.ServerError*'
+        Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/cancel' | Should -Be 1
+        Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/complete' | Should -Be 0
+    }
+
     It 'saves a file byte for byte, refuses to overwrite without -Force, and deletes it' {
         $target = Join-Path $TestDrive 'copy.jsonl'
         $saved = $script:File | Save-FineTuneFile -Path $target

@@ -49,6 +49,13 @@ namespace FineTune.Engine.Jobs
         public static byte[] Decode(byte[] content)
         {
             if (content == null) throw new ArgumentNullException(nameof(content));
+            for (int i = 0; i < content.Length && i < 64; i++)
+            {
+                byte b = content[i];
+                bool base64 = (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '+' || b == '/' || b == '=' || b == '\r' || b == '\n';
+                if (!base64) return content; // JSONL and most files fail at the first byte: no copy of a large file
+            }
+
             string text = Encoding.ASCII.GetString(content).Trim();
             if (text.Length < 8 || text.Length % 4 != 0 || text.StartsWith("step", StringComparison.OrdinalIgnoreCase)) return content;
             foreach (char c in text)
