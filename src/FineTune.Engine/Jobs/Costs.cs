@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
 using System.Threading;
+using FineTune.Engine.Datasets;
 using FineTune.Engine.Pricing;
 using FineTune.Engine.Tokens;
 
@@ -78,20 +79,19 @@ namespace FineTune.Engine.Jobs
         /// <summary>The 1-based line, or 0 for the whole file.</summary>
         public int Line { get; set; }
 
-        /// <summary>The field at fault, or null.</summary>
-        public string? Field { get; set; }
+        /// <summary>The dataset rule id (FT0xx, see Test-FineTuneDataset), or null.</summary>
+        public string? Rule { get; set; }
 
         /// <summary>What is wrong and how to fix it.</summary>
         public string Message { get; set; } = string.Empty;
 
         /// <inheritdoc/>
-        public override string ToString() => Line > 0 ? $"line {Line}{(Field != null ? ", field '" + Field + "'" : string.Empty)}: {Message}" : Message;
+        public override string ToString() => (Line > 0 ? $"line {Line}" : "file") + (Rule != null ? $" ({Rule})" : string.Empty) + ": " + Message;
     }
 
     /// <summary>
-    /// THE SEAM to the dataset checks (Test-FineTuneDataset, branch <c>datasets</c>): what Add-FineTuneFile and
-    /// Start-FineTuneJob -Path run before an upload unless -SkipValidation. Replace <see cref="UploadChecks.Current"/> with the
-    /// dataset rules (errors only) when they land.
+    /// The seam to the dataset checks: what Add-FineTuneFile and Start-FineTuneJob -Path run before an upload
+    /// unless -SkipValidation. <see cref="UploadChecks.Current"/> can be swapped (tests).
     /// </summary>
     public interface IUploadCheck
     {
@@ -102,44 +102,27 @@ namespace FineTune.Engine.Jobs
     /// <summary>Where the upload cmdlets get their checks from.</summary>
     public static class UploadChecks
     {
-        /// <summary>The check in use (the interim one until the dataset rules are wired in).</summary>
-        public static IUploadCheck Current { get; set; } = new InterimUploadCheck();
+        /// <summary>The check in use: the dataset rules of Test-FineTuneDataset (errors only).</summary>
+        public static IUploadCheck Current { get; set; } = new DatasetRulesUploadCheck();
     }
 
-    /// <summary>INTERIM: every non-blank line is a JSON object, and there are at least 10 examples (the service's minimum).</summary>
-    internal sealed class InterimUploadCheck : IUploadCheck
+    /// <summary>
+    /// The errors of <see cref="DatasetChecker.Test"/> (the rules of Test-FineTuneDataset), with the file-size
+    /// rule left out: a file above 512 MB goes through the Uploads API instead.
+    /// </summary>
+    internal sealed class DatasetRulesUploadCheck : IUploadCheck
     {
         public IReadOnlyList<UploadProblem> Check(string path, CancellationToken cancellationToken)
         {
             var problems = new List<UploadProblem>();
-            int line = 0, examples = 0;
-            foreach (string text in File.ReadLines(path))
+            DatasetChecker.Test(path, new DatasetCheckOptions(), f =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                line++;
-                if (string.IsNullOrWhiteSpace(text)) continue;
-                examples++;
-                try
+                if (f.Severity != FindingSeverity.Error || f.RuleId == DatasetRules.FileTooLarge.Id) return;
+                lock (problems)
                 {
-                    using JsonDocument doc = JsonDocument.Parse(text);
-                    if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                    {
-                        problems.Add(new UploadProblem { Line = line, Message = "is not a JSON object; each line must hold one example object." });
-                    }
+                    problems.Add(new UploadProblem { Line = (int)(f.Line ?? 0), Rule = f.RuleId, Message = $"{f.Message} {f.Hint}".Trim() });
                 }
-                catch (JsonException ex)
-                {
-                    problems.Add(new UploadProblem { Line = line, Message = $"is not valid JSON ({ex.Message}); fix or remove the line." });
-                }
-
-                if (problems.Count >= 20) break;
-            }
-
-            if (examples < 10 && problems.Count < 20)
-            {
-                problems.Add(new UploadProblem { Message = $"holds {examples} examples; the service needs at least 10. Add examples." });
-            }
-
+            }, null, cancellationToken);
             return problems;
         }
     }

@@ -20,7 +20,8 @@ namespace FineTune.Engine.Tests.Jobs
             var problems = UploadChecks.Current.Check(path, default);
             Assert.NotEmpty(problems);
             Assert.True(problems[0].Line > 0);
-            Assert.Contains("not valid JSON", problems[0].ToString());
+            Assert.StartsWith("FT", problems[0].Rule);
+            Assert.StartsWith($"line {problems[0].Line} ({problems[0].Rule}): ", problems[0].ToString());
         }
     }
 }
