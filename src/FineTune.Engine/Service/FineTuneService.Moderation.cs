@@ -47,7 +47,7 @@ namespace FineTune.Engine.Service
                 writer.WriteEndObject();
             }
 
-            using JsonDocument doc = await SendAsync("Moderate", "POST", "moderations", BinaryContent.Create(new BinaryData(buffer.ToArray())), cancellationToken, pipeline: ModerationPipeline()).ConfigureAwait(false);
+            using JsonDocument doc = await SendAsync("Moderate", "POST", "moderations", BinaryContent.Create(new BinaryData(buffer.ToArray())), cancellationToken, options: new SendOptions { Pipeline = ModerationPipeline() }).ConfigureAwait(false);
             var results = new List<ModerationResult>(inputs.Count);
             JsonElement array = doc.RootElement.Child("results");
             if (array.ValueKind == JsonValueKind.Array)
