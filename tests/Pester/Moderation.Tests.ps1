@@ -156,3 +156,39 @@ Describe 'Help' {
         (Get-Command Test-FineTuneModeration).OutputType.Name | Should -Contain 'FineTune.Engine.Moderation.ModerationFinding'
     }
 }
+
+Describe '-Moderate on Add-FineTuneFile and Start-FineTuneJob' {
+    It 'Add-FineTuneFile -Moderate uploads nothing when an example is flagged, and uploads with -Force' -Skip:$noGsm8k {
+        $path = New-TriggerCopy 'upload.jsonl'
+        Reset-EmulatorRequestCount
+        $file = Add-FineTuneFile -Path $path -Moderate -ErrorAction SilentlyContinue -ErrorVariable errs -WarningVariable warns -WarningAction SilentlyContinue
+        $file | Should -BeNullOrEmpty
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.Moderate.Flagged,*'
+        $errs[0].Exception.Message | Should -BeLike '3 of 452 examples in * were flagged by moderation (lines 3, 200, 452); nothing was uploaded.'
+        @($warns).Count | Should -Be 3
+        Get-EmulatorRequestCount -Route 'POST /v1/files' | Should -Be 0
+        Get-EmulatorRequestCount -Route 'POST /v1/moderations' | Should -BeGreaterThan 0
+
+        Reset-EmulatorRequestCount
+        $file = Add-FineTuneFile -Path $path -Moderate -Force -WarningAction SilentlyContinue
+        $file.Id | Should -BeLike 'file-*'
+        Get-EmulatorRequestCount -Route 'POST /v1/files' | Should -Be 1
+        Get-EmulatorRequestCount -Route 'POST /v1/moderations' | Should -Be 0   # every example came from the journal
+    }
+
+    It 'Start-FineTuneJob -Moderate starts nothing for a flagged file and starts a job for the clean copy' -Skip:$noGsm8k {
+        $path = New-TriggerCopy 'job.jsonl'
+        $clean = Join-Path $TestDrive 'job.clean.jsonl'
+        Reset-EmulatorRequestCount
+        $job = Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Path $path -Moderate -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable errs -WarningAction SilentlyContinue
+        $job | Should -BeNullOrEmpty
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.Moderate.Flagged,*'
+        Get-EmulatorRequestCount -Route '/v1/files' | Should -Be 0
+        Get-EmulatorRequestCount -Route '/v1/fine_tuning/jobs' | Should -Be 0
+
+        Test-FineTuneModeration -Path $path -OutFile $clean | Out-Null
+        $job = Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Path $clean -Moderate -Confirm:$false
+        $job.Id | Should -BeLike 'ftjob-*'
+        Get-EmulatorRequestCount -Route 'POST /v1/files' | Should -Be 1
+    }
+}

@@ -10,6 +10,7 @@ namespace FineTune.Commands
     /// </summary>
     /// <example><code>Add-FineTuneFile ./train.jsonl</code><para>Checks and uploads train.jsonl with purpose fine-tune.</para></example>
     /// <example><code>Get-Item ./train.jsonl | Add-FineTuneFile | Start-FineTuneJob -Model gpt-4o-mini-2024-07-18</code><para>Uploads a file and starts a job on it.</para></example>
+    /// <example><code>Add-FineTuneFile ./train.jsonl -Moderate</code><para>Screens every example with the moderation endpoint first; when one is flagged it lists them as warnings and uploads nothing (-Force uploads anyway).</para></example>
     /// <example><code>Add-FineTuneFile ./big.jsonl -UseUploadApi -Verbose</code><para>Uploads in parts through the Uploads API.</para></example>
     [Cmdlet(VerbsCommon.Add, "FineTuneFile", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FineTuneFile))]
@@ -32,6 +33,14 @@ namespace FineTune.Commands
         [Parameter]
         public SwitchParameter UseUploadApi { get; set; }
 
+        /// <summary>Screens the file with the moderation endpoint first (as Test-FineTuneModeration does) and uploads nothing when an example is flagged, unless -Force. Passing the screen does not guarantee the service will accept the file.</summary>
+        [Parameter]
+        public SwitchParameter Moderate { get; set; }
+
+        /// <summary>With -Moderate: uploads even when examples were flagged (each is still listed as a warning).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
@@ -43,6 +52,7 @@ namespace FineTune.Commands
             }
 
             if (!ShouldProcess(path, $"Upload ({new FileInfo(path).Length:N0} bytes, purpose {Purpose})")) return;
+            if (Moderate && !ScreenBeforeUpload(path, Force)) return;
             if (TryUploadFile(path, Purpose, SkipValidation, UseUploadApi, out FineTuneFile file)) WriteObject(file);
         }
     }

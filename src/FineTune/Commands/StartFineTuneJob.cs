@@ -105,6 +105,14 @@ namespace FineTune.Commands
         [Parameter]
         public SwitchParameter Wait { get; set; }
 
+        /// <summary>Screens the local training and validation files (-Path, -ValidationFile path) with the moderation endpoint before uploading them, and starts nothing when an example is flagged, unless -Force. Files given by id are not screened. Passing the screen does not guarantee the service will accept the file.</summary>
+        [Parameter]
+        public SwitchParameter Moderate { get; set; }
+
+        /// <summary>With -Moderate: uploads and starts even when examples were flagged (each is still listed as a warning).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
@@ -179,6 +187,12 @@ namespace FineTune.Commands
             }
 
             if (!ShouldProcess(target, $"Start a paid fine-tuning job ({cost})")) return;
+            if (Moderate)
+            {
+                if (trainingPath == null) WriteWarning($"-Moderate screens local files only; the training file {trainingId} is already on the service and was not screened.");
+                else if (!ScreenBeforeUpload(trainingPath, Force)) return;
+                if (validationPath != null && validationId == null && !ScreenBeforeUpload(validationPath, Force)) return;
+            }
 
             if (trainingId == null)
             {
