@@ -61,7 +61,7 @@ try {
     $watch.Stop()
     $peer = [pscustomobject]@{ Side = 'Invoke-RestMethod, one request per example'; Examples = $out.Count; Flagged = $flagged.Count; Requests = $out.Count; Seconds = [math]::Round($watch.Elapsed.TotalSeconds, 2); ExamplesPerSecond = [math]::Round($out.Count / $watch.Elapsed.TotalSeconds, 1); Lines = $flagged -join ',' }
     foreach ($r in $results) { if ($r.Lines -ne $peer.Lines) { throw "The sides disagree on the flagged lines: '$($r.Lines)' vs '$($peer.Lines)'" } }
-    @($results) + $peer | Format-Table Side, Examples, Flagged, Requests, Seconds, ExamplesPerSecond -AutoSize | Out-String | Write-Host
+    @($results) + $peer | Format-Table Side, Examples, Flagged, Requests, Seconds, ExamplesPerSecond -AutoSize | Out-String -Width 200 | Write-Host
     Write-Host ("Ratio (ThrottleLimit 4 / peer): {0:0.0}x" -f ($results[-1].ExamplesPerSecond / $peer.ExamplesPerSecond))
 }
 finally {
