@@ -16,7 +16,8 @@
     (VmHWM of /proc/self/status: the whole pwsh process, runtime and PowerShell included).
     Peer: `node bench/peer/check-dataset.js F` (same rules, tiktoken o200k_base, same chat token formula),
     which reports its elapsed time (encoder load included, as ours includes the first cmdlet's) and peak RSS.
-    Figures: MB/s = file MB / seconds; tokens/s = tokens counted / seconds. Ours = both cmdlets together
+    Figures: MB/s = file MB / seconds (wall clock); tokens/s = tokens counted / seconds; CPU s = user +
+    system CPU time (ours uses every core, the peer one; on a busy machine wall time favours the peer). Ours = both cmdlets together
     (the checker counts tokens too, so ours reads the file twice); each cmdlet is also shown alone.
     Goals (issue 3): ours >= 3x the peer's MB/s; the 1 GB peak within 15% of the 100 MB peak; the pwsh
     process under 400 MB; New-FineTuneDataset >= 10x the idiomatic script.
@@ -95,11 +96,16 @@ param($ModulePath, $File, $Model)
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
 $summary = $null; $measurement = $null
+$me = [System.Diagnostics.Process]::GetCurrentProcess()
+$c0 = $me.TotalProcessorTime
 $t1 = Measure-Command { $script:summary = Test-FineTuneDataset -Path $File -Model $Model | Select-Object -Last 1 }
+$me.Refresh(); $c1 = $me.TotalProcessorTime
 $t2 = Measure-Command { $script:measurement = Measure-FineTuneDataset -Path $File -Model $Model }
+$me.Refresh(); $c2 = $me.TotalProcessorTime
 $hwm = (Get-Content /proc/self/status | Where-Object { $_ -like 'VmHWM:*' }) -replace '\D', ''
 [pscustomobject]@{
     TestSeconds = $t1.TotalSeconds; MeasureSeconds = $t2.TotalSeconds
+    TestCpu = ($c1 - $c0).TotalSeconds; MeasureCpu = ($c2 - $c1).TotalSeconds
     Examples = $summary.Examples; Errors = $summary.Errors; Warnings = $summary.Warnings; SummaryTokens = $summary.Tokens
     TotalTokens = $measurement.TotalTokens; AssistantTokens = $measurement.AssistantTokens
     PeakMB = [double]$hwm / 1024
@@ -123,10 +129,11 @@ function Invoke-Peer([string] $file) {
     $out | Select-Object -Last 1 | ConvertFrom-Json
 }
 
-function Format-Row([string] $side, [double] $mb, [double] $seconds, [double] $tokens, [double] $peak) {
+function Format-Row([string] $side, [double] $mb, [double] $seconds, [double] $tokens, [double] $peak, [double] $cpu) {
     [pscustomobject]@{
         Side       = $side
         Seconds    = [math]::Round($seconds, 2)
+        'CPU s'    = [math]::Round($cpu, 2)
         'MB/s'     = [math]::Round($mb / $seconds, 2)
         'tokens/s' = [math]::Round($tokens / $seconds)
         'Peak MB'  = if ($peak) { [math]::Round($peak, 1) } else { $null }
@@ -144,10 +151,10 @@ Write-Host "Load after:  $((Get-Content /proc/loadavg) -split ' ' | Select-Objec
 $oursSeconds = $ours.TestSeconds + $ours.MeasureSeconds
 # Ours counts the tokens twice (the checker and Measure); tokens/s is per pass, as the peer's.
 $rows = @(
-    Format-Row 'ours: Test + Measure' $mb $oursSeconds (2 * $ours.TotalTokens) $ours.PeakMB
-    Format-Row '  Test-FineTuneDataset -Model' $mb $ours.TestSeconds $ours.SummaryTokens $null
-    Format-Row '  Measure-FineTuneDataset' $mb $ours.MeasureSeconds $ours.TotalTokens $null
-    Format-Row 'peer: node + tiktoken' $mb $peer.elapsedSeconds $peer.totalTokens $peer.peakRssMB
+    Format-Row 'ours: Test + Measure' $mb $oursSeconds (2 * $ours.TotalTokens) $ours.PeakMB ($ours.TestCpu + $ours.MeasureCpu)
+    Format-Row '  Test-FineTuneDataset -Model' $mb $ours.TestSeconds $ours.SummaryTokens $null $ours.TestCpu
+    Format-Row '  Measure-FineTuneDataset' $mb $ours.MeasureSeconds $ours.TotalTokens $null $ours.MeasureCpu
+    Format-Row 'peer: node + tiktoken' $mb $peer.elapsedSeconds $peer.totalTokens $peer.peakRssMB $peer.cpuSeconds
 )
 Write-Host ("File: {0} ({1:N1} MB, {2:N0} examples)" -f $file, $mb, $ours.Examples)
 $rows | Format-Table -AutoSize | Out-Host
@@ -156,6 +163,7 @@ Write-Host ("Examples ours {0:N0} / peer {1:N0}; tokens ours {2:N0} / peer {3:N0
     $ours.Errors, $ours.Warnings, $peer.errors, $peer.warnings)
 $ratio = $peer.elapsedSeconds / $oursSeconds
 Write-Host ("Throughput: ours (Test + Measure) is {0:N2}x the peer (goal: 3x); Test alone {1:N2}x, Measure alone {2:N2}x." -f $ratio, ($peer.elapsedSeconds / $ours.TestSeconds), ($peer.elapsedSeconds / $ours.MeasureSeconds))
+Write-Host ("CPU time (user + system; less sensitive to other load than wall time): the peer used {0:N2}x ours." -f ($peer.cpuSeconds / ($ours.TestCpu + $ours.MeasureCpu)))
 Write-Host ("Memory: the pwsh process peaked at {0:N1} MB (goal: under 400 MB); the peer at {1:N1} MB." -f $ours.PeakMB, $peer.peakRssMB)
 
 if (-not $Quick) {
@@ -163,7 +171,7 @@ if (-not $Quick) {
     $big = Invoke-Ours $large
     $largeMB = (Get-Item $large).Length / 1MB
     Write-Host ("File: {0} ({1:N1} MB, {2:N0} examples)" -f $large, $largeMB, $big.Examples)
-    @(Format-Row 'ours: Test + Measure (1 GB)' $largeMB ($big.TestSeconds + $big.MeasureSeconds) (2 * $big.TotalTokens) $big.PeakMB) | Format-Table -AutoSize | Out-Host
+    @(Format-Row 'ours: Test + Measure (1 GB)' $largeMB ($big.TestSeconds + $big.MeasureSeconds) (2 * $big.TotalTokens) $big.PeakMB ($big.TestCpu + $big.MeasureCpu)) | Format-Table -AutoSize | Out-Host
     Write-Host ("Memory: 1 GB peak {0:N1} MB vs 100 MB peak {1:N1} MB: {2:+0.0;-0.0}% (goal: within 15%); under 400 MB: {3}." -f `
             $big.PeakMB, $ours.PeakMB, (100 * ($big.PeakMB / $ours.PeakMB - 1)), ($big.PeakMB -lt 400))
 }

@@ -9,7 +9,7 @@
 //
 // Usage: node check-dataset.js <file.jsonl> [--encoding o200k_base] [--limit 65536]
 // Prints one JSON object: examples, findings, errors, warnings, totalTokens, assistantTokens, elapsed
-// seconds, peak RSS in MB (process.resourceUsage().maxRSS).
+// seconds, CPU seconds (user + system), peak RSS in MB (process.resourceUsage().maxRSS).
 'use strict';
 
 const fs = require('fs');
@@ -241,6 +241,7 @@ function findSpecial(v, line) {
 
 // ---- the file ----
 const seenHashes = new Map();
+const systemVariants = new Map();
 let lineNo = 0, firstSystem = null, firstSystemLine = 0, fileFormat = null;
 
 async function main() {
@@ -280,8 +281,13 @@ async function main() {
           if (seen.assistants === 0) finding('FT130', lineNo, 'no assistant message');
           else if (seen.weightedOut === seen.assistants) finding('FT131', lineNo, 'all weights 0');
           if (!seen.user && seen.systems < seen.count) finding('FT132', lineNo, 'no user message');
-          if (firstSystem === null) { firstSystem = seen.system; firstSystemLine = lineNo; }
-          else if (seen.system !== firstSystem) finding('FT134', lineNo, `system message differs from line ${firstSystemLine}`);
+          // FT134 as ours reports it: once per system message variant (or its absence), with its count.
+          const variant = seen.systems > 0 ? 's' + seen.system : 'none';
+          if (firstSystem === null) { firstSystem = variant; firstSystemLine = lineNo; }
+          else if (variant !== firstSystem) {
+            const v = systemVariants.get(variant);
+            if (v) v.count++; else systemVariants.set(variant, { line: lineNo, count: 1 });
+          }
         }
       }
       tokens = conversationTokens(ex.messages, ex);
@@ -300,6 +306,7 @@ async function main() {
     counts.assistantTokens += tokens.assistant;
     if (tokens.total > limit) { counts.overLimit++; finding('FT401', lineNo, 'over the token limit'); }
   }
+  for (const v of systemVariants.values()) finding('FT134', v.line, `system message differs from line ${firstSystemLine} (${v.count} examples)`);
   if (counts.examples < 10) finding('FT400', null, 'fewer than 10 examples');
   enc.free();
 
@@ -318,6 +325,7 @@ async function main() {
     assistantTokens: counts.assistantTokens,
     overLimit: counts.overLimit,
     elapsedSeconds: elapsed,
+    cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
   }));
 }
