@@ -26,8 +26,9 @@ namespace FineTune.Engine.Datasets
     /// <summary>
     /// Checks a JSON Lines training file against every rule in <see cref="DatasetRules"/> in one streaming
     /// pass (memory does not grow with the file, except 12 bytes per distinct example for duplicate
-    /// detection and at most <see cref="SystemVariants.MaxVariants"/> system message variants) and, with a model, counts each example's tokens. Lines are checked and counted in
-    /// parallel, findings come out in line order. Problems in the data are findings; only a file that cannot
+    /// detection and at most <see cref="SystemVariants.MaxVariants"/> system message variants) and, with a
+    /// model, counts each example's tokens. Lines are checked and counted in parallel, findings come out in
+    /// line order. Problems in the data are findings; only a file that cannot
     /// be opened or read throws (<see cref="FileNotFoundException"/>, <see cref="IOException"/>,
     /// <see cref="UnauthorizedAccessException"/>); an unknown model throws <see cref="ArgumentException"/>.
     /// </summary>
@@ -54,7 +55,9 @@ namespace FineTune.Engine.Datasets
 
         /// <summary>
         /// Counts the tokens of every example of <paramref name="path"/> for <paramref name="model"/>: calls
-        /// <paramref name="onExample"/> per counted example (when given) and returns the distribution.
+        /// <paramref name="onExample"/> per counted example (when given) and returns the distribution. Only
+        /// parses, detects the format and counts: the structure, duplicate and system message rules are not
+        /// applied (no findings are reported; the counts are the same as <see cref="Test"/>'s).
         /// </summary>
         public static DatasetMeasurement Measure(string path, string model, DatasetFormat format, Action<ExampleTokenCount>? onExample, IFeedback? feedback, CancellationToken cancellationToken)
         {
@@ -405,49 +408,67 @@ namespace FineTune.Engine.Datasets
     }
 
     /// <summary>
-    /// A set of 64-bit example hashes with the line each was first seen on: open addressing, 12 bytes a
-    /// slot, load at most 3/4. A 64-bit hash makes a false duplicate vanishingly unlikely (about 1 in 10^7
-    /// for a million distinct examples).
+    /// A set of 64-bit example hashes with the line each was first seen on: 64 open-addressing tables
+    /// (picked by the hash's top 6 bits), 12 bytes a slot, load at most 3/4. Each table grows on its own,
+    /// so growing needs only 1/64 of the set twice over at a time (one big table would briefly hold the old
+    /// and the new array: half again the set's size at the peak). A 64-bit hash makes a false duplicate
+    /// vanishingly unlikely (about 1 in 10^7 for a million distinct examples).
     /// </summary>
     internal sealed class LineHashSet
     {
-        private ulong[] keys = new ulong[1024];
-        private int[] lines = new int[1024];
-        private int count;
+        private const int SegmentBits = 6;
+        private readonly Segment[] segments = new Segment[1 << SegmentBits];
+
+        public LineHashSet()
+        {
+            for (int i = 0; i < segments.Length; i++) segments[i] = new Segment();
+        }
 
         /// <summary>Adds the hash; returns 0 when new, else the line it was first seen on.</summary>
         public long AddOrGet(ulong hash, long line)
         {
             if (hash == 0) hash = 1;
-            if ((count + 1) * 4 > keys.Length * 3) Grow();
-            int mask = keys.Length - 1;
-            int i = (int)(hash & (ulong)mask);
-            while (keys[i] != 0)
-            {
-                if (keys[i] == hash) return lines[i];
-                i = (i + 1) & mask;
-            }
-
-            keys[i] = hash;
-            lines[i] = (int)Math.Min(line, int.MaxValue);
-            count++;
-            return 0;
+            return segments[(int)(hash >> (64 - SegmentBits))].AddOrGet(hash, line);
         }
 
-        private void Grow()
+        private sealed class Segment
         {
-            ulong[] oldKeys = keys;
-            int[] oldLines = lines;
-            keys = new ulong[oldKeys.Length * 2];
-            lines = new int[oldKeys.Length * 2];
-            int mask = keys.Length - 1;
-            for (int j = 0; j < oldKeys.Length; j++)
+            private ulong[] keys = new ulong[64];
+            private int[] lines = new int[64];
+            private int count;
+
+            public long AddOrGet(ulong hash, long line)
             {
-                if (oldKeys[j] == 0) continue;
-                int i = (int)(oldKeys[j] & (ulong)mask);
-                while (keys[i] != 0) i = (i + 1) & mask;
-                keys[i] = oldKeys[j];
-                lines[i] = oldLines[j];
+                if ((count + 1) * 4 > keys.Length * 3) Grow();
+                int mask = keys.Length - 1;
+                int i = (int)(hash & (ulong)mask);
+                while (keys[i] != 0)
+                {
+                    if (keys[i] == hash) return lines[i];
+                    i = (i + 1) & mask;
+                }
+
+                keys[i] = hash;
+                lines[i] = (int)Math.Min(line, int.MaxValue);
+                count++;
+                return 0;
+            }
+
+            private void Grow()
+            {
+                ulong[] oldKeys = keys;
+                int[] oldLines = lines;
+                keys = new ulong[oldKeys.Length * 2];
+                lines = new int[oldKeys.Length * 2];
+                int mask = keys.Length - 1;
+                for (int j = 0; j < oldKeys.Length; j++)
+                {
+                    if (oldKeys[j] == 0) continue;
+                    int i = (int)(oldKeys[j] & (ulong)mask);
+                    while (keys[i] != 0) i = (i + 1) & mask;
+                    keys[i] = oldKeys[j];
+                    lines[i] = oldLines[j];
+                }
             }
         }
     }

@@ -254,6 +254,17 @@ namespace FineTune.Engine.Tests.Datasets
         }
 
         [Fact]
+        public void DuplicateSetKeepsTheFirstLineOfEveryHashAcrossGrowth()
+        {
+            // 300,000 distinct hashes make every one of the 64 tables grow several times.
+            var set = new LineHashSet();
+            ulong Hash(int i) => Fnv.Mix((ulong)i * 0x9E3779B97F4A7C15UL + 1);
+            for (int i = 1; i <= 300000; i++) Assert.Equal(0, set.AddOrGet(Hash(i), i));
+            for (int i = 1; i <= 300000; i += 997) Assert.Equal(i, set.AddOrGet(Hash(i), 400000 + i));
+            Assert.Equal(0, set.AddOrGet(Hash(300001), 300001));
+        }
+
+        [Fact]
         public void DuplicatesIgnoreFormattingWhitespace()
         {
             string spaced = Chat(3).Replace("\",\"", "\", \"").Replace(":", ": ");
