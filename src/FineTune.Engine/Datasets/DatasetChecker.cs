@@ -26,8 +26,9 @@ namespace FineTune.Engine.Datasets
     /// <summary>
     /// Checks a JSON Lines training file against every rule in <see cref="DatasetRules"/> in one streaming
     /// pass (memory does not grow with the file, except 12 bytes per distinct example for duplicate
-    /// detection) and, with a model, counts each example's tokens. Lines are checked and counted in
-    /// parallel, findings come out in line order. Problems in the data are findings; only a file that cannot
+    /// detection and at most <see cref="SystemVariants.MaxVariants"/> system message variants) and, with a
+    /// model, counts each example's tokens. Lines are checked and counted in parallel, findings come out in
+    /// line order. Problems in the data are findings; only a file that cannot
     /// be opened or read throws (<see cref="FileNotFoundException"/>, <see cref="IOException"/>,
     /// <see cref="UnauthorizedAccessException"/>); an unknown model throws <see cref="ArgumentException"/>.
     /// </summary>
@@ -43,27 +44,30 @@ namespace FineTune.Engine.Datasets
 
         /// <summary>
         /// Checks <paramref name="path"/>: calls <paramref name="onFinding"/> for each finding in line order
-        /// (file-wide findings first and last), then returns the summary.
+        /// (file-wide findings first and last; FT134, one finding per system message variant with its count,
+        /// comes after the lines, since the count is known only then), then returns the summary.
         /// </summary>
         public static DatasetReport Test(string path, DatasetCheckOptions options, Action<DatasetFinding>? onFinding, IFeedback? feedback, CancellationToken cancellationToken)
         {
-            DatasetReport report = Analyze(path, options, onFinding, null, feedback, cancellationToken, out _);
+            DatasetReport report = Analyze(path, options, onFinding, null, false, feedback, cancellationToken, out _);
             return report;
         }
 
         /// <summary>
         /// Counts the tokens of every example of <paramref name="path"/> for <paramref name="model"/>: calls
-        /// <paramref name="onExample"/> per counted example (when given) and returns the distribution.
+        /// <paramref name="onExample"/> per counted example (when given) and returns the distribution. Only
+        /// parses, detects the format and counts: the structure, duplicate and system message rules are not
+        /// applied (no findings are reported; the counts are the same as <see cref="Test"/>'s).
         /// </summary>
         public static DatasetMeasurement Measure(string path, string model, DatasetFormat format, Action<ExampleTokenCount>? onExample, IFeedback? feedback, CancellationToken cancellationToken)
         {
             var options = new DatasetCheckOptions { Model = model, Format = format };
-            Analyze(path, options, null, onExample, feedback, cancellationToken, out DatasetMeasurement? measurement);
+            Analyze(path, options, null, onExample, true, feedback, cancellationToken, out DatasetMeasurement? measurement);
             return measurement!;
         }
 
         private static DatasetReport Analyze(string path, DatasetCheckOptions options, Action<DatasetFinding>? onFinding, Action<ExampleTokenCount>? onExample,
-            IFeedback? feedback, CancellationToken ct, out DatasetMeasurement? measurement)
+            bool countOnly, IFeedback? feedback, CancellationToken ct, out DatasetMeasurement? measurement)
         {
             path = Path.GetFullPath(path);
             var file = new FileInfo(path);
@@ -90,13 +94,12 @@ namespace FineTune.Engine.Datasets
             if (file.Length > MaxFileBytes) Emit(DatasetRules.FileTooLarge.At(path, null, null, $"The file has {file.Length:N0} bytes; the files API takes at most {MaxFileBytes:N0} (512 MB)."));
             if (options.Model != null && limit == null) Emit(DatasetRules.NoTokenLimit.At(path, null, null, $"No per-example token limit is known for '{options.Model}'."));
 
-            var checker = new ExampleChecker(path, options.Target, options.Format, encoder == null ? null : new DefaultExampleTokenCounter(encoder), limit);
+            var checker = new ExampleChecker(path, options.Target, options.Format, encoder == null ? null : new DefaultExampleTokenCounter(encoder), limit, countOnly);
             var lines = new List<LineSlice>();
             var seen = new LineHashSet();
             DatasetFormat fileFormat = options.Format;
-            bool systemKnown = false, firstHasSystem = false;
-            ulong firstSystem = 0;
-            long firstSystemLine = 0, examples = 0;
+            var systems = new SystemVariants();
+            long examples = 0;
             string activity = "Checking " + Path.GetFileName(path);
 
             using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
@@ -189,25 +192,11 @@ namespace FineTune.Engine.Datasets
                                 else if (o.Format != fileFormat) Emit(DatasetRules.MixedFormat.At(path, s.Line, batch.Indexes[i], $"Line {s.Line} is in {o.Format} format, but the file is {fileFormat}{(options.Format == DatasetFormat.Auto ? " (from its first example)" : string.Empty)}."));
                             }
 
-                            long earlier = seen.AddOrGet(o.Hash, s.Line);
-                            if (earlier > 0) Emit(DatasetRules.Duplicate.At(path, s.Line, batch.Indexes[i], $"Line {s.Line} is the same example as line {earlier}."));
-
-                            if (o.Format == DatasetFormat.Chat || o.Format == DatasetFormat.Preference)
+                            if (!countOnly)
                             {
-                                if (!systemKnown)
-                                {
-                                    systemKnown = true;
-                                    firstHasSystem = o.HasSystem;
-                                    firstSystem = o.SystemHash;
-                                    firstSystemLine = s.Line;
-                                }
-                                else if (o.HasSystem != firstHasSystem || o.SystemHash != firstSystem)
-                                {
-                                    Emit(DatasetRules.SystemInconsistent.At(path, s.Line, batch.Indexes[i],
-                                        !o.HasSystem ? $"Line {s.Line} has no system message; line {firstSystemLine} has one."
-                                        : !firstHasSystem ? $"Line {s.Line} has a system message; line {firstSystemLine} has none."
-                                        : $"Line {s.Line}'s system message differs from line {firstSystemLine}'s."));
-                                }
+                                long earlier = seen.AddOrGet(o.Hash, s.Line);
+                                if (earlier > 0) Emit(DatasetRules.Duplicate.At(path, s.Line, batch.Indexes[i], $"Line {s.Line} is the same example as line {earlier}."));
+                                if (o.Format == DatasetFormat.Chat || o.Format == DatasetFormat.Preference) systems.Add(o.HasSystem, o.SystemHash, s.Line, batch.Indexes[i]);
                             }
 
                             if (tokens != null && o.Tokens >= 0)
@@ -226,6 +215,7 @@ namespace FineTune.Engine.Datasets
                     }
                 }
 
+                foreach (DatasetFinding f in systems.Findings(path)) Emit(f);
                 if (reader.CrlfLines > 0) Emit(DatasetRules.Crlf.At(path, reader.FirstCrlfLine, null, $"{reader.CrlfLines:N0} lines end in CRLF, the first is line {reader.FirstCrlfLine}."));
                 if (!reader.EndsWithNewline && examples > 0) Emit(DatasetRules.NoFinalNewline.At(path, null, null, "The last line has no newline at its end."));
             }
@@ -332,49 +322,153 @@ namespace FineTune.Engine.Datasets
     }
 
     /// <summary>
-    /// A set of 64-bit example hashes with the line each was first seen on: open addressing, 12 bytes a
-    /// slot, load at most 3/4. A 64-bit hash makes a false duplicate vanishingly unlikely (about 1 in 10^7
-    /// for a million distinct examples).
+    /// The system messages of a file's chat and preference examples, for rule FT134: the first example's
+    /// variant (its system message text, or none) and every other variant with its first line and the
+    /// number of examples that use it. One finding per other variant (not one per line: a file merged from
+    /// a few sources would otherwise repeat the same warning tens of thousands of times). At most
+    /// <see cref="MaxVariants"/> variants are kept apart; the examples of any further ones are counted
+    /// together, so memory stays bounded when every example has its own system message.
+    /// </summary>
+    internal sealed class SystemVariants
+    {
+        /// <summary>Variants reported one by one; the rest are reported as one more finding.</summary>
+        public const int MaxVariants = 1000;
+
+        private readonly Dictionary<(bool HasSystem, ulong Hash), Variant> index = new Dictionary<(bool, ulong), Variant>();
+        private readonly List<Variant> order = new List<Variant>();
+        private Variant? first;
+        private Variant? rest;
+
+        /// <summary>Notes one example's system message (<paramref name="hash"/> of its text when <paramref name="hasSystem"/>).</summary>
+        public void Add(bool hasSystem, ulong hash, long line, long exampleIndex)
+        {
+            if (!hasSystem) hash = 0;
+            if (first == null)
+            {
+                first = new Variant(hasSystem, line, exampleIndex);
+                index.Add((hasSystem, hash), first);
+                return;
+            }
+
+            if (index.TryGetValue((hasSystem, hash), out Variant? v))
+            {
+                v.Count++;
+                return;
+            }
+
+            if (order.Count < MaxVariants)
+            {
+                v = new Variant(hasSystem, line, exampleIndex);
+                index.Add((hasSystem, hash), v);
+                order.Add(v);
+                return;
+            }
+
+            if (rest == null) rest = new Variant(hasSystem, line, exampleIndex);
+            else rest.Count++;
+        }
+
+        /// <summary>The FT134 findings: one per variant other than the first example's, at its first line, in line order.</summary>
+        public IEnumerable<DatasetFinding> Findings(string path)
+        {
+            if (first == null) yield break;
+            foreach (Variant v in order)
+            {
+                string like = v.Count == 1 ? "no other example is like it" : $"{v.Count:N0} examples are like it";
+                yield return DatasetRules.SystemInconsistent.At(path, v.Line, v.Index,
+                    !v.HasSystem ? $"Line {v.Line} has no system message; line {first.Line} has one ({like}, the first on line {v.Line})."
+                    : !first.HasSystem ? $"Line {v.Line} has a system message; line {first.Line} has none ({like}, the first on line {v.Line})."
+                    : $"Line {v.Line}'s system message differs from line {first.Line}'s ({like}, the first on line {v.Line}).");
+            }
+
+            if (rest != null)
+            {
+                yield return DatasetRules.SystemInconsistent.At(path, rest.Line, rest.Index,
+                    $"Line {rest.Line} and {rest.Count - 1:N0} later examples have still other system messages that differ from line {first.Line}'s (more than {MaxVariants:N0} variants; only the first {MaxVariants:N0} are reported one by one).");
+            }
+        }
+
+        private sealed class Variant
+        {
+            public Variant(bool hasSystem, long line, long index)
+            {
+                HasSystem = hasSystem;
+                Line = line;
+                Index = index;
+            }
+
+            public bool HasSystem { get; }
+
+            public long Line { get; }
+
+            public long Index { get; }
+
+            public long Count { get; set; } = 1;
+        }
+    }
+
+    /// <summary>
+    /// A set of 64-bit example hashes with the line each was first seen on: 64 open-addressing tables
+    /// (picked by the hash's top 6 bits), 12 bytes a slot, load at most 3/4. Each table grows on its own,
+    /// so growing needs only 1/64 of the set twice over at a time (one big table would briefly hold the old
+    /// and the new array: half again the set's size at the peak). A 64-bit hash makes a false duplicate
+    /// vanishingly unlikely (about 1 in 10^7 for a million distinct examples).
     /// </summary>
     internal sealed class LineHashSet
     {
-        private ulong[] keys = new ulong[1024];
-        private int[] lines = new int[1024];
-        private int count;
+        private const int SegmentBits = 6;
+        private readonly Segment[] segments = new Segment[1 << SegmentBits];
+
+        public LineHashSet()
+        {
+            for (int i = 0; i < segments.Length; i++) segments[i] = new Segment();
+        }
 
         /// <summary>Adds the hash; returns 0 when new, else the line it was first seen on.</summary>
         public long AddOrGet(ulong hash, long line)
         {
             if (hash == 0) hash = 1;
-            if ((count + 1) * 4 > keys.Length * 3) Grow();
-            int mask = keys.Length - 1;
-            int i = (int)(hash & (ulong)mask);
-            while (keys[i] != 0)
-            {
-                if (keys[i] == hash) return lines[i];
-                i = (i + 1) & mask;
-            }
-
-            keys[i] = hash;
-            lines[i] = (int)Math.Min(line, int.MaxValue);
-            count++;
-            return 0;
+            return segments[(int)(hash >> (64 - SegmentBits))].AddOrGet(hash, line);
         }
 
-        private void Grow()
+        private sealed class Segment
         {
-            ulong[] oldKeys = keys;
-            int[] oldLines = lines;
-            keys = new ulong[oldKeys.Length * 2];
-            lines = new int[oldKeys.Length * 2];
-            int mask = keys.Length - 1;
-            for (int j = 0; j < oldKeys.Length; j++)
+            private ulong[] keys = new ulong[64];
+            private int[] lines = new int[64];
+            private int count;
+
+            public long AddOrGet(ulong hash, long line)
             {
-                if (oldKeys[j] == 0) continue;
-                int i = (int)(oldKeys[j] & (ulong)mask);
-                while (keys[i] != 0) i = (i + 1) & mask;
-                keys[i] = oldKeys[j];
-                lines[i] = oldLines[j];
+                if ((count + 1) * 4 > keys.Length * 3) Grow();
+                int mask = keys.Length - 1;
+                int i = (int)(hash & (ulong)mask);
+                while (keys[i] != 0)
+                {
+                    if (keys[i] == hash) return lines[i];
+                    i = (i + 1) & mask;
+                }
+
+                keys[i] = hash;
+                lines[i] = (int)Math.Min(line, int.MaxValue);
+                count++;
+                return 0;
+            }
+
+            private void Grow()
+            {
+                ulong[] oldKeys = keys;
+                int[] oldLines = lines;
+                keys = new ulong[oldKeys.Length * 2];
+                lines = new int[oldKeys.Length * 2];
+                int mask = keys.Length - 1;
+                for (int j = 0; j < oldKeys.Length; j++)
+                {
+                    if (oldKeys[j] == 0) continue;
+                    int i = (int)(oldKeys[j] & (ulong)mask);
+                    while (keys[i] != 0) i = (i + 1) & mask;
+                    keys[i] = oldKeys[j];
+                    lines[i] = oldLines[j];
+                }
             }
         }
     }

@@ -94,7 +94,7 @@ namespace FineTune.Engine.Datasets
         internal static readonly DatasetRule AllWeightZero = R("FT131", FindingSeverity.Error, "Every assistant message has weight 0, so nothing is learnt.", "Set weight 1 (or remove weight) on at least one assistant message.");
         internal static readonly DatasetRule NoUser = R("FT132", FindingSeverity.Warning, "The example has no user message.", "Add the user's turn that the assistant answers.");
         internal static readonly DatasetRule GlobalPrompt = R("FT133", FindingSeverity.Error, "The first line holds only a system message, as if it were a prompt for every line; each line is an independent example.", "Delete line 1 and put the system message into every example.");
-        internal static readonly DatasetRule SystemInconsistent = R("FT134", FindingSeverity.Warning, "The example's system message differs from the first example's.", "Use the same system message in every example (and at inference), unless the difference is deliberate.");
+        internal static readonly DatasetRule SystemInconsistent = R("FT134", FindingSeverity.Warning, "Examples have a system message that differs from the first example's (one finding per variant, at its first line, with the number of examples that have it).", "Use the same system message in every example (and at inference), unless the difference is deliberate.");
 
         // Preference
         internal static readonly DatasetRule PreferenceInput = R("FT200", FindingSeverity.Error, "A preference example's input is missing or has no messages array.", "Write \"input\": {\"messages\": [{\"role\":\"user\",\"content\":...}]}.");

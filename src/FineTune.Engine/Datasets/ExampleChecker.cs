@@ -34,14 +34,22 @@ namespace FineTune.Engine.Datasets
         private readonly DatasetFormat forced;
         private readonly IExampleTokenCounter? counter;
         private readonly int? limit;
+        private readonly bool countOnly;
 
-        public ExampleChecker(string path, DatasetTarget target, DatasetFormat forced, IExampleTokenCounter? counter, int? limit)
+        /// <summary>
+        /// A checker for the lines of <paramref name="path"/>. <paramref name="countOnly"/> (Measure-FineTuneDataset):
+        /// only parse, detect the format and count tokens (over the limit is still noted); the structure,
+        /// special-token and duplicate rules are skipped, since no finding is wanted and token counts do not
+        /// depend on them.
+        /// </summary>
+        public ExampleChecker(string path, DatasetTarget target, DatasetFormat forced, IExampleTokenCounter? counter, int? limit, bool countOnly = false)
         {
             this.path = path;
             this.target = target;
             this.forced = forced;
             this.counter = counter;
             this.limit = limit;
+            this.countOnly = countOnly;
         }
 
         public void Check(ReadOnlyMemory<byte> line, long lineNo, long index, ref LineOutcome o)
@@ -90,26 +98,9 @@ namespace FineTune.Engine.Datasets
                 }
 
                 o.Parsed = true;
-                o.Hash = NormalizedHash(span);
                 o.Format = Detect(root);
                 DatasetFormat format = o.Format != DatasetFormat.Unknown ? o.Format : forced == DatasetFormat.Auto ? DatasetFormat.Unknown : forced;
-                switch (format)
-                {
-                    case DatasetFormat.Chat:
-                        CheckChat(root, ref ctx, ref o);
-                        break;
-                    case DatasetFormat.Preference:
-                        CheckPreference(root, ref ctx, ref o);
-                        break;
-                    case DatasetFormat.Completion:
-                        CheckCompletion(root, ref ctx);
-                        break;
-                    default:
-                        ctx.Add(DatasetRules.UnknownFormat, $"Line {lineNo} has none of \"messages\" (chat), \"input\"/\"preferred_output\" (preference) or \"prompt\"/\"completion\"; its fields are {FieldList(root)}.");
-                        break;
-                }
-
-                if (MayHoldSpecialToken(span)) FindSpecialTokens(root, "$", ref ctx);
+                if (!countOnly) CheckStructure(root, span, format, ref ctx, ref o);
 
                 if (counter != null && format != DatasetFormat.Unknown)
                 {
@@ -134,6 +125,29 @@ namespace FineTune.Engine.Datasets
             }
 
             o.Findings = ctx.Findings;
+        }
+
+        // The rules about one parsed object (all but encoding, JSON and tokens), and its hash for duplicates.
+        private void CheckStructure(JsonElement root, ReadOnlySpan<byte> span, DatasetFormat format, ref Context ctx, ref LineOutcome o)
+        {
+            o.Hash = NormalizedHash(span);
+            switch (format)
+            {
+                case DatasetFormat.Chat:
+                    CheckChat(root, ref ctx, ref o);
+                    break;
+                case DatasetFormat.Preference:
+                    CheckPreference(root, ref ctx, ref o);
+                    break;
+                case DatasetFormat.Completion:
+                    CheckCompletion(root, ref ctx);
+                    break;
+                default:
+                    ctx.Add(DatasetRules.UnknownFormat, $"Line {ctx.Line} has none of \"messages\" (chat), \"input\"/\"preferred_output\" (preference) or \"prompt\"/\"completion\"; its fields are {FieldList(root)}.");
+                    break;
+            }
+
+            if (MayHoldSpecialToken(span)) FindSpecialTokens(root, "$", ref ctx);
         }
 
         internal static DatasetFormat Detect(JsonElement root)

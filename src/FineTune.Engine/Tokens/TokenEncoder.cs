@@ -145,11 +145,45 @@ namespace FineTune.Engine.Tokens
         /// The number of tokens in <paramref name="text"/> and whether it may differ from tiktoken's: only when a
         /// pre-token is longer than <see cref="MaxExactPieceChars"/> (see the class remarks).
         /// </summary>
+        /// <remarks>
+        /// Texts of at most <see cref="MaxRecentChars"/> characters are remembered in a small direct-mapped
+        /// table (<see cref="RecentSlots"/> slots, a newer text replaces an older one in its slot; at most
+        /// about 4 MB): the texts a training file repeats in every example (the system message, the roles)
+        /// are encoded once, not once per example. A hit needs the same text (ordinal), so counts are
+        /// unchanged. Thread-safe (a slot holds one immutable entry).
+        /// </remarks>
         public TokenCount Measure(string? text)
         {
             if (string.IsNullOrEmpty(text)) return default;
-            int tokens = Run(text!, null, out bool approximate);
-            return new TokenCount(tokens, approximate);
+            if (text!.Length > MaxRecentChars) return new TokenCount(Run(text, null, out bool a), a);
+            int slot = StringComparer.Ordinal.GetHashCode(text) & (RecentSlots - 1);
+            RecentCount? hit = recent[slot];
+            if (hit != null && string.Equals(hit.Text, text, StringComparison.Ordinal)) return hit.Count;
+            int tokens = Run(text, null, out bool approximate);
+            var count = new TokenCount(tokens, approximate);
+            recent[slot] = new RecentCount(text, count);
+            return count;
+        }
+
+        /// <summary>Slots of the table of recent texts (see <see cref="Measure"/>); a power of two.</summary>
+        internal const int RecentSlots = 1024;
+
+        /// <summary>The longest text, in UTF-16 characters, that <see cref="Measure"/> remembers.</summary>
+        internal const int MaxRecentChars = 2048;
+
+        private readonly RecentCount?[] recent = new RecentCount?[RecentSlots];
+
+        private sealed class RecentCount
+        {
+            public RecentCount(string text, TokenCount count)
+            {
+                Text = text;
+                Count = count;
+            }
+
+            public string Text { get; }
+
+            public TokenCount Count { get; }
         }
 
         /// <summary>The token ids of <paramref name="text"/> (ordinary encoding); empty for null or empty.</summary>

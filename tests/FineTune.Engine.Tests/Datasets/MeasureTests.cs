@@ -118,6 +118,24 @@ namespace FineTune.Engine.Tests.Datasets
             Assert.InRange(m.AssistantTokens, 1, m.TotalTokens - 1);
         }
 
+        [SkippableTheory]
+        [InlineData("data/chat_toy_openai_cookbook.jsonl")]
+        [InlineData("data/chat_tools_stock_toolcall_training.jsonl")]
+        [InlineData("data/bad_missing_assistant_ja_lessonplans.jsonl")]
+        public void MeasureCountsWhatTheFullCheckCounts(string file)
+        {
+            // Measure skips the structure rules (countOnly); its counts must equal those of the full check.
+            string path = SharedData.Require(file);
+            var measured = new List<ExampleTokenCount>();
+            DatasetReport report = DatasetChecker.Test(path, new DatasetCheckOptions { Model = "gpt-4o-mini-2024-07-18" }, null, null, CancellationToken.None);
+            DatasetMeasurement m = DatasetChecker.Measure(path, "gpt-4o-mini-2024-07-18", DatasetFormat.Auto, measured.Add, null, CancellationToken.None);
+            Assert.True(m.TotalTokens > 0);
+            Assert.Equal(report.Tokens, (long?)m.TotalTokens);
+            Assert.Equal(report.Examples, m.Examples);
+            Assert.Equal(report.Format, m.Format);
+            Assert.Equal(measured.Sum(c => (long)c.Tokens), m.TotalTokens);
+        }
+
         [Fact]
         public void UnknownModelAndMissingFileThrow()
         {

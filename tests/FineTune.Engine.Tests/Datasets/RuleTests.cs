@@ -226,6 +226,45 @@ namespace FineTune.Engine.Tests.Datasets
         }
 
         [Fact]
+        public void InconsistentSystemMessageIsReportedOncePerVariantWithItsCount()
+        {
+            // 10 examples like line 1, then 3 with another system message, 2 without one, 1 more like line 1
+            // and 1 more of the second variant: one finding per variant, at its first line, with its count.
+            string Verbose(int i) => Chat(i).Replace("You are terse.", "You are verbose.");
+            string NoSystem(int i) => Chat(i).Replace("{\"role\":\"system\",\"content\":\"You are terse.\"},", string.Empty);
+            var lines = Many(Chat).Concat(new[] { Verbose(11), Verbose(12), Verbose(13), NoSystem(14), NoSystem(15), Chat(16), Verbose(17) });
+            Result r = CheckLines(lines);
+            DatasetFinding[] f = r.Of("FT134").ToArray();
+            Assert.Equal(new long?[] { 11, 14 }, f.Select(x => x.Line).ToArray());
+            Assert.Equal(new long?[] { 10, 13 }, f.Select(x => x.ExampleIndex).ToArray());
+            Assert.Equal("Line 11's system message differs from line 1's (4 examples are like it, the first on line 11).", f[0].Message);
+            Assert.Equal("Line 14 has no system message; line 1 has one (2 examples are like it, the first on line 14).", f[1].Message);
+            Assert.Equal(2, r.Report.Warnings);
+        }
+
+        [Fact]
+        public void SystemMessageVariantsBeyondTheCapAreReportedTogether()
+        {
+            int n = SystemVariants.MaxVariants + 5;
+            var lines = Enumerable.Range(1, n + 1).Select(i => Chat(i).Replace("You are terse.", i == 1 ? "You are terse." : "Variant " + i + "."));
+            DatasetFinding[] f = CheckLines(lines).Of("FT134").ToArray();
+            Assert.Equal(SystemVariants.MaxVariants + 1, f.Length);
+            Assert.Equal(SystemVariants.MaxVariants + 2, f[f.Length - 1].Line);
+            Assert.Contains("and 4 later examples", f[f.Length - 1].Message);
+        }
+
+        [Fact]
+        public void DuplicateSetKeepsTheFirstLineOfEveryHashAcrossGrowth()
+        {
+            // 300,000 distinct hashes make every one of the 64 tables grow several times.
+            var set = new LineHashSet();
+            ulong Hash(int i) => Fnv.Mix((ulong)i * 0x9E3779B97F4A7C15UL + 1);
+            for (int i = 1; i <= 300000; i++) Assert.Equal(0, set.AddOrGet(Hash(i), i));
+            for (int i = 1; i <= 300000; i += 997) Assert.Equal(i, set.AddOrGet(Hash(i), 400000 + i));
+            Assert.Equal(0, set.AddOrGet(Hash(300001), 300001));
+        }
+
+        [Fact]
         public void DuplicatesIgnoreFormattingWhitespace()
         {
             string spaced = Chat(3).Replace("\",\"", "\", \"").Replace(":", ": ");

@@ -75,6 +75,24 @@ namespace FineTune.Engine.Tests.Tokens
         }
 
         [SkippableFact]
+        public void RepeatedTextsCountedFromTheRecentTableEqualTiktoken()
+        {
+            // Measure remembers short texts in a direct-mapped table: counting the corpus again, backwards
+            // (hits, and slots that other texts took over), and copies of the strings, must give tiktoken's counts.
+            var corpus = Corpus();
+            var expected = Expected("o200k_base");
+            TokenEncoder encoder = TokenEncoder.ForEncoding("o200k_base");
+            for (int i = 0; i < corpus.Count; i++) encoder.Count(corpus[i].Text);
+            var wrong = new List<int>();
+            for (int i = corpus.Count - 1; i >= 0; i--)
+            {
+                if (encoder.Count(corpus[i].Text) != expected[i].Length || encoder.Count(new string(corpus[i].Text.ToCharArray())) != expected[i].Length) wrong.Add(i + 1);
+            }
+
+            Assert.True(wrong.Count == 0, "lines counted differently the second time: " + string.Join(", ", wrong.Take(20)));
+        }
+
+        [SkippableFact]
         public void CountsDoNotDependOnWhatWasCountedBefore()
         {
             // Microsoft.ML.Tokenizers alone treats "<|endoftext|>" as special only while it sits in its cache.
