@@ -4,7 +4,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using System.Threading;
 using FineTune.Engine.Pricing;
+using FineTune.Engine.Service;
 
 namespace FineTune
 {
@@ -44,6 +46,42 @@ namespace FineTune
                 .SelectMany(m => new[] { m.Model }.Concat(m.Aliases))
                 .Distinct(StringComparer.OrdinalIgnoreCase)
                 .ToList();
+        }
+    }
+
+    /// <summary>
+    /// Tab completion for -JobId: the 20 newest jobs of the session's connection (one GET
+    /// /fine_tuning/jobs, given 3 seconds at most), with status, base model and suffix as the tooltip.
+    /// Without a key, offline or on any failure it offers nothing: completion never fails a command line.
+    /// </summary>
+    public sealed class JobIdCompleter : IArgumentCompleter
+    {
+        /// <summary>How long completion may wait for the service, in seconds.</summary>
+        public const int TimeoutSec = 3;
+
+        /// <inheritdoc/>
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
+            try
+            {
+                return Jobs()
+                    .Where(j => j.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                    .Select(j => new CompletionResult(j.Id, j.Id, CompletionResultType.ParameterValue, $"{j.Status} {j.BaseModel} {j.Suffix}".Trim()))
+                    .ToList();
+            }
+            catch (Exception)
+            {
+                return Array.Empty<CompletionResult>(); // no key, no network, a service error: nothing to offer
+            }
+        }
+
+        private static IEnumerable<FineTuneJob> Jobs()
+        {
+            FineTuneConnection connection = FineTuneSession.Resolve();
+            if (!connection.HasKey) return Array.Empty<FineTuneJob>();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(TimeoutSec));
+            return new FineTuneService(connection).ListJobsAsync(null, 20, null, timeout.Token).GetAwaiter().GetResult().Items;
         }
     }
 }

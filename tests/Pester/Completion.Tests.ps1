@@ -19,3 +19,34 @@ Describe '-Model completion' {
         $all.IndexOf('gpt-4o-mini-2024-07-18') | Should -BeLessThan $all.IndexOf('gpt-3.5-turbo-0125')
     }
 }
+
+Describe '-JobId completion' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot Emulator.psm1) -Force
+        $script:emulator = Start-FineTuneEmulator -TimeScale 0.2
+        Connect-FineTune -Endpoint $script:emulator.Endpoint -ApiKey (ConvertTo-SecureString 'completion-key' -AsPlainText -Force)
+        $file = Get-Item (Get-SharedPath 'data/chat_ticket_classification_train.jsonl') | Add-FineTuneFile
+        $script:job = Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $file -Suffix compl -Confirm:$false
+    }
+    AfterAll {
+        Disconnect-FineTune
+        $script:emulator | Stop-FineTuneEmulator
+    }
+
+    It 'completes job ids from the service, with status and model as the tooltip' {
+        $line = 'Wait-FineTuneJob -JobId ftjob-'
+        $matches = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+        $matches.CompletionText | Should -Contain $script:job.Id
+        ($matches | Where-Object CompletionText -eq $script:job.Id).ToolTip | Should -Match 'gpt-4o-mini-2024-07-18 compl'
+    }
+
+    It 'offers nothing, and does not fail, without a key' {
+        Disconnect-FineTune
+        $saved = $env:OPENAI_API_KEY; Remove-Item Env:OPENAI_API_KEY -ErrorAction SilentlyContinue
+        try {
+            $line = 'Get-FineTuneEvent -JobId ftjob-'
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | Should -BeNullOrEmpty
+        }
+        finally { $env:OPENAI_API_KEY = $saved }
+    }
+}

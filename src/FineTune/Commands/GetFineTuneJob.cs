@@ -20,6 +20,7 @@ namespace FineTune.Commands
         /// <summary>Job ids (ftjob-...); binds JobId or Id of a job, event or checkpoint.</summary>
         [Parameter(ParameterSetName = "Id", Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
+        [ArgumentCompleter(typeof(JobIdCompleter))]
         public string[] JobId { get; set; } = new string[0];
 
         /// <summary>Only jobs with one of these statuses (compared case-insensitively).</summary>

@@ -19,6 +19,7 @@ namespace FineTune.Commands
         /// <summary>The job id (ftjob-...); binds JobId of a job.</summary>
         [Parameter(ParameterSetName = "Job", Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
+        [ArgumentCompleter(typeof(JobIdCompleter))]
         public string JobId { get; set; } = string.Empty;
 
         /// <summary>A result file id (file-...) to read instead of a job's.</summary>

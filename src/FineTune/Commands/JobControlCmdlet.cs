@@ -14,6 +14,7 @@ namespace FineTune.Commands
         /// <summary>Job ids (ftjob-...); binds JobId of a job.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
+        [ArgumentCompleter(typeof(JobIdCompleter))]
         public string[] JobId { get; set; } = new string[0];
 
         /// <summary>Outputs the job after the change, as the service reports it.</summary>

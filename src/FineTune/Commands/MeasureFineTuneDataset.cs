@@ -26,6 +26,7 @@ namespace FineTune.Commands
 
         /// <summary>The model whose encoding and per-example token limit apply (fine-tuned ft:... names map by their base model).</summary>
         [Parameter(Mandatory = true)]
+        [ArgumentCompleter(typeof(ModelCompleter))]
         public string Model { get; set; } = string.Empty;
 
         /// <summary>The format to expect: Auto (default), Chat, Preference or Completion.</summary>

@@ -36,6 +36,7 @@ namespace FineTune.Commands
         /// <summary>The base model to fine-tune (e.g. gpt-4o-mini-2024-07-18), or a fine-tuned model to continue from.</summary>
         [Parameter(Mandatory = true)]
         [Alias("BaseModel")]
+        [ArgumentCompleter(typeof(ModelCompleter))]
         public string Model { get; set; } = string.Empty;
 
         /// <summary>The training file: an id (file-...) or a file object (Add-FineTuneFile output, bound from the pipeline).</summary>

@@ -30,6 +30,7 @@ namespace FineTune.Commands
 
         /// <summary>A model (e.g. gpt-4o-mini-2024-07-18, or a fine-tuned ft:... name): counts tokens with its encoding and checks each example against its per-example limit.</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(ModelCompleter))]
         public string? Model { get; set; }
 
         /// <summary>The format to expect: Auto (default, from the first valid line), Chat, Preference or Completion.</summary>

@@ -18,6 +18,7 @@ namespace FineTune.Commands
         /// <summary>The job id (ftjob-...); binds JobId of a job, event or checkpoint.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
+        [ArgumentCompleter(typeof(JobIdCompleter))]
         public string JobId { get; set; } = string.Empty;
 
         /// <summary>Gives up after this many seconds (the job keeps running); default: wait until it ends.</summary>
