@@ -19,10 +19,12 @@
         'Get-FineTuneContext'
         'Get-FineTuneCost'
         'Get-FineTuneModel'
+        'Measure-FineTuneDataset'
         'Measure-FineTuneToken'
         'New-FineTuneDataset'
         'Show-FineTuneLossChart'
         'Split-FineTuneDataset'
+        'Test-FineTuneDataset'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

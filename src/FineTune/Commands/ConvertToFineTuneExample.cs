@@ -8,6 +8,7 @@ namespace FineTune.Commands
     /// <summary>
     /// <para type="synopsis">Turns pipeline objects (CSV rows, JSON records, hashtables) or a list of messages into training examples.</para>
     /// <para type="description">Each input object becomes one example (an Alpaca record with several instances becomes one an instance). By default the user text comes from the first present of Prompt, Question, Query, Instruction, Input, User and the assistant reply from the first present of Completion, Answer, Response, ExpectedResponse, Output, Reply, Assistant; case, spaces, '_' and '-' in names do not matter. Instruction plus a non-empty Input become one user text: the instruction, a blank line, the input. An object that already has messages (Chat) or input and preferred_output (Preference) is kept as it is. -Messages builds one multi-turn example with tool calls from hashtables. The properties used are written to the verbose stream and once to the information stream. A record without its user or assistant value is a non-terminating error naming the record number and the properties it has; the other records go on. Writes nothing to disk: pipe the examples to New-FineTuneDataset.</para>
+    /// </summary>
     /// <example>
     /// <code>Import-Csv faq.csv | ConvertTo-FineTuneExample -SystemMessage 'You answer travel questions.' -UserProperty Question -AssistantProperty ExpectedResponse</code>
     /// <para>One chat example a CSV row: system, user (Question) and assistant (ExpectedResponse) messages.</para>
@@ -20,7 +21,6 @@ namespace FineTune.Commands
     /// <code>$pairs | ConvertTo-FineTuneExample -Format Preference -UserProperty prompt -PreferredProperty good -NonPreferredProperty bad</code>
     /// <para>DPO pairs: input messages, preferred_output and non_preferred_output.</para>
     /// </example>
-    /// </summary>
     [Cmdlet(VerbsData.ConvertTo, "FineTuneExample", DefaultParameterSetName = RecordSet)]
     [OutputType(typeof(FineTuneExample))]
     public sealed class ConvertToFineTuneExampleCommand : ExampleMappingCmdlet

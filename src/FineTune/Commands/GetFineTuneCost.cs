@@ -34,6 +34,7 @@ namespace FineTune.Commands
         /// <summary>The base or fine-tuned model to train (gpt-4o-mini, gpt-4.1-mini-2025-04-14, ft:...).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ModelCompleter))]
         public string Model { get; set; } = string.Empty;
 
         /// <summary>Tokens billed for one epoch: the training file's tokens, each example capped at the model's limit (Measure-FineTuneDataset gives them).</summary>

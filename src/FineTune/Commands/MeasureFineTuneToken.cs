@@ -33,6 +33,7 @@ namespace FineTune.Commands
         /// <summary>The model whose encoding counts (gpt-4o-mini, gpt-4.1-2025-04-14, ft:..., gpt-3.5-turbo).</summary>
         [Parameter(ParameterSetName = ModelSet, Mandatory = true, Position = 1)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ModelCompleter))]
         public string Model { get; set; } = string.Empty;
 
         /// <summary>The encoding to count with instead of a model's: o200k_base or cl100k_base.</summary>

@@ -8,6 +8,7 @@ namespace FineTune.Commands
     /// <summary>
     /// <para type="synopsis">Writes pipeline objects or examples to a JSON Lines training file, atomically.</para>
     /// <para type="description">Takes example objects (ConvertTo-FineTuneExample), dataset objects (their examples are copied line for line) or any objects and hashtables, mapped to examples exactly as ConvertTo-FineTuneExample maps them (same parameters). Writes UTF-8 without BOM, one compact JSON object a line, '\n' line ends; non-ASCII text is written as UTF-8, not escaped. The file is written to a temporary file in the same folder and renamed when the pipeline ends, so an error or Ctrl+C leaves no half-written file and an existing file untouched. An existing file is only replaced with -Force; -Append adds the new examples after its lines (also atomically). A record that cannot be mapped is a non-terminating error; the others are written. Outputs one dataset object (Path, Format, ExampleCount, Bytes) whose Path binds to Test-FineTuneDataset, Measure-FineTuneDataset, Split-FineTuneDataset and Add-FineTuneFile.</para>
+    /// </summary>
     /// <example>
     /// <code>Import-Csv faq.csv | New-FineTuneDataset -Path train.jsonl -SystemMessage 'You answer travel questions.'</code>
     /// <para>Question/Answer-like columns are recognized; -Verbose shows which columns were used.</para>
@@ -20,7 +21,6 @@ namespace FineTune.Commands
     /// <code>$more | New-FineTuneDataset -Path train.jsonl -Append</code>
     /// <para>Adds examples to an existing training file.</para>
     /// </example>
-    /// </summary>
     [Cmdlet(VerbsCommon.New, "FineTuneDataset", SupportsShouldProcess = true)]
     [OutputType(typeof(FineTuneDataset))]
     public sealed class NewFineTuneDatasetCommand : ExampleMappingCmdlet, IDisposable

@@ -8,6 +8,7 @@ namespace FineTune.Commands
     /// <summary>
     /// <para type="synopsis">Splits a training file into training and validation files by a seeded shuffle.</para>
     /// <para type="description">Shuffles the non-empty lines (Fisher–Yates, seeded) and writes the first -ValidationCount (or round(examples × -ValidationFraction), default 0.2, at least 1) to the validation file and the rest to the training file. Every line is copied byte for byte: no example is lost, changed or duplicated. The same -Seed gives the same split; without one a seed is drawn and written to the verbose and information streams. Both files are written atomically; existing files are only replaced with -Force. Default names: NAME.train.jsonl and NAME.validation.jsonl beside the input. Outputs two dataset objects, training first.</para>
+    /// </summary>
     /// <example>
     /// <code>Split-FineTuneDataset -Path all.jsonl -ValidationFraction 0.1 -Seed 42</code>
     /// <para>Writes all.train.jsonl (90%) and all.validation.jsonl (10%); the same seed gives the same files.</para>
@@ -16,7 +17,6 @@ namespace FineTune.Commands
     /// <code>Import-Csv faq.csv | New-FineTuneDataset -Path faq.jsonl | Split-FineTuneDataset -ValidationCount 20 -Force</code>
     /// <para>Builds a file and splits off 20 validation examples.</para>
     /// </example>
-    /// </summary>
     [Cmdlet(VerbsCommon.Split, "FineTuneDataset", SupportsShouldProcess = true, DefaultParameterSetName = FractionSet)]
     [OutputType(typeof(FineTuneDataset))]
     public sealed class SplitFineTuneDatasetCommand : FineTuneCmdlet

@@ -1,0 +1,810 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using System.Text.Json;
+
+namespace FineTune.Engine.Datasets
+{
+    /// <summary>What checking one line found: its findings and the facts the file-wide rules need.</summary>
+    internal struct LineOutcome
+    {
+        public List<DatasetFinding>? Findings;
+        public bool Parsed;
+        public DatasetFormat Format;
+        public ulong Hash;
+        public bool HasSystem;
+        public ulong SystemHash;
+        public int Tokens;
+        public int AssistantTokens;
+    }
+
+    /// <summary>
+    /// The rules about one line on its own (encoding, JSON, structure of each format, special tokens, tokens
+    /// per example). Stateless and thread-safe: lines are checked in parallel; rules across lines
+    /// (duplicates, system message consistency, format of the file, counts) are in <see cref="DatasetChecker"/>.
+    /// </summary>
+    internal sealed class ExampleChecker
+    {
+        private static readonly JsonDocumentOptions ParseOptions = new JsonDocumentOptions { MaxDepth = 256 };
+        private static readonly string[] SpecialTokens = { "<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>", "<|endofprompt|>", "<|im_start|>", "<|im_end|>", "<|im_sep|>" };
+        private const int MaxImages = 10;
+
+        private readonly string path;
+        private readonly DatasetTarget target;
+        private readonly DatasetFormat forced;
+        private readonly IExampleTokenCounter? counter;
+        private readonly int? limit;
+
+        public ExampleChecker(string path, DatasetTarget target, DatasetFormat forced, IExampleTokenCounter? counter, int? limit)
+        {
+            this.path = path;
+            this.target = target;
+            this.forced = forced;
+            this.counter = counter;
+            this.limit = limit;
+        }
+
+        public void Check(ReadOnlyMemory<byte> line, long lineNo, long index, ref LineOutcome o)
+        {
+            o = new LineOutcome { Tokens = -1, Format = DatasetFormat.Unknown };
+            var ctx = new Context(this, lineNo, index);
+            ReadOnlySpan<byte> span = line.Span;
+            int bad = Utf8.FirstInvalid(span);
+            if (bad >= 0)
+            {
+                ctx.Add(DatasetRules.InvalidUtf8, $"Line {lineNo} has bytes that are not valid UTF-8 (0x{span[bad]:X2} at byte {bad + 1} of the line).");
+                o.Findings = ctx.Findings;
+                return;
+            }
+
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(line, ParseOptions);
+            }
+            catch (JsonException ex)
+            {
+                ReadOnlySpan<byte> trimmed = Trim(span);
+                if (trimmed.Length == 1 && trimmed[0] == (byte)'{')
+                {
+                    ctx.Add(DatasetRules.PrettyPrinted, $"Line {lineNo} holds only '{{': the example is pretty-printed over several lines.");
+                }
+                else
+                {
+                    long col = (ex.BytePositionInLine ?? 0) + 1;
+                    ctx.Add(DatasetRules.InvalidJson, $"Line {lineNo} is not valid JSON at byte {col}: {FirstSentence(ex.Message)}");
+                }
+
+                o.Findings = ctx.Findings;
+                return;
+            }
+
+            using (doc)
+            {
+                JsonElement root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    ctx.Add(DatasetRules.NotObject, $"Line {lineNo} is a JSON {Kind(root)}, not an object.");
+                    o.Findings = ctx.Findings;
+                    return;
+                }
+
+                o.Parsed = true;
+                o.Hash = NormalizedHash(span);
+                o.Format = Detect(root);
+                DatasetFormat format = o.Format != DatasetFormat.Unknown ? o.Format : forced == DatasetFormat.Auto ? DatasetFormat.Unknown : forced;
+                switch (format)
+                {
+                    case DatasetFormat.Chat:
+                        CheckChat(root, ref ctx, ref o);
+                        break;
+                    case DatasetFormat.Preference:
+                        CheckPreference(root, ref ctx, ref o);
+                        break;
+                    case DatasetFormat.Completion:
+                        CheckCompletion(root, ref ctx);
+                        break;
+                    default:
+                        ctx.Add(DatasetRules.UnknownFormat, $"Line {lineNo} has none of \"messages\" (chat), \"input\"/\"preferred_output\" (preference) or \"prompt\"/\"completion\"; its fields are {FieldList(root)}.");
+                        break;
+                }
+
+                if (MayHoldSpecialToken(span)) FindSpecialTokens(root, "$", ref ctx);
+
+                if (counter != null && format != DatasetFormat.Unknown)
+                {
+                    ExampleTokenTotals t;
+                    try
+                    {
+                        t = counter.Count(root, format);
+                    }
+                    catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException || ex is FormatException)
+                    {
+                        // a shape the counter cannot read is already a finding above; the example stays uncounted
+                        t = new ExampleTokenTotals(-1, 0);
+                    }
+
+                    o.Tokens = t.Total;
+                    o.AssistantTokens = t.Assistant;
+                    if (t.Total >= 0 && limit is int max && t.Total > max)
+                    {
+                        ctx.Add(DatasetRules.OverTokenLimit, $"Line {lineNo} has {t.Total} tokens, over the model's {max} per example; {t.Total - max} tokens are cut off.");
+                    }
+                }
+            }
+
+            o.Findings = ctx.Findings;
+        }
+
+        internal static DatasetFormat Detect(JsonElement root)
+        {
+            if (root.TryGetProperty("messages", out _)) return DatasetFormat.Chat;
+            if (root.TryGetProperty("input", out _) || root.TryGetProperty("preferred_output", out _) || root.TryGetProperty("non_preferred_output", out _)) return DatasetFormat.Preference;
+            if (root.TryGetProperty("prompt", out _) || root.TryGetProperty("completion", out _)) return DatasetFormat.Completion;
+            return DatasetFormat.Unknown;
+        }
+
+        private struct Context
+        {
+            public readonly ExampleChecker Checker;
+            public readonly long Line;
+            public readonly long Index;
+            public List<DatasetFinding>? Findings;
+
+            public Context(ExampleChecker checker, long line, long index)
+            {
+                Checker = checker;
+                Line = line;
+                Index = index;
+                Findings = null;
+            }
+
+            public void Add(DatasetRule rule, string message) =>
+                (Findings ??= new List<DatasetFinding>()).Add(rule.At(Checker.path, Line, Index, message));
+        }
+
+        /// <summary>What a walk over a messages array saw.</summary>
+        private struct MessagesSeen
+        {
+            public int Count;
+            public int Systems;
+            public bool User;
+            public int Assistants;
+            public int WeightedOut;
+            public string? LastRole;
+            public ulong SystemHash;
+        }
+
+        private void CheckChat(JsonElement root, ref Context ctx, ref LineOutcome o)
+        {
+            HashSet<string>? tools = CheckTools(root, "", ref ctx);
+            if (!root.TryGetProperty("messages", out JsonElement messages) || messages.ValueKind != JsonValueKind.Array)
+            {
+                ctx.Add(DatasetRules.Messages, $"Line {ctx.Line}: \"messages\" is {Describe(messages)}, not an array.");
+                return;
+            }
+
+            MessagesSeen seen = CheckMessages(messages, "messages", tools, ref ctx);
+            if (seen.Count == 0) return;
+            o.HasSystem = seen.Systems > 0;
+            o.SystemHash = seen.SystemHash;
+            if (seen.Systems == seen.Count && ctx.Index == 0)
+            {
+                ctx.Add(DatasetRules.GlobalPrompt, $"Line {ctx.Line} holds only a system message; the service reads it as an example of its own, not as a prompt for the other lines.");
+            }
+
+            if (seen.Assistants == 0)
+            {
+                ctx.Add(DatasetRules.NoAssistant, $"Line {ctx.Line} has no assistant message (roles: {Roles(messages)}).");
+            }
+            else if (seen.WeightedOut == seen.Assistants)
+            {
+                ctx.Add(DatasetRules.AllWeightZero, $"Line {ctx.Line}: all {seen.Assistants} assistant messages have weight 0.");
+            }
+
+            if (!seen.User && seen.Systems < seen.Count)
+            {
+                ctx.Add(DatasetRules.NoUser, $"Line {ctx.Line} has no user message (roles: {Roles(messages)}).");
+            }
+        }
+
+        private MessagesSeen CheckMessages(JsonElement messages, string field, HashSet<string>? tools, ref Context ctx)
+        {
+            var seen = new MessagesSeen { SystemHash = Fnv.Offset };
+            int images = 0, i = -1, lastAssistant = -1;
+            Dictionary<string, int>? open = null;
+            int total = messages.GetArrayLength();
+            if (total == 0)
+            {
+                ctx.Add(DatasetRules.MessagesEmpty, $"Line {ctx.Line}: \"{field}\" is an empty array.");
+                return seen;
+            }
+
+            foreach (JsonElement m in messages.EnumerateArray())
+            {
+                i++;
+                seen.Count++;
+                if (m.ValueKind != JsonValueKind.Object)
+                {
+                    ctx.Add(DatasetRules.MessageNotObject, $"Line {ctx.Line}: {field}[{i}] is {Describe(m)}, not an object.");
+                    continue;
+                }
+
+                string? role = m.TryGetProperty("role", out JsonElement r) ? RoleOf(r) : null;
+                seen.LastRole = role;
+                switch (role)
+                {
+                    case "system":
+                    case "developer":
+                        seen.Systems++;
+                        break;
+                    case "user":
+                        seen.User = true;
+                        break;
+                    case "assistant":
+                        seen.Assistants++;
+                        lastAssistant = i;
+                        break;
+                    case "tool":
+                        break;
+                    case "function":
+                        if (ctx.Checker.target == DatasetTarget.Azure) ctx.Add(DatasetRules.FunctionRoleAzure, $"Line {ctx.Line}: {field}[{i}] has role \"function\".");
+                        else ctx.Add(DatasetRules.FunctionRole, $"Line {ctx.Line}: {field}[{i}] has the legacy role \"function\".");
+                        if (!m.TryGetProperty("name", out JsonElement fn) || fn.ValueKind != JsonValueKind.String)
+                        {
+                            ctx.Add(DatasetRules.FunctionName, $"Line {ctx.Line}: {field}[{i}] (role function) has no \"name\".");
+                        }
+
+                        break;
+                    default:
+                        ctx.Add(DatasetRules.Role, r.ValueKind == JsonValueKind.Undefined
+                            ? $"Line {ctx.Line}: {field}[{i}] has no \"role\"."
+                            : $"Line {ctx.Line}: {field}[{i}].role is {Show(r)}, not one of system, user, assistant, tool.");
+                        break;
+                }
+
+                bool hasCalls = m.TryGetProperty("tool_calls", out JsonElement calls) && calls.ValueKind != JsonValueKind.Null;
+                bool hasFunctionCall = m.TryGetProperty("function_call", out JsonElement fcall) && fcall.ValueKind != JsonValueKind.Null;
+                if (hasFunctionCall) ctx.Add(DatasetRules.FunctionsDeprecated, $"Line {ctx.Line}: {field}[{i}] uses the deprecated \"function_call\".");
+
+                CheckContent(m, role, field, i, hasCalls || hasFunctionCall, ref images, ref seen, ref ctx);
+
+                if (m.TryGetProperty("name", out JsonElement name) && role != "function" && !ValidName(name))
+                {
+                    ctx.Add(DatasetRules.Name, $"Line {ctx.Line}: {field}[{i}].name is {Show(name)}.");
+                }
+
+                if (m.TryGetProperty("weight", out JsonElement weight))
+                {
+                    if (role != "assistant") ctx.Add(DatasetRules.WeightRole, $"Line {ctx.Line}: {field}[{i}] has role {role ?? "(none)"} and a weight.");
+                    else if (weight.ValueKind != JsonValueKind.Number || !weight.TryGetDouble(out double w) || (w != 0 && w != 1)) ctx.Add(DatasetRules.Weight, $"Line {ctx.Line}: {field}[{i}].weight is {Show(weight)}.");
+                    else if (w == 0) seen.WeightedOut++;
+                }
+
+                if (hasCalls)
+                {
+                    if (role != "assistant")
+                    {
+                        ctx.Add(DatasetRules.ToolCalls, $"Line {ctx.Line}: {field}[{i}] has tool_calls but role {role ?? "(none)"}; only assistant messages make tool calls.");
+                    }
+                    else
+                    {
+                        CheckToolCalls(calls, field, i, tools, ref open, ref ctx);
+                    }
+                }
+
+                if (role == "tool")
+                {
+                    if (!m.TryGetProperty("tool_call_id", out JsonElement id) || id.ValueKind != JsonValueKind.String)
+                    {
+                        ctx.Add(DatasetRules.ToolCallId, $"Line {ctx.Line}: {field}[{i}] (role tool) has no string \"tool_call_id\".");
+                    }
+                    else if (open == null || !open.Remove(id.GetString()!))
+                    {
+                        ctx.Add(DatasetRules.ToolMessageOrphan, $"Line {ctx.Line}: {field}[{i}].tool_call_id \"{id.GetString()}\" answers no tool call of an earlier assistant message.");
+                    }
+                }
+            }
+
+            if (open != null)
+            {
+                foreach (KeyValuePair<string, int> call in open)
+                {
+                    if (call.Value != lastAssistant || lastAssistant != total - 1)
+                    {
+                        ctx.Add(DatasetRules.ToolCallUnanswered, $"Line {ctx.Line}: tool call \"{call.Key}\" in {field}[{call.Value}] has no tool message answering it.");
+                    }
+                }
+            }
+
+            if (images > MaxImages) ctx.Add(DatasetRules.TooManyImages, $"Line {ctx.Line} holds {images} images; at most {MaxImages} are allowed.");
+            return seen;
+        }
+
+        private static void CheckContent(JsonElement m, string? role, string field, int i, bool hasCalls, ref int images, ref MessagesSeen seen, ref Context ctx)
+        {
+            bool system = role == "system" || role == "developer";
+            if (!m.TryGetProperty("content", out JsonElement content) || content.ValueKind == JsonValueKind.Null)
+            {
+                if (!(role == "assistant" && hasCalls)) ctx.Add(DatasetRules.NoContent, $"Line {ctx.Line}: {field}[{i}] ({role ?? "no role"}) has no content{(role == "assistant" ? " and no tool_calls" : string.Empty)}.");
+                return;
+            }
+
+            switch (content.ValueKind)
+            {
+                case JsonValueKind.String:
+                    if (content.ValueEquals(string.Empty) && !hasCalls) ctx.Add(DatasetRules.EmptyContent, $"Line {ctx.Line}: {field}[{i}].content is an empty string.");
+                    if (system) seen.SystemHash = Fnv.Add(seen.SystemHash, content.GetString()!);
+                    return;
+                case JsonValueKind.Array:
+                    if (content.GetArrayLength() == 0)
+                    {
+                        ctx.Add(DatasetRules.NoContent, $"Line {ctx.Line}: {field}[{i}].content is an empty array.");
+                        return;
+                    }
+
+                    int p = -1;
+                    foreach (JsonElement part in content.EnumerateArray())
+                    {
+                        p++;
+                        string pat = $"{field}[{i}].content[{p}]";
+                        string? type = part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out JsonElement t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+                        if (type == "text")
+                        {
+                            if (!part.TryGetProperty("text", out JsonElement text) || text.ValueKind != JsonValueKind.String) ctx.Add(DatasetRules.ContentPart, $"Line {ctx.Line}: {field}[{i}].content[{p}] has type text but no string \"text\".");
+                            else if (system) seen.SystemHash = Fnv.Add(seen.SystemHash, text.GetString()!);
+                        }
+                        else if (type == "image_url")
+                        {
+                            images++;
+                            if (role != "user") ctx.Add(DatasetRules.ImageRole, $"Line {ctx.Line}: {field}[{i}].content[{p}] is an image in a {role ?? "(no role)"} message.");
+                            if (!part.TryGetProperty("image_url", out JsonElement img) || img.ValueKind != JsonValueKind.Object || !img.TryGetProperty("url", out JsonElement url) || url.ValueKind != JsonValueKind.String)
+                            {
+                                ctx.Add(DatasetRules.ContentPart, $"Line {ctx.Line}: {field}[{i}].content[{p}] has type image_url but no \"image_url\": {{\"url\": \"...\"}}.");
+                            }
+                        }
+                        else
+                        {
+                            ctx.Add(DatasetRules.ContentPart, part.ValueKind != JsonValueKind.Object
+                                ? $"Line {ctx.Line}: {field}[{i}].content[{p}] is {Describe(part)}, not an object."
+                                : $"Line {ctx.Line}: {field}[{i}].content[{p}].type is {(type == null ? "missing" : "\"" + type + "\"")}; use text or image_url.");
+                        }
+                    }
+
+                    return;
+                default:
+                    ctx.Add(DatasetRules.ContentType, $"Line {ctx.Line}: {field}[{i}].content is {Describe(content)}.");
+                    return;
+            }
+        }
+
+        private static void CheckToolCalls(JsonElement calls, string field, int message, HashSet<string>? tools, ref Dictionary<string, int>? open, ref Context ctx)
+        {
+            if (calls.ValueKind != JsonValueKind.Array || calls.GetArrayLength() == 0)
+            {
+                ctx.Add(DatasetRules.ToolCalls, $"Line {ctx.Line}: {field}[{message}].tool_calls is {(calls.ValueKind == JsonValueKind.Array ? "an empty array" : "a " + Kind(calls))}.");
+                return;
+            }
+
+            int c = -1;
+            foreach (JsonElement call in calls.EnumerateArray())
+            {
+                c++;
+                string cat = $"{field}[{message}].tool_calls[{c}]";
+                if (call.ValueKind != JsonValueKind.Object)
+                {
+                    ctx.Add(DatasetRules.ToolCalls, $"Line {ctx.Line}: {cat} is {Describe(call)}, not an object.");
+                    continue;
+                }
+
+                if (!call.TryGetProperty("id", out JsonElement id) || id.ValueKind != JsonValueKind.String || id.ValueEquals(string.Empty))
+                {
+                    ctx.Add(DatasetRules.ToolCalls, $"Line {ctx.Line}: {cat} has no \"id\".");
+                }
+                else
+                {
+                    (open ??= new Dictionary<string, int>(StringComparer.Ordinal))[id.GetString()!] = message;
+                }
+
+                if (call.TryGetProperty("type", out JsonElement type) && !type.ValueEquals("function"))
+                {
+                    ctx.Add(DatasetRules.ToolCalls, $"Line {ctx.Line}: {cat}.type is {Show(type)}, not \"function\".");
+                }
+
+                if (!call.TryGetProperty("function", out JsonElement f) || f.ValueKind != JsonValueKind.Object ||
+                    !f.TryGetProperty("name", out JsonElement name) || name.ValueKind != JsonValueKind.String)
+                {
+                    ctx.Add(DatasetRules.ToolCalls, $"Line {ctx.Line}: {cat} has no \"function\": {{\"name\": ..., \"arguments\": ...}}.");
+                    continue;
+                }
+
+                if (tools == null) ctx.Add(DatasetRules.ToolUnknown, $"Line {ctx.Line}: {cat} calls \"{name.GetString()}\" but the example defines no tools.");
+                else if (!tools.Contains(name.GetString()!)) ctx.Add(DatasetRules.ToolUnknown, $"Line {ctx.Line}: {cat} calls \"{name.GetString()}\", which is not among the example's tools ({string.Join(", ", tools)}).");
+
+                if (!f.TryGetProperty("arguments", out JsonElement args) || args.ValueKind != JsonValueKind.String || !IsJsonObject(args))
+                {
+                    ctx.Add(DatasetRules.ToolArguments, $"Line {ctx.Line}: {cat}.function.arguments is {(args.ValueKind == JsonValueKind.String ? "a string that is not a JSON object" : args.ValueKind == JsonValueKind.Undefined ? "missing" : "a " + Kind(args))}.");
+                }
+            }
+        }
+
+        /// <summary>Checks tools and functions of a chat example (or preference input); returns the names defined, or null for none.</summary>
+        private static HashSet<string>? CheckTools(JsonElement holder, string prefix, ref Context ctx)
+        {
+            HashSet<string>? names = null;
+            if (holder.TryGetProperty("tools", out JsonElement tools) && tools.ValueKind != JsonValueKind.Null)
+            {
+                names = new HashSet<string>(StringComparer.Ordinal);
+                if (tools.ValueKind != JsonValueKind.Array)
+                {
+                    ctx.Add(DatasetRules.ToolsDefinition, $"Line {ctx.Line}: {prefix}tools is {Describe(tools)}, not an array.");
+                }
+                else
+                {
+                    int i = -1;
+                    foreach (JsonElement tool in tools.EnumerateArray())
+                    {
+                        i++;
+                        JsonElement f = default;
+                        bool ok = tool.ValueKind == JsonValueKind.Object && tool.TryGetProperty("type", out JsonElement type) && type.ValueEquals("function") &&
+                                  tool.TryGetProperty("function", out f) && f.ValueKind == JsonValueKind.Object;
+                        if (!ok)
+                        {
+                            ctx.Add(DatasetRules.ToolsDefinition, $"Line {ctx.Line}: {prefix}tools[{i}] is not {{\"type\": \"function\", \"function\": {{...}}}}.");
+                            continue;
+                        }
+
+                        CheckFunction(f, $"{prefix}tools[{i}].function", names, ref ctx);
+                    }
+                }
+            }
+
+            if (holder.TryGetProperty("functions", out JsonElement functions) && functions.ValueKind != JsonValueKind.Null)
+            {
+                names ??= new HashSet<string>(StringComparer.Ordinal);
+                ctx.Add(DatasetRules.FunctionsDeprecated, $"Line {ctx.Line}: {prefix}functions is deprecated.");
+                if (functions.ValueKind != JsonValueKind.Array)
+                {
+                    ctx.Add(DatasetRules.ToolsDefinition, $"Line {ctx.Line}: {prefix}functions is {Describe(functions)}, not an array.");
+                }
+                else
+                {
+                    int i = -1;
+                    foreach (JsonElement f in functions.EnumerateArray())
+                    {
+                        i++;
+                        if (f.ValueKind != JsonValueKind.Object) ctx.Add(DatasetRules.ToolsDefinition, $"Line {ctx.Line}: {prefix}functions[{i}] is {Describe(f)}, not an object.");
+                        else CheckFunction(f, $"{prefix}functions[{i}]", names, ref ctx);
+                    }
+                }
+            }
+
+            return names;
+        }
+
+        private static void CheckFunction(JsonElement f, string at, HashSet<string> names, ref Context ctx)
+        {
+            if (!f.TryGetProperty("name", out JsonElement name) || !ValidName(name))
+            {
+                ctx.Add(DatasetRules.ToolsDefinition, $"Line {ctx.Line}: {at}.name is {(name.ValueKind == JsonValueKind.Undefined ? "missing" : Show(name))}; use 1-64 letters, digits, _ or -.");
+            }
+            else
+            {
+                names.Add(name.GetString()!);
+            }
+
+            if (f.TryGetProperty("parameters", out JsonElement parameters) && parameters.ValueKind != JsonValueKind.Object)
+            {
+                ctx.Add(DatasetRules.ToolsDefinition, $"Line {ctx.Line}: {at}.parameters is {Describe(parameters)}, not a JSON schema object.");
+            }
+        }
+
+        private void CheckPreference(JsonElement root, ref Context ctx, ref LineOutcome o)
+        {
+            if (!root.TryGetProperty("input", out JsonElement input) || input.ValueKind != JsonValueKind.Object ||
+                !input.TryGetProperty("messages", out JsonElement messages) || messages.ValueKind != JsonValueKind.Array)
+            {
+                ctx.Add(DatasetRules.PreferenceInput, $"Line {ctx.Line}: \"input\" is {(input.ValueKind == JsonValueKind.Object ? "an object without a \"messages\" array" : input.ValueKind == JsonValueKind.Undefined ? "missing" : "a " + Kind(input))}.");
+            }
+            else
+            {
+                HashSet<string>? tools = CheckTools(input, "input.", ref ctx);
+                MessagesSeen seen = CheckMessages(messages, "input.messages", tools, ref ctx);
+                o.HasSystem = seen.Systems > 0;
+                o.SystemHash = seen.SystemHash;
+                if (seen.Count > 0 && seen.LastRole != "user")
+                {
+                    ctx.Add(DatasetRules.PreferenceLastTurn, $"Line {ctx.Line}: input.messages ends with role {seen.LastRole ?? "(none)"}, not user.");
+                }
+            }
+
+            bool preferredOk = CheckOutput(root, "preferred_output", out JsonElement preferred, ref ctx);
+            bool otherOk = CheckOutput(root, "non_preferred_output", out JsonElement other, ref ctx);
+            if (preferredOk && otherOk && preferred.GetRawText() == other.GetRawText())
+            {
+                ctx.Add(DatasetRules.PreferenceSame, $"Line {ctx.Line}: preferred_output and non_preferred_output are identical.");
+            }
+        }
+
+        private bool CheckOutput(JsonElement root, string field, out JsonElement output, ref Context ctx)
+        {
+            if (!root.TryGetProperty(field, out output) || output.ValueKind != JsonValueKind.Array || output.GetArrayLength() != 1)
+            {
+                ctx.Add(DatasetRules.PreferenceOutput, $"Line {ctx.Line}: \"{field}\" is {(output.ValueKind == JsonValueKind.Array ? $"an array of {output.GetArrayLength()} messages" : output.ValueKind == JsonValueKind.Undefined ? "missing" : "a " + Kind(output))}; it must hold exactly one assistant message.");
+                return false;
+            }
+
+            JsonElement m = output[0];
+            if (m.ValueKind != JsonValueKind.Object || !m.TryGetProperty("role", out JsonElement role) || !role.ValueEquals("assistant"))
+            {
+                ctx.Add(DatasetRules.PreferenceOutput, $"Line {ctx.Line}: {field}[0] is not an assistant message.");
+                return false;
+            }
+
+            var seen = new MessagesSeen();
+            int images = 0;
+            bool hasCalls = m.TryGetProperty("tool_calls", out JsonElement calls) && calls.ValueKind != JsonValueKind.Null;
+            CheckContent(m, "assistant", field, 0, hasCalls, ref images, ref seen, ref ctx);
+            return true;
+        }
+
+        private static void CheckCompletion(JsonElement root, ref Context ctx)
+        {
+            bool prompt = root.TryGetProperty("prompt", out JsonElement p) && p.ValueKind == JsonValueKind.String;
+            bool completion = root.TryGetProperty("completion", out JsonElement c) && c.ValueKind == JsonValueKind.String;
+            if (!prompt) ctx.Add(DatasetRules.PromptCompletion, $"Line {ctx.Line}: \"prompt\" is {(p.ValueKind == JsonValueKind.Undefined ? "missing" : "a " + Kind(p))}.");
+            if (!completion)
+            {
+                ctx.Add(DatasetRules.PromptCompletion, $"Line {ctx.Line}: \"completion\" is {(c.ValueKind == JsonValueKind.Undefined ? "missing" : "a " + Kind(c))}.");
+                return;
+            }
+
+            string text = c.GetString()!;
+            if (text.Length == 0) ctx.Add(DatasetRules.EmptyCompletion, $"Line {ctx.Line}: \"completion\" is empty.");
+            else if (!char.IsWhiteSpace(text[0])) ctx.Add(DatasetRules.CompletionSpace, $"Line {ctx.Line}: \"completion\" starts with '{text[0]}', not a space.");
+        }
+
+        private static bool MayHoldSpecialToken(ReadOnlySpan<byte> line)
+        {
+            int bar = line.IndexOf((byte)'|');
+            return bar >= 0 && (line.IndexOf(new[] { (byte)'<', (byte)'|' }) >= 0 || line.IndexOf(new[] { (byte)'3', (byte)'c', (byte)'|' }) >= 0 || line.IndexOf(new[] { (byte)'3', (byte)'C', (byte)'|' }) >= 0);
+        }
+
+        private static void FindSpecialTokens(JsonElement e, string at, ref Context ctx)
+        {
+            switch (e.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (JsonProperty p in e.EnumerateObject()) FindSpecialTokens(p.Value, at + "." + p.Name, ref ctx);
+                    break;
+                case JsonValueKind.Array:
+                    int i = 0;
+                    foreach (JsonElement item in e.EnumerateArray()) FindSpecialTokens(item, $"{at}[{i++}]", ref ctx);
+                    break;
+                case JsonValueKind.String:
+                    string s = e.GetString()!;
+                    if (s.IndexOf("<|", StringComparison.Ordinal) < 0) break;
+                    foreach (string token in SpecialTokens)
+                    {
+                        if (s.IndexOf(token, StringComparison.Ordinal) >= 0)
+                        {
+                            ctx.Add(DatasetRules.SpecialToken, $"Line {ctx.Line}: {at.Substring(2)} holds the special token {token}.");
+                            break;
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        /// <summary>True when a string value holds exactly one JSON object (tool call arguments).</summary>
+        private static bool IsJsonObject(JsonElement value)
+        {
+            string text = value.GetString()!;
+            byte[] bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+            try
+            {
+                var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(bytes, 0, Encoding.UTF8.GetBytes(text, 0, text.Length, bytes, 0)));
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+                reader.Skip();
+                return !reader.Read();
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+            }
+        }
+
+        private static readonly string[] KnownRoles = { "system", "user", "assistant", "tool", "developer", "function" };
+
+        /// <summary>The role as one of the known constants (no allocation), the raw text for another string, or null.</summary>
+        private static string? RoleOf(JsonElement r)
+        {
+            if (r.ValueKind != JsonValueKind.String) return null;
+            foreach (string known in KnownRoles)
+            {
+                if (r.ValueEquals(known)) return known;
+            }
+
+            return r.GetString();
+        }
+
+        private static bool ValidName(JsonElement name)
+        {
+            if (name.ValueKind != JsonValueKind.String) return false;
+            string s = name.GetString()!;
+            if (s.Length == 0 || s.Length > 64) return false;
+            foreach (char ch in s)
+            {
+                if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-')) return false;
+            }
+
+            return true;
+        }
+
+        private static string Roles(JsonElement messages)
+        {
+            var roles = new List<string>();
+            foreach (JsonElement m in messages.EnumerateArray())
+            {
+                roles.Add(m.ValueKind == JsonValueKind.Object && m.TryGetProperty("role", out JsonElement r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "?");
+            }
+
+            return string.Join(", ", roles);
+        }
+
+        private static string FieldList(JsonElement root)
+        {
+            var names = new List<string>();
+            foreach (JsonProperty p in root.EnumerateObject())
+            {
+                if (names.Count == 8)
+                {
+                    names.Add("...");
+                    break;
+                }
+
+                names.Add(p.Name);
+            }
+
+            return names.Count == 0 ? "none" : string.Join(", ", names);
+        }
+
+        internal static string Kind(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.Object => "object",
+            JsonValueKind.Array => "array",
+            JsonValueKind.String => "string",
+            JsonValueKind.Number => "number",
+            JsonValueKind.True => "boolean",
+            JsonValueKind.False => "boolean",
+            JsonValueKind.Null => "null",
+            _ => "missing value",
+        };
+
+        internal static string Describe(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.Undefined => "missing",
+            JsonValueKind.Object => "an object",
+            JsonValueKind.Array => "an array",
+            _ => "a " + Kind(e),
+        };
+
+        private static string Show(JsonElement e)
+        {
+            if (e.ValueKind == JsonValueKind.Undefined) return "missing";
+            string raw = e.GetRawText();
+            return raw.Length > 40 ? raw.Substring(0, 40) + "..." : raw;
+        }
+
+        private static string FirstSentence(string message)
+        {
+            int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+            return cut > 0 ? message.Substring(0, cut) : message;
+        }
+
+        private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> s)
+        {
+            int a = 0, b = s.Length;
+            while (a < b && (s[a] == ' ' || s[a] == '\t')) a++;
+            while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t')) b--;
+            return s.Slice(a, b - a);
+        }
+
+        /// <summary>A 64-bit hash of the line without the whitespace outside strings (so formatting does not hide a duplicate).</summary>
+        internal static ulong NormalizedHash(ReadOnlySpan<byte> line)
+        {
+            ulong h = Fnv.Offset;
+            bool inString = false, escaped = false;
+            foreach (byte b in line)
+            {
+                if (inString)
+                {
+                    if (escaped) escaped = false;
+                    else if (b == (byte)'\\') escaped = true;
+                    else if (b == (byte)'"') inString = false;
+                }
+                else if (b == (byte)' ' || b == (byte)'\t' || b == (byte)'\r' || b == (byte)'\n')
+                {
+                    continue;
+                }
+                else if (b == (byte)'"')
+                {
+                    inString = true;
+                }
+
+                h = (h ^ b) * Fnv.Prime;
+            }
+
+            return Fnv.Mix(h);
+        }
+    }
+
+    /// <summary>FNV-1a 64 with a final mix.</summary>
+    internal static class Fnv
+    {
+        public const ulong Offset = 14695981039346656037UL;
+        public const ulong Prime = 1099511628211UL;
+
+        public static ulong Add(ulong h, string s)
+        {
+            foreach (char c in s) h = (h ^ c) * Prime;
+            return (h ^ 0xFF) * Prime;
+        }
+
+        public static ulong Mix(ulong h)
+        {
+            h ^= h >> 33;
+            h *= 0xff51afd7ed558ccdUL;
+            h ^= h >> 33;
+            h *= 0xc4ceb9fe1a85ec53UL;
+            h ^= h >> 33;
+            return h;
+        }
+    }
+
+    /// <summary>Strict UTF-8 validation (no overlongs, no surrogates, nothing above U+10FFFF).</summary>
+    internal static class Utf8
+    {
+        /// <summary>The index of the first byte of an invalid sequence, or -1 when all is valid.</summary>
+        public static int FirstInvalid(ReadOnlySpan<byte> s)
+        {
+            int i = 0, n = s.Length;
+            while (i < n)
+            {
+                while (i + 8 <= n && (System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(s.Slice(i)) & 0x8080808080808080UL) == 0) i += 8;
+                if (i >= n) break;
+                byte b = s[i];
+                if (b < 0x80)
+                {
+                    i++;
+                    continue;
+                }
+
+                int need;
+                int min;
+                int cp;
+                if ((b & 0xE0) == 0xC0) { need = 1; min = 0x80; cp = b & 0x1F; }
+                else if ((b & 0xF0) == 0xE0) { need = 2; min = 0x800; cp = b & 0x0F; }
+                else if ((b & 0xF8) == 0xF0) { need = 3; min = 0x10000; cp = b & 0x07; }
+                else return i;
+                if (i + need >= n) return i;
+                for (int k = 1; k <= need; k++)
+                {
+                    byte c = s[i + k];
+                    if ((c & 0xC0) != 0x80) return i;
+                    cp = (cp << 6) | (c & 0x3F);
+                }
+
+                if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+                i += need + 1;
+            }
+
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Management.Automation;
+using FineTune.Engine.Datasets;
+
+namespace FineTune.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Checks a JSONL training file against the service's rules and the known traps, one finding per problem.</para>
+    /// <para type="description">Streams the file (memory does not grow with its size) and writes one finding per problem (Path, Line, ExampleIndex, RuleId, Severity Error/Warning/Info, Message, Hint), then a summary (Format, Examples, Errors, Warnings, Infos, Tokens with -Model, Bytes, Valid). The rules cover encoding (BOM, UTF-16, invalid UTF-8), framing (JSON array, blank lines, CRLF, invalid JSON lines: the other lines are still checked), the structure of chat, preference (DPO) and prompt/completion examples (roles, content parts, tool calls paired with tool messages, tools, weight, name), the limits (at least 10 examples, tokens per example for -Model, 512 MB), an assistant message to learn from, special tokens, duplicates and an inconsistent system message. Every rule id (FTnnn) is listed in docs/RULES.md. Problems in the data are findings; only a file that cannot be read is an error record. A file is valid when no finding is an Error.</para>
+    /// </summary>
+    /// <example>
+    ///   <code>Test-FineTuneDataset -Path train.jsonl -Model gpt-4o-mini-2024-07-18</code>
+    ///   <para>Writes each finding, then the summary with the tokens of all examples for gpt-4o-mini.</para>
+    /// </example>
+    /// <example>
+    ///   <code>if (-not (Test-FineTuneDataset train.jsonl -Quiet)) { throw 'train.jsonl would be rejected' }</code>
+    ///   <para>Returns only $true or $false, for scripts and runbooks.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Get-ChildItem *.jsonl | Test-FineTuneDataset -Target Azure | Where-Object Severity -eq Error</code>
+    ///   <para>Checks every file for Azure OpenAI (a UTF-8 BOM is accepted there) and keeps only the errors.</para>
+    /// </example>
+    [Cmdlet(VerbsDiagnostic.Test, "FineTuneDataset")]
+    [OutputType(typeof(DatasetFinding), typeof(DatasetReport), typeof(bool))]
+    public sealed class TestFineTuneDatasetCommand : FineTuneCmdlet
+    {
+        /// <summary>The training file(s); binds the Path of a dataset object (New-FineTuneDataset) or the FullName of a file from the pipeline.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
+        public string[] Path { get; set; } = new string[0];
+
+        /// <summary>A model (e.g. gpt-4o-mini-2024-07-18, or a fine-tuned ft:... name): counts tokens with its encoding and checks each example against its per-example limit.</summary>
+        [Parameter]
+        public string? Model { get; set; }
+
+        /// <summary>The format to expect: Auto (default, from the first valid line), Chat, Preference or Completion.</summary>
+        [Parameter]
+        [ValidateSet("Auto", "Chat", "Preference", "Completion")]
+        public string Format { get; set; } = "Auto";
+
+        /// <summary>The service the file is for: OpenAI (default) or Azure. Azure accepts a UTF-8 BOM and the legacy function role.</summary>
+        [Parameter]
+        [ValidateSet("OpenAI", "Azure")]
+        public string Target { get; set; } = "OpenAI";
+
+        /// <summary>Writes only $true (no Error finding) or $false per file.</summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        /// <inheritdoc/>
+        protected override void ProcessRecord()
+        {
+            var options = new DatasetCheckOptions { Model = Model, Format = DatasetCommandHelper.ParseFormat(Format), Target = DatasetCommandHelper.ParseTarget(Target) };
+            foreach (string path in Path)
+            {
+                DatasetCommandHelper.TryOnFile(this, "TestDataset", path, full =>
+                {
+                    DatasetReport report = DatasetChecker.Test(full, options, Quiet ? null : f => WriteObject(f), Feedback, CancellationToken);
+                    WriteObject(Quiet ? (object)report.Valid : report);
+                });
+            }
+        }
+    }
+}
