@@ -23,7 +23,10 @@ namespace FineTune.Engine.Service
         private readonly OpenAIClient client;
         private readonly Uri baseUri;
 
-        /// <summary>Creates the adapter. Throws the NoApiKey error when the connection has no key.</summary>
+        /// <summary>
+        /// Creates the adapter. Throws the NoApiKey error when the connection has no key. The key or Entra ID
+        /// token goes as <c>Authorization: Bearer</c>; an Azure key also as the <c>api-key</c> header (OPENAI-FACTS.md, "Azure OpenAI").
+        /// </summary>
         public FineTuneService(FineTuneConnection connection)
         {
             Connection = connection ?? throw new ArgumentNullException(nameof(connection));
@@ -47,6 +50,12 @@ namespace FineTune.Engine.Service
             {
                 var handler = new HttpClientHandler { Proxy = new WebProxy(connection.Proxy), UseProxy = true };
                 options.Transport = new HttpClientPipelineTransport(new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan });
+            }
+
+            if (connection.Provider == ServiceProvider.Azure && connection.AuthKind == AuthKind.ApiKey)
+            {
+                // Azure takes its key as a bearer token (what the SDK sends) or in the api-key header: send both.
+                options.AddPolicy(ApiKeyAuthenticationPolicy.CreateHeaderApiKeyPolicy(new ApiKeyCredential(connection.ApiKey), "api-key"), PipelinePosition.PerCall);
             }
 
             client = new OpenAIClient(new ApiKeyCredential(connection.ApiKey), options);
