@@ -1,0 +1,97 @@
+# Azure OpenAI (issue 8): connecting (key, Entra ID token, Get-AzAccessToken), deployments over ARM, and
+# one runbook that passes on the emulator's OpenAI and Azure flavours with only Connect-FineTune's arguments changed.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot TestHelpers.psm1)
+    Import-Module (Join-Path $PSScriptRoot Emulator.psm1) -Force
+    Import-Module (Get-FineTuneModulePath) -Force
+    $script:secure = { param($s) ConvertTo-SecureString $s -AsPlainText -Force }
+}
+
+Describe 'Connect-FineTune for Azure' {
+    BeforeAll { $script:server = Start-LoopbackService -Key 'az-secret-key-1' }
+    AfterAll { $script:server.Stop(); Disconnect-FineTune -ErrorAction SilentlyContinue }
+
+    It 'sends an Azure key as bearer and as the api-key header, and shows Provider and AuthKind but never the key' {
+        $ctx = Connect-FineTune -Endpoint $server.Endpoint -Provider Azure -ApiKey (& $secure 'az-secret-key-1') -PassThru
+        $ctx.Provider | Should -Be 'Azure'
+        $ctx.AuthKind | Should -Be 'ApiKey'
+        (Get-FineTuneModel).Id | Should -Contain 'gpt-4o-mini-2024-07-18'
+        @($server.Requests)[-1] | Should -Be 'GET /v1/models Bearer az-secret-key-1 api-key:az-secret-key-1'
+        (Get-FineTuneContext | Format-Table | Out-String -Width 300) | Should -Match 'Azure\s.*ApiKey\s+Parameter'
+        (Get-FineTuneContext | Format-List * | Out-String) | Should -Not -Match 'az-secret-key-1'
+    }
+
+    It 'sends no api-key header to OpenAI or an other URL' {
+        Connect-FineTune -Endpoint $server.Endpoint -ApiKey (& $secure 'az-secret-key-1')
+        (Get-FineTuneContext).Provider | Should -Be 'Other'
+        Get-FineTuneModel | Out-Null
+        @($server.Requests)[-1] | Should -Be 'GET /v1/models Bearer az-secret-key-1'
+    }
+
+    It 'sends an -AccessToken as bearer only, with AuthKind AccessToken' {
+        Connect-FineTune -Endpoint $server.Endpoint -Provider Azure -AccessToken (& $secure 'az-secret-key-1')
+        (Get-FineTuneContext).AuthKind | Should -Be 'AccessToken'
+        Get-FineTuneModel | Out-Null
+        @($server.Requests)[-1] | Should -Be 'GET /v1/models Bearer az-secret-key-1'
+    }
+
+    It 'takes the token from Get-AzAccessToken for the -TokenScope when no key is given for Azure' {
+        function global:Get-AzAccessToken([string] $ResourceUrl) {
+            $global:askedResource = $ResourceUrl
+            [pscustomobject]@{ Token = (ConvertTo-SecureString 'az-secret-key-1' -AsPlainText -Force); ExpiresOn = [datetimeoffset]::UtcNow.AddHours(1) }
+        }
+        try {
+            Disconnect-FineTune
+            $ctx = Connect-FineTune -Endpoint $server.Endpoint -Provider Azure -TokenScope 'https://cognitiveservices.azure.com/.default' -PassThru
+            $global:askedResource | Should -Be 'https://cognitiveservices.azure.com'
+            $ctx.AuthKind | Should -Be 'AccessToken'
+            $ctx.KeySource | Should -Be 'AzAccounts'
+            Get-FineTuneModel | Out-Null
+            @($server.Requests)[-1] | Should -Be 'GET /v1/models Bearer az-secret-key-1'
+        }
+        finally { Remove-Item Function:\Get-AzAccessToken -ErrorAction Stop; Remove-Variable askedResource -Scope Global -ErrorAction SilentlyContinue }
+    }
+
+    It 'tells Azure from the URL' {
+        $ctx = Connect-FineTune -Endpoint 'https://contoso.openai.azure.com/openai/v1/' -ApiKey (& $secure 'k') -PassThru
+        $ctx.Provider | Should -Be 'Azure'
+    }
+}
+
+Describe 'New-, Get-, Remove-FineTuneDeployment' {
+    BeforeAll {
+        $script:emu = Start-FineTuneEmulator -Flavor Azure -TimeScale 0.2 -ApiKey 'az-emu-key'
+        $script:arm = @{ SubscriptionId = 'sub-1'; ResourceGroupName = 'rg-ai'; AccountName = 'contoso'; ArmEndpoint = $emu.BaseUri; ArmToken = (& $secure 'arm-token') }
+        Connect-FineTune -Endpoint $emu.Endpoint -Provider Azure -ApiKey (& $secure 'az-emu-key')
+    }
+    AfterAll { $script:emu | Stop-FineTuneEmulator; Disconnect-FineTune -ErrorAction SilentlyContinue }
+
+    It 'deploys nothing under -WhatIf' {
+        New-FineTuneDeployment -Name whatif -Model 'gpt-4o-mini-2024-07-18' @arm -WhatIf
+        @(Get-FineTuneDeployment @arm).Count | Should -Be 0
+    }
+
+    It 'deploys (hourly cost in the ShouldProcess message), waits for Succeeded with a 15-day warning, lists, gets and removes' {
+        $all = New-FineTuneDeployment -Name base-bot -Model 'gpt-4o-mini-2024-07-18' -SkuName GlobalStandard -Capacity 2 @arm -WarningVariable w -WarningAction SilentlyContinue -Verbose 4>&1
+        ($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Match 'hosting costs \$1\.70 an hour'
+        $d = $all | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $d.ProvisioningState | Should -Be 'Succeeded'
+        $d.Name | Should -Be 'base-bot'
+        $d.DeploymentName | Should -Be 'base-bot'
+        $d.SkuName | Should -Be 'GlobalStandard'
+        $d.Capacity | Should -Be 2
+        "$w" | Should -Match '15 days'
+        (Get-FineTuneDeployment @arm).Name | Should -Be @('base-bot')
+        (Get-FineTuneDeployment base-bot @arm).ModelName | Should -Be 'gpt-4o-mini-2024-07-18'
+        $d | Remove-FineTuneDeployment -ArmEndpoint $emu.BaseUri -ArmToken (& $secure 'arm-token') -Confirm:$false
+        @(Get-FineTuneDeployment @arm).Count | Should -Be 0
+        Get-FineTuneDeployment base-bot @arm -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.GetDeployment.NotFound*'
+    }
+
+    It 'reports ARM errors clearly (an unknown model) and needs a token' {
+        { New-FineTuneDeployment -Name x -Model 'gpt-4o-mini.ft-nothere' @arm -ErrorAction Stop -WarningAction SilentlyContinue } | Should -Throw '*does not exist*'
+        $noToken = $arm.Clone(); $noToken.Remove('ArmToken')
+        { Get-FineTuneDeployment @noToken -ErrorAction Stop } | Should -Throw '*-ArmToken*'
+    }
+}
