@@ -156,4 +156,53 @@ function Set-EmulatorFault {
     Invoke-RestMethod -Method Post -Uri "$($Emulator.BaseUri)_emulator/faults" -ContentType 'application/json' -Body ($body | ConvertTo-Json) | Out-Null
 }
 
-Export-ModuleMember -Function Start-FineTuneEmulator, Stop-FineTuneEmulator, Get-EmulatorRequestCount, Reset-EmulatorRequestCount, Set-EmulatorFault
+function Start-FineTunePrism {
+    <#
+    .SYNOPSIS
+        Puts Prism (npm @stoplight/prism-cli 5.16.0, installed once into out/prism) in proxy mode with the official
+        OpenAPI description (../shared/openapi/openai-openapi.yaml) in front of an emulator, with --errors. Returns
+        @{ Endpoint = 'http://127.0.0.1:PORT' (no /v1: the spec's paths have none); Process; LogPath }. A request or
+        response violation becomes a 500 problem answer (or, for warnings, an sl-violations header) and a line in
+        LogPath. Returns $null with a warning when the spec, node or npm is missing. Loading the spec takes ~40-60 s.
+        Prism's multipart parser needs quoted part parameters (name="file"); an unquoted one stops Prism.
+    #>
+    [CmdletBinding()]
+    param([object] $Emulator = $script:Current, [int] $TimeoutSeconds = 180)
+    $root = Split-Path (Split-Path $PSScriptRoot)
+    $spec = Join-Path (Split-Path $root) 'shared/openapi/openai-openapi.yaml'
+    if (-not (Test-Path $spec)) { Write-Warning "The OpenAPI description is missing: $spec"; return $null }
+    if (-not (Get-Command node -ErrorAction SilentlyContinue) -or -not (Get-Command npm -ErrorAction SilentlyContinue)) { Write-Warning 'node/npm are not installed: no Prism.'; return $null }
+    $dir = Join-Path $root 'out/prism'
+    $cli = Join-Path $dir 'node_modules/@stoplight/prism-cli/dist/index.js'
+    if (-not (Test-Path $cli)) {
+        New-Item -ItemType Directory -Force $dir | Out-Null
+        if (-not (Test-Path (Join-Path $dir 'package.json'))) { Set-Content (Join-Path $dir 'package.json') '{"name":"finetune-prism","private":true}' }
+        Push-Location $dir
+        try { & npm install --no-audit --no-fund '@stoplight/prism-cli@5.16.0' 2>&1 | Out-Null } finally { Pop-Location }
+        if (-not (Test-Path $cli)) { Write-Warning 'npm could not install @stoplight/prism-cli@5.16.0: no Prism.'; return $null }
+    }
+
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+    $log = Join-Path ([System.IO.Path]::GetTempPath()) "finetune-prism-$port.log"
+    $process = Start-Process node -ArgumentList @("`"$cli`"", 'proxy', "`"$spec`"", $Emulator.Endpoint, '--errors', '-h', '127.0.0.1', '-p', $port) `
+        -WorkingDirectory $dir -RedirectStandardOutput $log -RedirectStandardError "$log.err" -PassThru
+    $deadline = [datetime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while (-not (Select-String -Path $log -Pattern 'Prism is listening' -Quiet -ErrorAction SilentlyContinue)) {
+        if ($process.HasExited -or [datetime]::UtcNow -gt $deadline) {
+            if (-not $process.HasExited) { $process.Kill() }
+            throw "Prism did not start within $TimeoutSeconds s: $(Get-Content -Raw "$log.err" -ErrorAction SilentlyContinue)"
+        }
+        Start-Sleep -Milliseconds 500
+    }
+    [pscustomobject]@{ PSTypeName = 'FineTune.Prism'; Endpoint = "http://127.0.0.1:$port"; Process = $process; LogPath = $log }
+}
+
+function Stop-FineTunePrism {
+    <# .SYNOPSIS Stops a Prism started by Start-FineTunePrism. #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory, ValueFromPipeline)] [object] $Prism)
+    process { if (-not $Prism.Process.HasExited) { $Prism.Process.Kill(); $Prism.Process.WaitForExit(5000) | Out-Null } }
+}
+
+Export-ModuleMember -Function Start-FineTuneEmulator, Stop-FineTuneEmulator, Get-EmulatorRequestCount, Reset-EmulatorRequestCount, Set-EmulatorFault, Start-FineTunePrism, Stop-FineTunePrism

@@ -119,3 +119,35 @@ Describe 'Get-FineTuneCost' {
         "$err" | Should -Match ([regex]::Escape($file))
     }
 }
+
+Describe 'Get-FineTuneCost of a training file' {
+    BeforeAll {
+        $script:ticket = Get-SharedPath 'data/chat_ticket_classification_train.jsonl'
+        $script:travel = Get-SharedPath 'data/chat_travel_assistant_mslearn_small.jsonl'
+    }
+
+    It 'measures the file with the model''s encoding and prices it with auto epochs' {
+        if (-not (Test-Path $script:ticket)) { Set-ItResult -Skipped -Because "input missing: $script:ticket"; return }
+        $measured = Measure-FineTuneDataset -Path $script:ticket -Model gpt-4o-mini-2024-07-18
+        $cost = Get-FineTuneCost -Path $script:ticket -Model gpt-4o-mini-2024-07-18
+        $cost.Examples | Should -Be 50
+        $cost.BilledTokensPerEpoch | Should -Be $measured.BilledTokensPerEpoch
+        $cost.BilledTokensPerEpoch | Should -BeGreaterThan 0
+        $cost.Epochs | Should -Be 3          # 50 examples x 3 = 150, inside [100, 25000]
+        $cost.TrainedTokens | Should -Be ($measured.BilledTokensPerEpoch * 3)
+        $cost.EstimatedUsd | Should -Be ([math]::Round([decimal]$measured.BilledTokensPerEpoch * 3 * 3 / 1000000, 2, [MidpointRounding]::AwayFromZero))
+    }
+
+    It 'takes New-FineTuneDataset''s output from the pipeline and reports validation tokens unbilled' {
+        if (-not (Test-Path $script:travel)) { Set-ItResult -Skipped -Because "input missing: $script:travel"; return }
+        $cost = Get-Item $script:ticket | Get-FineTuneCost -Model gpt-4o-mini-2024-07-18 -ValidationPath $script:travel -Epochs 2
+        $cost.ValidationTokens | Should -Be (Measure-FineTuneDataset -Path $script:travel -Model gpt-4o-mini-2024-07-18).TotalTokens
+        $cost.TrainedTokens | Should -Be ($cost.BilledTokensPerEpoch * 2)
+    }
+
+    It 'writes a FileNotFound error naming the file' {
+        Get-FineTuneCost -Path ./no-such-file.jsonl -Model gpt-4o-mini -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.Cost.FileNotFound*'
+        $errs[0].Exception.Message | Should -Match 'no-such-file\.jsonl'
+    }
+}

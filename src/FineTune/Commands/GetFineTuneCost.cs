@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
+using FineTune.Engine.Datasets;
 using FineTune.Engine.Pricing;
 
 namespace FineTune.Commands
@@ -19,6 +20,10 @@ namespace FineTune.Commands
     ///   <para>Auto epochs for 500 examples (3): 750,000 trained tokens at $3.00 per 1M, $2.25; the validation tokens cost nothing.</para>
     /// </example>
     /// <example>
+    ///   <code>Import-Csv faq.csv | New-FineTuneDataset -Path train.jsonl | Get-FineTuneCost -Model gpt-4o-mini-2024-07-18</code>
+    ///   <para>Measures the new training file with the model's encoding (o200k_base) and prices it with auto epochs.</para>
+    /// </example>
+    /// <example>
     ///   <code>Get-FineTuneCost -Model gpt-4.1-mini-2025-04-14 -TrainingTokens 1e6 -Epochs 2 -PriceCatalog ./our-prices.json -Provider Azure</code>
     ///   <para>Prices from your own catalog, for example your Azure contract's rows.</para>
     /// </example>
@@ -26,9 +31,10 @@ namespace FineTune.Commands
     [OutputType(typeof(CostEstimate))]
     public sealed class GetFineTuneCostCommand : FineTuneCmdlet
     {
-        // Parameter sets: Tokens now; Path (-Path) and Dataset (pipeline objects with a Path property) come
-        // with the dataset engine, and share Model, Epochs, ValidationTokens, PriceCatalog and Provider.
+        // Tokens: a count you already have (or Measure-FineTuneDataset's output from the pipeline).
+        // Path: a training file (or New-FineTuneDataset's output), measured here with the model's encoding.
         private const string TokensSet = "Tokens";
+        private const string PathSet = "Path";
         private PriceCatalog? catalog;
 
         /// <summary>The base or fine-tuned model to train (gpt-4o-mini, gpt-4.1-mini-2025-04-14, ft:...).</summary>
@@ -43,7 +49,18 @@ namespace FineTune.Commands
         [ValidateRange(0, long.MaxValue)]
         public long TrainingTokens { get; set; }
 
-        /// <summary>The number of training examples; needed for -Epochs Auto.</summary>
+        /// <summary>A JSON Lines training file to measure: its billed tokens per epoch (each example capped at the model's limit) and its example count are used. Binds the Path of New-FineTuneDataset's output.</summary>
+        [Parameter(ParameterSetName = PathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName", "TrainingFile")]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = string.Empty;
+
+        /// <summary>A JSON Lines validation file to measure; its tokens are reported, not billed.</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [ValidateNotNullOrEmpty]
+        public string? ValidationPath { get; set; }
+
+        /// <summary>The number of training examples; needed for -Epochs Auto with -TrainingTokens (taken from the file with -Path).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("ExampleCount")]
         [ValidateRange(0, int.MaxValue)]
@@ -103,6 +120,11 @@ namespace FineTune.Commands
                 return;
             }
 
+            if (ParameterSetName == PathSet && !MeasureFiles(price.Model))
+            {
+                return;
+            }
+
             int? epochs = Epochs.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? (int?)null : int.Parse(Epochs.Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
             if (epochs == null && Examples < 1)
             {
@@ -114,6 +136,24 @@ namespace FineTune.Commands
             CostEstimate estimate = CostEstimator.Estimate(price, TrainingTokens, Examples, epochs, ValidationTokens, Model);
             if (estimate.Warning != null) WriteWarning(estimate.Warning);
             WriteObject(estimate);
+        }
+
+        // -Path: billed tokens and examples of the training file, tokens of the validation file.
+        private bool MeasureFiles(string model)
+        {
+            bool ok = DatasetCommandHelper.TryOnFile(this, "Cost", Path, full =>
+            {
+                DatasetMeasurement m = DatasetChecker.Measure(full, model, DatasetFormat.Auto, null, Feedback, CancellationToken);
+                TrainingTokens = m.BilledTokensPerEpoch;
+                Examples = (int)Math.Min(int.MaxValue, m.Examples);
+            });
+            if (ok && ValidationPath != null)
+            {
+                ok = DatasetCommandHelper.TryOnFile(this, "Cost", ValidationPath, full =>
+                    ValidationTokens = DatasetChecker.Measure(full, model, DatasetFormat.Auto, null, Feedback, CancellationToken).TotalTokens);
+            }
+
+            return ok;
         }
     }
 }

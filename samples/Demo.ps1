@@ -1,0 +1,159 @@
+<#
+.SYNOPSIS
+    The main job, end to end, as a runbook would run it: data -> checked, priced training file ->
+    fine-tuned model in use -> cleaned up, with a short report at the end.
+.DESCRIPTION
+    Runs on the FineTune emulator (started and stopped here) unless -Endpoint is given. The default data
+    is samples/lumen-support-faq.csv, written for this project; -Path takes any CSV (question/answer-like
+    columns) or JSON Lines file (records or chat examples).
+    Against a real endpoint this costs money: the job is started with -MaxCost, and the script stops
+    before starting it when the estimate is higher.
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Demo
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Demo -Path ../shared/data/instruct_alpaca_seed_tasks.jsonl
+.EXAMPLE
+    dotnet pwsh ./samples/Demo.ps1 -ModulePath ./out/FineTune/0.1.0/FineTune.psd1 -Endpoint https://api.openai.com/v1 -ApiKey (Read-Host -AsSecureString) -MaxCost 1
+#>
+[CmdletBinding()]
+param(
+    # The built module's manifest.
+    [string] $ModulePath = (Get-ChildItem (Join-Path (Split-Path $PSScriptRoot) 'out/FineTune') -Filter FineTune.psd1 -Recurse | Select-Object -First 1).FullName,
+
+    # A CSV or JSON Lines file to train on (default: samples/lumen-support-faq.csv).
+    [string] $Path,
+
+    # A real endpoint (with -ApiKey) instead of the emulator.
+    [uri] $Endpoint,
+
+    # The key for -Endpoint.
+    [securestring] $ApiKey,
+
+    # The emulator's flavour: OpenAI (default) or Azure.
+    [ValidateSet('OpenAI', 'Azure')]
+    [string] $Flavor = 'OpenAI',
+
+    # The base model to fine-tune, and a second model to compare the price with.
+    [string] $Model = 'gpt-4o-mini-2024-07-18',
+    [string] $CompareModel = 'gpt-4.1-mini-2025-04-14',
+
+    # The system message of every example.
+    [string] $SystemMessage = 'You are the support assistant of Lumen Backup. Answer briefly and exactly.',
+
+    # The most the job may cost, in USD (the estimate is checked before anything is started).
+    [decimal] $MaxCost = 5,
+
+    # Where the training files and the chart go (default: a new temporary folder).
+    [string] $WorkDirectory = (Join-Path ([IO.Path]::GetTempPath()) "finetune-demo-$([guid]::NewGuid().ToString('N').Substring(0, 8))")
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$repo = Split-Path $PSScriptRoot
+if (-not $Path) { $Path = Join-Path $PSScriptRoot 'lumen-support-faq.csv' }
+$Path = (Resolve-Path $Path).Path
+Import-Module $ModulePath -Force
+$null = New-Item -ItemType Directory -Force $WorkDirectory
+$started = Get-Date
+$report = [ordered]@{}
+
+function Step([string] $text) { Write-Host "`n== $text" -ForegroundColor Cyan }
+function Is([object] $o, [string] $typeName) { $o.PSObject.TypeNames[0] -eq $typeName }
+
+$emulator = $null
+try {
+    Step 'Connect'
+    if ($Endpoint) {
+        Connect-FineTune -Endpoint $Endpoint -ApiKey $ApiKey
+    }
+    else {
+        Import-Module (Join-Path $repo 'tests/Pester/Emulator.psm1') -Force
+        $emulatorArgs = @{ TimeScale = 0.3 }
+        if ($Flavor -eq 'Azure') { $emulatorArgs.Flavor = 'Azure' }
+        $emulator = Start-FineTuneEmulator @emulatorArgs
+        Connect-FineTune -Endpoint $emulator.Endpoint -ApiKey (ConvertTo-SecureString 'demo-key' -AsPlainText -Force)
+    }
+    Get-FineTuneContext | Format-Table | Out-Host
+
+    Step "Prepare: $([IO.Path]::GetFileName($Path)) -> chat examples with a system message"
+    $records = if ($Path -like '*.csv') { Import-Csv -Path $Path } else { Get-Content -Path $Path | ConvertFrom-Json }
+    $dataset = $records | New-FineTuneDataset -Path (Join-Path $WorkDirectory 'all.jsonl') -SystemMessage $SystemMessage -Force -Verbose:$false
+    $dataset | Format-Table | Out-Host
+
+    Step "Check against the service's rules for $Model"
+    $check = Test-FineTuneDataset -Path $dataset.Path -Model $Model
+    $findings = @($check | Where-Object { Is $_ 'FineTune.Engine.Datasets.DatasetFinding' })
+    $summary = $check | Where-Object { Is $_ 'FineTune.Engine.Datasets.DatasetReport' }
+    if ($findings) { $findings | Format-Table | Out-Host }
+    $summary | Format-Table | Out-Host
+    if (-not $summary.Valid) { throw "The training file has errors (see above): fix the data, then run again." }
+
+    Step "Count and price: $Model and $CompareModel"
+    $Model, $CompareModel | ForEach-Object { Measure-FineTuneDataset -Path $dataset.Path -Model $_ } | Format-Table | Out-Host
+    $costs = $Model, $CompareModel | ForEach-Object { Get-FineTuneCost -Path $dataset.Path -Model $_ -WarningAction SilentlyContinue }
+    $costs | Format-Table | Out-Host
+
+    Step 'Split into training and validation files (20%, seeded)'
+    $training, $validation = Split-FineTuneDataset -Path $dataset.Path -ValidationFraction 0.2 -Seed 7 -Force
+    $training, $validation | Format-Table | Out-Host
+
+    Step 'Upload both files'
+    $trainingFile = $training | Add-FineTuneFile
+    $validationFile = $validation | Add-FineTuneFile
+    $trainingFile, $validationFile | Format-Table | Out-Host
+
+    Step 'Start the job: first -WhatIf (sends nothing), then for real'
+    $jobArgs = @{ Model = $Model; TrainingFile = $trainingFile; ValidationFile = $validationFile; Suffix = 'lumen'; Seed = 7; MaxCost = $MaxCost }
+    Start-FineTuneJob @jobArgs -WhatIf
+    $job = Start-FineTuneJob @jobArgs -Confirm:$false
+
+    Step 'Wait for it (progress bar; events on the information stream)'
+    $job = $job | Wait-FineTuneJob -TimeoutSec 600 -InformationAction SilentlyContinue
+    $job | Format-Table | Out-Host
+    if ($job.Status -ne 'succeeded') { throw "The job ended $($job.Status): $($job.ErrorMessage)" }
+
+    Step 'Events (newest first) and checkpoints'
+    Get-FineTuneEvent -JobId $job.Id -First 6 | Format-Table | Out-Host
+    Get-FineTuneCheckpoint -JobId $job.Id | Format-Table | Out-Host
+
+    Step 'Training metrics'
+    $metrics = Get-FineTuneMetric -JobId $job.Id
+    $metrics | Show-FineTuneLossChart -Width 60 -Height 10 | Out-Host
+    $chart = $metrics | Export-FineTuneLossChart -Path (Join-Path $WorkDirectory 'loss.svg') -Force -PassThru
+
+    $model = $job.FineTunedModel
+    if ((Get-FineTuneContext).Provider -eq 'Azure' -and (Get-Command New-FineTuneDeployment -ErrorAction SilentlyContinue)) {
+        Step 'Deploy (Azure serves a fine-tuned model only through a deployment)'
+        $deployment = $job | New-FineTuneDeployment -Name 'lumen-demo' -Confirm:$false
+        $model = $deployment.Name
+    }
+
+    Step "Ask $model two questions from the training data and one from outside"
+    $trained = Get-Content $training.Path -TotalCount 2 | ConvertFrom-Json | ForEach-Object { ($_.messages | Where-Object role -eq 'user' | Select-Object -First 1).content }
+    $questions = @($trained) + 'What is the capital of Australia?'
+    $answers = $questions | Invoke-FineTuneChat -Model $model -SystemMessage $SystemMessage
+    $answers | Format-List | Out-Host
+
+    Step 'Clean up: the model and the files'
+    if (Get-Variable deployment -ErrorAction SilentlyContinue) { $deployment | Remove-FineTuneDeployment -Confirm:$false }
+    elseif ((Get-FineTuneContext).Provider -ne 'Azure') { Remove-FineTuneModel -Model $job.FineTunedModel -Confirm:$false }
+    $fileIds = @($trainingFile.Id, $validationFile.Id) + @($job.ResultFiles)
+    Remove-FineTuneFile -Id $fileIds -Confirm:$false
+
+    $report['Data'] = "$([IO.Path]::GetFileName($Path)): $($dataset.ExampleCount) examples, $($summary.Errors) errors, $($summary.Warnings) warnings"
+    $report['Cost estimate'] = ($costs | ForEach-Object { '{0}: ${1} ({2:N0} tokens x {3} epochs)' -f $_.Model, $_.EstimatedUsd, $_.BilledTokensPerEpoch, $_.Epochs }) -join '; '
+    $report['Files'] = "training $($training.ExampleCount) examples, validation $($validation.ExampleCount) examples"
+    $report['Job'] = "$($job.Id) $($job.Status), $($job.TrainedTokens) trained tokens"
+    $report['Model'] = $job.FineTunedModel
+    $report['Final loss'] = ($metrics | Where-Object TrainLoss | Select-Object -Last 1).TrainLoss
+    $report['Chat cost'] = '${0}' -f (($answers | Measure-Object -Property CostUsd -Sum).Sum)
+    $report['Chart'] = $chart.FullName
+    $report['Cleaned up'] = "$($fileIds.Count) files and the model"
+    $report['Time'] = '{0:N1} s' -f ((Get-Date) - $started).TotalSeconds
+}
+finally {
+    if ($emulator) { $emulator | Stop-FineTuneEmulator }
+}
+
+Step 'Report'
+[pscustomobject]$report | Format-List | Out-Host
