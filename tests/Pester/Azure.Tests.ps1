@@ -52,6 +52,18 @@ Describe 'Connect-FineTune for Azure' {
         finally { Remove-Item Function:\Get-AzAccessToken -ErrorAction Stop; Remove-Variable askedResource -Scope Global -ErrorAction SilentlyContinue }
     }
 
+    It 'makes Test-FineTuneDataset check for the connected provider by default (a BOM is an error for OpenAI only)' {
+        $gsm8k = Get-SharedPath 'data/chat_gsm8k_train.jsonl'
+        if (-not (Test-Path $gsm8k)) { Set-ItResult -Skipped -Because "input missing: $gsm8k"; return }
+        $path = Join-Path $TestDrive 'bom.jsonl'
+        [IO.File]::WriteAllBytes($path, [byte[]](0xEF, 0xBB, 0xBF) + [IO.File]::ReadAllBytes($gsm8k))
+        Connect-FineTune -Endpoint $server.Endpoint -Provider Azure -ApiKey (& $secure 'k')
+        Test-FineTuneDataset $path -Quiet | Should -BeTrue
+        Test-FineTuneDataset $path -Target OpenAI -Quiet | Should -BeFalse
+        Connect-FineTune -Endpoint 'https://api.openai.com/v1' -ApiKey (& $secure 'k')
+        (Test-FineTuneDataset $path | Where-Object RuleId).RuleId | Should -Contain 'FT001'
+    }
+
     It 'tells Azure from the URL' {
         $ctx = Connect-FineTune -Endpoint 'https://contoso.openai.azure.com/openai/v1/' -ApiKey (& $secure 'k') -PassThru
         $ctx.Provider | Should -Be 'Azure'
