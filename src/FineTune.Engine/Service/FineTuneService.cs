@@ -43,7 +43,8 @@ namespace FineTune.Engine.Service
                 OrganizationId = connection.Organization,
                 ProjectId = connection.Project,
                 NetworkTimeout = TimeSpan.FromSeconds(connection.TimeoutSec),
-                RetryPolicy = new CappedRetryPolicy(connection.MaxRetries, TimeSpan.FromSeconds(connection.MaxRetryDelaySec)),
+                RetryPolicy = new CappedRetryPolicy(connection.MaxRetries, TimeSpan.FromSeconds(connection.MaxRetryDelaySec),
+                    connection.Provider == ServiceProvider.Azure ? DeploymentNotReadyRetries : 0),
                 UserAgentApplicationId = "FineTune-PowerShell",
             };
             if (connection.Proxy != null)
@@ -60,6 +61,9 @@ namespace FineTune.Engine.Service
 
             client = new OpenAIClient(new ApiKeyCredential(connection.ApiKey), options);
         }
+
+        /// <summary>Azure: how often a call is retried while its deployment answers 404 DeploymentNotFound (about 27 s in all; see <see cref="CappedRetryPolicy"/>).</summary>
+        public const int DeploymentNotReadyRetries = 8;
 
         /// <summary>The connection this adapter calls (never shows the key).</summary>
         public FineTuneConnection Connection { get; }
