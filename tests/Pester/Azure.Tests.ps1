@@ -107,3 +107,46 @@ Describe 'New-, Get-, Remove-FineTuneDeployment' {
         { Get-FineTuneDeployment @noToken -ErrorAction Stop } | Should -Throw '*-ArmToken*'
     }
 }
+
+# The done-when of issue 8: one runbook, both flavours, only Connect-FineTune's arguments differ.
+Describe 'One runbook on the <Flavor> flavour' -ForEach @(
+    @{ Flavor = 'OpenAI'; ConnectArgs = @{} }
+    @{ Flavor = 'Azure'; ConnectArgs = @{ Provider = 'Azure' } }
+) {
+    BeforeAll {
+        $script:emu = Start-FineTuneEmulator -Flavor $Flavor -TimeScale 0.2 -ApiKey 'runbook-key'
+        $script:train = Get-SharedPath 'data/chat_gsm8k_train.jsonl'
+    }
+    AfterAll { $script:emu | Stop-FineTuneEmulator; Disconnect-FineTune -ErrorAction SilentlyContinue }
+
+    It 'uploads, trains, waits, deploys where the provider needs it, chats and cleans up' {
+        if (-not (Test-Path $train)) { Set-ItResult -Skipped -Because "input missing: $train"; return }
+        Connect-FineTune -Endpoint $emu.Endpoint -ApiKey (ConvertTo-SecureString 'runbook-key' -AsPlainText -Force) @ConnectArgs
+
+        # ---- the runbook: nothing below changes with the flavour ----
+        $arm = @{ SubscriptionId = 'sub-1'; ResourceGroupName = 'rg-ai'; AccountName = 'contoso'; ArmEndpoint = $emu.BaseUri; ArmToken = (ConvertTo-SecureString 'arm-token' -AsPlainText -Force) }
+        $file = Add-FineTuneFile $train
+        $job = $file | Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Confirm:$false | Wait-FineTuneJob
+        $needsDeployment = (Get-FineTuneContext).Provider -eq 'Azure'
+        $model = if ($needsDeployment) { $job | New-FineTuneDeployment -Name support-bot @arm -Confirm:$false -WarningAction SilentlyContinue } else { $job }
+        $first = Get-Content $train -TotalCount 1 | ConvertFrom-Json
+        $answer = $model | Invoke-FineTuneChat ($first.messages | Where-Object role -eq 'user')[0].content
+        if ($needsDeployment) { $model | Remove-FineTuneDeployment @arm -Confirm:$false }
+        else { Remove-FineTuneModel $job.FineTunedModel -Confirm:$false }
+        Remove-FineTuneFile $file.Id -Confirm:$false
+        # ---- end of the runbook ----
+
+        $job.Status | Should -Be 'succeeded'
+        if ($Flavor -eq 'Azure') {
+            $job.FineTunedModel | Should -Match '^gpt-4o-mini-2024-07-18\.ft-[0-9a-f]{32}$'
+            $model.ProvisioningState | Should -Be 'Succeeded'
+            @(Get-FineTuneDeployment @arm).Count | Should -Be 0
+        }
+        else {
+            $job.FineTunedModel | Should -BeLike 'ft:gpt-4o-mini-2024-07-18:*'
+            (Get-FineTuneModel).Id | Should -Not -Contain $job.FineTunedModel
+        }
+        $answer.Answer | Should -Be ($first.messages | Where-Object role -eq 'assistant')[-1].content
+        (Get-FineTuneFile -Purpose fine-tune).Id | Should -Not -Contain $file.Id
+    }
+}
