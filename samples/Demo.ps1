@@ -40,6 +40,11 @@ param(
     # The system message of every example.
     [string] $SystemMessage = 'You are the support assistant of Lumen Backup. Answer briefly and exactly.',
 
+    # Azure (a real -Endpoint): the account's ARM coordinates for the deployment step (ARM token from Get-AzAccessToken).
+    [string] $SubscriptionId = 'demo-subscription',
+    [string] $ResourceGroupName = 'demo-rg',
+    [string] $AccountName = 'demo-account',
+
     # The most the job may cost, in USD (the estimate is checked before anything is started).
     [decimal] $MaxCost = 5,
 
@@ -71,8 +76,11 @@ try {
         $emulatorArgs = @{ TimeScale = 0.3 }
         if ($Flavor -eq 'Azure') { $emulatorArgs.Flavor = 'Azure' }
         $emulator = Start-FineTuneEmulator @emulatorArgs
-        Connect-FineTune -Endpoint $emulator.Endpoint -ApiKey (ConvertTo-SecureString 'demo-key' -AsPlainText -Force)
+        $providerArgs = if ($Flavor -eq 'Azure') { @{ Provider = 'Azure' } } else { @{} }
+        Connect-FineTune -Endpoint $emulator.Endpoint -ApiKey (ConvertTo-SecureString 'demo-key' -AsPlainText -Force) @providerArgs
     }
+    $arm = @{ SubscriptionId = $SubscriptionId; ResourceGroupName = $ResourceGroupName; AccountName = $AccountName }
+    if ($emulator) { $arm.ArmEndpoint = $emulator.BaseUri; $arm.ArmToken = ConvertTo-SecureString 'demo-arm-token' -AsPlainText -Force }
     Get-FineTuneContext | Format-Table | Out-Host
 
     Step "Prepare: $([IO.Path]::GetFileName($Path)) -> chat examples with a system message"
@@ -124,7 +132,7 @@ try {
     $model = $job.FineTunedModel
     if ((Get-FineTuneContext).Provider -eq 'Azure' -and (Get-Command New-FineTuneDeployment -ErrorAction SilentlyContinue)) {
         Step 'Deploy (Azure serves a fine-tuned model only through a deployment)'
-        $deployment = $job | New-FineTuneDeployment -Name 'lumen-demo' -Confirm:$false
+        $deployment = $job | New-FineTuneDeployment -Name 'lumen-demo' @arm -Confirm:$false
         $model = $deployment.Name
     }
 
@@ -135,7 +143,7 @@ try {
     $answers | Format-List | Out-Host
 
     Step 'Clean up: the model and the files'
-    if (Get-Variable deployment -ErrorAction SilentlyContinue) { $deployment | Remove-FineTuneDeployment -Confirm:$false }
+    if (Get-Variable deployment -ErrorAction SilentlyContinue) { $deployment | Remove-FineTuneDeployment @arm -Confirm:$false }
     elseif ((Get-FineTuneContext).Provider -ne 'Azure') { Remove-FineTuneModel -Model $job.FineTunedModel -Confirm:$false }
     $fileIds = @($trainingFile.Id, $validationFile.Id) + @($job.ResultFiles)
     Remove-FineTuneFile -Id $fileIds -Confirm:$false
