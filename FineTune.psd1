@@ -28,6 +28,21 @@
         'Show-FineTuneLossChart'
         'Split-FineTuneDataset'
         'Test-FineTuneDataset'
+        'Add-FineTuneFile'
+        'Get-FineTuneFile'
+        'Remove-FineTuneFile'
+        'Save-FineTuneFile'
+        'Start-FineTuneJob'
+        'Get-FineTuneJob'
+        'Wait-FineTuneJob'
+        'Stop-FineTuneJob'
+        'Suspend-FineTuneJob'
+        'Resume-FineTuneJob'
+        'Get-FineTuneEvent'
+        'Get-FineTuneCheckpoint'
+        'Get-FineTuneMetric'
+        'Remove-FineTuneModel'
+        'Invoke-FineTuneChat'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,9 +1,13 @@
 using System;
+using System.Linq;
+using System.IO;
+using System.Collections.Generic;
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using FineTune.Engine;
+using FineTune.Engine.Jobs;
 using FineTune.Engine.Service;
 
 namespace FineTune
@@ -162,6 +166,82 @@ namespace FineTune
             ErrorKind.NotFound => "Check the id (Get-FineTuneJob, Get-FineTuneFile, Get-FineTuneModel list what exists).",
             _ => "Correct the request as the message says and run the command again.",
         };
+
+        /// <summary>Writes an object to the pipeline from engine work running under <see cref="Run{T}"/> (any thread).</summary>
+        protected void Emit(object item) => Post(() => WriteObject(item));
+
+        /// <summary>A path as the user typed it (relative, ~, PSDrive) made a file-system path.</summary>
+        protected string FileSystemPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+        /// <summary>
+        /// Checks a local training file (unless <paramref name="skipValidation"/>) and uploads it with progress in
+        /// bytes; writes a non-terminating error naming the file and lines when it has errors or the upload
+        /// fails. Used by Add-FineTuneFile and Start-FineTuneJob -Path.
+        /// </summary>
+        protected bool TryUploadFile(string path, string purpose, bool skipValidation, bool useUploadApi, out FineTuneFile file)
+        {
+            file = null!;
+            if (!skipValidation)
+            {
+                IReadOnlyList<UploadProblem> problems = Run(ct => Task.Run(() => UploadChecks.Current.Check(path, ct), ct));
+                if (problems.Count > 0)
+                {
+                    string list = string.Join("\n", problems.Take(10).Select(p => $"  {path}: {p}"));
+                    WriteError(new ErrorRecord(
+                        new InvalidDataException($"The file '{path}' has {problems.Count} error(s) the service would reject; nothing was uploaded. Fix them (Test-FineTuneDataset lists every finding), or pass -SkipValidation:\n{list}"),
+                        "FineTune.AddFile.InvalidFile", ErrorCategory.InvalidData, path));
+                    return false;
+                }
+            }
+
+            long size = new FileInfo(path).Length;
+            string activity = "Uploading " + Path.GetFileName(path);
+            int shown = -1;
+            IFeedback feedback = Feedback;
+            void Sent(long bytes)
+            {
+                int percent = size > 0 ? (int)Math.Min(100, bytes * 100 / size) : 100;
+                if (Interlocked.Exchange(ref shown, percent) != percent)
+                {
+                    feedback.Progress(2, activity, $"{Math.Min(bytes, size):N0} of {size:N0} bytes", percent);
+                }
+            }
+
+            bool ok = TryRun(ct => Service.UploadFileAsync(path, purpose, useUploadApi, Sent, feedback, ct), path, out file);
+            feedback.Progress(2, activity, "done", 100, completed: true);
+            return ok;
+        }
+
+        /// <summary>
+        /// Waits for a job (<see cref="JobWatcher"/>): events go to the information stream (or, with
+        /// <paramref name="eventsAsOutput"/>, to the pipeline). Returns the final job, with a warning when it
+        /// failed or was cancelled; on timeout writes an OperationTimeout error and returns null. A service
+        /// failure is a non-terminating error (null); Ctrl+C stops at once and leaves the job running.
+        /// </summary>
+        protected FineTuneJob? WaitForJob(string jobId, WaitOptions options, bool eventsAsOutput)
+        {
+            IFeedback feedback = Feedback;
+            Action<FineTuneEvent> onEvent = eventsAsOutput ? (Action<FineTuneEvent>)Emit : e => feedback.Information(e);
+            if (!TryRun(ct => JobWatcher.WaitAsync(Service, jobId, options, onEvent, feedback, ct), jobId, out WaitResult result)) return null;
+            FineTuneJob job = result.Job;
+            if (result.TimedOut)
+            {
+                WriteError(new ErrorRecord(new TimeoutException($"Job {jobId} is still {job.Status} after {options.Timeout?.TotalSeconds:0} s; it keeps running. Wait again with Wait-FineTuneJob {jobId}, or stop it with Stop-FineTuneJob."),
+                    "FineTune.WaitJob.Timeout", ErrorCategory.OperationTimeout, job));
+                return null;
+            }
+
+            if (job.Status == JobStatus.Failed)
+            {
+                WriteWarning($"Job {jobId} failed: {job.ErrorMessage ?? "no reason given"}{(job.ErrorCode != null ? " (" + job.ErrorCode + (job.ErrorParam != null ? ", " + job.ErrorParam : string.Empty) + ")" : string.Empty)}.");
+            }
+            else if (job.Status == JobStatus.Cancelled)
+            {
+                WriteWarning($"Job {jobId} was cancelled.");
+            }
+
+            return job;
+        }
 
         /// <summary>The engine's view of this cmdlet's streams: callable from any thread, written on the pipeline thread.</summary>
         protected IFeedback Feedback => feedback ??= new StreamFeedback(this);

@@ -34,8 +34,16 @@ namespace FineTune.Engine.Service
             return wanted > cap ? cap : wanted;
         }
 
+        /// <summary>Marks a message that must go out once only (a create call that does its own look-up-then-retry).</summary>
+        internal static void DisableFor(PipelineMessage message) => message.SetProperty(typeof(NoRetry), true);
+
         protected override bool ShouldRetry(PipelineMessage message, Exception? exception)
         {
+            if (message.TryGetProperty(typeof(NoRetry), out object? once) && once is true)
+            {
+                return false;
+            }
+
             if (message.Response is { Status: 429 } response && IsInsufficientQuota(response))
             {
                 return false;
@@ -51,6 +59,10 @@ namespace FineTune.Engine.Service
             }
 
             return base.ShouldRetry(message, exception);
+        }
+
+        private sealed class NoRetry
+        {
         }
 
         /// <summary>The key of the message property that counts DeploymentNotFound retries.</summary>

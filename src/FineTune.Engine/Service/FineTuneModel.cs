@@ -25,7 +25,7 @@ namespace FineTune.Engine.Service
         /// <summary>The base model a fine-tuned model was trained from; null for a base model.</summary>
         public string? BaseModel => BaseModelOf(Id);
 
-        /// <summary>The service's <c>shutdown_date</c> (UTC date) or null when none is announced.</summary>
+        /// <summary>The service's <c>shutdown_date</c> (UTC date); for a fine-tuned model without one, its base model's (it serves until then); null when none is announced.</summary>
         public DateTime? ShutdownDate { get; set; }
 
         /// <summary>Whole days from today (UTC) to <see cref="ShutdownDate"/>; negative once past; null when none.</summary>

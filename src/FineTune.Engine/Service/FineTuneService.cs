@@ -78,14 +78,40 @@ namespace FineTune.Engine.Service
                 list.Add(FineTuneModel.FromJson(e));
             }
 
+            // a fine-tuned model serves until its base model shuts down
+            var byId = new Dictionary<string, FineTuneModel>(StringComparer.Ordinal);
+            foreach (FineTuneModel m in list) byId[m.Id] = m;
+            foreach (FineTuneModel m in list)
+            {
+                if (m.ShutdownDate == null && m.BaseModel != null && byId.TryGetValue(m.BaseModel, out FineTuneModel? b)) m.ShutdownDate = b.ShutdownDate;
+            }
+
             return list;
         }
 
         /// <summary>Gets one model by id (<c>GET /models/{id}</c>).</summary>
         public async Task<FineTuneModel> GetModelAsync(string id, CancellationToken cancellationToken)
         {
-            using JsonDocument doc = await SendAsync("GetModel", "GET", "models/" + Uri.EscapeDataString(id), null, cancellationToken).ConfigureAwait(false);
-            return FineTuneModel.FromJson(doc.RootElement);
+            FineTuneModel model;
+            using (JsonDocument doc = await SendAsync("GetModel", "GET", "models/" + Uri.EscapeDataString(id), null, cancellationToken).ConfigureAwait(false))
+            {
+                model = FineTuneModel.FromJson(doc.RootElement);
+            }
+
+            if (model.ShutdownDate == null && model.BaseModel != null)
+            {
+                try
+                {
+                    using JsonDocument b = await SendAsync("GetModel", "GET", "models/" + Uri.EscapeDataString(model.BaseModel), null, cancellationToken).ConfigureAwait(false);
+                    model.ShutdownDate = FineTuneModel.FromJson(b.RootElement).ShutdownDate; // a fine-tuned model serves until its base shuts down
+                }
+                catch (FineTuneServiceException)
+                {
+                    // the base model is not listed: no date to give
+                }
+            }
+
+            return model;
         }
 
         /// <summary>The <c>data</c> array of a list answer (empty when missing).</summary>
@@ -100,9 +126,9 @@ namespace FineTune.Engine.Service
         /// Sends one request through the SDK's pipeline and returns the parsed JSON answer.
         /// <paramref name="path"/> is relative to the endpoint (no leading slash), with its query.
         /// </summary>
-        internal async Task<JsonDocument> SendAsync(string operation, string method, string path, BinaryContent? content, CancellationToken cancellationToken, string? contentType = "application/json")
+        internal async Task<JsonDocument> SendAsync(string operation, string method, string path, BinaryContent? content, CancellationToken cancellationToken, string? contentType = "application/json", SendOptions? options = null)
         {
-            BinaryData body = await SendRawAsync(operation, method, path, content, cancellationToken, contentType).ConfigureAwait(false);
+            BinaryData body = await SendRawAsync(operation, method, path, content, cancellationToken, contentType, options).ConfigureAwait(false);
             try
             {
                 return JsonDocument.Parse(body.ToMemory());
@@ -113,14 +139,26 @@ namespace FineTune.Engine.Service
             }
         }
 
+        /// <summary>Per-call options: no automatic retry (create calls), a longer network timeout (uploads), the answer's request id.</summary>
+        internal sealed class SendOptions
+        {
+            public bool NoRetry { get; set; }
+
+            public TimeSpan? NetworkTimeout { get; set; }
+
+            public string? RequestId { get; set; }
+        }
+
         /// <summary>Sends one request and returns the raw body (file content, for example).</summary>
-        internal async Task<BinaryData> SendRawAsync(string operation, string method, string path, BinaryContent? content, CancellationToken cancellationToken, string? contentType = "application/json")
+        internal async Task<BinaryData> SendRawAsync(string operation, string method, string path, BinaryContent? content, CancellationToken cancellationToken, string? contentType = "application/json", SendOptions? options = null)
         {
             cancellationToken.ThrowIfCancellationRequested();
             ClientPipeline pipeline = client.Pipeline;
             using PipelineMessage message = pipeline.CreateMessage();
             message.Apply(new RequestOptions { CancellationToken = cancellationToken, ErrorOptions = ClientErrorBehaviors.NoThrow });
-            message.ResponseClassifier = PipelineMessageClassifier.Create(stackalloc ushort[] { 200, 201 });
+            message.ResponseClassifier = PipelineMessageClassifier.Create(stackalloc ushort[] { 200, 201, 204 });
+            if (options?.NoRetry == true) CappedRetryPolicy.DisableFor(message);
+            if (options?.NetworkTimeout is TimeSpan timeout) message.NetworkTimeout = timeout;
             PipelineRequest request = message.Request;
             request.Method = method;
             request.Uri = new Uri(baseUri, path);
@@ -146,6 +184,7 @@ namespace FineTune.Engine.Service
                 throw FineTuneServiceException.FromResponse(operation, response.Status, response, response.ReasonPhrase);
             }
 
+            if (options != null && response.Headers.TryGetValue("x-request-id", out string? id)) options.RequestId = id;
             return response.Content;
         }
     }

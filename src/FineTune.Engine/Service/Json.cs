@@ -30,6 +30,45 @@ namespace FineTune.Engine.Service
         public static DateTimeOffset? Time(this JsonElement obj, string name) =>
             obj.Long(name) is long s && s > 0 ? DateTimeOffset.FromUnixTimeSeconds(s) : (DateTimeOffset?)null;
 
+        /// <summary>The strings of an array field (empty when missing or null); non-string items are skipped.</summary>
+        public static string[] StrArray(this JsonElement obj, string name)
+        {
+            JsonElement a = obj.Child(name);
+            if (a.ValueKind != JsonValueKind.Array) return new string[0];
+            var list = new System.Collections.Generic.List<string>();
+            foreach (JsonElement v in a.EnumerateArray())
+            {
+                if (v.ValueKind == JsonValueKind.String) list.Add(v.GetString()!);
+            }
+
+            return list.ToArray();
+        }
+
+        /// <summary>An object of string values (metadata) as a dictionary; empty when missing or null.</summary>
+        public static System.Collections.Generic.Dictionary<string, string> StrMap(this JsonElement obj, string name)
+        {
+            var map = new System.Collections.Generic.Dictionary<string, string>(StringComparer.Ordinal);
+            JsonElement o = obj.Child(name);
+            if (o.ValueKind != JsonValueKind.Object) return map;
+            foreach (JsonProperty p in o.EnumerateObject())
+            {
+                if (p.Value.ValueKind != JsonValueKind.Null) map[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
+            }
+
+            return map;
+        }
+
+        /// <summary>A number, or a number written as a string; null for "auto", -1 (Azure's auto), missing or null.</summary>
+        public static double? Hyper(this JsonElement obj, string name)
+        {
+            if (obj.ValueKind != JsonValueKind.Object || !obj.TryGetProperty(name, out JsonElement v)) return null;
+            double d;
+            if (v.ValueKind == JsonValueKind.Number) d = v.GetDouble();
+            else if (v.ValueKind == JsonValueKind.String && double.TryParse(v.GetString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double parsed)) d = parsed;
+            else return null;
+            return d < 0 ? (double?)null : d;
+        }
+
         /// <summary>A child object or array, or default when missing or null.</summary>
         public static JsonElement Child(this JsonElement obj, string name) =>
             obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement v) && v.ValueKind != JsonValueKind.Null

@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+using System.Threading;
+using FineTune.Engine.Datasets;
+using FineTune.Engine.Pricing;
+using FineTune.Engine.Tokens;
+
+namespace FineTune.Engine.Jobs
+{
+    /// <summary>
+    /// The seam between the service cmdlets and pricing: everything Start-FineTuneJob (-WhatIf, -MaxCost) and
+    /// Invoke-FineTuneChat need to know about money. <see cref="Costs.Current"/> can be swapped (tests).
+    /// </summary>
+    public interface ICostModel
+    {
+        /// <summary>
+        /// Estimates training a local JSONL file on <paramref name="model"/> for <paramref name="epochs"/> (null = auto);
+        /// null when the catalog has no row for the model. Throws <see cref="IOException"/> when the file cannot be read.
+        /// </summary>
+        CostEstimate? EstimateTraining(string model, string trainingPath, int? epochs, CancellationToken cancellationToken);
+
+        /// <summary>The USD cost of one chat call on <paramref name="model"/> (a fine-tuned model is priced by its base); null when unknown.</summary>
+        decimal? ChatCost(string model, long inputTokens, long outputTokens);
+    }
+
+    /// <summary>Where the service cmdlets get prices from.</summary>
+    public static class Costs
+    {
+        /// <summary>The cost model in use: the price catalog (<see cref="PriceCatalog.Load"/>: FINETUNE_PRICE_CATALOG, else the embedded one).</summary>
+        public static ICostModel Current { get; set; } = new CatalogCostModel();
+    }
+
+    /// <summary>
+    /// Prices from <see cref="PriceCatalog"/>; training tokens counted per example with <see cref="ChatTokenCounter"/>
+    /// in the model's encoding and capped at the model's per-example limit (<see cref="CostEstimator.BilledTokens"/>),
+    /// then <see cref="CostEstimator.Estimate"/> (auto epochs as the service picks them).
+    /// </summary>
+    internal sealed class CatalogCostModel : ICostModel
+    {
+        public CostEstimate? EstimateTraining(string model, string trainingPath, int? epochs, CancellationToken cancellationToken)
+        {
+            ModelPrice? price = PriceCatalog.Load().Find(model);
+            if (price == null) return null;
+            TokenEncoder encoder = price.Encoding != null ? TokenEncoder.ForEncoding(price.Encoding) : TokenEncoder.ForModel(model);
+            int examples = 0;
+            long billed = 0;
+            foreach (string line in File.ReadLines(trainingPath))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (string.IsNullOrWhiteSpace(line)) continue;
+                examples++;
+                try
+                {
+                    using JsonDocument doc = JsonDocument.Parse(line);
+                    billed += CostEstimator.BilledTokens(price, ChatTokenCounter.Count(doc.RootElement, encoder).Total);
+                }
+                catch (JsonException)
+                {
+                    // a broken line is the checks' business; it adds nothing here
+                }
+            }
+
+            return examples == 0 ? null : CostEstimator.Estimate(price, billed, examples, epochs, 0, model);
+        }
+
+        public decimal? ChatCost(string model, long inputTokens, long outputTokens)
+        {
+            ModelPrice? price = PriceCatalog.Load().Find(model);
+            if (price?.InputPerMillion == null || price.OutputPerMillion == null) return null;
+            return CostEstimator.ChatCost(price, (int)Math.Min(int.MaxValue, inputTokens), (int)Math.Min(int.MaxValue, outputTokens));
+        }
+    }
+
+    /// <summary>A problem that keeps a training file from being uploaded (file, line and field, and how to fix it).</summary>
+    public sealed class UploadProblem
+    {
+        /// <summary>The 1-based line, or 0 for the whole file.</summary>
+        public int Line { get; set; }
+
+        /// <summary>The dataset rule id (FT0xx, see Test-FineTuneDataset), or null.</summary>
+        public string? Rule { get; set; }
+
+        /// <summary>What is wrong and how to fix it.</summary>
+        public string Message { get; set; } = string.Empty;
+
+        /// <inheritdoc/>
+        public override string ToString() => (Line > 0 ? $"line {Line}" : "file") + (Rule != null ? $" ({Rule})" : string.Empty) + ": " + Message;
+    }
+
+    /// <summary>
+    /// The seam to the dataset checks: what Add-FineTuneFile and Start-FineTuneJob -Path run before an upload
+    /// unless -SkipValidation. <see cref="UploadChecks.Current"/> can be swapped (tests).
+    /// </summary>
+    public interface IUploadCheck
+    {
+        /// <summary>The errors that would make the service reject <paramref name="path"/> (warnings are not returned).</summary>
+        IReadOnlyList<UploadProblem> Check(string path, CancellationToken cancellationToken);
+    }
+
+    /// <summary>Where the upload cmdlets get their checks from.</summary>
+    public static class UploadChecks
+    {
+        /// <summary>The check in use: the dataset rules of Test-FineTuneDataset (errors only).</summary>
+        public static IUploadCheck Current { get; set; } = new DatasetRulesUploadCheck();
+    }
+
+    /// <summary>
+    /// The errors of <see cref="DatasetChecker.Test"/> (the rules of Test-FineTuneDataset), with the file-size
+    /// rule left out: a file above 512 MB goes through the Uploads API instead.
+    /// </summary>
+    internal sealed class DatasetRulesUploadCheck : IUploadCheck
+    {
+        public IReadOnlyList<UploadProblem> Check(string path, CancellationToken cancellationToken)
+        {
+            var problems = new List<UploadProblem>();
+            DatasetChecker.Test(path, new DatasetCheckOptions(), f =>
+            {
+                if (f.Severity != FindingSeverity.Error || f.RuleId == DatasetRules.FileTooLarge.Id) return;
+                lock (problems)
+                {
+                    problems.Add(new UploadProblem { Line = (int)(f.Line ?? 0), Rule = f.RuleId, Message = $"{f.Message} {f.Hint}".Trim() });
+                }
+            }, null, cancellationToken);
+            return problems;
+        }
+    }
+}

@@ -1,0 +1,226 @@
+using System;
+using System.ClientModel;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using FineTune.Engine.Jobs;
+
+namespace FineTune.Engine.Service
+{
+    public sealed partial class FineTuneService
+    {
+        /// <summary>The largest file <c>POST /files</c> takes (512 MB); larger ones go through the Uploads API.</summary>
+        public const long MaxDirectUploadBytes = 512L * 1024 * 1024;
+
+        /// <summary>The size of one Uploads API part (64 MB, the service's maximum).</summary>
+        public const int UploadPartBytes = 64 * 1024 * 1024;
+
+        /// <summary>How many parts go up at once.</summary>
+        public const int ParallelParts = 4;
+
+        /// <summary>
+        /// Uploads a local file (purpose <c>fine-tune</c> unless given), streaming it from disk. Files above
+        /// <see cref="MaxDirectUploadBytes"/>, or any file when <paramref name="useUploadApi"/>, go through the
+        /// Uploads API (<see cref="UploadInPartsAsync"/>). A direct upload is made at most once: after a failure
+        /// that may have reached the service, a file of the same name and size created since the first attempt
+        /// is taken as ours. <paramref name="progress"/> gets the bytes sent so far.
+        /// Throws <see cref="FileNotFoundException"/> and <see cref="FineTuneServiceException"/> (Operation AddFile).
+        /// </summary>
+        public async Task<FineTuneFile> UploadFileAsync(string path, string purpose, bool useUploadApi, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken)
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists) throw new FileNotFoundException($"The file '{path}' does not exist.", path);
+            if (useUploadApi || info.Length > MaxDirectUploadBytes)
+            {
+                return await UploadInPartsAsync(path, purpose, UploadPartBytes, progress, feedback, cancellationToken).ConfigureAwait(false);
+            }
+
+            DateTimeOffset started = DateTimeOffset.UtcNow.AddMinutes(-5); // room for clock skew between us and the service
+            long sent = 0;
+            FineTuneFile file = await CreateOnce.RunAsync(
+                async (attempt, ct) =>
+                {
+                    sent = 0;
+                    using var form = new MultipartFormDataContent();
+                    form.Add(new StringContent(purpose), "purpose");
+                    var part = new StreamContent(new FileWindow(path, 0, info.Length, n => progress?.Invoke(Interlocked.Add(ref sent, n))));
+                    part.Headers.ContentType = new MediaTypeHeaderValue("application/jsonl");
+                    form.Add(part, "file", info.Name);
+                    using var body = new HttpContentBody(form);
+                    using JsonDocument doc = await SendAsync("AddFile", "POST", "files", body, ct, body.ContentType,
+                        new SendOptions { NoRetry = true, NetworkTimeout = UploadTimeout(info.Length) }).ConfigureAwait(false);
+                    return FineTuneFile.FromJson(doc.RootElement);
+                },
+                async ct =>
+                {
+                    IReadOnlyList<FineTuneFile> files = await ListFilesAsync(purpose, ct).ConfigureAwait(false);
+                    return files.FirstOrDefault(f => f.Filename == info.Name && f.Bytes == info.Length && (f.CreatedAt == null || f.CreatedAt >= started));
+                },
+                Connection.MaxRetries + 1,
+                n => CreateOnce.Backoff(n, TimeSpan.FromSeconds(Connection.MaxRetryDelaySec)),
+                feedback,
+                $"Get-FineTuneFile -Purpose {purpose}",
+                cancellationToken).ConfigureAwait(false);
+            file.LocalPath = info.FullName;
+            return file;
+        }
+
+        /// <summary>
+        /// The Uploads API (<c>POST /uploads</c>, parts, complete with md5): parts of <paramref name="partBytes"/>
+        /// streamed from disk, <see cref="ParallelParts"/> at a time; on any failure or cancellation the upload
+        /// is cancelled on the service (<c>POST /uploads/{id}/cancel</c>) before the error is rethrown.
+        /// Not offered by Azure (NotSupported error).
+        /// </summary>
+        public async Task<FineTuneFile> UploadInPartsAsync(string path, string purpose, int partBytes, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken)
+        {
+            if (Connection.Provider == ServiceProvider.Azure)
+            {
+                throw new FineTuneServiceException("AddFile", ErrorKind.NotSupported, "UploadsNotSupported",
+                    "Azure OpenAI has no Uploads API, so files above 512 MB cannot be uploaded there. Split the training file (Split-FineTuneDataset) or leave out -UseUploadApi.");
+            }
+
+            var info = new FileInfo(path);
+            string create = JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["filename"] = info.Name,
+                ["purpose"] = purpose,
+                ["bytes"] = info.Length,
+                ["mime_type"] = "text/jsonl",
+            });
+            string uploadId;
+            using (JsonDocument doc = await SendAsync("AddFile", "POST", "uploads", BinaryContent.Create(BinaryData.FromString(create)), cancellationToken).ConfigureAwait(false))
+            {
+                uploadId = doc.RootElement.Str("id") ?? throw new FineTuneServiceException("AddFile", ErrorKind.InvalidResponse, "InvalidResponse", "The service created an upload without an id.");
+            }
+
+            feedback.Verbose($"Upload {uploadId}: {info.Length} bytes in parts of {partBytes} bytes.");
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            try
+            {
+                Task<string> md5 = Task.Run(() => Md5Of(path, linked.Token), linked.Token);
+                int count = (int)Math.Max(1, (info.Length + partBytes - 1) / partBytes);
+                var partIds = new string[count];
+                long sent = 0;
+                using var gate = new SemaphoreSlim(ParallelParts);
+                IEnumerable<Task> parts = Enumerable.Range(0, count).Select(async i =>
+                {
+                    await gate.WaitAsync(linked.Token).ConfigureAwait(false);
+                    try
+                    {
+                        long start = (long)i * partBytes;
+                        long length = Math.Min(partBytes, info.Length - start);
+                        using var form = new MultipartFormDataContent();
+                        var data = new StreamContent(new FileWindow(path, start, length, n => progress?.Invoke(Interlocked.Add(ref sent, n))));
+                        data.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                        form.Add(data, "data", info.Name);
+                        using var body = new HttpContentBody(form);
+                        using JsonDocument doc = await SendAsync("AddFile", "POST", $"uploads/{uploadId}/parts", body, linked.Token, body.ContentType,
+                            new SendOptions { NetworkTimeout = UploadTimeout(length) }).ConfigureAwait(false);
+                        partIds[i] = doc.RootElement.Str("id") ?? throw new FineTuneServiceException("AddFile", ErrorKind.InvalidResponse, "InvalidResponse", $"The service accepted part {i + 1} of upload {uploadId} without an id.");
+                    }
+                    catch
+                    {
+                        linked.Cancel(); // the other parts stop at once
+                        throw;
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                }).ToList();
+                await Task.WhenAll(parts).ConfigureAwait(false);
+                string complete = JsonSerializer.Serialize(new Dictionary<string, object> { ["part_ids"] = partIds, ["md5"] = await md5.ConfigureAwait(false) });
+                using JsonDocument done = await SendAsync("AddFile", "POST", $"uploads/{uploadId}/complete", BinaryContent.Create(BinaryData.FromString(complete)), cancellationToken).ConfigureAwait(false);
+                JsonElement fileJson = done.RootElement.Child("file");
+                if (fileJson.ValueKind != JsonValueKind.Object)
+                {
+                    throw new FineTuneServiceException("AddFile", ErrorKind.InvalidResponse, "InvalidResponse", $"Upload {uploadId} completed without a file (status {done.RootElement.Str("status")}).");
+                }
+
+                FineTuneFile file = FineTuneFile.FromJson(fileJson);
+                file.LocalPath = info.FullName;
+                return file;
+            }
+            catch (Exception ex) when (!(ex is OutOfMemoryException))
+            {
+                feedback.Verbose($"Upload {uploadId} failed or was stopped: cancelling it on the service.");
+                try
+                {
+                    using var cancelTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                    using JsonDocument _ = await SendAsync("AddFile", "POST", $"uploads/{uploadId}/cancel", null, cancelTimeout.Token).ConfigureAwait(false);
+                }
+                catch (Exception cancelError) when (cancelError is FineTuneServiceException || cancelError is OperationCanceledException)
+                {
+                    feedback.Warning($"Upload {uploadId} could not be cancelled ({cancelError.Message}); the service drops it an hour after it was created.");
+                }
+
+                throw;
+            }
+        }
+
+        /// <summary>Every file (all pages), optionally of one purpose.</summary>
+        public async Task<IReadOnlyList<FineTuneFile>> ListFilesAsync(string? purpose, CancellationToken cancellationToken)
+        {
+            var all = new List<FineTuneFile>();
+            string? after = null;
+            do
+            {
+                var q = new StringBuilder("files?limit=100");
+                if (purpose != null) q.Append("&purpose=").Append(Uri.EscapeDataString(purpose));
+                if (after != null) q.Append("&after=").Append(Uri.EscapeDataString(after));
+                using JsonDocument doc = await SendAsync("GetFile", "GET", q.ToString(), null, cancellationToken).ConfigureAwait(false);
+                Page<FineTuneFile> page = ToPage(doc.RootElement, FineTuneFile.FromJson, f => f.Id);
+                all.AddRange(page.Items);
+                after = page.HasMore && page.Items.Count > 0 ? page.LastId : null;
+            }
+            while (after != null);
+            return all;
+        }
+
+        /// <summary>Gets one file's metadata (<c>GET /files/{id}</c>).</summary>
+        public async Task<FineTuneFile> GetFileAsync(string fileId, CancellationToken cancellationToken)
+        {
+            using JsonDocument doc = await SendAsync("GetFile", "GET", "files/" + Uri.EscapeDataString(fileId), null, cancellationToken).ConfigureAwait(false);
+            return FineTuneFile.FromJson(doc.RootElement);
+        }
+
+        /// <summary>Deletes a file (<c>DELETE /files/{id}</c>).</summary>
+        public async Task DeleteFileAsync(string fileId, CancellationToken cancellationToken)
+        {
+            using JsonDocument _ = await SendAsync("RemoveFile", "DELETE", "files/" + Uri.EscapeDataString(fileId), null, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>A file's content (<c>GET /files/{id}/content</c>); a base64-encoded result CSV is decoded (<see cref="ResultFile.Decode"/>).</summary>
+        public async Task<byte[]> DownloadFileAsync(string fileId, CancellationToken cancellationToken)
+        {
+            BinaryData body = await SendRawAsync("SaveFile", "GET", $"files/{Uri.EscapeDataString(fileId)}/content", null, cancellationToken).ConfigureAwait(false);
+            return ResultFile.Decode(body.ToArray());
+        }
+
+        /// <summary>The network timeout of an upload: the connection's, plus a second for every 256 KB.</summary>
+        private TimeSpan UploadTimeout(long bytes) => TimeSpan.FromSeconds(Connection.TimeoutSec + bytes / (256 * 1024));
+
+        private static string Md5Of(string path, CancellationToken cancellationToken)
+        {
+            using MD5 md5 = MD5.Create();
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            var buffer = new byte[1 << 20];
+            int n;
+            while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                md5.TransformBlock(buffer, 0, n, null, 0);
+            }
+
+            md5.TransformFinalBlock(buffer, 0, 0);
+            return string.Concat(md5.Hash.Select(b => b.ToString("x2")));
+        }
+    }
+}

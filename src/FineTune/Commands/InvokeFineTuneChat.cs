@@ -1,0 +1,48 @@
+using System.Management.Automation;
+using FineTune.Engine.Service;
+
+namespace FineTune.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Asks a (fine-tuned) model questions: one chat completion for each message.</para>
+    /// <para type="description">Takes messages as strings or as objects with a User (or Prompt, Question) property from the pipeline, with an optional -SystemMessage. -Model binds FineTunedModel of a job (Wait-FineTuneJob output) or FineTunedModelCheckpoint of a checkpoint. Outputs the answer with its token usage and the call's cost in USD from the price catalog (fine-tuned inference prices by base model; empty when the model has no price).</para>
+    /// </summary>
+    /// <example><code>Wait-FineTuneJob ftjob-abc | Invoke-FineTuneChat 'Where is my parcel?'</code><para>Asks the model a job made.</para></example>
+    /// <example><code>Import-Csv ./questions.csv | Invoke-FineTuneChat -Model ft:gpt-4o-mini-2024-07-18:acme:support:abc -SystemMessage 'You are a support agent.'</code><para>Asks every question in the CSV's User column.</para></example>
+    [Cmdlet(VerbsLifecycle.Invoke, "FineTuneChat")]
+    [OutputType(typeof(ChatAnswer))]
+    public sealed class InvokeFineTuneChatCommand : FineTuneCmdlet
+    {
+        /// <summary>The user message; binds strings from the pipeline, or the User/Prompt/Question property of an object.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("User", "Prompt", "Question")]
+        [AllowEmptyString]
+        public string Message { get; set; } = string.Empty;
+
+        /// <summary>The model to ask; binds FineTunedModel (a job) or FineTunedModelCheckpoint (a checkpoint).</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("FineTunedModel", "FineTunedModelCheckpoint")]
+        public string Model { get; set; } = string.Empty;
+
+        /// <summary>A system message sent before each user message (use the one the model was trained with).</summary>
+        [Parameter]
+        [Alias("System")]
+        public string? SystemMessage { get; set; }
+
+        /// <summary>The most tokens the answer may have (max_completion_tokens).</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int? MaxTokens { get; set; }
+
+        /// <summary>Sampling temperature, 0–2 (0 for the most likely answer).</summary>
+        [Parameter]
+        [ValidateRange(0.0, 2.0)]
+        public double? Temperature { get; set; }
+
+        /// <inheritdoc/>
+        protected override void ProcessRecord()
+        {
+            if (TryRun(ct => Service.ChatAsync(Model, SystemMessage, Message, MaxTokens, Temperature, ct), Message, out ChatAnswer answer)) WriteObject(answer);
+        }
+    }
+}

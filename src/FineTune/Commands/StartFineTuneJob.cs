@@ -1,0 +1,227 @@
+using System;
+using System.Collections;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using FineTune.Engine.Jobs;
+using FineTune.Engine.Pricing;
+using FineTune.Engine.Service;
+
+namespace FineTune.Commands
+{
+    /// <summary>Training methods (the service's <c>method.type</c>).</summary>
+    public enum FineTuneMethod
+    {
+        /// <summary>Supervised fine-tuning on chat examples.</summary>
+        Supervised,
+        /// <summary>Direct preference optimization on preferred/non-preferred pairs.</summary>
+        Dpo,
+        /// <summary>Reinforcement fine-tuning with a grader (where the service offers it).</summary>
+        Reinforcement,
+    }
+
+    /// <summary>
+    /// <para type="synopsis">Starts a fine-tuning job (a paid action: it asks for confirmation and shows the estimated cost).</para>
+    /// <para type="description">The training file is a file id, a file object from Add-FineTuneFile, or -Path to a local file that is checked and uploaded first. -WhatIf prints the estimated cost (from the local file when there is one: tokens x epochs x the model's training price) and sends nothing. -MaxCost refuses to start when the estimate is higher (or cannot be made). One command never starts two paid jobs: the job carries a client request id in its metadata (finetune_request_id); when the create call fails after it may have reached the service (timeout, 5xx, dropped connection) the job is looked for by that id before the call is tried again. Runbooks pass -Confirm:$false. -Wait waits for the job like Wait-FineTuneJob and outputs the final job.</para>
+    /// </summary>
+    /// <example><code>Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Path ./train.jsonl -WhatIf</code><para>Shows the estimated cost; sends nothing.</para></example>
+    /// <example><code>Add-FineTuneFile ./train.jsonl | Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Epochs 3 -Suffix support -MaxCost 5 -Confirm:$false | Wait-FineTuneJob</code><para>Uploads, starts a job if it costs at most $5, and waits for it.</para></example>
+    [Cmdlet(VerbsLifecycle.Start, "FineTuneJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = FileSet)]
+    [OutputType(typeof(FineTuneJob))]
+    public sealed class StartFineTuneJobCommand : FineTuneCmdlet
+    {
+        private const string FileSet = "File";
+        private const string PathSet = "Path";
+
+        /// <summary>The base model to fine-tune (e.g. gpt-4o-mini-2024-07-18), or a fine-tuned model to continue from.</summary>
+        [Parameter(Mandatory = true)]
+        [Alias("BaseModel")]
+        public string Model { get; set; } = string.Empty;
+
+        /// <summary>The training file: an id (file-...) or a file object (Add-FineTuneFile output, bound from the pipeline).</summary>
+        [Parameter(ParameterSetName = FileSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Alias("training_file")]
+        public PSObject? TrainingFile { get; set; }
+
+        /// <summary>A local training file to check, upload, then train on; binds Path/FullName from the pipeline.</summary>
+        [Parameter(ParameterSetName = PathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
+        public string? Path { get; set; }
+
+        /// <summary>The validation file: an id, a file object, or a local path (checked and uploaded first).</summary>
+        [Parameter]
+        [Alias("validation_file")]
+        public PSObject? ValidationFile { get; set; }
+
+        /// <summary>Supervised (default), Dpo or Reinforcement.</summary>
+        [Parameter]
+        public FineTuneMethod Method { get; set; } = FineTuneMethod.Supervised;
+
+        /// <summary>Epochs, 1–50 (n_epochs); default auto.</summary>
+        [Parameter]
+        [Alias("n_epochs")]
+        [ValidateRange(1, 50)]
+        public int? Epochs { get; set; }
+
+        /// <summary>Examples per batch, 1–256; default auto.</summary>
+        [Parameter]
+        [Alias("batch_size")]
+        [ValidateRange(1, 256)]
+        public int? BatchSize { get; set; }
+
+        /// <summary>Learning rate multiplier, greater than 0; default auto.</summary>
+        [Parameter]
+        [Alias("learning_rate_multiplier")]
+        public double? LearningRateMultiplier { get; set; }
+
+        /// <summary>DPO beta, in (0, 2]; only with -Method Dpo.</summary>
+        [Parameter]
+        public double? Beta { get; set; }
+
+        /// <summary>Up to 64 characters added to the fine-tuned model's name.</summary>
+        [Parameter]
+        [ValidateLength(1, 64)]
+        public string? Suffix { get; set; }
+
+        /// <summary>A seed, 0–2147483647, for reproducible training.</summary>
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int? Seed { get; set; }
+
+        /// <summary>Up to 15 string pairs kept with the job (FineTune uses a 16th, finetune_request_id).</summary>
+        [Parameter]
+        public Hashtable? Metadata { get; set; }
+
+        /// <summary>Refuses to start when the estimated training cost in USD is higher than this, or cannot be estimated.</summary>
+        [Parameter]
+        [ValidateRange(0, double.MaxValue)]
+        public decimal? MaxCost { get; set; }
+
+        /// <summary>With -Path: uploads without checking the file first.</summary>
+        [Parameter]
+        public SwitchParameter SkipValidation { get; set; }
+
+        /// <summary>Waits for the job to end (as Wait-FineTuneJob) and outputs the final job.</summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        /// <inheritdoc/>
+        protected override void ProcessRecord()
+        {
+            (string? trainingId, string? trainingPath) = ParameterSetName == PathSet ? (null, FileSystemPath(Path!)) : Resolve(TrainingFile);
+            (string? validationId, string? validationPath) = Resolve(ValidationFile);
+            if (trainingId == null && trainingPath == null)
+            {
+                WriteError(new ErrorRecord(new ArgumentException("-TrainingFile is empty. Give a file id (file-...), a file object from Add-FineTuneFile, or -Path."), "FineTune.StartJob.NoTrainingFile", ErrorCategory.InvalidArgument, TrainingFile));
+                return;
+            }
+
+            var request = new JobRequest
+            {
+                Model = Model,
+                TrainingFile = trainingId ?? "(to upload)",
+                ValidationFile = validationId ?? (validationPath != null ? "(to upload)" : null),
+                Method = Method.ToString().ToLowerInvariant(),
+                Epochs = Epochs,
+                BatchSize = BatchSize,
+                LearningRateMultiplier = LearningRateMultiplier,
+                Beta = Beta,
+                Suffix = Suffix,
+                Seed = Seed,
+            };
+            if (Metadata != null)
+            {
+                foreach (DictionaryEntry e in Metadata) request.Metadata[e.Key.ToString()!] = e.Value?.ToString() ?? string.Empty;
+            }
+
+            try
+            {
+                request.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.StartJob.InvalidArgument", ErrorCategory.InvalidArgument, request));
+            }
+
+            // the estimate: from the local file when there is one (nothing is sent for it)
+            CostEstimate? estimate = null;
+            if (trainingPath != null && File.Exists(trainingPath))
+            {
+                try
+                {
+                    estimate = Run(ct => System.Threading.Tasks.Task.Run(() => Costs.Current.EstimateTraining(Model, trainingPath, Epochs, ct), ct));
+                }
+                catch (PriceCatalogException ex)
+                {
+                    ThrowTerminatingError(new ErrorRecord(ex, "FineTune.StartJob.PriceCatalog", ErrorCategory.InvalidData, ex.Path));
+                }
+            }
+
+            string cost = estimate?.EstimatedUsd is decimal usdEstimate
+                ? $"estimated cost ${usdEstimate:0.00}: {estimate.TrainedTokens:N0} tokens = {estimate.BilledTokensPerEpoch:N0} x {estimate.Epochs} epochs at ${estimate.PricePerMillion:0.00} per 1M"
+                : estimate != null ? $"estimated cost unknown: no training price for {Model} in the price catalog"
+                : trainingPath != null ? $"estimated cost unknown: {Model} is not in the price catalog" : "estimated cost unknown: no local training file to count";
+            if (estimate?.Warning != null) WriteWarning(estimate.Warning);
+            string target = $"{trainingPath ?? trainingId} on {Model}";
+            if (MaxCost is decimal max)
+            {
+                if (estimate?.EstimatedUsd is not decimal usd)
+                {
+                    ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"-MaxCost {max} was given but the cost cannot be estimated ({cost}). Pass -Path to the local training file, or leave out -MaxCost."), "FineTune.StartJob.CostUnknown", ErrorCategory.InvalidOperation, target));
+                    return;
+                }
+
+                if (usd > max)
+                {
+                    ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"The job would cost about ${usd:0.00} ({cost}), above -MaxCost ${max:0.00}. Nothing was started. Lower -Epochs, use a smaller file or model, or raise -MaxCost."), "FineTune.StartJob.OverBudget", ErrorCategory.LimitsExceeded, target));
+                    return;
+                }
+            }
+
+            if (!ShouldProcess(target, $"Start a paid fine-tuning job ({cost})")) return;
+
+            if (trainingId == null)
+            {
+                if (!TryUploadFile(trainingPath!, "fine-tune", SkipValidation, false, out FineTuneFile uploaded)) return;
+                request.TrainingFile = uploaded.Id;
+            }
+
+            if (validationPath != null && validationId == null)
+            {
+                if (!TryUploadFile(validationPath, "fine-tune", SkipValidation, false, out FineTuneFile uploaded)) return;
+                request.ValidationFile = uploaded.Id;
+            }
+
+            WriteVerbose($"Creating the job with client request id {request.RequestId} ({JobRequest.RequestIdKey} in its metadata).");
+            if (!TryRun(ct => Service.CreateJobAsync(request, Feedback, ct), target, out FineTuneJob job)) return;
+            if (Wait)
+            {
+                FineTuneJob? final = WaitForJob(job.Id, new WaitOptions { Backlog = 20 }, eventsAsOutput: false);
+                if (final == null) return;
+                job = final;
+            }
+
+            WriteObject(job);
+        }
+
+        /// <summary>A file argument as (id, local path): a string id, a file object (Id, and LocalPath when it was uploaded here), or a local file (FileInfo, a path, an object with FullName/Path).</summary>
+        private (string? Id, string? Path) Resolve(PSObject? value)
+        {
+            if (value == null) return (null, null);
+            object inner = value.BaseObject;
+            if (inner is FileInfo fi) return (null, fi.FullName);
+            if (inner is string s)
+            {
+                if (s.StartsWith("file-", StringComparison.OrdinalIgnoreCase) || !File.Exists(FileSystemPath(s))) return (s, null);
+                return (null, FileSystemPath(s));
+            }
+
+            string? Prop(string name) => value.Properties[name]?.Value?.ToString();
+            string? id = Prop("Id") ?? Prop("FileId");
+            string? local = Prop("LocalPath");
+            if (id != null) return (id, local != null && File.Exists(local) ? local : null);
+            string? path = Prop("FullName") ?? Prop("Path");
+            return path != null ? (null, FileSystemPath(path)) : (value.ToString(), null);
+        }
+    }
+}

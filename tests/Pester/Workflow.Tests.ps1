@@ -1,0 +1,409 @@
+# Steps 2-4 of the workflow (issue 5) against the emulator: files, jobs, waiting, control, metrics, models, chat.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot TestHelpers.psm1)
+    Import-Module (Get-FineTuneModulePath) -Force
+    Import-Module (Join-Path $PSScriptRoot Emulator.psm1) -Force
+
+    $script:Train = Get-SharedPath 'data/chat_ticket_classification_train.jsonl'
+    $script:Bad = Get-SharedPath 'data/bad_legacy_unescaped_quotes_semaphore.jsonl'
+    $script:Model = 'gpt-4o-mini-2024-07-18'
+    # a key that must never show up anywhere
+    $script:Key = 'sk-emu-' + [guid]::NewGuid().ToString('N')
+
+    $script:Fast = Start-FineTuneEmulator -TimeScale 0.05
+    $script:Slow = Start-FineTuneEmulator -TimeScale 2 -ApiKey $script:Key
+
+    # Use-Emulator connects to one emulator and points the Emulator.psm1 helpers (counts, faults) at it
+    function Use-Emulator($emulator, [int] $MaxRetries = 2, [string] $ApiKey = $script:Key) {
+        $global:PSDefaultParameterValues['*-Emulator*:Emulator'] = $emulator
+        Connect-FineTune -Endpoint $emulator.Endpoint -ApiKey (ConvertTo-SecureString $ApiKey -AsPlainText -Force) -MaxRetries $MaxRetries -MaxRetryDelaySec 1
+    }
+    function Wait-Status([string] $JobId, [string] $Status, [int] $Seconds = 30) {
+        $deadline = [datetime]::UtcNow.AddSeconds($Seconds)
+        while ((Get-FineTuneJob $JobId).Status -ne $Status) {
+            if ([datetime]::UtcNow -gt $deadline) { throw "Job $JobId did not reach $Status in $Seconds s." }
+            Start-Sleep -Milliseconds 100
+        }
+    }
+    Use-Emulator $script:Fast
+    $script:File = Add-FineTuneFile $script:Train
+    $script:Job = Start-FineTuneJob -Model $script:Model -TrainingFile $script:File.Id -Confirm:$false | Wait-FineTuneJob
+}
+
+AfterAll {
+    Stop-FineTuneEmulator $script:Fast
+    Stop-FineTuneEmulator $script:Slow
+    $global:PSDefaultParameterValues.Remove('*-Emulator*:Emulator')
+    Disconnect-FineTune
+}
+
+Describe 'The pipeline from a file to an answer' {
+    BeforeEach { Use-Emulator $script:Fast }
+
+    It 'runs Add-FineTuneFile | Start-FineTuneJob | Wait-FineTuneJob | Invoke-FineTuneChat as written' {
+        $answer = Get-Item $script:Train | Add-FineTuneFile | Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Confirm:$false | Wait-FineTuneJob | Invoke-FineTuneChat 'My invoice shows the wrong amount'
+        $answer | Should -HaveCount 1
+        $answer.Model | Should -BeLike 'ft:gpt-4o-mini-2024-07-18:*'
+        $answer.Answer | Should -Not -BeNullOrEmpty
+        $answer.TotalTokens | Should -Be ($answer.PromptTokens + $answer.CompletionTokens)
+        $answer.PromptTokens | Should -BeGreaterThan 0
+        # fine-tuned gpt-4o-mini: $0.30 in, $1.20 out per 1M tokens
+        $answer.CostUsd | Should -Be (($answer.PromptTokens * 0.30d + $answer.CompletionTokens * 1.20d) / 1000000d)
+    }
+
+    It 'runs from New-FineTuneDataset to an answer, as the issue writes it' {
+        $alpaca = Get-SharedPath 'data/instruct_alpaca_seed_tasks.jsonl'
+        if (-not (Test-Path $alpaca)) { Set-ItResult -Skipped -Because "input missing: $alpaca"; return }
+        $answer = Get-Content $alpaca -TotalCount 30 | ConvertFrom-Json | New-FineTuneDataset -Path (Join-Path $TestDrive 'travel.jsonl') | Add-FineTuneFile | Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Confirm:$false | Wait-FineTuneJob | Invoke-FineTuneChat 'a question'
+        $answer.Model | Should -BeLike 'ft:gpt-4o-mini-2024-07-18:*'
+        $answer.Question | Should -Be 'a question'
+        $answer.Answer | Should -Not -BeNullOrEmpty
+    }
+
+    It 'keeps the job it waited for: succeeded, with a fine-tuned model, a result file and our request id' {
+        $script:Job.Status | Should -Be 'succeeded'
+        $script:Job.FineTunedModel | Should -BeLike 'ft:gpt-4o-mini-2024-07-18:*'
+        $script:Job.ResultFiles | Should -HaveCount 1
+        $script:Job.Metadata['finetune_request_id'] | Should -Match '^ftreq_[0-9a-f]{32}$'
+        $script:Job.TrainingFile | Should -Be $script:File.Id
+    }
+
+    It 'asks once for every string or object with a User property' {
+        $answers = @('first question', [pscustomobject]@{ User = 'second question' }) | Invoke-FineTuneChat -Model $script:Job.FineTunedModel -SystemMessage 'Classify the ticket.'
+        $answers.Question | Should -Be @('first question', 'second question')
+        $answers.Answer | Should -Not -Contain $null
+    }
+}
+
+Describe 'Files' {
+    BeforeEach { Use-Emulator $script:Fast }
+
+    It 'uploads a file with its size and name, and lists and gets it' {
+        $script:File.Bytes | Should -Be (Get-Item $script:Train).Length
+        $script:File.Filename | Should -Be 'chat_ticket_classification_train.jsonl'
+        $script:File.Purpose | Should -Be 'fine-tune'
+        (Get-FineTuneFile -Purpose fine-tune).Id | Should -Contain $script:File.Id
+        (Get-FineTuneFile $script:File.Id).Bytes | Should -Be $script:File.Bytes
+    }
+
+    It 'refuses a file with errors, naming the file and line, and uploads nothing' {
+        Reset-EmulatorRequestCount
+        Add-FineTuneFile $script:Bad -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.AddFile.InvalidFile*'
+        $err[0].Exception.Message | Should -Match 'bad_legacy_unescaped_quotes_semaphore\.jsonl: line \d+'
+        Get-EmulatorRequestCount | Should -Be 0
+    }
+
+    It 'uploads through the Uploads API with -UseUploadApi (parts, then complete with md5)' {
+        Reset-EmulatorRequestCount
+        $f = Add-FineTuneFile $script:Train -UseUploadApi
+        $f.Bytes | Should -Be (Get-Item $script:Train).Length
+        Get-EmulatorRequestCount -Route 'POST /v1/uploads' | Should -Be 1
+        Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/parts' | Should -Be 1
+        Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/complete' | Should -Be 1
+        Get-EmulatorRequestCount -Route 'POST /v1/files' | Should -Be 0
+        $saved = Save-FineTuneFile $f.Id -Path (Join-Path $TestDrive 'via-uploads.jsonl')
+        (Get-FileHash $saved.FullName).Hash | Should -Be (Get-FileHash $script:Train).Hash
+    }
+
+    It 'sends a file above 64 MB (70 MB: two parts) in parallel, in order, with the md5 the service checks' {
+        $big = Join-Path $TestDrive 'big.jsonl'
+        $chunk = ([string]::Join("`n", (Get-Content $script:Train)) + "`n") * 64
+        $writer = [System.IO.StreamWriter]::new($big, $false, [System.Text.UTF8Encoding]::new($false))
+        try { while ($writer.BaseStream.Length -lt 70MB) { $writer.Write($chunk); $writer.Flush() } } finally { $writer.Dispose() }
+        Reset-EmulatorRequestCount
+        $f = Add-FineTuneFile $big -UseUploadApi -SkipValidation
+        $f.Bytes | Should -Be (Get-Item $big).Length
+        Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/parts' | Should -Be 2
+        Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/complete' | Should -Be 1
+        $saved = Save-FineTuneFile $f.Id -Path (Join-Path $TestDrive 'big-copy.jsonl')
+        (Get-FileHash $saved.FullName).Hash | Should -Be (Get-FileHash $big).Hash
+        Remove-FineTuneFile $f.Id -Confirm:$false
+    }
+
+    It 'cancels the upload on the service when a part fails' {
+        Use-Emulator $script:Fast -MaxRetries 0
+        Reset-EmulatorRequestCount
+        Set-EmulatorFault '500' -Route '/uploads/' -Clear
+        Add-FineTuneFile $script:Train -UseUploadApi -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.AddFile.ServerError*'
+        Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/cancel' | Should -Be 1
+        Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/complete' | Should -Be 0
+    }
+
+    It 'saves a file byte for byte, refuses to overwrite without -Force, and deletes it' {
+        $target = Join-Path $TestDrive 'copy.jsonl'
+        $saved = $script:File | Save-FineTuneFile -Path $target
+        (Get-FileHash $saved.FullName).Hash | Should -Be (Get-FileHash $script:Train).Hash
+        Save-FineTuneFile $script:File.Id -Path $target -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.SaveFile.FileExists*'
+        Save-FineTuneFile $script:File.Id -Path $target -Force | Should -Not -BeNullOrEmpty
+
+        $doomed = Add-FineTuneFile $script:Train
+        $doomed | Remove-FineTuneFile -Confirm:$false
+        Get-FineTuneFile $doomed.Id -ErrorVariable gone -ErrorAction SilentlyContinue
+        $gone[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.GetFile.NotFound*'
+        $gone[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'saves a result file as CSV into a folder under the service''s name' {
+        $saved = Save-FineTuneFile $script:Job.ResultFiles[0] -Path $TestDrive
+        $saved.Name | Should -BeLike '*.csv'
+        (Get-Content $saved.FullName -TotalCount 1) | Should -BeLike 'step,*'
+    }
+}
+
+Describe 'Jobs' {
+    BeforeEach { Use-Emulator $script:Fast }
+
+    It 'lists jobs across pages (20 a page) with -All and -First' {
+        1..21 | ForEach-Object { Start-FineTuneJob -Model $script:Model -TrainingFile $script:File.Id -Metadata @{ batch = 'paging' } -Confirm:$false } | Out-Null
+        Reset-EmulatorRequestCount
+        $all = Get-FineTuneJob -All
+        $all.Count | Should -BeGreaterThan 22
+        ($all.Id | Select-Object -Unique).Count | Should -Be $all.Count
+        Get-EmulatorRequestCount -Route 'GET /v1/fine_tuning/jobs' | Should -Be ([math]::Ceiling($all.Count / 20))
+        Reset-EmulatorRequestCount
+        (Get-FineTuneJob -First 22).Count | Should -Be 22
+        Get-EmulatorRequestCount -Route 'GET /v1/fine_tuning/jobs' | Should -Be 2
+        (Get-FineTuneJob -All -Metadata @{ batch = 'paging' }).Count | Should -Be 21
+        (Get-FineTuneJob $script:Job.Id).Status | Should -Be 'succeeded'
+        (Get-FineTuneJob -All -Status succeeded).Id | Should -Contain $script:Job.Id
+    }
+
+    It 'reads the events of a job across pages, oldest first; -First keeps the newest' {
+        Reset-EmulatorRequestCount
+        $events = Get-FineTuneEvent $script:Job.Id
+        $events.Count | Should -BeGreaterThan 100
+        Get-EmulatorRequestCount -Route 'GET /v1/fine_tuning/jobs/{fine_tuning_job_id}/events' | Should -BeGreaterOrEqual 2
+        $times = $events.CreatedAt
+        for ($i = 1; $i -lt $times.Count; $i++) { $times[$i] | Should -BeGreaterOrEqual $times[$i - 1] }
+        $last = Get-FineTuneEvent $script:Job.Id -First 3
+        $last.Id | Should -Be ($events | Select-Object -Last 3).Id
+        ($events | Where-Object Type -eq 'metrics' | Select-Object -First 1).Step | Should -Be 1
+    }
+
+    It 'gets the checkpoints, each a callable model name' {
+        $checkpoints = $script:Job | Get-FineTuneCheckpoint
+        $checkpoints.Count | Should -BeGreaterThan 0
+        $checkpoints | ForEach-Object { $_.FineTunedModelCheckpoint | Should -BeLike "$($script:Job.FineTunedModel):ckpt-step-*" }
+        ($checkpoints | Select-Object -First 1 | Invoke-FineTuneChat 'hello').Answer | Should -Not -BeNullOrEmpty
+    }
+
+    It 'turns the result file into one metric a step, matching the CSV' {
+        $metrics = $script:Job | Get-FineTuneMetric
+        $csv = Import-Csv (Save-FineTuneFile $script:Job.ResultFiles[0] -Path (Join-Path $TestDrive 'm.csv') -Force).FullName
+        $metrics.Count | Should -Be $csv.Count
+        $metrics[0].Step | Should -Be 1
+        $metrics[-1].Step | Should -Be ([int]$csv[-1].step)
+        $metrics[0].TrainLoss | Should -Be ([double]$csv[0].train_loss)
+        $metrics[-1].TrainLoss | Should -BeLessThan $metrics[0].TrainLoss
+    }
+
+    It 'writes events to the information stream while waiting' {
+        $job = Start-FineTuneJob -Model $script:Model -TrainingFile $script:File.Id -Confirm:$false
+        $final = Wait-FineTuneJob $job.Id -InformationVariable info
+        $final.Status | Should -Be 'succeeded'
+        $info.Count | Should -BeGreaterThan 10
+        $info[0].MessageData.GetType().Name | Should -Be 'FineTuneEvent'
+        $info[-1].MessageData.Message | Should -Match 'completed|succeeded'
+    }
+
+    It 'refuses a job above -MaxCost before sending anything' {
+        Reset-EmulatorRequestCount
+        { Start-FineTuneJob -Model $script:Model -Path $script:Train -MaxCost 0.001 -Confirm:$false } | Should -Throw -ErrorId 'FineTune.StartJob.OverBudget*'
+        Get-EmulatorRequestCount | Should -Be 0
+    }
+
+    It 'starts from a local -Path: checks, uploads, then starts' {
+        Reset-EmulatorRequestCount
+        $job = Start-FineTuneJob -Model $script:Model -Path $script:Train -Epochs 2 -Suffix 'frompath' -MaxCost 1 -Confirm:$false
+        $job.Id | Should -BeLike 'ftjob-*'
+        $job.Epochs | Should -Be 2
+        Get-EmulatorRequestCount -Route 'POST /v1/files' | Should -Be 1
+        Get-EmulatorRequestCount -Route 'POST /v1/fine_tuning/jobs' | Should -Be 1
+    }
+}
+
+Describe '-WhatIf' {
+    BeforeEach { Use-Emulator $script:Fast }
+
+    It 'sends zero requests from every state change' {
+        Reset-EmulatorRequestCount
+        Start-FineTuneJob -Model $script:Model -Path $script:Train -WhatIf
+        Start-FineTuneJob -Model $script:Model -TrainingFile $script:File -WhatIf
+        Add-FineTuneFile $script:Train -WhatIf
+        Remove-FineTuneFile $script:File.Id -WhatIf
+        Save-FineTuneFile $script:File.Id -Path (Join-Path $TestDrive 'w.jsonl') -WhatIf
+        Stop-FineTuneJob $script:Job.Id -WhatIf
+        Suspend-FineTuneJob $script:Job.Id -WhatIf
+        Resume-FineTuneJob $script:Job.Id -WhatIf
+        Remove-FineTuneModel $script:Job.FineTunedModel -WhatIf
+        Get-EmulatorRequestCount | Should -Be 0
+        Test-Path (Join-Path $TestDrive 'w.jsonl') | Should -BeFalse
+    }
+
+    It 'asks for confirmation with the estimated cost (ConfirmImpact High)' {
+        (Get-Command Start-FineTuneJob).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact | Should -Be 'High'
+    }
+}
+
+Describe 'Faults' {
+    It 'creates exactly one job when the connection drops after the service created it' {
+        Use-Emulator $script:Fast
+        $before = (Get-FineTuneJob -All).Count
+        Reset-EmulatorRequestCount
+        Set-EmulatorFault 'drop-after' -Route '/fine_tuning/jobs' -Clear
+        $job = Start-FineTuneJob -Model $script:Model -TrainingFile $script:File.Id -Confirm:$false -Verbose 4>&1 | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $job.Id | Should -BeLike 'ftjob-*'
+        Get-EmulatorRequestCount -Route 'POST /v1/fine_tuning/jobs' | Should -Be 1
+        (Get-FineTuneJob -All).Count | Should -Be ($before + 1)
+    }
+
+    It 'creates exactly one file when the upload''s connection drops after the service stored it' {
+        Use-Emulator $script:Fast
+        $before = @(Get-FineTuneFile -Purpose fine-tune).Count
+        Reset-EmulatorRequestCount
+        Set-EmulatorFault 'drop-after' -Route '/files' -Clear
+        $f = Add-FineTuneFile $script:Train
+        $f.Id | Should -BeLike 'file-*'
+        Get-EmulatorRequestCount -Route 'POST /v1/files' | Should -Be 1
+        @(Get-FineTuneFile -Purpose fine-tune).Count | Should -Be ($before + 1)
+    }
+
+    It 'looks the job up, then creates it again, after a <fault> that created nothing' -ForEach @(@{ fault = 'drop' }, @{ fault = '500' }) {
+        Use-Emulator $script:Fast
+        Reset-EmulatorRequestCount
+        Set-EmulatorFault $fault -Route '/fine_tuning/jobs' -Clear
+        $job = Start-FineTuneJob -Model $script:Model -TrainingFile $script:File.Id -Confirm:$false
+        $job.Id | Should -BeLike 'ftjob-*'
+        Get-EmulatorRequestCount -Route 'POST /v1/fine_tuning/jobs' | Should -Be 2
+        Get-EmulatorRequestCount -Route 'GET /v1/fine_tuning/jobs' | Should -Be 1 # the look-up by request id
+        (Get-FineTuneJob -All -Metadata @{ finetune_request_id = $job.Metadata['finetune_request_id'] }).Count | Should -Be 1
+    }
+
+    It 'completes the whole workflow with 30% injected faults, with exactly one file and one job' {
+        $faulty = Start-FineTuneEmulator -TimeScale 0.05 -FaultRate 0.3 -Seed 7
+        try {
+            Use-Emulator $faulty -MaxRetries 8
+            $answer = Get-Item $script:Train | Add-FineTuneFile | Start-FineTuneJob -Model $script:Model -Confirm:$false | Wait-FineTuneJob -PollIntervalSec 0.2 | Invoke-FineTuneChat 'My invoice is wrong'
+            $answer.Answer | Should -Not -BeNullOrEmpty
+            Get-EmulatorRequestCount -Emulator $faulty | Should -BeGreaterThan 5
+            @(Get-FineTuneFile -Purpose fine-tune).Count | Should -Be 1
+            @(Get-FineTuneJob -All).Count | Should -Be 1
+        }
+        finally {
+            Stop-FineTuneEmulator $faulty
+        }
+    }
+}
+
+Describe 'Waiting and control on a slow job' {
+    BeforeEach { Use-Emulator $script:Slow }
+
+    It 'Stop() during Wait-FineTuneJob returns at once and leaves the job running' {
+        $job = Start-FineTuneJob -Model $script:Model -Path $script:Train -Confirm:$false
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($module, $endpoint, $key, $id)
+                    Import-Module $module
+                    Connect-FineTune -Endpoint $endpoint -ApiKey (ConvertTo-SecureString $key -AsPlainText -Force)
+                    Wait-FineTuneJob $id -PollIntervalSec 30
+                }).AddArgument((Get-FineTuneModulePath)).AddArgument($script:Slow.Endpoint).AddArgument($script:Key).AddArgument($job.Id)
+            Reset-EmulatorRequestCount -Emulator $script:Slow
+            $handle = $ps.BeginInvoke()
+            $deadline = [datetime]::UtcNow.AddSeconds(20)
+            while ((Get-EmulatorRequestCount -Emulator $script:Slow -Route 'GET /v1/fine_tuning/jobs/{fine_tuning_job_id}') -lt 1 -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            Start-Sleep -Milliseconds 300 # now inside the 30 s pause between polls
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Stop()
+            Write-Host "Stop() during Wait-FineTuneJob returned in $($watch.ElapsedMilliseconds) ms"
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 10 # generous: the measured figure is printed above
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            (Get-FineTuneJob $job.Id).Status | Should -BeIn @('validating_files', 'queued', 'running')
+        }
+        finally {
+            $ps.Dispose()
+            Stop-FineTuneJob $job.Id -Confirm:$false -ErrorAction SilentlyContinue
+        }
+    }
+
+    It 'gives up after -TimeoutSec with an OperationTimeout error, leaving the job running' {
+        $job = Start-FineTuneJob -Model $script:Model -TrainingFile (Add-FineTuneFile $script:Train) -Confirm:$false
+        $out = Wait-FineTuneJob $job.Id -TimeoutSec 1 -ErrorVariable err -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.WaitJob.Timeout*'
+        $err[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
+        (Get-FineTuneJob $job.Id).IsTerminal | Should -BeFalse
+        $job | Stop-FineTuneJob -Confirm:$false -PassThru | ForEach-Object Status | Should -Be 'cancelled'
+        ($job | Wait-FineTuneJob -WarningVariable warn -WarningAction SilentlyContinue).Status | Should -Be 'cancelled'
+        $warn | Should -Match 'cancelled'
+    }
+
+    It 'pauses and resumes a job; a paused job ends the wait instead of hanging' {
+        $job = Start-FineTuneJob -Model $script:Model -TrainingFile (Add-FineTuneFile $script:Train) -Confirm:$false
+        Wait-Status $job.Id 'running'
+        ($job | Suspend-FineTuneJob -Confirm:$false -PassThru).Status | Should -BeIn @('pausing', 'paused')
+        $waited = Wait-FineTuneJob $job.Id -PollIntervalSec 0.2 -WarningVariable warn -WarningAction SilentlyContinue
+        $waited.Status | Should -Be 'paused'
+        $warn | Should -Match 'Resume-FineTuneJob'
+        ($job | Resume-FineTuneJob -Confirm:$false -PassThru).Status | Should -Not -Be 'paused'
+        $job | Stop-FineTuneJob -Confirm:$false
+    }
+}
+
+Describe 'Models' {
+    BeforeEach { Use-Emulator $script:Fast }
+
+    It 'lists the fine-tuned model with its base model and shutdown date, then deletes it' {
+        $job = Get-Item $script:Train | Add-FineTuneFile | Start-FineTuneJob -Model $script:Model -Confirm:$false | Wait-FineTuneJob
+        $model = Get-FineTuneModel -FineTuned -WarningAction SilentlyContinue | Where-Object Id -eq $job.FineTunedModel
+        $model.BaseModel | Should -Be $script:Model
+        $model.ShutdownDate | Should -Be ([datetime]'2027-01-14')
+        $job | Remove-FineTuneModel -Confirm:$false
+        Get-FineTuneModel $job.FineTunedModel -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.GetModel.NotFound*'
+    }
+}
+
+Describe 'Secrets' {
+    It 'never shows the key in any stream with -Verbose -Debug, nor in error records' {
+        Use-Emulator $script:Slow
+        $all = & {
+            $f = Add-FineTuneFile $script:Train -Verbose -Debug
+            $j = Start-FineTuneJob -Model $script:Model -TrainingFile $f.Id -Confirm:$false -Verbose -Debug
+            Get-FineTuneJob $j.Id -Verbose -Debug
+            Stop-FineTuneJob $j.Id -Confirm:$false -Verbose -Debug
+            Get-FineTuneJob 'ftjob-missing' -Verbose -Debug -ErrorAction Continue
+            Get-FineTuneContext
+        } *>&1 | Out-String -Width 500
+        $all | Should -Match 'ftjob-missing'
+        $all | Should -Not -Match $script:Key
+
+        Use-Emulator $script:Slow -ApiKey 'sk-wrong-0123456789abcdef'
+        Get-FineTuneFile 'file-x' -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.GetFile.Unauthorized*'
+        $err[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+        try { Get-FineTuneJob -All -Verbose -Debug *>$null } catch { $err += $_ }
+        $err[-1].FullyQualifiedErrorId | Should -BeLike 'FineTune.GetJob.Unauthorized*'
+        $text = ($err | Format-List * -Force | Out-String) + ($err | ForEach-Object { $_.Exception.ToString() + $_.ErrorDetails.Message + $_.ScriptStackTrace } | Out-String)
+        $text | Should -Not -Match 'sk-wrong-0123456789abcdef'
+        $text | Should -Not -Match $script:Key
+    }
+}
+
+Describe 'Formatting' {
+    It 'has a table view for every output type' {
+        Use-Emulator $script:Fast
+        ($script:Job | Format-Table | Out-String) | Should -Match 'FineTunedModel'
+        ($script:File | Format-Table | Out-String) | Should -Match 'Filename'
+        (Get-FineTuneEvent $script:Job.Id -First 1 | Format-Table | Out-String) | Should -Match 'Level'
+        (Get-FineTuneCheckpoint $script:Job.Id | Format-Table | Out-String) | Should -Match 'StepNumber'
+        (Get-FineTuneMetric $script:Job.Id | Select-Object -First 1 | Format-Table | Out-String) | Should -Match 'TrainLoss'
+        foreach ($name in 'FineTuneFile', 'FineTuneJob', 'FineTuneEvent', 'FineTuneCheckpoint', 'FineTuneMetric', 'ChatAnswer') {
+            Get-FormatData -TypeName "FineTune.Engine.*.$name" | Should -Not -BeNullOrEmpty -Because "$name needs a view"
+        }
+    }
+}
