@@ -151,3 +151,39 @@ Describe 'One runbook on the <Flavor> flavour' -ForEach @(
         (Get-FineTuneFile -Purpose fine-tune).Id | Should -Not -Contain $file.Id
     }
 }
+
+Describe 'Azure shapes in the workflow cmdlets' {
+    BeforeAll {
+        $script:emu = Start-FineTuneEmulator -Flavor Azure -TimeScale 0.2 -ApiKey 'shape-key'
+        $script:arm = @{ SubscriptionId = 'sub-1'; ResourceGroupName = 'rg-ai'; AccountName = 'contoso'; ArmEndpoint = $emu.BaseUri; ArmToken = (& $secure 'arm-token') }
+        $gsm8k = Get-SharedPath 'data/chat_gsm8k_train.jsonl'
+        $script:small = Join-Path $TestDrive 'small.jsonl'
+        if (Test-Path $gsm8k) { Get-Content $gsm8k -TotalCount 12 | Set-Content $small -Encoding utf8NoBOM }
+        Connect-FineTune -Endpoint $emu.Endpoint -Provider Azure -ApiKey (& $secure 'shape-key')
+    }
+    AfterAll { $script:emu | Stop-FineTuneEmulator; Disconnect-FineTune -ErrorAction SilentlyContinue }
+
+    It 'waits for the file to be processed, trains with -TrainingType, and chats through a deployment that is not ready yet' {
+        if (-not (Test-Path $small)) { Set-ItResult -Skipped -Because 'input missing: data/chat_gsm8k_train.jsonl'; return }
+        $file = Add-FineTuneFile $small
+        $file.Status | Should -Be 'processed'
+        $job = $file | Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -TrainingType Developer -Confirm:$false
+        $job.Status | Should -Be 'pending'
+        $job.Epochs | Should -BeNullOrEmpty   # -1 means auto: not a number of epochs
+        $job = $job | Wait-FineTuneJob
+        $job.Status | Should -Be 'succeeded'
+        $job.Epochs | Should -Be 8            # 12 examples: min(25, 100 / 12)
+        $d = $job | New-FineTuneDeployment -Name early-bot @arm -NoWait -Confirm:$false -WarningAction SilentlyContinue
+        $d.ProvisioningState | Should -Be 'Accepted'
+        $answer = $d | Invoke-FineTuneChat 'How many clips did Natalia sell?'
+        $answer.Answer | Should -Not -BeNullOrEmpty
+    }
+
+    It 'says what to use instead of the routes Azure lacks, and refuses -TrainingType elsewhere' {
+        { Remove-FineTuneModel 'gpt-4o-mini-2024-07-18.ft-0123' -Confirm:$false -ErrorAction Stop } | Should -Throw '*Remove-FineTuneDeployment*'
+        if (Test-Path $small) { { Add-FineTuneFile $small -UseUploadApi -ErrorAction Stop } | Should -Throw '*Uploads API*' }
+        Connect-FineTune -Endpoint $emu.Endpoint -Provider Other
+        { Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -TrainingFile file-abc -TrainingType GlobalStandard -Confirm:$false -ErrorAction Stop } | Should -Throw '*Azure OpenAI only*'
+        Connect-FineTune -Endpoint $emu.Endpoint -Provider Azure
+    }
+}
