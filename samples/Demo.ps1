@@ -101,8 +101,8 @@ try {
     $costs = $Model, $CompareModel | ForEach-Object { Get-FineTuneCost -Path $dataset.Path -Model $_ -WarningAction SilentlyContinue }
     $costs | Format-Table | Out-Host
 
-    Step 'Split into training and validation files (20%, seeded)'
-    $training, $validation = Split-FineTuneDataset -Path $dataset.Path -ValidationFraction 0.2 -Seed 7 -Force
+    Step 'Split into training and validation files (35%, seeded: a validation file needs 10 examples too)'
+    $training, $validation = Split-FineTuneDataset -Path $dataset.Path -ValidationFraction 0.35 -Seed 7 -Force
     $training, $validation | Format-Table | Out-Host
 
     Step 'Upload both files'
