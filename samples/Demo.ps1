@@ -81,7 +81,7 @@ try {
     }
     $arm = @{ SubscriptionId = $SubscriptionId; ResourceGroupName = $ResourceGroupName; AccountName = $AccountName }
     if ($emulator) { $arm.ArmEndpoint = $emulator.BaseUri; $arm.ArmToken = ConvertTo-SecureString 'demo-arm-token' -AsPlainText -Force }
-    Get-FineTuneContext | Format-Table | Out-Host
+    Get-FineTuneContext | Format-List Provider, Endpoint, AuthKind, KeySource | Out-Host
 
     Step "Prepare: $([IO.Path]::GetFileName($Path)) -> chat examples with a system message"
     $records = if ($Path -like '*.csv') { Import-Csv -Path $Path } else { Get-Content -Path $Path | ConvertFrom-Json }
@@ -101,8 +101,9 @@ try {
     $costs = $Model, $CompareModel | ForEach-Object { Get-FineTuneCost -Path $dataset.Path -Model $_ -WarningAction SilentlyContinue }
     $costs | Format-Table | Out-Host
 
-    Step 'Split into training and validation files (35%, seeded: a validation file needs 10 examples too)'
-    $training, $validation = Split-FineTuneDataset -Path $dataset.Path -ValidationFraction 0.35 -Seed 7 -Force
+    Step 'Split into training and validation files (20%, at least 10, seeded)'
+    $validationCount = [math]::Max(10, [int]($dataset.ExampleCount * 0.2))
+    $training, $validation = Split-FineTuneDataset -Path $dataset.Path -ValidationCount $validationCount -Seed 7 -Force
     $training, $validation | Format-Table | Out-Host
 
     Step 'Upload both files'

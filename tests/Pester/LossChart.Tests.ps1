@@ -4,7 +4,7 @@ BeforeAll {
     Import-Module (Get-FineTuneModulePath) -Force
     # a falling training loss over 40 steps, validation every 10 steps
     $script:metrics = 1..40 | ForEach-Object {
-        [pscustomobject]@{ JobId = 'ftjob-test1'; Step = $_; TrainLoss = 3.0 - $_ * 0.05; ValidLoss = if ($_ % 10 -eq 0) { 3.2 - $_ * 0.05 } else { $null } }
+        [pscustomobject]@{ JobId = 'ftjob-test1'; Step = $_; TrainLoss = 3.0 - $_ * 0.05; ValidLoss = if ($_ % 10 -eq 0) { 3.6 - $_ * 0.05 } else { $null } }
     }
     $script:dir = New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) "ft-chart-$([guid]::NewGuid())")
 }
@@ -14,10 +14,10 @@ Describe 'Show-FineTuneLossChart' {
     It 'draws the range of the losses and the steps, with the job in the title' {
         $lines = $script:metrics | Show-FineTuneLossChart -Width 40 -Height 10
         $lines[0] | Should -Be 'Loss of ftjob-test1'
-        $lines[1] | Should -BeLike '2.95 ┤*'     # highest: training loss at step 1 = 3.0 - 0.05
-        $lines[10] | Should -BeLike '   1 ┤*'    # lowest: training loss at step 40 = 1.0
+        $lines[1] | Should -BeLike '3.1 ┤*'      # highest: validation loss at step 10 = 3.6 - 0.5
+        $lines[10] | Should -BeLike '  1 ┤*'     # lowest: training loss at step 40 = 1.0
         ($lines -join "`n") | Should -Match 'step 1\s+40'
-        (($lines[1..10] -join '') -split '' | Where-Object { $_ -eq '×' }).Count | Should -Be 4
+        (($lines[1..10] -join '') -split '' | Where-Object { $_ -eq '·' }).Count | Should -Be 4
     }
 }
 

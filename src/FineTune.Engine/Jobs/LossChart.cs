@@ -30,7 +30,8 @@ namespace FineTune.Engine.Jobs
 
     /// <summary>
     /// Draws training and validation loss over steps: as Unicode text for a terminal (braille dots for
-    /// training loss, '×' for validation loss; works in any font that has the Braille Patterns block)
+    /// training loss, '·' for validation loss where no training dot is; works in any font that has the
+    /// Braille Patterns block)
     /// and as a self-contained SVG document (no scripts, no external references).
     /// </summary>
     public static class LossChart
@@ -85,7 +86,9 @@ namespace FineTune.Engine.Jobs
                 var sb = new StringBuilder(label.PadLeft(labelWidth)).Append(" ┤");
                 for (int col = 0; col < width; col++)
                 {
-                    sb.Append(marks[row, col] ? '×' : cells[row, col] == 0 ? ' ' : (char)(BrailleBase + cells[row, col]));
+                    // training loss wins a shared cell: the service reports validation loss at most steps,
+                    // and marks on every cell would hide the training curve
+                    sb.Append(cells[row, col] != 0 ? (char)(BrailleBase + cells[row, col]) : marks[row, col] ? '·' : ' ');
                 }
 
                 lines.Add(sb.ToString().TrimEnd());
@@ -94,7 +97,7 @@ namespace FineTune.Engine.Jobs
             lines.Add(new string(' ', labelWidth) + " └" + new string('─', width));
             string first = "step " + minStep.ToString(CultureInfo.InvariantCulture), last = maxStep.ToString(CultureInfo.InvariantCulture);
             lines.Add(new string(' ', labelWidth + 2) + first + last.PadLeft(Math.Max(1, width - first.Length)));
-            lines.Add(new string(' ', labelWidth + 2) + "⠿ training loss   × validation loss");
+            lines.Add(new string(' ', labelWidth + 2) + "⠿ training loss   · validation loss");
             return lines;
         }
 

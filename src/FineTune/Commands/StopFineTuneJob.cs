@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using FineTune.Engine.Service;
 
 namespace FineTune.Commands
@@ -11,24 +13,10 @@ namespace FineTune.Commands
     /// <example><code>Get-FineTuneJob -Status running | Stop-FineTuneJob -Confirm:$false -PassThru</code><para>Cancels every running job among the newest 20 and shows them.</para></example>
     [Cmdlet(VerbsLifecycle.Stop, "FineTuneJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(FineTuneJob))]
-    public sealed class StopFineTuneJobCommand : FineTuneCmdlet
+    public sealed class StopFineTuneJobCommand : JobControlCmdlet
     {
-        /// <summary>Job ids (ftjob-...); binds JobId of a job.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Id")]
-        public string[] JobId { get; set; } = new string[0];
+        private protected override string Action => "Cancel fine-tuning job";
 
-        /// <summary>Outputs the job after the change.</summary>
-        [Parameter]
-        public SwitchParameter PassThru { get; set; }
-
-        /// <inheritdoc/>
-        protected override void ProcessRecord()
-        {
-            foreach (string id in JobId)
-            {
-                if (ShouldProcess(id, "Cancel fine-tuning job") && TryRun(ct => Service.CancelJobAsync(id, ct), id, out FineTuneJob job) && PassThru) WriteObject(job);
-            }
-        }
+        private protected override Task<FineTuneJob> ChangeAsync(string id, CancellationToken cancellationToken) => Service.CancelJobAsync(id, cancellationToken);
     }
 }

@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using FineTune.Engine.Service;
 
 namespace FineTune.Commands
@@ -11,24 +13,10 @@ namespace FineTune.Commands
     /// <example><code>Get-FineTuneJob -Status running | Suspend-FineTuneJob -Confirm:$false</code><para>Pauses every running job among the newest 20.</para></example>
     [Cmdlet(VerbsLifecycle.Suspend, "FineTuneJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(FineTuneJob))]
-    public sealed class SuspendFineTuneJobCommand : FineTuneCmdlet
+    public sealed class SuspendFineTuneJobCommand : JobControlCmdlet
     {
-        /// <summary>Job ids (ftjob-...); binds JobId of a job.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Id")]
-        public string[] JobId { get; set; } = new string[0];
+        private protected override string Action => "Pause fine-tuning job";
 
-        /// <summary>Outputs the job after the change.</summary>
-        [Parameter]
-        public SwitchParameter PassThru { get; set; }
-
-        /// <inheritdoc/>
-        protected override void ProcessRecord()
-        {
-            foreach (string id in JobId)
-            {
-                if (ShouldProcess(id, "Pause fine-tuning job") && TryRun(ct => Service.PauseJobAsync(id, ct), id, out FineTuneJob job) && PassThru) WriteObject(job);
-            }
-        }
+        private protected override Task<FineTuneJob> ChangeAsync(string id, CancellationToken cancellationToken) => Service.PauseJobAsync(id, cancellationToken);
     }
 }

@@ -9,20 +9,20 @@ namespace FineTune.Engine.Tests.Jobs
     public class LossChartTests
     {
         private static readonly List<LossPoint> Falling = Enumerable.Range(1, 30)
-            .Select(s => new LossPoint(s, 2.0 - s * 0.05, s % 10 == 0 ? 2.1 - s * 0.05 : (double?)null)).ToList();
+            .Select(s => new LossPoint(s, 2.0 - s * 0.05, s % 10 == 0 ? 2.6 - s * 0.05 : (double?)null)).ToList();
 
         [Fact]
         public void TextChartPutsTheHighestLossTopLeftAndTheLowestBottomRight()
         {
             IReadOnlyList<string> lines = LossChart.RenderText(Falling, width: 30, height: 8);
             Assert.Equal(8 + 3, lines.Count);
-            Assert.StartsWith("1.95 ┤", lines[0]);              // max loss: training loss at step 1 = 2.0 - 0.05
-            Assert.StartsWith(" 0.5 ┤", lines[7]);             // min loss: train at step 30 = 0.5
-            Assert.NotEqual(' ', lines[0][6]);                  // step 1 is in the first plot column
+            Assert.StartsWith("2.1 ┤", lines[0]);               // max loss: validation loss at step 10 = 2.6 - 0.5
+            Assert.StartsWith("0.5 ┤", lines[7]);              // min loss: training loss at step 30 = 0.5
+            Assert.NotEqual(' ', lines[0][5]);                  // step 1 (loss 1.95, 3 dots below the top) is in the first plot column
             Assert.NotEqual(' ', lines[7].Last());             // step 30 ends in the last row
             Assert.Contains("step 1", lines[9]);
             Assert.EndsWith("30", lines[9]);
-            Assert.Equal(3, lines.Take(8).Sum(l => l.Count(c => c == '×'))); // validation at steps 10, 20, 30
+            Assert.Equal(3, lines.Take(8).Sum(l => l.Count(c => c == '·'))); // validation at steps 10, 20, 30, above the training curve
         }
 
         [Fact]

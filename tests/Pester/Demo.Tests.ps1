@@ -1,0 +1,37 @@
+# The main job (build.ps1 -Task Demo runs samples/Demo.ps1): end to end on the emulator, on the
+# project's own sample and on a real public file from ../shared/data.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot TestHelpers.psm1) -Force
+    $script:modulePath = Get-FineTuneModulePath
+    $script:demo = Join-Path (Split-Path (Split-Path $PSScriptRoot)) 'samples/Demo.ps1'
+
+    function Invoke-Demo([string[]] $Arguments) {
+        $output = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $script:demo -ModulePath $script:modulePath @Arguments 2>&1 | ForEach-Object { "$_" }
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Text = ($output -join "`n") -replace '\x1b\[[0-9;]*m', '' }
+    }
+}
+
+Describe 'The demo' {
+    It 'runs the whole workflow on the built-in sample and prints the report' {
+        $run = Invoke-Demo @()
+        $run.ExitCode | Should -Be 0 -Because $run.Text
+        $run.Text | Should -Match 'Data\s+: lumen-support-faq\.csv: 30 examples, 0 errors'
+        $run.Text | Should -Match 'Files\s+: training 20 examples, validation 10 examples'
+        $run.Text | Should -Match 'Job\s+: ftjob-\S+ succeeded'
+        $run.Text | Should -Match 'Model\s+: ft:gpt-4o-mini-2024-07-18:'
+        $run.Text | Should -Match 'Cleaned up\s+: 3 files and the model'
+        $run.Text | Should -Match 'What if: Performing the operation "Start a paid fine-tuning job \(estimated cost \$'
+        # the fine-tuned model answers a training question with its trained answer
+        $run.Text | Should -Match 'Answer\s+: Open the Lumen Backup app, choose Account > Security > Reset'
+    }
+
+    It 'runs on a real public instruction file' {
+        $alpaca = Get-SharedPath 'data/instruct_alpaca_seed_tasks.jsonl'
+        if (-not (Test-Path $alpaca)) { Set-ItResult -Skipped -Because "input missing: $alpaca"; return }
+        $run = Invoke-Demo @('-Path', $alpaca, '-SystemMessage', 'You are a helpful assistant.')
+        $run.ExitCode | Should -Be 0 -Because $run.Text
+        $run.Text | Should -Match 'Data\s+: instruct_alpaca_seed_tasks\.jsonl: 175 examples, 0 errors'
+        $run.Text | Should -Match 'Files\s+: training 140 examples, validation 35 examples'
+        $run.Text | Should -Match 'Job\s+: ftjob-\S+ succeeded'
+    }
+}
