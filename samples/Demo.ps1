@@ -157,7 +157,7 @@ try {
     $report['Final loss'] = ($metrics | Where-Object TrainLoss | Select-Object -Last 1).TrainLoss
     $report['Chat cost'] = '${0}' -f (($answers | Measure-Object -Property CostUsd -Sum).Sum)
     $report['Chart'] = $chart.FullName
-    $report['Cleaned up'] = "$($fileIds.Count) files and the model"
+    $report['Cleaned up'] = "$($fileIds.Count) files and the $(if (Get-Variable deployment -ErrorAction SilentlyContinue) { 'deployment (Azure keeps the model)' } else { 'model' })"
     $report['Time'] = '{0:N1} s' -f ((Get-Date) - $started).TotalSeconds
 }
 finally {
