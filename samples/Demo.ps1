@@ -40,6 +40,11 @@ param(
     # The system message of every example.
     [string] $SystemMessage = 'You are the support assistant of Lumen Backup. Answer briefly and exactly.',
 
+    # Azure (a real -Endpoint): the account's ARM coordinates for the deployment step (ARM token from Get-AzAccessToken).
+    [string] $SubscriptionId = 'demo-subscription',
+    [string] $ResourceGroupName = 'demo-rg',
+    [string] $AccountName = 'demo-account',
+
     # The most the job may cost, in USD (the estimate is checked before anything is started).
     [decimal] $MaxCost = 5,
 
@@ -71,9 +76,12 @@ try {
         $emulatorArgs = @{ TimeScale = 0.3 }
         if ($Flavor -eq 'Azure') { $emulatorArgs.Flavor = 'Azure' }
         $emulator = Start-FineTuneEmulator @emulatorArgs
-        Connect-FineTune -Endpoint $emulator.Endpoint -ApiKey (ConvertTo-SecureString 'demo-key' -AsPlainText -Force)
+        $providerArgs = if ($Flavor -eq 'Azure') { @{ Provider = 'Azure' } } else { @{} }
+        Connect-FineTune -Endpoint $emulator.Endpoint -ApiKey (ConvertTo-SecureString 'demo-key' -AsPlainText -Force) @providerArgs
     }
-    Get-FineTuneContext | Format-List Provider, Endpoint, KeySource | Out-Host
+    $arm = @{ SubscriptionId = $SubscriptionId; ResourceGroupName = $ResourceGroupName; AccountName = $AccountName }
+    if ($emulator) { $arm.ArmEndpoint = $emulator.BaseUri; $arm.ArmToken = ConvertTo-SecureString 'demo-arm-token' -AsPlainText -Force }
+    Get-FineTuneContext | Format-List Provider, Endpoint, AuthKind, KeySource | Out-Host
 
     Step "Prepare: $([IO.Path]::GetFileName($Path)) -> chat examples with a system message"
     $records = if ($Path -like '*.csv') { Import-Csv -Path $Path } else { Get-Content -Path $Path | ConvertFrom-Json }
@@ -125,7 +133,7 @@ try {
     $model = $job.FineTunedModel
     if ((Get-FineTuneContext).Provider -eq 'Azure' -and (Get-Command New-FineTuneDeployment -ErrorAction SilentlyContinue)) {
         Step 'Deploy (Azure serves a fine-tuned model only through a deployment)'
-        $deployment = $job | New-FineTuneDeployment -Name 'lumen-demo' -Confirm:$false
+        $deployment = $job | New-FineTuneDeployment -Name 'lumen-demo' @arm -Confirm:$false
         $model = $deployment.Name
     }
 
@@ -136,7 +144,7 @@ try {
     $answers | Format-List | Out-Host
 
     Step 'Clean up: the model and the files'
-    if (Get-Variable deployment -ErrorAction SilentlyContinue) { $deployment | Remove-FineTuneDeployment -Confirm:$false }
+    if (Get-Variable deployment -ErrorAction SilentlyContinue) { $deployment | Remove-FineTuneDeployment @arm -Confirm:$false }
     elseif ((Get-FineTuneContext).Provider -ne 'Azure') { Remove-FineTuneModel -Model $job.FineTunedModel -Confirm:$false }
     $fileIds = @($trainingFile.Id, $validationFile.Id) + @($job.ResultFiles)
     Remove-FineTuneFile -Id $fileIds -Confirm:$false
@@ -149,7 +157,7 @@ try {
     $report['Final loss'] = ($metrics | Where-Object TrainLoss | Select-Object -Last 1).TrainLoss
     $report['Chat cost'] = '${0}' -f (($answers | Measure-Object -Property CostUsd -Sum).Sum)
     $report['Chart'] = $chart.FullName
-    $report['Cleaned up'] = "$($fileIds.Count) files and the model"
+    $report['Cleaned up'] = "$($fileIds.Count) files and the $(if (Get-Variable deployment -ErrorAction SilentlyContinue) { 'deployment (Azure keeps the model)' } else { 'model' })"
     $report['Time'] = '{0:N1} s' -f ((Get-Date) - $started).TotalSeconds
 }
 finally {

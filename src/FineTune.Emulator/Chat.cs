@@ -13,7 +13,8 @@ namespace FineTune.Emulator
     /// <c>POST /chat/completions</c> (no streaming). A fine-tuned model (or one of its checkpoints) answers with
     /// the assistant reply of the training example whose prompt shares the most words with the last user
     /// message (Jaccard similarity of lower-cased words); a base model answers with a generic reply. Usage
-    /// counts tokens as the emulator estimates them (<see cref="TrainingFile.EstimateTokens"/>).
+    /// counts tokens as the emulator estimates them (<see cref="TrainingFile.EstimateTokens"/>). Azure flavour: the
+    /// model is a deployment name; 404 DeploymentNotFound until the deployment's provisioning has Succeeded.
     /// </summary>
     public static partial class ChatRoutes
     {
@@ -31,6 +32,14 @@ namespace FineTune.Emulator
 
                 string question = messages.OfType<JsonObject>().LastOrDefault(m => Requests.String(m, "role") == "user") is JsonObject last ? TrainingFile.TextOf(last["content"]) : "";
                 string reply;
+                if (state.Options.IsAzure)
+                {
+                    // Azure: the model is a deployment name, served once provisioning has Succeeded.
+                    Deployment? d = DeploymentRoutes.Find(state, model);
+                    if (d == null || d.ProvisioningState(state.Options.TimeScale) != "Succeeded") return DeploymentRoutes.DeploymentNotFound();
+                    model = d.Model;
+                }
+
                 if (ModelCatalog.Find(model) is BaseModel baseModel)
                 {
                     reply = $"This is the emulated base model {baseModel.Id}. You asked: {question}";

@@ -19,7 +19,8 @@ namespace FineTune.Emulator
 {
     /// <summary>
     /// The emulator as a host: Kestrel on 127.0.0.1 (a given port or a free one), the /v1 routes of the chosen
-    /// flavour, the control routes, the job clock. Program.cs runs it; tests host it in-process.
+    /// flavour (Azure: no /uploads, no DELETE /models, plus the ARM deployments routes on the root), the control
+    /// routes, the job clock. Both flavours serve the data plane under /v1 (Azure's real base is /openai/v1). Program.cs runs it; tests host it in-process.
     /// </summary>
     public sealed class EmulatorHost : IAsyncDisposable
     {
@@ -67,14 +68,16 @@ namespace FineTune.Emulator
 
             RouteGroupBuilder v1 = app.MapGroup("/v1");
             FileRoutes.Map(v1, state);
-            UploadRoutes.Map(v1, state);
+            if (!options.IsAzure) UploadRoutes.Map(v1, state); // Azure has no /uploads (OPENAI-FACTS.md, "Azure OpenAI")
             JobRoutes.Map(v1, state);
             ModelRoutes.Map(v1, state);
             ModerationRoutes.Map(v1, state);
             ChatRoutes.Map(v1, state);
+            if (options.IsAzure) DeploymentRoutes.Map(app, state);
             ControlRoutes.Map(app, state);
-            app.MapFallback((HttpContext context) =>
-                ApiError.Result(404, $"Invalid URL ({context.Request.Method} {context.Request.Path})", "invalid_request_error"));
+            app.MapFallback((HttpContext context) => options.IsAzure
+                ? Results.Json(new System.Text.Json.Nodes.JsonObject { ["error"] = new System.Text.Json.Nodes.JsonObject { ["code"] = "404", ["message"] = "Resource not found" } }, statusCode: 404)
+                : ApiError.Result(404, $"Invalid URL ({context.Request.Method} {context.Request.Path})", "invalid_request_error"));
 
             await app.StartAsync(cancellationToken);
             string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -4,11 +4,19 @@ using System.Globalization;
 
 namespace FineTune.Emulator
 {
-    /// <summary>The service the emulator imitates. Only OpenAI today; Azure (issue 8) comes as a second flavour.</summary>
+    /// <summary>The service the emulator imitates.</summary>
     public enum Flavor
     {
         /// <summary>OpenAI's v1 API (https://api.openai.com/v1): bearer key, ft: model names.</summary>
         OpenAI,
+
+        /// <summary>
+        /// Azure OpenAI's v1 API (OPENAI-FACTS.md, "Azure OpenAI"): <c>api-key</c> header or bearer, job status
+        /// pending, -1 for auto hyperparameters, null organization_id, file states uploaded → pending → running →
+        /// processed, fine-tuned ids <c>&lt;base&gt;.ft-&lt;hex&gt;</c>, <c>trainingType</c>, no DELETE /models and no
+        /// /uploads, and the ARM deployments endpoint (<see cref="DeploymentRoutes"/>).
+        /// </summary>
+        Azure,
     }
 
     /// <summary>
@@ -37,7 +45,10 @@ namespace FineTune.Emulator
         /// <summary>Organization id in job objects; its name part (without "org-") goes into fine-tuned model names.</summary>
         public string Organization { get; set; } = "org-emulator";
 
-        /// <summary>The flavour to imitate (<c>--flavor openai</c>).</summary>
+        /// <summary>True for the Azure flavour.</summary>
+        public bool IsAzure => Flavor == Flavor.Azure;
+
+        /// <summary>The flavour to imitate (<c>--flavor openai|azure</c>).</summary>
         public Flavor Flavor { get; set; } = Flavor.OpenAI;
 
         /// <summary>
@@ -65,7 +76,8 @@ namespace FineTune.Emulator
                     case "--flavor":
                         string f = Value();
                         o.Flavor = f.Equals("openai", StringComparison.OrdinalIgnoreCase) ? Flavor.OpenAI
-                            : throw new ArgumentException($"--flavor {f} is not supported (openai; azure comes later).");
+                            : f.Equals("azure", StringComparison.OrdinalIgnoreCase) ? Flavor.Azure
+                            : throw new ArgumentException($"--flavor {f} is not supported: use openai or azure.");
                         break;
                     default: throw new ArgumentException($"Unknown option '{args[i]}'. Options: --port, --time-scale, --seed, --api-key, --trigger-words, --fault-rate, --org, --flavor.");
                 }

@@ -42,20 +42,26 @@ namespace FineTune.Emulator
         public async Task InvokeAsync(HttpContext context)
         {
             string path = context.Request.Path.Value ?? "/";
+            if (state.Options.IsAzure && path.StartsWith("/subscriptions/", StringComparison.OrdinalIgnoreCase))
+            {
+                if (Bearer(context) == null)
+                {
+                    await DeploymentRoutes.Unauthorized(context);
+                    return;
+                }
+
+                Count(context, path);
+                await next(context);
+                return;
+            }
+
             if (!path.StartsWith("/v1", StringComparison.Ordinal))
             {
                 await next(context);
                 return;
             }
 
-            string template = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? path;
-            if (!template.StartsWith('/')) template = "/" + template;
-            lock (state.Sync)
-            {
-                string key = context.Request.Method + " " + template;
-                state.RequestCounts[key] = state.RequestCounts.TryGetValue(key, out int n) ? n + 1 : 1;
-            }
-
+            Count(context, path);
             string? fault = NextFault(context, path);
             if (fault != null)
             {
@@ -89,6 +95,17 @@ namespace FineTune.Emulator
             }
 
             await next(context);
+        }
+
+        private void Count(HttpContext context, string path)
+        {
+            string template = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? path;
+            if (!template.StartsWith('/')) template = "/" + template;
+            lock (state.Sync)
+            {
+                string key = context.Request.Method + " " + template;
+                state.RequestCounts[key] = state.RequestCounts.TryGetValue(key, out int n) ? n + 1 : 1;
+            }
         }
 
         private string? NextFault(HttpContext context, string path)
@@ -140,19 +157,34 @@ namespace FineTune.Emulator
         }
 
         /// <summary>
-        /// OpenAI flavour: <c>Authorization: Bearer KEY</c>, any non-empty key or exactly --api-key.
-        /// (The Azure flavour will also accept the <c>api-key</c> header.)
+        /// <c>Authorization: Bearer KEY</c>, any non-empty key or exactly --api-key. The Azure flavour also takes
+        /// the key in the <c>api-key</c> header (either header may carry it; OPENAI-FACTS.md, "Azure OpenAI").
         /// </summary>
         private bool Authorized(HttpContext context)
         {
-            string? header = context.Request.Headers.Authorization.FirstOrDefault();
-            if (header == null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return false;
-            string key = header.Substring(7).Trim();
-            return key.Length > 0 && (state.Options.ApiKey == null || string.Equals(key, state.Options.ApiKey, StringComparison.Ordinal));
+            bool Accepts(string? key) => !string.IsNullOrEmpty(key) && (state.Options.ApiKey == null || string.Equals(key, state.Options.ApiKey, StringComparison.Ordinal));
+            return Accepts(Bearer(context)) || (state.Options.IsAzure && Accepts(context.Request.Headers["api-key"].FirstOrDefault()?.Trim()));
         }
 
-        private static Task Unauthorized(HttpContext context)
+        /// <summary>The token of an <c>Authorization: Bearer</c> header, or null when there is none or it is empty.</summary>
+        public static string? Bearer(HttpContext context)
         {
+            string? header = context.Request.Headers.Authorization.FirstOrDefault();
+            if (header == null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return null;
+            string token = header.Substring(7).Trim();
+            return token.Length > 0 ? token : null;
+        }
+
+        private Task Unauthorized(HttpContext context)
+        {
+            if (state.Options.IsAzure)
+            {
+                // Azure's answer to a missing or wrong key (its own shape: code "401", no type).
+                context.Response.StatusCode = 401;
+                context.Response.ContentType = "application/json";
+                return context.Response.WriteAsync("{\"error\":{\"code\":\"401\",\"message\":\"Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.\"}}");
+            }
+
             bool none = string.IsNullOrWhiteSpace(context.Request.Headers.Authorization.FirstOrDefault());
             // The key is never echoed, not even masked.
             return none

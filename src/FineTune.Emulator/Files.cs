@@ -63,7 +63,7 @@ namespace FineTune.Emulator
                     lock (state.Sync) state.Files[file.Id] = file;
                 }
 
-                return Results.Json(ToJson(file));
+                return Results.Json(ToJson(file, state));
             }).DisableAntiforgery();
 
             v1.MapGet("/files", (HttpRequest request) =>
@@ -81,7 +81,7 @@ namespace FineTune.Emulator
                 }
 
                 (List<StoredFile> page, bool more) = Paging.Take(files, f => f.Id, request.Query["after"], limit.Value);
-                var data = new JsonArray(page.Select(f => (JsonNode)ToJson(f)).ToArray());
+                var data = new JsonArray(page.Select(f => (JsonNode)ToJson(f, state)).ToArray());
                 return Results.Json(new JsonObject
                 {
                     ["object"] = "list", ["data"] = data,
@@ -90,7 +90,7 @@ namespace FineTune.Emulator
             });
 
             v1.MapGet("/files/{file_id}", (string file_id) =>
-                Find(state, file_id) is StoredFile f ? Results.Json(ToJson(f)) : ApiError.NotFound("File", file_id, "file_id"));
+                Find(state, file_id) is StoredFile f ? Results.Json(ToJson(f, state)) : ApiError.NotFound("File", file_id, "file_id"));
 
             v1.MapDelete("/files/{file_id}", (string file_id) =>
             {
@@ -109,16 +109,28 @@ namespace FineTune.Emulator
                     : ApiError.NotFound("File", file_id, "file_id"));
         }
 
-        /// <summary>The file object (OpenAPI schema OpenAIFile); status is always processed.</summary>
-        public static JsonObject ToJson(StoredFile f)
+        /// <summary>The file object (OpenAPI schema OpenAIFile) with its <see cref="Status"/>.</summary>
+        public static JsonObject ToJson(StoredFile f, EmulatorState state)
         {
             var o = new JsonObject
             {
                 ["object"] = "file", ["id"] = f.Id, ["purpose"] = f.Purpose, ["filename"] = f.Filename,
-                ["bytes"] = f.Content.LongLength, ["created_at"] = f.CreatedAt, ["status"] = "processed",
+                ["bytes"] = f.Content.LongLength, ["created_at"] = f.CreatedAt, ["status"] = Status(f, state),
             };
             if (f.ExpiresAt != null) o["expires_at"] = f.ExpiresAt;
             return o;
+        }
+
+        /// <summary>
+        /// The file's status. OpenAI flavour: always processed. Azure flavour, for a fine-tune file: uploaded,
+        /// pending, running for one --time-scale each after arrival, then processed (OPENAI-FACTS.md, "Azure
+        /// OpenAI"); files the service makes itself (results) are processed at once.
+        /// </summary>
+        public static string Status(StoredFile f, EmulatorState state)
+        {
+            if (!state.Options.IsAzure || f.Purpose != "fine-tune") return "processed";
+            double phases = (DateTime.UtcNow - f.ArrivedUtc).TotalSeconds / state.Options.TimeScale;
+            return phases < 1 ? "uploaded" : phases < 2 ? "pending" : phases < 3 ? "running" : "processed";
         }
 
         /// <summary>The file, unless missing or expired (an expired file is removed).</summary>

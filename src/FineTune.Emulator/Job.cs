@@ -10,13 +10,14 @@ namespace FineTune.Emulator
     /// <summary>
     /// A fine-tuning job and its simulation. The clock (<see cref="JobClock"/>) calls <see cref="Advance"/>
     /// with the seconds that passed; each phase takes <c>--time-scale</c> seconds: validating_files, queued,
-    /// then one phase per epoch while running. Paused jobs do not advance. Use under <see cref="EmulatorState.Sync"/>.
+    /// then one phase per epoch while running (Azure flavour: pending for both first phases). Paused jobs do not advance. Use under <see cref="EmulatorState.Sync"/>.
     /// </summary>
     public sealed class Job
     {
         private readonly Random noise;
         private double elapsed;
         private int stepsDone;
+        private bool validated;
 
         /// <summary>A job in validating_files; the files are checked when that phase ends.</summary>
         public Job(string id, long sequence, string model, string baseModel, int seed, string modelName)
@@ -50,6 +51,12 @@ namespace FineTune.Emulator
         /// <summary>Requested hyperparameters (numbers or "auto"), resolved when validation ends.</summary>
         public JsonObject RequestedHyperparameters { get; init; } = new JsonObject();
         public TrainingFormat Format { get; init; }
+
+        /// <summary>Azure flavour: Standard, GlobalStandard or developerTier; null in the OpenAI flavour.</summary>
+        public string? TrainingType { get; init; }
+
+        /// <summary>True in the Azure flavour (status pending, -1 for auto, null organization_id).</summary>
+        public bool Azure => TrainingType != null;
 
         public string Status { get; set; } = "validating_files";
         public JobError? Error { get; private set; }
@@ -96,13 +103,13 @@ namespace FineTune.Emulator
             if (IsTerminal || Status is "paused" or "pausing") return;
             double phase = state.Options.TimeScale;
             elapsed += seconds;
-            if (Status == "validating_files" && elapsed >= phase)
+            if (Status is "validating_files" or "pending" && !validated && elapsed >= phase)
             {
                 elapsed -= phase;
                 Validate(state);
             }
 
-            if (Status == "queued" && elapsed >= phase)
+            if (Status is "queued" or "pending" && validated && elapsed >= phase)
             {
                 elapsed -= phase;
                 Status = "running";
@@ -119,8 +126,8 @@ namespace FineTune.Emulator
         }
 
         /// <summary>Unix seconds when the job should end, while it runs; else null.</summary>
-        public long? EstimatedFinish(EmulatorState state) => Status is "running" or "queued"
-            ? EmulatorState.Now + (long)Math.Ceiling((Status == "queued" ? state.Options.TimeScale : 0) + state.Options.TimeScale * Epochs * (1 - (double)stepsDone / Math.Max(1, TotalSteps)))
+        public long? EstimatedFinish(EmulatorState state) => Status is "running" or "queued" || (Status == "pending" && validated)
+            ? EmulatorState.Now + (long)Math.Ceiling((Status != "running" ? state.Options.TimeScale : 0) + state.Options.TimeScale * Epochs * (1 - (double)stepsDone / Math.Max(1, TotalSteps)))
             : null;
 
         private void Validate(EmulatorState state)
@@ -146,7 +153,8 @@ namespace FineTune.Emulator
             LearningRateMultiplier = RequestedHyperparameters["learning_rate_multiplier"] is JsonValue lr && lr.TryGetValue(out double l) ? l : 1.8;
             Beta = RequestedHyperparameters["beta"] is JsonValue b && b.TryGetValue(out double bv) ? bv : 0.1;
             TotalSteps = (int)Math.Ceiling((double)n / BatchSize) * Epochs;
-            Status = "queued";
+            validated = true;
+            Status = Azure ? "pending" : "queued";
             AddEvent(state, "info", "Files validated, moving job to queued state");
         }
 
@@ -235,7 +243,7 @@ namespace FineTune.Emulator
             if (MethodType == "dpo") methodHyper["beta"] = Epochs > 0 ? Beta : Requested("beta");
             var metadata = new JsonObject();
             foreach (var kv in Metadata ?? new Dictionary<string, string>()) metadata[kv.Key] = kv.Value;
-            return new JsonObject
+            var json = new JsonObject
             {
                 ["object"] = "fine_tuning.job",
                 ["id"] = Id,
@@ -243,8 +251,8 @@ namespace FineTune.Emulator
                 ["created_at"] = CreatedAt,
                 ["finished_at"] = FinishedAt,
                 ["fine_tuned_model"] = FineTunedModel,
-                ["organization_id"] = state.Options.Organization,
-                ["result_files"] = new JsonArray(ResultFiles.Select(f => (JsonNode)JsonValue.Create(f)!).ToArray()),
+                ["organization_id"] = Azure ? null : state.Options.Organization,
+                ["result_files"] = Azure && ResultFiles.Count == 0 ? null : new JsonArray(ResultFiles.Select(f => (JsonNode)JsonValue.Create(f)!).ToArray()),
                 ["status"] = Status,
                 ["validation_file"] = ValidationFile,
                 ["training_file"] = TrainingFile,
@@ -258,8 +266,16 @@ namespace FineTune.Emulator
                 ["metadata"] = Metadata == null ? null : metadata,
                 ["user_provided_suffix"] = Suffix,
             };
+            if (Azure) json["trainingType"] = TrainingType;
+            return json;
         }
 
-        private JsonNode Requested(string name) => RequestedHyperparameters[name]?.DeepClone() ?? JsonValue.Create("auto")!;
+        /// <summary>A requested hyperparameter before validation resolves it: the number, or "auto" (Azure: -1).</summary>
+        private JsonNode Requested(string name)
+        {
+            JsonNode? v = RequestedHyperparameters[name];
+            bool auto = v == null || (v is JsonValue s && s.TryGetValue(out string? text) && text == "auto");
+            return auto ? (Azure ? JsonValue.Create(-1) : JsonValue.Create("auto"))! : v!.DeepClone();
+        }
     }
 }

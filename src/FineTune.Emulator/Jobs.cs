@@ -18,6 +18,9 @@ namespace FineTune.Emulator
     /// </summary>
     public static class JobRoutes
     {
+        /// <summary>Azure's training types (create field <c>trainingType</c>; Standard when absent).</summary>
+        public static readonly string[] TrainingTypes = { "Standard", "GlobalStandard", "developerTier" };
+
         /// <summary>Maps the routes on <paramref name="v1"/>.</summary>
         public static void Map(RouteGroupBuilder v1, EmulatorState state)
         {
@@ -147,6 +150,11 @@ namespace FineTune.Emulator
                 {
                     if (!state.Files.TryGetValue(id, out StoredFile? file)) return ApiError.BadRequest($"invalid {param}: {id}", param, "invalid_file");
                     if (file.Purpose != "fine-tune") return ApiError.BadRequest($"File {id} has purpose '{file.Purpose}'; {param} needs a file with purpose 'fine-tune'.", param, "invalid_file_purpose");
+                    string status = FileRoutes.Status(file, state);
+                    if (status != "processed")
+                    {
+                        return ApiError.BadRequest($"The {param.Replace('_', ' ')} {id} is not ready: its status is '{status}'. Wait until GET /files/{id} shows status 'processed', then create the job.", param, "invalid_file_status");
+                    }
                 }
             }
 
@@ -180,8 +188,18 @@ namespace FineTune.Emulator
             IResult? hyperError = CheckHyperparameters(hyper, methodType);
             if (hyperError != null) return hyperError;
 
+            // Azure's extra create field (OPENAI-FACTS.md, "Azure OpenAI"); the OpenAI flavour ignores it as before.
+            string? trainingType = null;
+            if (state.Options.IsAzure && body["trainingType"] != null)
+            {
+                trainingType = TrainingTypes.FirstOrDefault(t => string.Equals(t, Requests.String(body, "trainingType"), StringComparison.OrdinalIgnoreCase));
+                if (trainingType == null) return ApiError.BadRequest($"Invalid 'trainingType': must be one of {string.Join(", ", TrainingTypes)}.", "trainingType", "invalid_value");
+            }
+
             string jobId = state.NewId("ftjob-");
-            string name = $"ft:{baseModel}:{state.OrganizationName}:{suffix}:{state.NewId("", 8)}";
+            string name = state.Options.IsAzure
+                ? $"{baseModel}.ft-{state.NewHex(32)}"
+                : $"ft:{baseModel}:{state.OrganizationName}:{suffix}:{state.NewId("", 8)}";
             var job = new Job(jobId, state.NextSequence(), resolved, baseModel, seed, name)
             {
                 TrainingFile = training,
@@ -191,6 +209,8 @@ namespace FineTune.Emulator
                 Integrations = body["integrations"] as JsonArray,
                 MethodType = methodType,
                 RequestedHyperparameters = (JsonObject?)hyper?.DeepClone() ?? new JsonObject(),
+                Status = state.Options.IsAzure ? "pending" : "validating_files",
+                TrainingType = state.Options.IsAzure ? trainingType ?? "Standard" : null,
                 Format = methodType == "dpo" ? TrainingFormat.Preference : ModelCatalog.IsLegacy(baseModel) ? TrainingFormat.Legacy : TrainingFormat.Chat,
             };
             lock (state.Sync)

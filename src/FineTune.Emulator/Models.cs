@@ -45,7 +45,7 @@ namespace FineTune.Emulator
         public static bool IsLegacy(string modelId) => modelId is "babbage-002" or "davinci-002";
     }
 
-    /// <summary><c>GET /models</c>, <c>GET /models/{model}</c>, <c>DELETE /models/{model}</c> (fine-tuned models only).</summary>
+    /// <summary><c>GET /models</c>, <c>GET /models/{model}</c>, <c>DELETE /models/{model}</c> (fine-tuned models only; the Azure flavour answers 404, as Azure lacks the route).</summary>
     public static class ModelRoutes
     {
         /// <summary>Maps the routes on <paramref name="v1"/>.</summary>
@@ -64,6 +64,13 @@ namespace FineTune.Emulator
                 if (found == null && ModelCatalog.Find(model) is BaseModel alias) found = ToJson(alias);
                 return found != null ? Results.Json(found) : ModelNotFound(model);
             });
+
+            if (state.Options.IsAzure)
+            {
+                // Azure has no DELETE /models: its answer to a route it lacks.
+                v1.MapDelete("/models/{model}", () => Results.Json(new JsonObject { ["error"] = new JsonObject { ["code"] = "404", ["message"] = "Resource not found" } }, statusCode: 404));
+                return;
+            }
 
             v1.MapDelete("/models/{model}", (string model) =>
             {
@@ -103,7 +110,7 @@ namespace FineTune.Emulator
                     list.Add(new JsonObject
                     {
                         ["id"] = job.FineTunedModel, ["object"] = "model", ["created"] = job.FinishedAt ?? job.CreatedAt,
-                        ["owned_by"] = state.Options.Organization, ["shutdown_date"] = baseModel?.ShutdownDate,
+                        ["owned_by"] = state.Options.IsAzure ? "organization-owner" : state.Options.Organization, ["shutdown_date"] = baseModel?.ShutdownDate,
                     });
                 }
             }

@@ -62,6 +62,20 @@ namespace FineTune.Emulator
             }
         }
 
+        /// <summary>A new lower-case hexadecimal string of <paramref name="length"/> digits (Azure's fine-tuned ids).</summary>
+        public string NewHex(int length)
+        {
+            lock (Sync)
+            {
+                var chars = new char[length];
+                for (int i = 0; i < length; i++) chars[i] = "0123456789abcdef"[Random.Next(16)];
+                return new string(chars);
+            }
+        }
+
+        /// <summary>Deployments (Azure flavour) by their ARM path in lower case.</summary>
+        public Dictionary<string, Deployment> Deployments { get; } = new Dictionary<string, Deployment>(StringComparer.Ordinal);
+
         /// <summary>A number that grows with every call: orders objects created in the same second.</summary>
         public long NextSequence() => System.Threading.Interlocked.Increment(ref sequence);
 
@@ -82,6 +96,9 @@ namespace FineTune.Emulator
     {
         /// <summary>Unix seconds when the file expires, or null (optional <c>expires_after</c>).</summary>
         public long? ExpiresAt { get; init; }
+
+        /// <summary>When the file arrived (UTC, to the tick): the Azure flavour's file states follow from its age.</summary>
+        public DateTime ArrivedUtc { get; init; } = DateTime.UtcNow;
     }
 
     /// <summary>An Upload (POST /uploads) and its parts.</summary>

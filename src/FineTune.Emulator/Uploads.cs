@@ -43,7 +43,7 @@ namespace FineTune.Emulator
                 long now = EmulatorState.Now;
                 var upload = new StoredUpload { Id = state.NewId("upload_"), Filename = filename, Purpose = purpose, MimeType = mime, Bytes = bytes, CreatedAt = now, ExpiresAt = now + 3600 };
                 lock (state.Sync) state.Uploads[upload.Id] = upload;
-                return Results.Json(ToJson(upload));
+                return Results.Json(ToJson(upload, state));
             });
 
             v1.MapPost("/uploads/{upload_id}/parts", async (string upload_id, HttpRequest request) =>
@@ -93,7 +93,7 @@ namespace FineTune.Emulator
 
                     upload.File = state.AddFile(upload.Filename, upload.Purpose, content.ToArray());
                     upload.Status = "completed";
-                    return Results.Json(ToJson(upload));
+                    return Results.Json(ToJson(upload, state));
                 }
             });
 
@@ -103,7 +103,7 @@ namespace FineTune.Emulator
                 {
                     if (Pending(state, upload_id, out StoredUpload? upload) is IResult problem) return problem;
                     upload!.Status = "cancelled";
-                    return Results.Json(ToJson(upload));
+                    return Results.Json(ToJson(upload, state));
                 }
             });
         }
@@ -117,11 +117,11 @@ namespace FineTune.Emulator
         }
 
         /// <summary>The upload object (OpenAPI schema Upload).</summary>
-        private static JsonObject ToJson(StoredUpload u) => new JsonObject
+        private static JsonObject ToJson(StoredUpload u, EmulatorState state) => new JsonObject
         {
             ["id"] = u.Id, ["object"] = "upload", ["bytes"] = u.Bytes, ["created_at"] = u.CreatedAt, ["filename"] = u.Filename,
             ["purpose"] = u.Purpose, ["status"] = u.Status, ["expires_at"] = u.ExpiresAt,
-            ["file"] = u.File == null ? null : FileRoutes.ToJson(u.File),
+            ["file"] = u.File == null ? null : FileRoutes.ToJson(u.File, state),
         };
     }
 }

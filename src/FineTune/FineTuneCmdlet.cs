@@ -183,7 +183,8 @@ namespace FineTune
             file = null!;
             if (!skipValidation)
             {
-                IReadOnlyList<UploadProblem> problems = Run(ct => Task.Run(() => UploadChecks.Current.Check(path, ct), ct));
+                Engine.Datasets.DatasetTarget target = Service.Connection.Provider == ServiceProvider.Azure ? Engine.Datasets.DatasetTarget.Azure : Engine.Datasets.DatasetTarget.OpenAI;
+                IReadOnlyList<UploadProblem> problems = Run(ct => Task.Run(() => UploadChecks.Current.Check(path, ct, target), ct));
                 if (problems.Count > 0)
                 {
                     string list = string.Join("\n", problems.Take(10).Select(p => $"  {path}: {p}"));

@@ -34,4 +34,14 @@ Describe 'The demo' {
         $run.Text | Should -Match 'Files\s+: training 140 examples, validation 35 examples'
         $run.Text | Should -Match 'Job\s+: ftjob-\S+ succeeded'
     }
+
+    It 'runs the same story on the Azure flavour, with the deployment step' {
+        $run = Invoke-Demo @('-Flavor', 'Azure')
+        $run.ExitCode | Should -Be 0 -Because $run.Text
+        $run.Text | Should -Match 'Provider\s+: Azure'
+        $run.Text | Should -Match '== Deploy \(Azure serves a fine-tuned model only through a deployment\)'
+        $run.Text | Should -Match 'Model\s+: gpt-4o-mini-2024-07-18\.ft-[0-9a-f]{32}'
+        $run.Text | Should -Match 'Answer\s+: Open the Lumen Backup app, choose Account > Security > Reset'
+        $run.Text | Should -Match 'Cleaned up\s+: 3 files and the deployment'
+    }
 }

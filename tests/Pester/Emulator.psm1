@@ -15,7 +15,8 @@ function Start-FineTuneEmulator {
     <#
     .SYNOPSIS
         Starts the emulator on a free port (or -Port), waits until it answers (at most -TimeoutSeconds) and
-        returns @{ Endpoint = 'http://127.0.0.1:PORT/v1'; BaseUri = 'http://127.0.0.1:PORT/'; Port; Process }.
+        returns @{ Endpoint = 'http://127.0.0.1:PORT/v1'; BaseUri = 'http://127.0.0.1:PORT/' (also the ARM endpoint of the
+        Azure flavour); Port; Flavor; Process }.
         Throws when the build is missing or the emulator does not answer in time (with its error output).
     #>
     [CmdletBinding()]
@@ -31,6 +32,9 @@ function Start-FineTuneEmulator {
         # The exact key to accept; any non-empty key when not given.
         [string] $ApiKey,
         [string] $Organization,
+        # The service to imitate: OpenAI (default) or Azure (api-key header, Azure's shapes, ARM deployments on BaseUri).
+        [ValidateSet('OpenAI', 'Azure')]
+        [string] $Flavor = 'OpenAI',
         [int] $TimeoutSeconds = 30
     )
     $root = Split-Path (Split-Path $PSScriptRoot)
@@ -42,6 +46,7 @@ function Start-FineTuneEmulator {
     if ($TriggerWord) { $arguments += '--trigger-words', ($TriggerWord -join ',') }
     if ($ApiKey) { $arguments += '--api-key', $ApiKey }
     if ($Organization) { $arguments += '--org', $Organization }
+    $arguments += '--flavor', $Flavor.ToLowerInvariant()
 
     $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
     foreach ($a in $arguments) { $info.ArgumentList.Add([string]$a) }
@@ -80,6 +85,7 @@ function Start-FineTuneEmulator {
         Endpoint   = $endpoint
         BaseUri    = $base
         Port       = ([uri]$endpoint).Port
+        Flavor     = $Flavor
         Process    = $process
     }
     $script:Current

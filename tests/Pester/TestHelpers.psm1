@@ -24,7 +24,7 @@ function Invoke-FreshPwsh([string] $Script) {
 }
 
 # A loopback HTTP server that answers GET .../models as the service would and 401 for any key but
-# $Key. Returns an object with Endpoint (…/v1), Requests (a list of 'METHOD path auth' strings) and Stop().
+# $Key. Returns an object with Endpoint (…/v1), Requests (a list of 'METHOD path auth[ api-key:KEY]' strings) and Stop().
 function Start-LoopbackService([string] $Key = 'sk-loopback-test-key') {
     $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
     $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
@@ -38,7 +38,8 @@ function Start-LoopbackService([string] $Key = 'sk-loopback-test-key') {
         while ($listener.IsListening) {
             try { $ctx = $listener.GetContext() } catch { break }
             $auth = $ctx.Request.Headers['Authorization']
-            $requests.Enqueue("$($ctx.Request.HttpMethod) $($ctx.Request.Url.AbsolutePath) $auth")
+            $apiKey = $ctx.Request.Headers['api-key']
+            $requests.Enqueue("$($ctx.Request.HttpMethod) $($ctx.Request.Url.AbsolutePath) $auth$(if ($apiKey) { " api-key:$apiKey" })")
             $ctx.Response.Headers.Add('x-request-id', 'req_loopback_1')
             $ctx.Response.ContentType = 'application/json'
             if ($auth -ne "Bearer $key") {

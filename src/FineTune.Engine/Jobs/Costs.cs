@@ -95,8 +95,8 @@ namespace FineTune.Engine.Jobs
     /// </summary>
     public interface IUploadCheck
     {
-        /// <summary>The errors that would make the service reject <paramref name="path"/> (warnings are not returned).</summary>
-        IReadOnlyList<UploadProblem> Check(string path, CancellationToken cancellationToken);
+        /// <summary>The errors that would make the service (<paramref name="target"/>: OpenAI or Azure) reject <paramref name="path"/> (warnings are not returned).</summary>
+        IReadOnlyList<UploadProblem> Check(string path, CancellationToken cancellationToken, DatasetTarget target = DatasetTarget.OpenAI);
     }
 
     /// <summary>Where the upload cmdlets get their checks from.</summary>
@@ -112,10 +112,10 @@ namespace FineTune.Engine.Jobs
     /// </summary>
     internal sealed class DatasetRulesUploadCheck : IUploadCheck
     {
-        public IReadOnlyList<UploadProblem> Check(string path, CancellationToken cancellationToken)
+        public IReadOnlyList<UploadProblem> Check(string path, CancellationToken cancellationToken, DatasetTarget target = DatasetTarget.OpenAI)
         {
             var problems = new List<UploadProblem>();
-            DatasetChecker.Test(path, new DatasetCheckOptions(), f =>
+            DatasetChecker.Test(path, new DatasetCheckOptions { Target = target }, f =>
             {
                 if (f.Severity != FindingSeverity.Error || f.RuleId == DatasetRules.FileTooLarge.Id) return;
                 lock (problems)

@@ -58,6 +58,25 @@ namespace FineTune.Engine.Jobs
         /// <summary>A new client request id: <c>ftreq_</c> and 32 hex digits.</summary>
         public static string NewRequestId() => "ftreq_" + Guid.NewGuid().ToString("N");
 
+        /// <summary>
+        /// Azure only: Standard, GlobalStandard or Developer (sent as <c>trainingType</c> Standard, GlobalStandard,
+        /// developerTier; OPENAI-FACTS.md, "Azure OpenAI"); null leaves the service's default (Standard).
+        /// </summary>
+        public string? TrainingType { get; set; }
+
+        /// <summary>
+        /// <see cref="Validate()"/>, plus what depends on the provider: <see cref="TrainingType"/> only for Azure.
+        /// Throws <see cref="ArgumentException"/> naming the parameter.
+        /// </summary>
+        public void Validate(Service.ServiceProvider provider)
+        {
+            Validate();
+            if (TrainingType != null && provider != Service.ServiceProvider.Azure)
+            {
+                throw new ArgumentException($"-TrainingType applies to Azure OpenAI only; this connection is to {provider}. Leave -TrainingType out, or Connect-FineTune to an Azure endpoint (-Provider Azure for a URL that does not tell).");
+            }
+        }
+
         /// <summary>Checks the limits the service applies; throws <see cref="ArgumentException"/> naming the field.</summary>
         public void Validate()
         {
@@ -70,6 +89,7 @@ namespace FineTune.Engine.Jobs
             if (LearningRateMultiplier is double l && !(l > 0)) throw new ArgumentException($"-LearningRateMultiplier {l} must be greater than 0.");
             if (Beta is double beta && !(beta > 0 && beta <= 2)) throw new ArgumentException($"-Beta {beta} must be greater than 0 and at most 2.");
             if (Beta != null && !string.Equals(Method, "dpo", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException("-Beta applies only to -Method Dpo.");
+            if (TrainingType != null && TrainingTypeValue(TrainingType) == null) throw new ArgumentException($"-TrainingType '{TrainingType}' is not one of Standard, GlobalStandard, Developer.");
             if (Metadata.Count + 1 > 16) throw new ArgumentException($"-Metadata has {Metadata.Count} pairs; the service takes 16 and FineTune uses one ({RequestIdKey}), so give at most 15.");
             foreach (KeyValuePair<string, string> p in Metadata)
             {
@@ -92,6 +112,7 @@ namespace FineTune.Engine.Jobs
                 if (ValidationFile != null) w.WriteString("validation_file", ValidationFile);
                 if (Suffix != null) w.WriteString("suffix", Suffix);
                 if (Seed != null) w.WriteNumber("seed", Seed.Value);
+                if (TrainingType != null) w.WriteString("trainingType", TrainingTypeValue(TrainingType));
                 w.WriteStartObject("metadata");
                 foreach (KeyValuePair<string, string> p in Metadata) w.WriteString(p.Key, p.Value ?? string.Empty);
                 w.WriteString(RequestIdKey, RequestId);
@@ -112,6 +133,15 @@ namespace FineTune.Engine.Jobs
 
             return buffer.ToArray();
         }
+
+        /// <summary>Azure's wire value of a training type (Developer is developerTier), or null for an unknown one.</summary>
+        public static string? TrainingTypeValue(string trainingType) => trainingType.ToLowerInvariant() switch
+        {
+            "standard" => "Standard",
+            "globalstandard" => "GlobalStandard",
+            "developer" or "developertier" => "developerTier",
+            _ => null,
+        };
 
         /// <inheritdoc/>
         public override string ToString() => string.Format(CultureInfo.InvariantCulture, "{0} on {1} ({2})", TrainingFile, Model, Method);

@@ -7,19 +7,29 @@ namespace FineTune.Engine.Service
     /// The SDK's retry policy (408, 429, 5xx and dropped connections, exponential back-off, Retry-After
     /// honoured) with two changes (DESIGN.md 2.4): a Retry-After longer than the cap waits only the cap,
     /// and a 429 whose <c>error.code</c> is <c>insufficient_quota</c> is never retried, since waiting
-    /// does not add credit.
+    /// does not add credit. For Azure (<c>notReadyRetries</c> &gt; 0) a 404 whose code is <c>DeploymentNotFound</c>
+    /// (a deployment still provisioning: Azure asks to wait a few minutes) is retried up to that many times,
+    /// waiting 0.5 s, 1 s, 2 s, 4 s, then 5 s each (8 retries: about 27 s).
     /// </summary>
     internal sealed class CappedRetryPolicy : ClientRetryPolicy
     {
         private readonly TimeSpan cap;
 
-        public CappedRetryPolicy(int maxRetries, TimeSpan cap) : base(maxRetries)
+        private readonly int notReadyRetries;
+
+        public CappedRetryPolicy(int maxRetries, TimeSpan cap, int notReadyRetries = 0) : base(maxRetries)
         {
             this.cap = cap;
+            this.notReadyRetries = notReadyRetries;
         }
 
         protected override TimeSpan GetNextDelay(PipelineMessage message, int tryCount)
         {
+            if (message.Response is { Status: 404 })
+            {
+                return TimeSpan.FromSeconds(Math.Min(5, 0.5 * Math.Pow(2, Math.Max(0, tryCount - 1))));
+            }
+
             TimeSpan wanted = base.GetNextDelay(message, tryCount);
             return wanted > cap ? cap : wanted;
         }
@@ -39,6 +49,15 @@ namespace FineTune.Engine.Service
                 return false;
             }
 
+            if (message.Response is { Status: 404 } notFound)
+            {
+                if (notReadyRetries == 0 || !Contains(notFound, "DeploymentNotFound")) return false;
+                int done = message.TryGetProperty(typeof(NotReadyTries), out object? n) && n is int i ? i : 0;
+                if (done >= notReadyRetries) return false;
+                message.SetProperty(typeof(NotReadyTries), done + 1);
+                return true;
+            }
+
             return base.ShouldRetry(message, exception);
         }
 
@@ -46,11 +65,18 @@ namespace FineTune.Engine.Service
         {
         }
 
-        private static bool IsInsufficientQuota(PipelineResponse response)
+        /// <summary>The key of the message property that counts DeploymentNotFound retries.</summary>
+        private sealed class NotReadyTries
+        {
+        }
+
+        private static bool IsInsufficientQuota(PipelineResponse response) => Contains(response, "insufficient_quota");
+
+        private static bool Contains(PipelineResponse response, string code)
         {
             try
             {
-                return response.Content.ToString().IndexOf("insufficient_quota", StringComparison.Ordinal) >= 0;
+                return response.Content.ToString().IndexOf(code, StringComparison.Ordinal) >= 0;
             }
             catch (InvalidOperationException)
             {

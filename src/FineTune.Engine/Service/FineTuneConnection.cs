@@ -13,6 +13,19 @@ namespace FineTune.Engine.Service
         Context,
         /// <summary>Read from the <c>OPENAI_API_KEY</c> environment variable.</summary>
         Environment,
+        /// <summary>An Entra ID token taken from Az.Accounts' <c>Get-AzAccessToken</c> by <c>Connect-FineTune</c>.</summary>
+        AzAccounts,
+    }
+
+    /// <summary>What the connection's secret is (never the secret itself).</summary>
+    public enum AuthKind
+    {
+        /// <summary>No secret: calls fail with the NoApiKey error.</summary>
+        None,
+        /// <summary>An API key: sent as <c>Authorization: Bearer</c>, and for Azure also as the <c>api-key</c> header.</summary>
+        ApiKey,
+        /// <summary>A Microsoft Entra ID access token (Azure): sent as <c>Authorization: Bearer</c> only.</summary>
+        AccessToken,
     }
 
     /// <summary>Which kind of service the endpoint is, told from its URL.</summary>
@@ -56,7 +69,9 @@ namespace FineTune.Engine.Service
             int maxRetries = 2,
             int timeoutSec = 100,
             Uri? proxy = null,
-            int maxRetryDelaySec = 60)
+            int maxRetryDelaySec = 60,
+            AuthKind authKind = AuthKind.ApiKey,
+            ServiceProvider? provider = null)
         {
             if (endpoint == null) throw new ArgumentNullException(nameof(endpoint));
             if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
@@ -76,19 +91,23 @@ namespace FineTune.Engine.Service
             TimeoutSec = timeoutSec;
             Proxy = proxy;
             MaxRetryDelaySec = maxRetryDelaySec;
-            Provider = ProviderOf(endpoint);
+            Provider = provider ?? ProviderOf(endpoint);
+            AuthKind = this.apiKey == null ? AuthKind.None : authKind == AuthKind.None ? AuthKind.ApiKey : authKind;
         }
 
         /// <summary>The base URL, including <c>/v1</c> (Azure: <c>/openai/v1</c>).</summary>
         public Uri Endpoint { get; }
 
-        /// <summary>OpenAI, Azure or Other, from the endpoint's host.</summary>
+        /// <summary>OpenAI, Azure or Other: given to Connect-FineTune as -Provider, else told from the endpoint's host.</summary>
         public ServiceProvider Provider { get; }
 
         /// <summary>Where the key came from; <see cref="KeySource.None"/> when there is none.</summary>
         public KeySource KeySource { get; }
 
-        /// <summary>True when a key is present (the key itself is never shown).</summary>
+        /// <summary>ApiKey or AccessToken: what the secret is (None when there is none).</summary>
+        public AuthKind AuthKind { get; }
+
+        /// <summary>True when a key or access token is present (neither is ever shown).</summary>
         public bool HasKey => apiKey != null;
 
         /// <summary>The <c>OpenAI-Organization</c> header, or null.</summary>
@@ -115,6 +134,8 @@ namespace FineTune.Engine.Service
         /// Applies the resolution order. <paramref name="context"/> is the session's earlier connection;
         /// <paramref name="environment"/> reads an environment variable (injectable for tests).
         /// Values not given as parameters (organization, project, retries, timeout, proxy) are kept from the context.
+        /// <paramref name="accessToken"/> (an Entra ID token) takes the place of the key when given; the provider is
+        /// <paramref name="provider"/>, else the context's when the endpoint is kept, else told from the URL.
         /// </summary>
         public static FineTuneConnection Resolve(
             string? apiKey,
@@ -126,19 +147,25 @@ namespace FineTune.Engine.Service
             int? maxRetries = null,
             int? timeoutSec = null,
             Uri? proxy = null,
-            int? maxRetryDelaySec = null)
+            int? maxRetryDelaySec = null,
+            string? accessToken = null,
+            ServiceProvider? provider = null,
+            KeySource accessTokenSource = KeySource.Parameter)
         {
-            string? key = apiKey;
-            KeySource source = KeySource.Parameter;
+            string? key = string.IsNullOrEmpty(accessToken) ? apiKey : accessToken;
+            AuthKind kind = string.IsNullOrEmpty(accessToken) ? AuthKind.ApiKey : AuthKind.AccessToken;
+            KeySource source = string.IsNullOrEmpty(accessToken) ? KeySource.Parameter : accessTokenSource;
             if (string.IsNullOrEmpty(key) && context?.apiKey != null)
             {
                 key = context.apiKey;
-                source = context.KeySource == KeySource.Environment ? KeySource.Environment : KeySource.Context;
+                kind = context.AuthKind;
+                source = context.KeySource == KeySource.Environment || context.KeySource == KeySource.AzAccounts ? context.KeySource : KeySource.Context;
             }
 
             if (string.IsNullOrEmpty(key))
             {
                 key = environment(KeyVariable);
+                kind = AuthKind.ApiKey;
                 source = KeySource.Environment;
             }
 
@@ -164,7 +191,9 @@ namespace FineTune.Engine.Service
                 maxRetries ?? context?.MaxRetries ?? 2,
                 timeoutSec ?? context?.TimeoutSec ?? 100,
                 proxy ?? context?.Proxy,
-                maxRetryDelaySec ?? context?.MaxRetryDelaySec ?? 60);
+                maxRetryDelaySec ?? context?.MaxRetryDelaySec ?? 60,
+                kind,
+                provider ?? (endpoint == null ? context?.Provider : null));
         }
 
         /// <summary>Tells the provider from the URL: *.openai.azure.com or *.cognitiveservices.azure.com is Azure.</summary>
@@ -183,6 +212,6 @@ namespace FineTune.Engine.Service
         }
 
         /// <summary>A one-line description without the key.</summary>
-        public override string ToString() => $"{Provider} at {Endpoint} (key: {KeySource})";
+        public override string ToString() => $"{Provider} at {Endpoint} ({AuthKind}: {KeySource})";
     }
 }

@@ -60,6 +60,12 @@ namespace FineTune.Engine.Service
         /// <summary>Deletes a fine-tuned model (<c>DELETE /models/{id}</c>; needs the organization's Owner role; Azure has no such route).</summary>
         public async Task DeleteModelAsync(string model, CancellationToken cancellationToken)
         {
+            if (Connection.Provider == ServiceProvider.Azure)
+            {
+                throw new FineTuneServiceException("RemoveModel", ErrorKind.NotSupported, "NotSupportedOnAzure",
+                    $"Azure OpenAI has no DELETE /models, so {model} cannot be deleted through the API. To stop paying for it, remove its deployment (Remove-FineTuneDeployment); the model itself can be deleted in the Azure AI Foundry portal.");
+            }
+
             using JsonDocument _ = await SendAsync("RemoveModel", "DELETE", "models/" + Uri.EscapeDataString(model), null, cancellationToken).ConfigureAwait(false);
         }
     }

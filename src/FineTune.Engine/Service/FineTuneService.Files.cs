@@ -68,7 +68,51 @@ namespace FineTune.Engine.Service
                 feedback,
                 $"Get-FineTuneFile -Purpose {purpose}",
                 cancellationToken).ConfigureAwait(false);
+            if (Connection.Provider == ServiceProvider.Azure && purpose == "fine-tune")
+            {
+                file = await WaitForProcessedAsync(file, feedback, cancellationToken).ConfigureAwait(false);
+            }
+
             file.LocalPath = info.FullName;
+            return file;
+        }
+
+        /// <summary>The longest wait for Azure to process an uploaded file (30 minutes).</summary>
+        public static readonly TimeSpan MaxProcessingWait = TimeSpan.FromMinutes(30);
+
+        /// <summary>
+        /// Azure: polls the file (every 0.25 s at first, doubling up to 5 s) until its status is <c>processed</c>
+        /// (uploaded, pending and running come first; a job on a file not yet processed is refused), reporting the
+        /// status as progress. Throws <see cref="FineTuneServiceException"/> (AddFile.FileProcessingFailed on
+        /// <c>error</c>, AddFile.Timeout after <see cref="MaxProcessingWait"/>).
+        /// </summary>
+        public async Task<FineTuneFile> WaitForProcessedAsync(FineTuneFile file, IFeedback feedback, CancellationToken cancellationToken)
+        {
+            string activity = $"Waiting for {file.Filename ?? file.Id} to be processed";
+            DateTime deadline = DateTime.UtcNow + MaxProcessingWait;
+            TimeSpan delay = TimeSpan.FromMilliseconds(250);
+            while (!string.Equals(file.Status, "processed", StringComparison.OrdinalIgnoreCase))
+            {
+                if (string.Equals(file.Status, "error", StringComparison.OrdinalIgnoreCase) || string.Equals(file.Status, "deleted", StringComparison.OrdinalIgnoreCase))
+                {
+                    feedback.Progress(4, activity, file.Status!, 100, completed: true);
+                    throw new FineTuneServiceException("AddFile", ErrorKind.InvalidRequest, "FileProcessingFailed",
+                        $"Azure could not process file {file.Id} (status {file.Status}{(file.StatusDetails != null ? ": " + file.StatusDetails : string.Empty)}). Check it with Test-FineTuneDataset -Target Azure, fix it and upload it again.");
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new FineTuneServiceException("AddFile", ErrorKind.Timeout, "Timeout",
+                        $"File {file.Id} is still {file.Status} after {MaxProcessingWait.TotalMinutes:0} minutes. Check it later with Get-FineTuneFile {file.Id}, then start the job.");
+                }
+
+                feedback.Progress(4, activity, "Status: " + file.Status, -1);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, delay.Ticks * 2));
+                file = await GetFileAsync(file.Id, cancellationToken).ConfigureAwait(false);
+            }
+
+            feedback.Progress(4, activity, "processed", 100, completed: true);
             return file;
         }
 

@@ -55,7 +55,7 @@ namespace FineTune.Engine.Service
         /// </summary>
         public Task<FineTuneJob> CreateJobAsync(JobRequest request, IFeedback feedback, CancellationToken cancellationToken)
         {
-            request.Validate();
+            request.Validate(Connection.Provider);
             byte[] body = request.ToJson();
             return CreateOnce.RunAsync(
                 async (attempt, ct) =>

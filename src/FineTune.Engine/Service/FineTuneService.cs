@@ -23,7 +23,10 @@ namespace FineTune.Engine.Service
         private readonly OpenAIClient client;
         private readonly Uri baseUri;
 
-        /// <summary>Creates the adapter. Throws the NoApiKey error when the connection has no key.</summary>
+        /// <summary>
+        /// Creates the adapter. Throws the NoApiKey error when the connection has no key. The key or Entra ID
+        /// token goes as <c>Authorization: Bearer</c>; an Azure key also as the <c>api-key</c> header (OPENAI-FACTS.md, "Azure OpenAI").
+        /// </summary>
         public FineTuneService(FineTuneConnection connection)
         {
             Connection = connection ?? throw new ArgumentNullException(nameof(connection));
@@ -46,7 +49,8 @@ namespace FineTune.Engine.Service
                 OrganizationId = connection.Organization,
                 ProjectId = connection.Project,
                 NetworkTimeout = TimeSpan.FromSeconds(connection.TimeoutSec),
-                RetryPolicy = new CappedRetryPolicy(maxRetries, TimeSpan.FromSeconds(connection.MaxRetryDelaySec)),
+                RetryPolicy = new CappedRetryPolicy(maxRetries, TimeSpan.FromSeconds(connection.MaxRetryDelaySec),
+                    connection.Provider == ServiceProvider.Azure ? DeploymentNotReadyRetries : 0),
                 UserAgentApplicationId = "FineTune-PowerShell",
             };
             if (connection.Proxy != null)
@@ -55,8 +59,17 @@ namespace FineTune.Engine.Service
                 options.Transport = new HttpClientPipelineTransport(new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan });
             }
 
+            if (connection.Provider == ServiceProvider.Azure && connection.AuthKind == AuthKind.ApiKey)
+            {
+                // Azure takes its key as a bearer token (what the SDK sends) or in the api-key header: send both.
+                options.AddPolicy(ApiKeyAuthenticationPolicy.CreateHeaderApiKeyPolicy(new ApiKeyCredential(connection.ApiKey!), "api-key"), PipelinePosition.PerCall);
+            }
+
             return new OpenAIClient(new ApiKeyCredential(connection.ApiKey!), options);
         }
+
+        /// <summary>Azure: how often a call is retried while its deployment answers 404 DeploymentNotFound (about 27 s in all; see <see cref="CappedRetryPolicy"/>).</summary>
+        public const int DeploymentNotReadyRetries = 8;
 
         /// <summary>The connection this adapter calls (never shows the key).</summary>
         public FineTuneConnection Connection { get; }

@@ -9,6 +9,7 @@ namespace FineTune.Commands
     /// <summary>
     /// <para type="synopsis">Sets the endpoint, key and options that every FineTune cmdlet in this session uses.</para>
     /// <para type="description">The key is taken from -ApiKey or -Credential, else from an earlier Connect-FineTune, else from OPENAI_API_KEY. The endpoint from -Endpoint, else the earlier context, else OPENAI_BASE_URL, else https://api.openai.com/v1. Nothing is sent to the service. The key is never shown.</para>
+    /// <para type="description">Azure OpenAI (v1 API, https://RESOURCE.openai.azure.com/openai/v1/): the key is sent both as a bearer token and in the api-key header. Instead of a key, -AccessToken takes a Microsoft Entra ID token; when neither is given and Az.Accounts' Get-AzAccessToken is available, the token is taken from it for -TokenScope (default https://ai.azure.com/.default). The provider (OpenAI, Azure, Other) is told from the URL; -Provider sets it for a URL that does not tell (a proxy, the emulator's Azure flavour).</para>
     /// </summary>
     /// <example>
     ///   <code>Connect-FineTune -ApiKey (Read-Host -AsSecureString 'OpenAI key')</code>
@@ -17,6 +18,10 @@ namespace FineTune.Commands
     /// <example>
     ///   <code>Connect-FineTune -Endpoint https://contoso.openai.azure.com/openai/v1/ -Credential (Get-Credential -UserName key)</code>
     ///   <para>Connects to Azure OpenAI's v1 API; the credential's password is the key.</para>
+    /// </example>
+    /// <example>
+    ///   <code>Connect-AzAccount; Connect-FineTune -Endpoint https://contoso.openai.azure.com/openai/v1/</code>
+    ///   <para>Connects to Azure OpenAI with an Entra ID token taken from Get-AzAccessToken (scope https://ai.azure.com/.default).</para>
     /// </example>
     /// <example>
     ///   <code>Connect-FineTune -Endpoint http://127.0.0.1:5000/v1 -ApiKey (ConvertTo-SecureString 'any' -AsPlainText -Force) -MaxRetries 5 -TimeoutSec 30 -PassThru</code>
@@ -28,6 +33,7 @@ namespace FineTune.Commands
     {
         private const string KeySet = "ApiKey";
         private const string CredentialSet = "Credential";
+        private const string TokenSet = "AccessToken";
 
         /// <summary>The API key, as a SecureString (Read-Host -AsSecureString, or Get-Secret).</summary>
         [Parameter(ParameterSetName = KeySet, Position = 0)]
@@ -37,6 +43,19 @@ namespace FineTune.Commands
         [Parameter(ParameterSetName = CredentialSet, Mandatory = true)]
         [Credential]
         public PSCredential? Credential { get; set; }
+
+        /// <summary>A Microsoft Entra ID access token for Azure OpenAI (scope https://ai.azure.com/.default), sent as a bearer token instead of a key.</summary>
+        [Parameter(ParameterSetName = TokenSet, Mandatory = true)]
+        public SecureString? AccessToken { get; set; }
+
+        /// <summary>The scope asked of Get-AzAccessToken when no key or token is given for Azure (default https://ai.azure.com/.default; older docs use https://cognitiveservices.azure.com/.default).</summary>
+        [Parameter(ParameterSetName = KeySet)]
+        public string TokenScope { get; set; } = "https://ai.azure.com/.default";
+
+        /// <summary>OpenAI, Azure or Other; default: told from the endpoint's host (*.openai.azure.com is Azure). Set it for a URL that does not tell, such as the emulator's Azure flavour.</summary>
+        [Parameter]
+        [ValidateSet("OpenAI", "Azure", "Other")]
+        public string? Provider { get; set; }
 
         /// <summary>The base URL including /v1, e.g. https://api.openai.com/v1, https://RESOURCE.openai.azure.com/openai/v1/ or http://127.0.0.1:5000/v1.</summary>
         [Parameter]
@@ -79,11 +98,23 @@ namespace FineTune.Commands
         {
             SecureString? secret = Credential?.Password ?? ApiKey;
             string? key = secret == null ? null : new NetworkCredential(string.Empty, secret).Password;
+            string? token = AccessToken == null ? null : new NetworkCredential(string.Empty, AccessToken).Password;
+            ServiceProvider? provider = Provider == null ? (ServiceProvider?)null : (ServiceProvider)Enum.Parse(typeof(ServiceProvider), Provider, true);
             FineTuneConnection connection;
             try
             {
-                connection = FineTuneConnection.Resolve(key, Endpoint, FineTuneSession.Context, Environment.GetEnvironmentVariable,
-                    Organization, Project, MaxRetries, TimeoutSec, Proxy, MaxRetryDelaySec);
+                KeySource tokenSource = KeySource.Parameter;
+                connection = Resolve();
+                if (key == null && token == null && connection.Provider == ServiceProvider.Azure && AzAccessToken.IsAvailable(this))
+                {
+                    // Azure without a key or token: Entra ID through Az.Accounts (Connect-AzAccount beforehand).
+                    token = AzAccessToken.Get(this, TokenScope);
+                    tokenSource = KeySource.AzAccounts;
+                    connection = Resolve();
+                }
+
+                FineTuneConnection Resolve() => FineTuneConnection.Resolve(key, Endpoint, FineTuneSession.Context, Environment.GetEnvironmentVariable,
+                    Organization, Project, MaxRetries, TimeoutSec, Proxy, MaxRetryDelaySec, token, provider, tokenSource);
             }
             catch (ArgumentException ex)
             {

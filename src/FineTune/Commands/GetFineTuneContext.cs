@@ -5,7 +5,7 @@ namespace FineTune.Commands
 {
     /// <summary>
     /// <para type="synopsis">Shows where FineTune cmdlets send their calls: endpoint, provider, organization, project, retries, timeout, proxy, and where the key came from (never the key).</para>
-    /// <para type="description">Without Connect-FineTune it shows what the environment gives (OPENAI_API_KEY, OPENAI_BASE_URL). KeySource is Parameter, Context, Environment or None.</para>
+    /// <para type="description">Without Connect-FineTune it shows what the environment gives (OPENAI_API_KEY, OPENAI_BASE_URL). Provider is OpenAI, Azure or Other; AuthKind is ApiKey, AccessToken (Entra ID) or None; KeySource is Parameter, Context, Environment, AzAccounts or None.</para>
     /// </summary>
     /// <example>
     ///   <code>Get-FineTuneContext</code>

@@ -19,9 +19,9 @@ namespace FineTune.Commands
         [AllowEmptyString]
         public string Message { get; set; } = string.Empty;
 
-        /// <summary>The model to ask; binds FineTunedModel (a job) or FineTunedModelCheckpoint (a checkpoint).</summary>
+        /// <summary>The model to ask; binds FineTunedModel (a job), FineTunedModelCheckpoint (a checkpoint) or DeploymentName (an Azure deployment from New-FineTuneDeployment: on Azure the model is the deployment name). On Azure a deployment that is not ready yet (404 DeploymentNotFound) is retried for about 27 s.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("FineTunedModel", "FineTunedModelCheckpoint")]
+        [Alias("FineTunedModel", "FineTunedModelCheckpoint", "DeploymentName")]
         public string Model { get; set; } = string.Empty;
 
         /// <summary>A system message sent before each user message (use the one the model was trained with).</summary>

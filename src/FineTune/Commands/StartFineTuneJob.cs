@@ -26,6 +26,7 @@ namespace FineTune.Commands
     /// </summary>
     /// <example><code>Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Path ./train.jsonl -WhatIf</code><para>Shows the estimated cost; sends nothing.</para></example>
     /// <example><code>Add-FineTuneFile ./train.jsonl | Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Epochs 3 -Suffix support -MaxCost 5 -Confirm:$false | Wait-FineTuneJob</code><para>Uploads, starts a job if it costs at most $5, and waits for it.</para></example>
+    /// <example><code>Add-FineTuneFile ./train.jsonl | Start-FineTuneJob -Model gpt-4.1-mini-2025-04-14 -TrainingType GlobalStandard -Confirm:$false</code><para>On Azure OpenAI: waits until the file is processed, then trains with the GlobalStandard training type.</para></example>
     [Cmdlet(VerbsLifecycle.Start, "FineTuneJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = FileSet)]
     [OutputType(typeof(FineTuneJob))]
     public sealed class StartFineTuneJobCommand : FineTuneCmdlet
@@ -114,6 +115,11 @@ namespace FineTune.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Azure OpenAI only: Standard (the service's default, in the resource's region), GlobalStandard (any region, cheaper) or Developer (cheapest, no data residency). Elsewhere a clear error.</summary>
+        [Parameter]
+        [ValidateSet("Standard", "GlobalStandard", "Developer")]
+        public string? TrainingType { get; set; }
+
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
@@ -137,6 +143,7 @@ namespace FineTune.Commands
                 Beta = Beta,
                 Suffix = Suffix,
                 Seed = Seed,
+                TrainingType = TrainingType,
             };
             if (Metadata != null)
             {
@@ -145,7 +152,7 @@ namespace FineTune.Commands
 
             try
             {
-                request.Validate();
+                request.Validate(FineTuneSession.Resolve().Provider);
             }
             catch (ArgumentException ex)
             {

@@ -38,19 +38,32 @@ namespace FineTune.Commands
         [ValidateSet("Auto", "Chat", "Preference", "Completion")]
         public string Format { get; set; } = "Auto";
 
-        /// <summary>The service the file is for: OpenAI (default) or Azure. Azure accepts a UTF-8 BOM and the legacy function role.</summary>
+        /// <summary>The service the file is for: OpenAI or Azure (Azure accepts a UTF-8 BOM and the legacy function role). Default: Azure when the session's connection (Connect-FineTune, Get-FineTuneContext) is to Azure, else OpenAI.</summary>
         [Parameter]
         [ValidateSet("OpenAI", "Azure")]
-        public string Target { get; set; } = "OpenAI";
+        public string? Target { get; set; }
 
         /// <summary>Writes only $true (no Error finding) or $false per file.</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
+        /// <summary>Azure when the session's connection is to Azure, else OpenAI (resolving the connection never fails: no key is fine here).</summary>
+        private static string DefaultTarget()
+        {
+            try
+            {
+                return FineTuneSession.Resolve().Provider == Engine.Service.ServiceProvider.Azure ? "Azure" : "OpenAI";
+            }
+            catch (System.ArgumentException)
+            {
+                return "OpenAI"; // a bad OPENAI_BASE_URL is Connect-FineTune's business, not the checker's
+            }
+        }
+
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            var options = new DatasetCheckOptions { Model = Model, Format = DatasetCommandHelper.ParseFormat(Format), Target = DatasetCommandHelper.ParseTarget(Target) };
+            var options = new DatasetCheckOptions { Model = Model, Format = DatasetCommandHelper.ParseFormat(Format), Target = DatasetCommandHelper.ParseTarget(Target ?? DefaultTarget()) };
             foreach (string path in Path)
             {
                 DatasetCommandHelper.TryOnFile(this, "TestDataset", path, full =>

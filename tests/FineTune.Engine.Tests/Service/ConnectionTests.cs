@@ -79,5 +79,33 @@ namespace FineTune.Engine.Tests.Service
             Assert.Equal(kind, k);
             Assert.Equal(reason, r);
         }
+
+        [Fact]
+        public void An_access_token_takes_the_place_of_the_key_and_the_context_keeps_its_kind_and_provider()
+        {
+            var env = Env(new Dictionary<string, string> { ["OPENAI_API_KEY"] = "env-key" });
+            var emulator = new Uri("http://127.0.0.1:5000/v1");
+            FineTuneConnection token = FineTuneConnection.Resolve("ignored-key", emulator, null, env, accessToken: "entra-token", provider: ServiceProvider.Azure);
+            Assert.Equal(AuthKind.AccessToken, token.AuthKind);
+            Assert.Equal("entra-token", token.ApiKey);
+            Assert.Equal(ServiceProvider.Azure, token.Provider);
+            Assert.DoesNotContain("entra-token", token.ToString());
+
+            FineTuneConnection kept = FineTuneConnection.Resolve(null, null, token, env, maxRetries: 5);
+            Assert.Equal(AuthKind.AccessToken, kept.AuthKind);
+            Assert.Equal(ServiceProvider.Azure, kept.Provider);
+            Assert.Equal(KeySource.Context, kept.KeySource);
+
+            FineTuneConnection moved = FineTuneConnection.Resolve(null, new Uri("https://api.openai.com/v1"), token, env);
+            Assert.Equal(ServiceProvider.OpenAI, moved.Provider);
+
+            FineTuneConnection az = FineTuneConnection.Resolve(null, emulator, null, env, accessToken: "t", accessTokenSource: KeySource.AzAccounts);
+            Assert.Equal(KeySource.AzAccounts, az.KeySource);
+            Assert.Equal(ServiceProvider.Other, az.Provider);
+
+            FineTuneConnection key = FineTuneConnection.Resolve("k", emulator, null, env);
+            Assert.Equal(AuthKind.ApiKey, key.AuthKind);
+            Assert.Equal(AuthKind.None, FineTuneConnection.Resolve(null, emulator, null, Env(new Dictionary<string, string>())).AuthKind);
+        }
     }
 }

@@ -1,0 +1,287 @@
+using System;
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Collections.Generic;
+using System.Net;
+using System.Net.Http;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace FineTune.Engine.Service
+{
+    /// <summary>
+    /// A model deployment of an Azure OpenAI account (ARM resource Microsoft.CognitiveServices/accounts/deployments,
+    /// api-version 2024-10-01). <see cref="Name"/> (also <see cref="DeploymentName"/>) is what chat calls take as model.
+    /// </summary>
+    public sealed class AzureDeployment
+    {
+        /// <summary>The deployment name: Azure's chat calls take it as <c>model</c>.</summary>
+        public string Name { get; set; } = string.Empty;
+
+        /// <summary>The same as <see cref="Name"/>, so that <c>| Invoke-FineTuneChat</c> binds -Model by property name.</summary>
+        public string DeploymentName => Name;
+
+        /// <summary>The deployed model id (<c>properties.model.name</c>), e.g. <c>gpt-4.1-2025-04-14.ft-0123…</c>.</summary>
+        public string? ModelName { get; set; }
+
+        /// <summary>The deployed model's version (<c>properties.model.version</c>).</summary>
+        public string? ModelVersion { get; set; }
+
+        /// <summary>Standard, GlobalStandard or DeveloperTier.</summary>
+        public string? SkuName { get; set; }
+
+        /// <summary>Capacity units of the SKU.</summary>
+        public int? Capacity { get; set; }
+
+        /// <summary>Accepted, Creating, Succeeded, Failed, Deleting... (an open string).</summary>
+        public string? ProvisioningState { get; set; }
+
+        /// <summary>The Azure subscription id.</summary>
+        public string SubscriptionId { get; set; } = string.Empty;
+
+        /// <summary>The resource group of the Azure OpenAI account.</summary>
+        public string ResourceGroupName { get; set; } = string.Empty;
+
+        /// <summary>The Azure OpenAI (Cognitive Services) account name.</summary>
+        public string AccountName { get; set; } = string.Empty;
+
+        /// <summary>The full ARM resource id.</summary>
+        public string? Id { get; set; }
+
+        /// <summary>True in Succeeded: chat calls on <see cref="Name"/> are served.</summary>
+        public bool IsReady => string.Equals(ProvisioningState, "Succeeded", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>True in Succeeded, Failed or Canceled: provisioning has ended.</summary>
+        public bool IsTerminal => IsReady ||
+            string.Equals(ProvisioningState, "Failed", StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(ProvisioningState, "Canceled", StringComparison.OrdinalIgnoreCase);
+
+        internal static AzureDeployment FromJson(JsonElement e, string subscriptionId, string resourceGroupName, string accountName)
+        {
+            JsonElement sku = e.Child("sku");
+            JsonElement properties = e.Child("properties");
+            JsonElement model = properties.Child("model");
+            return new AzureDeployment
+            {
+                Name = e.Str("name") ?? string.Empty,
+                Id = e.Str("id"),
+                SkuName = sku.Str("name"),
+                Capacity = (int?)sku.Long("capacity"),
+                ModelName = model.Str("name"),
+                ModelVersion = model.Str("version"),
+                ProvisioningState = properties.Str("provisioningState"),
+                SubscriptionId = subscriptionId,
+                ResourceGroupName = resourceGroupName,
+                AccountName = accountName,
+            };
+        }
+
+        /// <inheritdoc/>
+        public override string ToString() => $"{Name} ({ModelName}, {SkuName}, {ProvisioningState})";
+    }
+
+    /// <summary>
+    /// Creates, reads, lists and removes deployments through Azure Resource Manager
+    /// (<c>{arm}/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.CognitiveServices/accounts/{account}/deployments/{name}?api-version=2024-10-01</c>;
+    /// OPENAI-FACTS.md, "Azure OpenAI"). Calls go through a System.ClientModel <see cref="ClientPipeline"/> with
+    /// the bearer ARM token (scope https://management.azure.com/.default), the capped retry policy (408, 429,
+    /// 5xx), the network timeout and the proxy. Failures are <see cref="FineTuneServiceException"/>.
+    /// </summary>
+    public sealed class AzureDeployments
+    {
+        /// <summary>The ARM api-version used for every call.</summary>
+        public const string ApiVersion = "2024-10-01";
+
+        /// <summary>Azure Resource Manager's public endpoint.</summary>
+        public static readonly Uri DefaultArmEndpoint = new Uri("https://management.azure.com/");
+
+        /// <summary>The token scope for ARM (what Get-AzAccessToken is asked for).</summary>
+        public const string ArmScope = "https://management.azure.com/.default";
+
+        /// <summary>Deployment SKUs a fine-tuned model takes.</summary>
+        public static readonly IReadOnlyList<string> Skus = new[] { "Standard", "GlobalStandard", "DeveloperTier" };
+
+        private readonly ClientPipeline pipeline;
+        private readonly Uri armEndpoint;
+
+        /// <summary>
+        /// A client for <paramref name="armEndpoint"/> (null: https://management.azure.com) with <paramref name="armToken"/>.
+        /// Retries, timeout and proxy come from <paramref name="connection"/> when given (else 2 retries, 100 s).
+        /// Throws <see cref="ArgumentException"/> when the token is empty.
+        /// </summary>
+        public AzureDeployments(Uri? armEndpoint, string armToken, FineTuneConnection? connection = null)
+        {
+            if (string.IsNullOrEmpty(armToken)) throw new ArgumentException("An ARM access token is needed: pass -ArmToken or sign in with Connect-AzAccount (Az.Accounts).", nameof(armToken));
+            string url = (armEndpoint ?? DefaultArmEndpoint).AbsoluteUri;
+            this.armEndpoint = new Uri(url.EndsWith("/", StringComparison.Ordinal) ? url : url + "/");
+            var options = new ClientPipelineOptions
+            {
+                NetworkTimeout = TimeSpan.FromSeconds(connection?.TimeoutSec ?? 100),
+                RetryPolicy = new CappedRetryPolicy(connection?.MaxRetries ?? 2, TimeSpan.FromSeconds(connection?.MaxRetryDelaySec ?? 60)),
+            };
+            if (connection?.Proxy != null)
+            {
+                var handler = new HttpClientHandler { Proxy = new WebProxy(connection.Proxy), UseProxy = true };
+                options.Transport = new HttpClientPipelineTransport(new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan });
+            }
+
+            pipeline = ClientPipeline.Create(options,
+                new PipelinePolicy[] { ApiKeyAuthenticationPolicy.CreateBearerAuthorizationPolicy(new ApiKeyCredential(armToken)) },
+                Array.Empty<PipelinePolicy>(), Array.Empty<PipelinePolicy>());
+        }
+
+        /// <summary>
+        /// Creates or updates the deployment (PUT) of <paramref name="model"/> with <paramref name="sku"/> and
+        /// <paramref name="capacity"/>; returns it as ARM answers (usually Accepted).
+        /// </summary>
+        public async Task<AzureDeployment> CreateAsync(string subscriptionId, string resourceGroupName, string accountName, string name, string model, string sku, int capacity, CancellationToken cancellationToken)
+        {
+            var body = new Dictionary<string, object>
+            {
+                ["sku"] = new Dictionary<string, object> { ["name"] = sku, ["capacity"] = capacity },
+                ["properties"] = new Dictionary<string, object>
+                {
+                    ["model"] = new Dictionary<string, string> { ["format"] = "OpenAI", ["name"] = model, ["version"] = "1" },
+                },
+            };
+            using JsonDocument doc = (await SendAsync("NewDeployment", "PUT", Path(subscriptionId, resourceGroupName, accountName, name), JsonSerializer.Serialize(body), cancellationToken).ConfigureAwait(false))!;
+            return AzureDeployment.FromJson(doc.RootElement, subscriptionId, resourceGroupName, accountName);
+        }
+
+        /// <summary>The deployment, or null when it does not exist (404).</summary>
+        public async Task<AzureDeployment?> GetAsync(string subscriptionId, string resourceGroupName, string accountName, string name, CancellationToken cancellationToken)
+        {
+            using JsonDocument? doc = await SendAsync("GetDeployment", "GET", Path(subscriptionId, resourceGroupName, accountName, name), null, cancellationToken, allowNotFound: true).ConfigureAwait(false);
+            return doc == null ? null : AzureDeployment.FromJson(doc.RootElement, subscriptionId, resourceGroupName, accountName);
+        }
+
+        /// <summary>Every deployment of the account (<c>GET .../deployments</c>, following <c>nextLink</c>).</summary>
+        public async Task<IReadOnlyList<AzureDeployment>> ListAsync(string subscriptionId, string resourceGroupName, string accountName, CancellationToken cancellationToken)
+        {
+            var list = new List<AzureDeployment>();
+            string? path = Path(subscriptionId, resourceGroupName, accountName, null);
+            while (path != null)
+            {
+                using JsonDocument doc = (await SendAsync("GetDeployment", "GET", path, null, cancellationToken).ConfigureAwait(false))!;
+                JsonElement value = doc.RootElement.Child("value");
+                if (value.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (JsonElement e in value.EnumerateArray()) list.Add(AzureDeployment.FromJson(e, subscriptionId, resourceGroupName, accountName));
+                }
+
+                path = doc.RootElement.Str("nextLink");
+            }
+
+            return list;
+        }
+
+        /// <summary>Deletes the deployment (the model stays); false when there was none (204 or 404).</summary>
+        public async Task<bool> DeleteAsync(string subscriptionId, string resourceGroupName, string accountName, string name, CancellationToken cancellationToken)
+        {
+            using JsonDocument? doc = await SendAsync("RemoveDeployment", "DELETE", Path(subscriptionId, resourceGroupName, accountName, name), null, cancellationToken, allowNotFound: true, noContentIsNull: true).ConfigureAwait(false);
+            return doc != null;
+        }
+
+        /// <summary>
+        /// The hosting cost in USD an hour of a deployment of <paramref name="model"/> with <paramref name="sku"/>, from the
+        /// price catalog's Azure row (<c>hostingPerHour</c>; DeveloperTier has no hosting fee: 0), and the row (null when
+        /// the catalog has none, or cannot be read: then the cost is null).
+        /// </summary>
+        public static (decimal? UsdPerHour, Pricing.ModelPrice? Row) HostingPerHour(string model, string sku)
+        {
+            Pricing.ModelPrice? row;
+            try
+            {
+                row = Pricing.PriceCatalog.Load().Find(model, "Azure");
+            }
+            catch (Pricing.PriceCatalogException)
+            {
+                row = null;
+            }
+
+            if (string.Equals(sku, "DeveloperTier", StringComparison.OrdinalIgnoreCase)) return (0m, row);
+            return (row?.HostingPerHour, row);
+        }
+
+        /// <summary>
+        /// Polls the deployment (every 0.25 s at first, doubling up to <paramref name="pollInterval"/>) until its provisioning ends (Succeeded, Failed,
+        /// Canceled) or <paramref name="timeout"/> passes, reporting the state as progress. Returns the last state
+        /// read; throws <see cref="FineTuneServiceException"/> (WaitDeployment.Failed / Timeout / NotFound).
+        /// </summary>
+        public async Task<AzureDeployment> WaitAsync(AzureDeployment deployment, TimeSpan pollInterval, TimeSpan timeout, IFeedback feedback, CancellationToken cancellationToken)
+        {
+            DateTime deadline = DateTime.UtcNow + timeout;
+            AzureDeployment current = deployment;
+            string activity = $"Deploying {deployment.ModelName} as {deployment.Name}";
+            TimeSpan delay = TimeSpan.FromMilliseconds(250);
+            while (!current.IsTerminal)
+            {
+                feedback.Progress(3, activity, "Provisioning state: " + current.ProvisioningState, -1);
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new FineTuneServiceException("WaitDeployment", ErrorKind.Timeout, "Timeout",
+                        $"Deployment {deployment.Name} is still {current.ProvisioningState} after {timeout.TotalSeconds:0} s. Check it later with Get-FineTuneDeployment.");
+                }
+
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(pollInterval.Ticks, delay.Ticks * 2));
+                current = await GetAsync(deployment.SubscriptionId, deployment.ResourceGroupName, deployment.AccountName, deployment.Name, cancellationToken).ConfigureAwait(false)
+                    ?? throw new FineTuneServiceException("WaitDeployment", ErrorKind.NotFound, "NotFound", $"Deployment {deployment.Name} disappeared while it was provisioning.");
+            }
+
+            feedback.Progress(3, activity, current.ProvisioningState ?? string.Empty, 100, completed: true);
+            if (!current.IsReady)
+            {
+                throw new FineTuneServiceException("WaitDeployment", ErrorKind.InvalidRequest, "Failed",
+                    $"Deployment {current.Name} ended {current.ProvisioningState}. Check the model, SKU and quota of account {current.AccountName} in the Azure portal.");
+            }
+
+            return current;
+        }
+
+        /// <summary>The ARM path of a deployment (or the account's deployments when <paramref name="name"/> is null), with the api-version.</summary>
+        public static string Path(string subscriptionId, string resourceGroupName, string accountName, string? name) =>
+            "subscriptions/" + Uri.EscapeDataString(subscriptionId) + "/resourceGroups/" + Uri.EscapeDataString(resourceGroupName) +
+            "/providers/Microsoft.CognitiveServices/accounts/" + Uri.EscapeDataString(accountName) + "/deployments" +
+            (name == null ? string.Empty : "/" + Uri.EscapeDataString(name)) + "?api-version=" + ApiVersion;
+
+        private async Task<JsonDocument?> SendAsync(string operation, string method, string path, string? json, CancellationToken cancellationToken, bool allowNotFound = false, bool noContentIsNull = false)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using PipelineMessage message = pipeline.CreateMessage();
+            message.Apply(new RequestOptions { CancellationToken = cancellationToken, ErrorOptions = ClientErrorBehaviors.NoThrow });
+            message.ResponseClassifier = PipelineMessageClassifier.Create(stackalloc ushort[] { 200, 201, 202, 204 });
+            message.Request.Method = method;
+            message.Request.Uri = Uri.TryCreate(path, UriKind.Absolute, out Uri? absolute) ? absolute : new Uri(armEndpoint, path);
+            message.Request.Headers.Set("Accept", "application/json");
+            if (json != null)
+            {
+                message.Request.Content = BinaryContent.Create(BinaryData.FromString(json));
+                message.Request.Headers.Set("Content-Type", "application/json");
+            }
+
+            try
+            {
+                await pipeline.SendAsync(message).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!(ex is FineTuneServiceException))
+            {
+                throw FineTuneServiceException.FromException(operation, ex, cancellationToken.IsCancellationRequested);
+            }
+
+            PipelineResponse response = message.Response!;
+            if (allowNotFound && response.Status == 404) return null;
+            if (response.IsError) throw FineTuneServiceException.FromResponse(operation, response.Status, response, response.ReasonPhrase);
+            if (response.Status == 204 || response.Content.ToMemory().Length == 0) return noContentIsNull && response.Status == 204 ? null : JsonDocument.Parse("{}");
+            try
+            {
+                return JsonDocument.Parse(response.Content.ToMemory());
+            }
+            catch (JsonException ex)
+            {
+                throw FineTuneServiceException.FromException(operation, ex, false);
+            }
+        }
+    }
+}
