@@ -151,3 +151,23 @@ Describe 'Get-FineTuneCost of a training file' {
         $errs[0].Exception.Message | Should -Match 'no-such-file\.jsonl'
     }
 }
+
+Describe 'Get-FineTuneCost on Azure' {
+    It 'prices hosting by the hour and applies a catalog''s training discount' {
+        $catalog = Join-Path ([IO.Path]::GetTempPath()) "azure-contract-$([guid]::NewGuid()).json"
+        Set-Content -Path $catalog -Encoding utf8NoBOM -Value '{ "date": "2026-11", "source": "our contract", "models": [ { "model": "gpt-4o-mini-2024-07-18", "provider": "Azure", "trainingPerMillion": 3.30, "hostingPerHour": 1.70, "verified": true, "discounts": { "GlobalStandard": 0.10 } } ] }'
+        try {
+            $cost = Get-FineTuneCost -Model gpt-4o-mini -Provider Azure -TrainingTokens 1000000 -Epochs 3 -TrainingType GlobalStandard -HostingHours 720 -PriceCatalog $catalog
+            $cost.EstimatedUsd | Should -Be 8.91
+            $cost.HostingUsd | Should -Be 1224.00
+        }
+        finally { Remove-Item $catalog }
+    }
+
+    It 'says the built-in Azure training price is unknown and unverified, and still prices hosting' {
+        $cost = Get-FineTuneCost -Model gpt-4o-mini-2024-07-18 -Provider Azure -TrainingTokens 1000000 -Epochs 3 -HostingHours 10 -WarningVariable warns -WarningAction SilentlyContinue
+        $cost.EstimatedUsd | Should -BeNullOrEmpty
+        $cost.HostingUsd | Should -Be 17.00
+        ($warns -join ' ') | Should -Match 'no training price'
+    }
+}

@@ -63,6 +63,18 @@ namespace FineTune.Engine.Pricing
         /// <summary>Whether a new fine-tuning job can be created on this model today.</summary>
         public bool CanTrain { get; set; }
 
+        /// <summary>Azure: the deployment type whose discount was applied (GlobalStandard, Developer), or null for Standard/OpenAI.</summary>
+        public string? TrainingType { get; set; }
+
+        /// <summary>Azure: hours of hosting priced (a deployed fine-tuned model is billed by the hour); 0 when not asked.</summary>
+        public decimal HostingHours { get; set; }
+
+        /// <summary>Azure: USD per hour of hosting from the catalog (0 for a Developer deployment); null when unknown or not asked.</summary>
+        public decimal? HostingPerHour { get; set; }
+
+        /// <summary>Azure: HostingPerHour × HostingHours in USD, rounded to cents; null when not asked or unknown.</summary>
+        public decimal? HostingUsd { get; set; }
+
         /// <summary>Why the estimate needs care (the model cannot be trained any more, a per-hour price, an unverified price); null when none.</summary>
         public string? Warning { get; set; }
     }

@@ -33,11 +33,15 @@ namespace FineTune.Engine.Pricing
         /// null) × the price per 1M tokens. <paramref name="validationTokens"/> are reported, not billed.
         /// <paramref name="model"/> is the name as typed (default: the catalog row's), <paramref name="today"/>
         /// the UTC date for <see cref="CostEstimate.CanTrain"/> (default: now).
-        /// Throws <see cref="ArgumentException"/> for negative tokens, epochs outside 1–50, or auto epochs without examples.
+        /// Azure: <paramref name="trainingType"/> (GlobalStandard, DeveloperTier/Developer) applies the catalog's
+        /// fraction off the training price; <paramref name="hostingHours"/> prices the deployment's hosting at the
+        /// catalog's USD per hour (none for a Developer deployment, which Azure does not bill by the hour).
+        /// Throws <see cref="ArgumentException"/> for negative tokens or hours, epochs outside 1–50, or auto epochs without examples.
         /// </summary>
         public static CostEstimate Estimate(ModelPrice price, long billedTokensPerEpoch, int examples, int? epochs, long validationTokens,
-            string? model = null, DateTime? today = null)
+            string? model = null, DateTime? today = null, string? trainingType = null, decimal hostingHours = 0)
         {
+            if (hostingHours < 0) throw new ArgumentOutOfRangeException(nameof(hostingHours), hostingHours, "Hosting hours cannot be negative.");
             if (price == null) throw new ArgumentNullException(nameof(price));
             if (billedTokensPerEpoch < 0) throw new ArgumentOutOfRangeException(nameof(billedTokensPerEpoch), billedTokensPerEpoch, "Training tokens cannot be negative.");
             if (validationTokens < 0) throw new ArgumentOutOfRangeException(nameof(validationTokens), validationTokens, "Validation tokens cannot be negative.");
@@ -68,12 +72,41 @@ namespace FineTune.Engine.Pricing
                 CanTrain = price.CanTrainOn(day),
             };
 
-            if (price.TrainingPerMillion is decimal perMillion)
+            var warnings = new List<string>();
+            bool developer = trainingType != null && trainingType.StartsWith("Developer", StringComparison.OrdinalIgnoreCase);
+            if (!string.IsNullOrEmpty(trainingType) && !trainingType!.Equals("Standard", StringComparison.OrdinalIgnoreCase))
+            {
+                estimate.TrainingType = trainingType;
+                string key = developer ? "DeveloperTier" : trainingType;
+                if (price.Discounts.TryGetValue(key, out decimal? off) && off is decimal fraction)
+                {
+                    estimate.PricePerMillion = price.TrainingPerMillion * (1 - fraction);
+                }
+                else if (price.TrainingPerMillion != null)
+                {
+                    warnings.Add($"The catalog has no {key} discount for {price.Model}; the Standard training price is used.");
+                }
+            }
+
+            if (estimate.PricePerMillion is decimal perMillion)
             {
                 estimate.EstimatedUsd = Math.Round(estimate.TrainedTokens * perMillion / 1_000_000m, 2, MidpointRounding.AwayFromZero);
             }
 
-            var warnings = new List<string>();
+            if (hostingHours > 0)
+            {
+                estimate.HostingHours = hostingHours;
+                estimate.HostingPerHour = developer ? 0m : price.HostingPerHour;
+                if (estimate.HostingPerHour is decimal perHour)
+                {
+                    estimate.HostingUsd = Math.Round(perHour * hostingHours, 2, MidpointRounding.AwayFromZero);
+                }
+                else
+                {
+                    warnings.Add($"The catalog has no hosting price for {price.Provider} {price.Model}.");
+                }
+            }
+
             if (!estimate.CanTrain) warnings.Add(WhyNot(price, day));
             if (price.TrainingPerMillion == null)
             {

@@ -20,6 +20,10 @@ namespace FineTune.Commands
     ///   <para>Auto epochs for 500 examples (3): 750,000 trained tokens at $3.00 per 1M, $2.25; the validation tokens cost nothing.</para>
     /// </example>
     /// <example>
+    ///   <code>Get-FineTuneCost -Model gpt-4o-mini-2024-07-18 -Provider Azure -TrainingTokens 1e6 -Epochs 3 -TrainingType GlobalStandard -HostingHours 720 -PriceCatalog ./azure-contract.json</code>
+    ///   <para>Azure: training with the GlobalStandard discount of your catalog and a month (720 h) of hosting the deployment (HostingUsd); numbers marked unverified carry a warning.</para>
+    /// </example>
+    /// <example>
     ///   <code>Import-Csv faq.csv | New-FineTuneDataset -Path train.jsonl | Get-FineTuneCost -Model gpt-4o-mini-2024-07-18</code>
     ///   <para>Measures the new training file with the model's encoding (o200k_base) and prices it with auto epochs.</para>
     /// </example>
@@ -88,6 +92,16 @@ namespace FineTune.Commands
         [ValidateSet("OpenAI", "Azure")]
         public string Provider { get; set; } = "OpenAI";
 
+        /// <summary>Azure: the training type whose discount from the catalog applies (Standard, GlobalStandard, Developer).</summary>
+        [Parameter]
+        [ValidateSet("Standard", "GlobalStandard", "Developer")]
+        public string? TrainingType { get; set; }
+
+        /// <summary>Azure: hours of hosting to price for the deployed fine-tuned model (USD per hour from the catalog; none for Developer).</summary>
+        [Parameter]
+        [ValidateRange(0, 1000000)]
+        public decimal HostingHours { get; set; }
+
         /// <inheritdoc/>
         protected override void BeginProcessing()
         {
@@ -133,7 +147,7 @@ namespace FineTune.Commands
                 return;
             }
 
-            CostEstimate estimate = CostEstimator.Estimate(price, TrainingTokens, Examples, epochs, ValidationTokens, Model);
+            CostEstimate estimate = CostEstimator.Estimate(price, TrainingTokens, Examples, epochs, ValidationTokens, Model, trainingType: TrainingType, hostingHours: HostingHours);
             if (estimate.Warning != null) WriteWarning(estimate.Warning);
             WriteObject(estimate);
         }
