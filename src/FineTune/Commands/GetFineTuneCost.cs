@@ -105,7 +105,9 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void BeginProcessing()
         {
-            string? path = PriceCatalog == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(PriceCatalog);
+            // A relative path, given or from the environment, is relative to the current PowerShell location.
+            string? given = PriceCatalog ?? Environment.GetEnvironmentVariable(Engine.Pricing.PriceCatalog.EnvironmentVariable);
+            string? path = string.IsNullOrWhiteSpace(given) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(given);
             try
             {
                 catalog = Engine.Pricing.PriceCatalog.Load(path);

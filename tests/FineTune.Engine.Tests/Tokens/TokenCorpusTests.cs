@@ -93,6 +93,18 @@ namespace FineTune.Engine.Tests.Tokens
         }
 
         [SkippableFact]
+        public void CountsFromManyThreadsAtOnceEqualTiktoken()
+        {
+            var corpus = Corpus();
+            var expected = Expected("cl100k_base");
+            TokenEncoder encoder = TokenEncoder.ForEncoding("cl100k_base");
+            var counts = new int[corpus.Count];
+            System.Threading.Tasks.Parallel.For(0, corpus.Count * 4, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 8 },
+                k => counts[k % corpus.Count] = encoder.Count(corpus[k % corpus.Count].Text));
+            for (int i = 0; i < corpus.Count; i++) Assert.True(expected[i].Length == counts[i], $"line {i + 1}: {counts[i]}, want {expected[i].Length}");
+        }
+
+        [SkippableFact]
         public void CountsDoNotDependOnWhatWasCountedBefore()
         {
             // Microsoft.ML.Tokenizers alone treats "<|endoftext|>" as special only while it sits in its cache.
