@@ -101,18 +101,23 @@ try {
     $costs = $Model, $CompareModel | ForEach-Object { Get-FineTuneCost -Path $dataset.Path -Model $_ -WarningAction SilentlyContinue }
     $costs | Format-Table | Out-Host
 
-    Step 'Split into training and validation files (20%, at least 10, seeded)'
-    $validationCount = [math]::Max(10, [int]($dataset.ExampleCount * 0.2))
-    $training, $validation = Split-FineTuneDataset -Path $dataset.Path -ValidationCount $validationCount -Seed 7 -Force
-    $training, $validation | Format-Table | Out-Host
+    # Both files need at least 10 examples (rule FT400), so a file under 20 examples trains without validation.
+    $training, $validation = $dataset, $null
+    if ($dataset.ExampleCount -ge 20) {
+        Step 'Split into training and validation files (20%, at least 10, seeded)'
+        $validationCount = [math]::Max(10, [int]($dataset.ExampleCount * 0.2))
+        $training, $validation = Split-FineTuneDataset -Path $dataset.Path -ValidationCount $validationCount -Seed 7 -Force
+        $training, $validation | Format-Table | Out-Host
+    }
 
-    Step 'Upload both files'
+    Step 'Upload the files'
     $trainingFile = $training | Add-FineTuneFile
-    $validationFile = $validation | Add-FineTuneFile
-    $trainingFile, $validationFile | Format-Table | Out-Host
+    $validationFile = if ($validation) { $validation | Add-FineTuneFile }
+    @($trainingFile, $validationFile) -ne $null | Format-Table | Out-Host
 
     Step 'Start the job: first -WhatIf (sends nothing), then for real'
-    $jobArgs = @{ Model = $Model; TrainingFile = $trainingFile; ValidationFile = $validationFile; Suffix = 'lumen'; Seed = 7; MaxCost = $MaxCost }
+    $jobArgs = @{ Model = $Model; TrainingFile = $trainingFile; Suffix = 'lumen'; Seed = 7; MaxCost = $MaxCost }
+    if ($validationFile) { $jobArgs.ValidationFile = $validationFile }
     Start-FineTuneJob @jobArgs -WhatIf
     $job = Start-FineTuneJob @jobArgs -Confirm:$false
 
@@ -146,16 +151,18 @@ try {
     Step 'Clean up: the model and the files'
     if (Get-Variable deployment -ErrorAction SilentlyContinue) { $deployment | Remove-FineTuneDeployment @arm -Confirm:$false }
     elseif ((Get-FineTuneContext).Provider -ne 'Azure') { Remove-FineTuneModel -Model $job.FineTunedModel -Confirm:$false }
-    $fileIds = @($trainingFile.Id, $validationFile.Id) + @($job.ResultFiles)
+    $fileIds = @(@($trainingFile, $validationFile) -ne $null | ForEach-Object Id) + @($job.ResultFiles)
     Remove-FineTuneFile -Id $fileIds -Confirm:$false
 
     $report['Data'] = "$([IO.Path]::GetFileName($Path)): $($dataset.ExampleCount) examples, $($summary.Errors) errors, $($summary.Warnings) warnings"
     $report['Cost estimate'] = ($costs | ForEach-Object { '{0}: ${1} ({2:N0} tokens x {3} epochs)' -f $_.Model, $_.EstimatedUsd, $_.BilledTokensPerEpoch, $_.Epochs }) -join '; '
-    $report['Files'] = "training $($training.ExampleCount) examples, validation $($validation.ExampleCount) examples"
+    $report['Files'] = "training $($training.ExampleCount) examples, validation $(if ($validation) { "$($validation.ExampleCount) examples" } else { 'none (under 20 examples in all)' })"
     $report['Job'] = "$($job.Id) $($job.Status), $($job.TrainedTokens) trained tokens"
     $report['Model'] = $job.FineTunedModel
     $report['Final loss'] = ($metrics | Where-Object TrainLoss | Select-Object -Last 1).TrainLoss
-    $report['Chat cost'] = '${0}' -f (($answers | Measure-Object -Property CostUsd -Sum).Sum)
+    $chatCost = [decimal]0
+    $answers | ForEach-Object { if ($null -ne $_.CostUsd) { $chatCost += $_.CostUsd } }
+    $report['Chat cost'] = '${0}' -f $chatCost
     $report['Chart'] = $chart.FullName
     $report['Cleaned up'] = "$($fileIds.Count) files and the $(if (Get-Variable deployment -ErrorAction SilentlyContinue) { 'deployment (Azure keeps the model)' } else { 'model' })"
     $report['Time'] = '{0:N1} s' -f ((Get-Date) - $started).TotalSeconds

@@ -50,6 +50,12 @@ function New-El([string] $prefix, [string] $name, $parent, [string] $text) {
 }
 
 $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+
+# int? reads as Int32, not Nullable`1.
+function Get-TypeName([type] $type) {
+    $underlying = [Nullable]::GetUnderlyingType($type)
+    if ($underlying) { $underlying.Name } else { $type.Name }
+}
 Import-Module (Join-Path $ModuleDirectory 'FineTune.psd1') -Force
 foreach ($cmd in Get-Command -Module FineTune -CommandType Cmdlet | Sort-Object Name) {
     $typeDoc = $docs["T:$($cmd.ImplementingType.FullName)"]
@@ -70,13 +76,14 @@ foreach ($cmd in Get-Command -Module FineTune -CommandType Cmdlet | Sort-Object 
     foreach ($set in $cmd.ParameterSets) {
         $item = New-El command syntaxItem $syntax
         New-El maml name $item $cmd.Name | Out-Null
-        foreach ($p in $set.Parameters | Where-Object Name -notin $common) {
+        # -WhatIf and -Confirm are shown in the syntax (runbooks pass -Confirm:$false); the other common parameters are not.
+        foreach ($p in $set.Parameters | Where-Object { $_.Name -notin $common -or $_.Name -in 'WhatIf', 'Confirm' }) {
             $sp = New-El command parameter $item
             $sp.SetAttribute('required', "$($p.IsMandatory)".ToLower())
             $sp.SetAttribute('position', $(if ($p.Position -ge 0) { $p.Position + 1 } else { 'named' }))
             New-El maml name $sp $p.Name | Out-Null
             if ($p.ParameterType -ne [System.Management.Automation.SwitchParameter]) {
-                New-El command parameterValue $sp $p.ParameterType.Name | Out-Null
+                New-El command parameterValue $sp (Get-TypeName $p.ParameterType) | Out-Null
             }
         }
     }
@@ -100,7 +107,7 @@ foreach ($cmd in Get-Command -Module FineTune -CommandType Cmdlet | Sort-Object 
         $propDoc = $docs["P:$($declaring.FullName).$($p.Name)"]
         Add-Para (New-El maml description $pe) (Get-Text $propDoc.summary)
         if ($p.ParameterType -ne [System.Management.Automation.SwitchParameter]) {
-            New-El command parameterValue $pe $p.ParameterType.Name | Out-Null
+            New-El command parameterValue $pe (Get-TypeName $p.ParameterType) | Out-Null
         }
         $t = New-El dev type $pe
         New-El maml name $t $p.ParameterType.FullName | Out-Null

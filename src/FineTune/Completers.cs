@@ -20,7 +20,7 @@ namespace FineTune
         /// <inheritdoc/>
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            IEnumerable<string> names;
+            IEnumerable<(string Name, string Tip)> names;
             try
             {
                 names = CatalogNames();
@@ -32,19 +32,20 @@ namespace FineTune
 
             string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
             return names
-                .Where(n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-                .Select(n => new CompletionResult(n, n, CompletionResultType.ParameterValue, n))
+                .Where(n => n.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                .Select(n => new CompletionResult(n.Name, n.Name, CompletionResultType.ParameterValue, n.Tip))
                 .ToList();
         }
 
         // Kept apart so that the engine is touched only when completion runs.
-        private static IEnumerable<string> CatalogNames()
+        private static IEnumerable<(string Name, string Tip)> CatalogNames()
         {
             PriceCatalog catalog = PriceCatalog.Load();
             return catalog.Models
                 .OrderBy(m => m.Retired)
-                .SelectMany(m => new[] { m.Model }.Concat(m.Aliases))
-                .Distinct(StringComparer.OrdinalIgnoreCase)
+                .SelectMany(m => new[] { m.Model }.Concat(m.Aliases).Select(n => (n, m.Retired ? $"{n}: retired for fine-tuning" : $"{n} ({m.Provider})")))
+                .GroupBy(t => t.Item1, StringComparer.OrdinalIgnoreCase)
+                .Select(g => g.First())
                 .ToList();
         }
     }

@@ -50,3 +50,11 @@ Describe '-JobId completion' {
         finally { $env:OPENAI_API_KEY = $saved }
     }
 }
+
+Describe '-Model completion tooltips' {
+    It 'marks models retired for fine-tuning' {
+        $line = 'Get-FineTuneCost -Model gpt-3.5-turbo-0125'
+        $match = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | Where-Object CompletionText -eq 'gpt-3.5-turbo-0125'
+        $match.ToolTip | Should -Be 'gpt-3.5-turbo-0125: retired for fine-tuning'
+    }
+}

@@ -58,12 +58,16 @@ namespace FineTune.Engine.Datasets
         /// <paramref name="onExample"/> per counted example (when given) and returns the distribution. Only
         /// parses, detects the format and counts: the structure, duplicate and system message rules are not
         /// applied (no findings are reported; the counts are the same as <see cref="Test"/>'s).
+        /// Throws <see cref="InvalidDataException"/> naming the file, the problem and its fix when the file
+        /// cannot be read as JSON Lines at all (UTF-16, a JSON array).
         /// </summary>
         public static DatasetMeasurement Measure(string path, string model, DatasetFormat format, Action<ExampleTokenCount>? onExample, IFeedback? feedback, CancellationToken cancellationToken)
         {
             var options = new DatasetCheckOptions { Model = model, Format = format };
-            Analyze(path, options, null, onExample, true, feedback, cancellationToken, out DatasetMeasurement? measurement);
-            return measurement!;
+            DatasetFinding? fatal = null;
+            Analyze(path, options, f => { if (f.Severity == FindingSeverity.Error) fatal ??= f; }, onExample, true, feedback, cancellationToken, out DatasetMeasurement? measurement);
+            return measurement ?? throw new InvalidDataException(
+                $"'{Path.GetFullPath(path)}' cannot be measured: {fatal?.Message ?? "it is not JSON Lines."} {fatal?.Hint}".TrimEnd());
         }
 
         private static DatasetReport Analyze(string path, DatasetCheckOptions options, Action<DatasetFinding>? onFinding, Action<ExampleTokenCount>? onExample,
@@ -224,6 +228,11 @@ namespace FineTune.Engine.Datasets
             feedback?.Progress(ProgressId, activity, "done", 100, completed: true);
 
             report.Format = fileFormat == DatasetFormat.Auto ? DatasetFormat.Unknown : fileFormat;
+            if (options.Model != null && !countOnly && FormatFits(report.Format, options.Model) is string misfit)
+            {
+                Emit(DatasetRules.FormatNotForModel.At(path, null, null, misfit));
+            }
+
             if (tokens != null)
             {
                 report.Tokens = tokens.Sum;
@@ -262,6 +271,22 @@ namespace FineTune.Engine.Datasets
                 if (tokens != null) report.Tokens = 0;
                 return report;
             }
+        }
+
+        /// <summary>
+        /// Null when <paramref name="format"/> can train <paramref name="model"/>; else why not. Legacy
+        /// prompt/completion files train babbage-002 and davinci-002 only, and those models take nothing else
+        /// (OPENAI-FACTS.md, Training files).
+        /// </summary>
+        internal static string? FormatFits(DatasetFormat format, string model)
+        {
+            string name = (Service.FineTuneModel.BaseModelOf(model) ?? model).Trim().ToLowerInvariant();
+            bool legacyModel = name.StartsWith("babbage-002", StringComparison.Ordinal) || name.StartsWith("davinci-002", StringComparison.Ordinal);
+            if (format == DatasetFormat.Completion && !legacyModel)
+                return $"The file is prompt/completion, which trains only babbage-002 and davinci-002; {model} needs chat examples (\"messages\").";
+            if ((format == DatasetFormat.Chat || format == DatasetFormat.Preference) && legacyModel)
+                return $"The file is {format.ToString().ToLowerInvariant()} examples; {model} trains on prompt/completion lines only.";
+            return null;
         }
     }
 

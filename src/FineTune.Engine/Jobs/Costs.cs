@@ -33,8 +33,8 @@ namespace FineTune.Engine.Jobs
     }
 
     /// <summary>
-    /// Prices from <see cref="PriceCatalog"/>; training tokens counted per example with <see cref="ChatTokenCounter"/>
-    /// in the model's encoding and capped at the model's per-example limit (<see cref="CostEstimator.BilledTokens"/>),
+    /// Prices from <see cref="PriceCatalog"/>; training tokens as Measure-FineTuneDataset counts them
+    /// (<see cref="DatasetChecker.Measure"/>: the model's encoding, each example capped at the model's limit),
     /// then <see cref="CostEstimator.Estimate"/> (auto epochs as the service picks them).
     /// </summary>
     internal sealed class CatalogCostModel : ICostModel
@@ -43,26 +43,18 @@ namespace FineTune.Engine.Jobs
         {
             ModelPrice? price = PriceCatalog.Load().Find(model);
             if (price == null) return null;
-            TokenEncoder encoder = price.Encoding != null ? TokenEncoder.ForEncoding(price.Encoding) : TokenEncoder.ForModel(model);
-            int examples = 0;
-            long billed = 0;
-            foreach (string line in File.ReadLines(trainingPath))
+            DatasetMeasurement measured;
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (string.IsNullOrWhiteSpace(line)) continue;
-                examples++;
-                try
-                {
-                    using JsonDocument doc = JsonDocument.Parse(line);
-                    billed += CostEstimator.BilledTokens(price, ChatTokenCounter.Count(doc.RootElement, encoder).Total);
-                }
-                catch (JsonException)
-                {
-                    // a broken line is the checks' business; it adds nothing here
-                }
+                measured = DatasetChecker.Measure(trainingPath, model, DatasetFormat.Auto, null, null, cancellationToken);
+            }
+            catch (InvalidDataException)
+            {
+                return null; // not JSON Lines: the checks report it; there is nothing to price
             }
 
-            return examples == 0 ? null : CostEstimator.Estimate(price, billed, examples, epochs, 0, model);
+            return measured.Examples == 0 ? null
+                : CostEstimator.Estimate(price, measured.BilledTokensPerEpoch, (int)Math.Min(int.MaxValue, measured.Examples), epochs, 0, model);
         }
 
         public decimal? ChatCost(string model, long inputTokens, long outputTokens)

@@ -11,7 +11,7 @@ namespace FineTune.Engine.Jobs
     /// What <c>POST /fine_tuning/jobs</c> is sent (OPENAI-FACTS.md): model, training file, optional
     /// validation file, suffix (1–64 chars), seed (0–2147483647), metadata (≤ 16 pairs, key ≤ 64 chars,
     /// value ≤ 512 chars, one pair taken by <see cref="RequestIdKey"/>) and the method with its
-    /// hyperparameters (null = <c>auto</c>). <see cref="Validate"/> throws <see cref="ArgumentException"/>
+    /// hyperparameters (null = <c>auto</c>). <see cref="Validate(FineTune.Engine.Service.ServiceProvider)"/> throws <see cref="ArgumentException"/>
     /// naming the field that breaks a limit.
     /// </summary>
     public sealed class JobRequest

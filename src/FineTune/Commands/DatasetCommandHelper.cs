@@ -33,6 +33,10 @@ namespace FineTune.Commands
             {
                 cmdlet.WriteError(Record(ex, operation + ".FileUnreadable", ErrorCategory.PermissionDenied, full, "Give your account read access to the file."));
             }
+            catch (InvalidDataException ex)
+            {
+                cmdlet.WriteError(Record(ex, operation + ".NotJsonLines", ErrorCategory.InvalidData, full, "Run Test-FineTuneDataset on the file for the finding and its fix."));
+            }
             catch (IOException ex)
             {
                 cmdlet.WriteError(Record(ex, operation + ".FileUnreadable", ErrorCategory.ReadError, full, "Close programs that lock the file and try again."));

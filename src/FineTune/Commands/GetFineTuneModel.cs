@@ -53,16 +53,16 @@ namespace FineTune.Commands
                 models.AddRange(all.Where(m => !FineTuned || m.IsFineTuned));
             }
 
-            foreach (FineTuneModel model in models)
-            {
-                if (model.DaysToShutdown is int days && days <= ShutdownWarningDays)
-                {
-                    WriteWarning(days < 0
-                        ? $"{model.Id} was shut down on {model.ShutdownDate:yyyy-MM-dd}."
-                        : $"{model.Id} shuts down on {model.ShutdownDate:yyyy-MM-dd}, in {days} days. Export what you need (Get-FineTuneJob, Save-FineTuneFile) before then.");
-                }
+            WriteObject(models, enumerateCollection: true);
 
-                WriteObject(model);
+            // One warning per shutdown date, not per model: a list of base models would otherwise repeat it.
+            foreach (var group in models.Where(m => m.DaysToShutdown is int d && d <= ShutdownWarningDays).GroupBy(m => m.ShutdownDate!.Value))
+            {
+                int days = group.First().DaysToShutdown!.Value;
+                string ids = string.Join(", ", group.Select(m => m.Id));
+                WriteWarning(days < 0
+                    ? $"Shut down on {group.Key:yyyy-MM-dd}: {ids}."
+                    : $"Shut down on {group.Key:yyyy-MM-dd}, in {days} days: {ids}. Export what you need (Get-FineTuneJob, Save-FineTuneFile) before then.");
             }
         }
     }

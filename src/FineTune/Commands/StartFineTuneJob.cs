@@ -194,7 +194,7 @@ namespace FineTune.Commands
                 }
             }
 
-            if (!ShouldProcess(target, $"Start a paid fine-tuning job ({cost})")) return;
+            if (!ConfirmPaidJob(target, cost)) return;
             if (Moderate)
             {
                 if (trainingPath == null) WriteWarning($"-Moderate screens local files only; the training file {trainingId} is already on the service and was not screened.");
@@ -244,6 +244,21 @@ namespace FineTune.Commands
             if (id != null) return (id, local != null && File.Exists(local) ? local : null);
             string? path = Prop("FullName") ?? Prop("Path");
             return path != null ? (null, FileSystemPath(path)) : (value.ToString(), null);
+        }
+        // ConfirmImpact High asks before money is spent; a non-interactive host cannot ask, so say what a runbook passes.
+        private bool ConfirmPaidJob(string target, string cost)
+        {
+            try
+            {
+                return ShouldProcess(target, $"Start a paid fine-tuning job ({cost})");
+            }
+            catch (PSInvalidOperationException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new PSInvalidOperationException($"Start-FineTuneJob asks for confirmation before it starts a paid job ({cost}), and this session cannot ask. In a runbook pass -Confirm:$false (with -MaxCost to cap the estimate); to see the estimate only, pass -WhatIf.", ex),
+                    "FineTune.StartJob.ConfirmationNeeded", ErrorCategory.InvalidOperation, target));
+                return false;
+            }
         }
     }
 }

@@ -55,6 +55,7 @@ namespace FineTune.Engine.Tests.Datasets
             ["FT017"] = new Case(() => Utf8Lines(Many(Chat).Concat(new[] { "{", "  \"messages\": []", "}" })), 11),
             ["FT020"] = ChatLine11("{\"instruction\":\"Name a colour.\",\"output\":\"Blue\"}"),
             ["FT021"] = ChatLine11(Completion(1)),
+            ["FT022"] = new Case(() => Utf8Lines(Many(Completion)), null, new DatasetCheckOptions { Model = "gpt-4o-mini-2024-07-18" }),
             ["FT100"] = ChatLine11("{\"messages\":\"Hi\"}"),
             ["FT101"] = ChatLine11("{\"messages\":[]}"),
             ["FT102"] = ChatLine11(Msgs(Sys, "\"Hi\"", Asst)),
@@ -124,7 +125,8 @@ namespace FineTune.Engine.Tests.Datasets
         public void CleanFilesHaveNoFindings(string kind)
         {
             Func<int, string> make = kind == "chat" ? Chat : kind == "preference" ? (Func<int, string>)Preference : Completion;
-            Result r = CheckLines(Many(make), new DatasetCheckOptions { Model = "gpt-4o-mini-2024-07-18" });
+            // prompt/completion trains only the legacy models (FT022)
+            Result r = CheckLines(Many(make), new DatasetCheckOptions { Model = kind == "completion" ? "davinci-002" : "gpt-4o-mini-2024-07-18" });
             Assert.Empty(r.Findings);
             Assert.True(r.Report.Valid);
             Assert.Equal(10, r.Report.Examples);
