@@ -1,4 +1,5 @@
 using System;
+using FineTune.Engine.IO;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
