@@ -46,7 +46,7 @@ namespace FineTune.Engine.Datasets
         /// <exception cref="ArgumentException">The fraction or count leaves one side empty, or an output is the input.</exception>
         /// <exception cref="DatasetFileExistsException">An output exists and <paramref name="mode"/> is New.</exception>
         /// <exception cref="IOException">The input cannot be read or an output cannot be written.</exception>
-        public static DatasetSplit Split(string path, string trainingPath, string validationPath, double validationFraction, int? validationCount, int? seed, ExampleFormat format, DatasetWriteMode mode, CancellationToken cancellationToken)
+        public static DatasetSplit Split(string path, string trainingPath, string validationPath, double validationFraction, int? validationCount, int? seed, DatasetFormat format, DatasetWriteMode mode, CancellationToken cancellationToken)
         {
             string source = Path.GetFullPath(path);
             string train = Path.GetFullPath(trainingPath);

@@ -45,7 +45,7 @@ namespace FineTune.Engine.Datasets
         /// <exception cref="DatasetFileExistsException">The file exists and <paramref name="mode"/> is <see cref="DatasetWriteMode.New"/>.</exception>
         /// <exception cref="IOException">The folder is missing or not writable.</exception>
         /// <exception cref="UnauthorizedAccessException">The folder is not writable.</exception>
-        public DatasetWriter(string path, ExampleFormat format, DatasetWriteMode mode)
+        public DatasetWriter(string path, DatasetFormat format, DatasetWriteMode mode)
         {
             file = AtomicFile.Open(path, mode);
             Format = format;
@@ -56,7 +56,7 @@ namespace FineTune.Engine.Datasets
         public string Path => file.Target;
 
         /// <summary>The format every example must have.</summary>
-        public ExampleFormat Format { get; }
+        public DatasetFormat Format { get; }
 
         /// <summary>Examples written by this writer so far.</summary>
         public long Written { get; private set; }

@@ -45,11 +45,11 @@ namespace FineTune.Engine.Datasets
             w.WriteStartObject();
             switch (e.Format)
             {
-                case ExampleFormat.Completion:
+                case DatasetFormat.Completion:
                     w.WriteString("prompt", Checked(e.Prompt ?? ""));
                     w.WriteString("completion", Checked(e.Completion ?? ""));
                     break;
-                case ExampleFormat.Preference:
+                case DatasetFormat.Preference:
                     w.WriteStartObject("input");
                     WriteMessages(w, e.Messages);
                     WriteTools(w, e.Tools);

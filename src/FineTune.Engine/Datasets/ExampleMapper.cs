@@ -12,7 +12,7 @@ namespace FineTune.Engine.Datasets
     public sealed class ExampleMappingOptions
     {
         /// <summary>The format of the examples made.</summary>
-        public ExampleFormat Format { get; set; } = ExampleFormat.Chat;
+        public DatasetFormat Format { get; set; } = DatasetFormat.Chat;
 
         /// <summary>A system message put first in every Chat/Preference example that does not start with one.</summary>
         public string? SystemMessage { get; set; }
@@ -94,7 +94,7 @@ namespace FineTune.Engine.Datasets
         public ExampleMapper(ExampleMappingOptions options)
         {
             this.options = options ?? throw new ArgumentNullException(nameof(options));
-            if (options.Format == ExampleFormat.Completion && (options.SystemMessage != null || options.Tools != null || options.Weight != null || options.ParallelToolCalls != null))
+            if (options.Format == DatasetFormat.Completion && (options.SystemMessage != null || options.Tools != null || options.Weight != null || options.ParallelToolCalls != null))
             {
                 throw new ArgumentException("-SystemMessage, -Tools, -ParallelToolCalls and -Weight do not apply to the Completion format (prompt/completion only).");
             }
@@ -166,7 +166,7 @@ namespace FineTune.Engine.Datasets
         {
             try
             {
-                var example = new FineTuneExample { Format = ExampleFormat.Chat, Messages = ToMessages(messages, "message") };
+                var example = new FineTuneExample { Format = DatasetFormat.Chat, Messages = ToMessages(messages, "message") };
                 Finish(example, false);
                 return example;
             }
@@ -178,9 +178,9 @@ namespace FineTune.Engine.Datasets
 
         private bool TryPassThrough(Fields f, ExampleMapResult result)
         {
-            if (options.Format == ExampleFormat.Chat && f.Get("messages") is IEnumerable messages and not string)
+            if (options.Format == DatasetFormat.Chat && f.Get("messages") is IEnumerable messages and not string)
             {
-                var example = new FineTuneExample { Format = ExampleFormat.Chat, Messages = ToMessages(messages, "messages") };
+                var example = new FineTuneExample { Format = DatasetFormat.Chat, Messages = ToMessages(messages, "messages") };
                 if (f.Get("tools") is IEnumerable tools and not string) example.Tools = tools.Cast<object?>().ToList();
                 if (f.Get("parallel_tool_calls") is bool p) example.ParallelToolCalls = p;
                 foreach (KeyValuePair<string, object?> kv in f.Record)
@@ -196,12 +196,12 @@ namespace FineTune.Engine.Datasets
                 return true;
             }
 
-            if (options.Format == ExampleFormat.Preference && f.Get("input") is IDictionary<string, object?> input && f.Get("preferred_output") != null)
+            if (options.Format == DatasetFormat.Preference && f.Get("input") is IDictionary<string, object?> input && f.Get("preferred_output") != null)
             {
                 var inner = new Fields(input);
                 var example = new FineTuneExample
                 {
-                    Format = ExampleFormat.Preference,
+                    Format = DatasetFormat.Preference,
                     Messages = inner.Get("messages") is IEnumerable m and not string ? ToMessages(m, "input.messages") : throw new MappingException("input has no messages list."),
                     PreferredOutput = Reply(f.Get("preferred_output"), "preferred_output"),
                     NonPreferredOutput = Reply(f.Get("non_preferred_output") ?? throw Missing(f, "non_preferred_output", "the non-preferred reply", null), "non_preferred_output"),
@@ -233,14 +233,14 @@ namespace FineTune.Engine.Datasets
             mapping.Append("user ← ").Append(userFrom);
 
             FineTuneExample example;
-            if (options.Format == ExampleFormat.Preference)
+            if (options.Format == DatasetFormat.Preference)
             {
                 (string pName, object pValue) = f.Find(options.PreferredProperty, PreferredNames, "-PreferredProperty", "the preferred reply");
                 (string nName, object nValue) = f.Find(options.NonPreferredProperty, NonPreferredNames, "-NonPreferredProperty", "the non-preferred reply");
                 mapping.Append(", preferred ← ").Append(pName).Append(", non-preferred ← ").Append(nName);
                 example = new FineTuneExample
                 {
-                    Format = ExampleFormat.Preference,
+                    Format = DatasetFormat.Preference,
                     Messages = { new ExampleMessage { Role = "user", Content = user } },
                     PreferredOutput = Reply(pValue, pName),
                     NonPreferredOutput = Reply(nValue, nName),
@@ -251,11 +251,11 @@ namespace FineTune.Engine.Datasets
                 (string aName, object aValue) = f.Find(options.AssistantProperty, AssistantNames, "-AssistantProperty", "the assistant text (completion)");
                 object assistant = Content(aValue, aName);
                 mapping.Append(", assistant ← ").Append(From(aName));
-                if (options.Format == ExampleFormat.Completion)
+                if (options.Format == DatasetFormat.Completion)
                 {
                     example = new FineTuneExample
                     {
-                        Format = ExampleFormat.Completion,
+                        Format = DatasetFormat.Completion,
                         Prompt = user as string ?? throw new MappingException($"property '{userName}' holds content parts; the Completion format takes text only."),
                         Completion = assistant as string ?? throw new MappingException($"property '{aName}' holds content parts; the Completion format takes text only."),
                     };
@@ -276,15 +276,15 @@ namespace FineTune.Engine.Datasets
 
         private void Finish(FineTuneExample example, bool mapped)
         {
-            if (example.Format == ExampleFormat.Completion) return;
+            if (example.Format == DatasetFormat.Completion) return;
             if (options.SystemMessage != null && (example.Messages.Count == 0 || example.Messages[0].Role != "system"))
             {
                 example.Messages.Insert(0, new ExampleMessage { Role = "system", Content = options.SystemMessage });
             }
 
             if (options.Tools != null) example.Tools = options.Tools;
-            if (options.ParallelToolCalls != null && example.Format == ExampleFormat.Chat) example.ParallelToolCalls = options.ParallelToolCalls;
-            if (options.Weight != null && example.Format == ExampleFormat.Chat)
+            if (options.ParallelToolCalls != null && example.Format == DatasetFormat.Chat) example.ParallelToolCalls = options.ParallelToolCalls;
+            if (options.Weight != null && example.Format == DatasetFormat.Chat)
             {
                 foreach (ExampleMessage m in example.Messages)
                 {

@@ -4,24 +4,6 @@ using System.Linq;
 namespace FineTune.Engine.Datasets
 {
     /// <summary>
-    /// The three training-file formats the service takes (OPENAI-FACTS.md, "Training files"):
-    /// <c>Chat</c> <c>{"messages":[...],"tools"?,"parallel_tool_calls"?}</c>, <c>Preference</c> (DPO)
-    /// <c>{"input":{"messages":[...],"tools"?},"preferred_output":[...],"non_preferred_output":[...]}</c>,
-    /// and legacy <c>Completion</c> <c>{"prompt":"...","completion":"..."}</c> (babbage-002, davinci-002).
-    /// </summary>
-    public enum ExampleFormat
-    {
-        /// <summary>Supervised chat examples (the default).</summary>
-        Chat,
-
-        /// <summary>Direct preference optimization pairs.</summary>
-        Preference,
-
-        /// <summary>Legacy prompt/completion pairs.</summary>
-        Completion,
-    }
-
-    /// <summary>
     /// One training example, one line of a JSON Lines training file. Which members are used depends on
     /// <see cref="Format"/>: Chat uses <see cref="Messages"/>, <see cref="Tools"/>,
     /// <see cref="ParallelToolCalls"/> and <see cref="Extra"/>; Preference uses <see cref="Messages"/>
@@ -32,7 +14,7 @@ namespace FineTune.Engine.Datasets
     public sealed class FineTuneExample
     {
         /// <summary>The format this example is written in.</summary>
-        public ExampleFormat Format { get; set; } = ExampleFormat.Chat;
+        public DatasetFormat Format { get; set; } = DatasetFormat.Chat;
 
         /// <summary>Chat: the conversation; Preference: the input messages (one turn).</summary>
         public List<ExampleMessage> Messages { get; set; } = new List<ExampleMessage>();
@@ -66,13 +48,13 @@ namespace FineTune.Engine.Datasets
         public Dictionary<string, object?>? Extra { get; set; }
 
         /// <summary>The text of the first user message (Chat, Preference) or the prompt (Completion); for display.</summary>
-        public string? User => Format == ExampleFormat.Completion ? Prompt : Messages.FirstOrDefault(m => m.Role == "user")?.Text;
+        public string? User => Format == DatasetFormat.Completion ? Prompt : Messages.FirstOrDefault(m => m.Role == "user")?.Text;
 
         /// <summary>The text of the last assistant message (Chat), the preferred output (Preference) or the completion; for display.</summary>
         public string? Assistant => Format switch
         {
-            ExampleFormat.Completion => Completion,
-            ExampleFormat.Preference => PreferredOutput?.Text,
+            DatasetFormat.Completion => Completion,
+            DatasetFormat.Preference => PreferredOutput?.Text,
             _ => Messages.LastOrDefault(m => m.Role == "assistant")?.Text,
         };
 
@@ -142,7 +124,7 @@ namespace FineTune.Engine.Datasets
         public string Path { get; set; } = "";
 
         /// <summary>The format of its examples.</summary>
-        public ExampleFormat Format { get; set; }
+        public DatasetFormat Format { get; set; } = DatasetFormat.Chat;
 
         /// <summary>Examples (non-empty lines) in the file, including those that were there before an append.</summary>
         public long ExampleCount { get; set; }

@@ -43,21 +43,21 @@ namespace FineTune.Commands
         protected override void ProcessRecord()
         {
             if (ParameterSetName == MessagesSet) return;
-            foreach (FineTuneExample example in ToExamples(InputObject ?? new PSObject(), BoundFormat ?? ExampleFormat.Chat)) WriteObject(example);
+            foreach (FineTuneExample example in ToExamples(InputObject ?? new PSObject(), BoundFormat ?? DatasetFormat.Chat)) WriteObject(example);
         }
 
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
             if (ParameterSetName != MessagesSet) return;
-            if (BoundFormat is ExampleFormat f && f != ExampleFormat.Chat)
+            if (BoundFormat is DatasetFormat f && f != DatasetFormat.Chat)
             {
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Messages builds Chat examples; leave out -Format or use -Format Chat."), "FineTune.ConvertExample.InvalidParameter", ErrorCategory.InvalidArgument, null));
             }
 
             try
             {
-                WriteObject(MapperFor(ExampleFormat.Chat).FromMessages(Messages.Select(m => (object?)PSRecord.ToRecord(m))));
+                WriteObject(MapperFor(DatasetFormat.Chat).FromMessages(Messages.Select(m => (object?)PSRecord.ToRecord(m))));
             }
             catch (FormatException ex)
             {

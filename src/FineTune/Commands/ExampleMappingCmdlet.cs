@@ -66,10 +66,10 @@ namespace FineTune.Commands
 
         private protected bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
 
-        private protected ExampleFormat? BoundFormat => Format == null ? (ExampleFormat?)null : (ExampleFormat)Enum.Parse(typeof(ExampleFormat), Format, true);
+        private protected DatasetFormat? BoundFormat => Format == null ? (DatasetFormat?)null : (DatasetFormat)Enum.Parse(typeof(DatasetFormat), Format, true);
 
         /// <summary>The mapper for <paramref name="format"/>, made once; a parameter that does not fit the format is a terminating error.</summary>
-        private protected ExampleMapper MapperFor(ExampleFormat format)
+        private protected ExampleMapper MapperFor(DatasetFormat format)
         {
             if (mapper != null) return mapper;
             try
@@ -100,7 +100,7 @@ namespace FineTune.Commands
         /// hashtable through the mapper. Errors are written here; says (verbose, and one information line)
         /// which properties were used.
         /// </summary>
-        private protected List<FineTuneExample> ToExamples(PSObject input, ExampleFormat format)
+        private protected List<FineTuneExample> ToExamples(PSObject input, DatasetFormat format)
         {
             RecordNumber++;
             if (input.BaseObject is FineTuneExample ready) return new List<FineTuneExample> { ready };

@@ -49,7 +49,7 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
-            string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            string full = FileSystemPath(Path);
             string ext = System.IO.Path.GetExtension(full).ToLowerInvariant();
             if (ext != ".svg" && ext != ".html" && ext != ".htm")
             {

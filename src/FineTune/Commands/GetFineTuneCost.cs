@@ -107,7 +107,7 @@ namespace FineTune.Commands
         {
             // A relative path, given or from the environment, is relative to the current PowerShell location.
             string? given = PriceCatalog ?? Environment.GetEnvironmentVariable(Engine.Pricing.PriceCatalog.EnvironmentVariable);
-            string? path = string.IsNullOrWhiteSpace(given) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(given);
+            string? path = string.IsNullOrWhiteSpace(given) ? null : FileSystemPath(given);
             try
             {
                 catalog = Engine.Pricing.PriceCatalog.Load(path);

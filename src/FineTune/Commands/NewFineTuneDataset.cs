@@ -54,7 +54,7 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void BeginProcessing()
         {
-            target = GetUnresolvedProviderPathFromPSPath(Path);
+            target = FileSystemPath(Path);
             if (Mode == DatasetWriteMode.New && File.Exists(target)) Fail(new DatasetFileExistsException(target));
             string action = Append && File.Exists(target) ? "Append examples" : File.Exists(target) ? "Replace with new examples" : "Write examples";
             skip = !ShouldProcess(target, action);
@@ -85,7 +85,7 @@ namespace FineTune.Commands
                 return;
             }
 
-            ExampleFormat format = BoundFormat ?? writer?.Format ?? (InputObject.BaseObject as FineTuneExample)?.Format ?? ExampleFormat.Chat;
+            DatasetFormat format = BoundFormat ?? writer?.Format ?? (InputObject.BaseObject as FineTuneExample)?.Format ?? DatasetFormat.Chat;
             foreach (FineTuneExample example in ToExamples(InputObject, format))
             {
                 try
@@ -125,7 +125,7 @@ namespace FineTune.Commands
             }
         }
 
-        private DatasetWriter Writer(ExampleFormat format)
+        private DatasetWriter Writer(DatasetFormat format)
         {
             if (writer != null) return writer;
             try

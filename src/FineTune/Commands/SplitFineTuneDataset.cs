@@ -63,16 +63,16 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            string source = GetUnresolvedProviderPathFromPSPath(Path);
+            string source = FileSystemPath(Path);
             (string train, string valid) = DatasetSplitter.DefaultPaths(source);
-            if (TrainingPath != null) train = GetUnresolvedProviderPathFromPSPath(TrainingPath);
-            if (ValidationPath != null) valid = GetUnresolvedProviderPathFromPSPath(ValidationPath);
+            if (TrainingPath != null) train = FileSystemPath(TrainingPath);
+            if (ValidationPath != null) valid = FileSystemPath(ValidationPath);
             if (!ShouldProcess(source, $"Split into {train} and {valid}")) return;
             try
             {
                 DatasetSplit split = DatasetSplitter.Split(
                     source, train, valid, ValidationFraction, ParameterSetName == CountSet ? ValidationCount : (int?)null, Seed,
-                    (ExampleFormat)Enum.Parse(typeof(ExampleFormat), Format, true), Force ? DatasetWriteMode.Replace : DatasetWriteMode.New, CancellationToken);
+                    (DatasetFormat)Enum.Parse(typeof(DatasetFormat), Format, true), Force ? DatasetWriteMode.Replace : DatasetWriteMode.New, CancellationToken);
                 string message = $"Split {source}: {split.Training.ExampleCount} training, {split.Validation.ExampleCount} validation examples (seed {split.Seed}).";
                 WriteVerbose(message);
                 WriteInformation(message, new[] { "FineTune" });

@@ -58,9 +58,9 @@ namespace FineTune.Commands
         {
             var options = new ModerationOptions
             {
-                Path = GetUnresolvedProviderPathFromPSPath(Path),
-                OutFile = OutFile == null ? null : GetUnresolvedProviderPathFromPSPath(OutFile),
-                ResumeFile = ResumeFile == null ? null : GetUnresolvedProviderPathFromPSPath(ResumeFile),
+                Path = FileSystemPath(Path),
+                OutFile = OutFile == null ? null : FileSystemPath(OutFile),
+                ResumeFile = ResumeFile == null ? null : FileSystemPath(ResumeFile),
                 Force = Force,
                 Model = Model,
                 ThrottleLimit = ThrottleLimit,

@@ -79,7 +79,7 @@ namespace FineTune.Engine.Tests.Datasets
         [Fact]
         public void PreferenceAndCompletionFormats()
         {
-            var dpo = new ExampleMapper(new ExampleMappingOptions { Format = ExampleFormat.Preference, SystemMessage = "S" });
+            var dpo = new ExampleMapper(new ExampleMappingOptions { Format = DatasetFormat.Preference, SystemMessage = "S" });
             FineTuneExample p = dpo.Map(Rec(("prompt", "Hi"), ("chosen", "Hello!"), ("rejected", "What.")), 1).Examples.Single();
             Assert.Equal(
                 "{\"input\":{\"messages\":[{\"role\":\"system\",\"content\":\"S\"},{\"role\":\"user\",\"content\":\"Hi\"}]},\"preferred_output\":[{\"role\":\"assistant\",\"content\":\"Hello!\"}],\"non_preferred_output\":[{\"role\":\"assistant\",\"content\":\"What.\"}]}",
@@ -92,9 +92,9 @@ namespace FineTune.Engine.Tests.Datasets
             ExampleMapResult missing = dpo.Map(Rec(("prompt", "Hi"), ("chosen", "Hello!")), 3);
             Assert.Contains("the non-preferred reply", Assert.Single(missing.Errors));
 
-            var legacy = new ExampleMapper(new ExampleMappingOptions { Format = ExampleFormat.Completion });
+            var legacy = new ExampleMapper(new ExampleMappingOptions { Format = DatasetFormat.Completion });
             Assert.Equal("{\"prompt\":\"Q ->\",\"completion\":\" A\\n\"}", legacy.Map(Rec(("question", "Q ->"), ("answer", " A\n")), 1).Examples.Single().ToJson());
-            Assert.Throws<ArgumentException>(() => new ExampleMapper(new ExampleMappingOptions { Format = ExampleFormat.Completion, SystemMessage = "x" }));
+            Assert.Throws<ArgumentException>(() => new ExampleMapper(new ExampleMappingOptions { Format = DatasetFormat.Completion, SystemMessage = "x" }));
             Assert.Throws<ArgumentException>(() => new ExampleMapper(new ExampleMappingOptions { Weight = 2 }));
         }
 

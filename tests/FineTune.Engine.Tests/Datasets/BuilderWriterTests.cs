@@ -19,7 +19,7 @@ namespace FineTune.Engine.Tests.Datasets
             string dir = NewFolder();
             string path = Path.Combine(dir, "out.jsonl");
             FineTuneDataset result;
-            using (var writer = new DatasetWriter(path, ExampleFormat.Chat, DatasetWriteMode.New))
+            using (var writer = new DatasetWriter(path, DatasetFormat.Chat, DatasetWriteMode.New))
             {
                 writer.Write(Chat(Tricky, "ok"));
                 writer.Write(Chat("second", Tricky));
@@ -51,7 +51,7 @@ namespace FineTune.Engine.Tests.Datasets
             string path = Path.Combine(dir, "keep.jsonl");
             byte[] original = Encoding.UTF8.GetBytes("{\"keep\":1}\r\nnot touched");
             File.WriteAllBytes(path, original);
-            DatasetFileExistsException ex = Assert.Throws<DatasetFileExistsException>(() => new DatasetWriter(path, ExampleFormat.Chat, DatasetWriteMode.New));
+            DatasetFileExistsException ex = Assert.Throws<DatasetFileExistsException>(() => new DatasetWriter(path, DatasetFormat.Chat, DatasetWriteMode.New));
             Assert.Equal(path, ex.Path);
             Assert.Contains("-Force", ex.Message);
             Assert.Equal(original, File.ReadAllBytes(path));
@@ -68,8 +68,8 @@ namespace FineTune.Engine.Tests.Datasets
             string fresh = Path.Combine(dir, "fresh.jsonl");
             Assert.Throws<InvalidOperationException>(() =>
             {
-                using var replace = new DatasetWriter(path, ExampleFormat.Chat, DatasetWriteMode.Replace);
-                using var create = new DatasetWriter(fresh, ExampleFormat.Chat, DatasetWriteMode.New);
+                using var replace = new DatasetWriter(path, DatasetFormat.Chat, DatasetWriteMode.Replace);
+                using var create = new DatasetWriter(fresh, DatasetFormat.Chat, DatasetWriteMode.New);
                 for (int i = 0; i < 1000; i++)
                 {
                     replace.Write(Chat("q" + i, "a"));
@@ -87,12 +87,12 @@ namespace FineTune.Engine.Tests.Datasets
         {
             string dir = NewFolder();
             string path = Path.Combine(dir, "d.jsonl");
-            using (var writer = new DatasetWriter(path, ExampleFormat.Chat, DatasetWriteMode.New))
+            using (var writer = new DatasetWriter(path, DatasetFormat.Chat, DatasetWriteMode.New))
             {
                 writer.Write(Chat("one", "1"));
                 ArgumentException lone = Assert.Throws<ArgumentException>(() => writer.Write(Chat("lone \uD800 surrogate", "x")));
                 Assert.StartsWith("The text holds a lone surrogate U+D800 at character 6 (after \"lone \")", lone.Message);
-                Assert.Throws<ArgumentException>(() => writer.Write(new FineTuneExample { Format = ExampleFormat.Completion, Prompt = "p", Completion = "c" }));
+                Assert.Throws<ArgumentException>(() => writer.Write(new FineTuneExample { Format = DatasetFormat.Completion, Prompt = "p", Completion = "c" }));
                 writer.Write(Chat("two", "2"));
                 Assert.Equal(2, writer.Commit().ExampleCount);
             }
@@ -114,7 +114,7 @@ namespace FineTune.Engine.Tests.Datasets
             int oldLines = File.ReadAllLines(path).Count(l => l.Trim().Length > 0);
 
             FineTuneDataset result;
-            using (var writer = new DatasetWriter(path, ExampleFormat.Chat, DatasetWriteMode.Append))
+            using (var writer = new DatasetWriter(path, DatasetFormat.Chat, DatasetWriteMode.Append))
             {
                 writer.Write(Chat("new", "line"));
                 result = writer.Commit();
@@ -133,9 +133,9 @@ namespace FineTune.Engine.Tests.Datasets
             string dir = NewFolder();
             string path = Path.Combine(dir, "r.jsonl");
             File.WriteAllText(path, "old\nold\nold\n");
-            using (var writer = new DatasetWriter(path, ExampleFormat.Completion, DatasetWriteMode.Replace))
+            using (var writer = new DatasetWriter(path, DatasetFormat.Completion, DatasetWriteMode.Replace))
             {
-                writer.Write(new FineTuneExample { Format = ExampleFormat.Completion, Prompt = "p", Completion = "c" });
+                writer.Write(new FineTuneExample { Format = DatasetFormat.Completion, Prompt = "p", Completion = "c" });
                 Assert.Equal(1, writer.Commit().ExampleCount);
             }
 
