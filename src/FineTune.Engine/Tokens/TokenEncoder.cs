@@ -80,11 +80,12 @@ namespace FineTune.Engine.Tokens
         private readonly Tokenizer tokenizer;
         private readonly ConcurrentDictionary<string, int[]> pieces = new ConcurrentDictionary<string, int[]>(StringComparer.Ordinal);
         private readonly Regex pattern;
+        private readonly bool o200k;
 
         private TokenEncoder(string encoding)
         {
             EncodingName = encoding;
-            bool o200k = encoding == O200kBase;
+            o200k = encoding == O200kBase;
             pattern = new Regex(o200k ? O200kPattern : Cl100kPattern, RegexOptions.Compiled | RegexOptions.CultureInvariant);
             string package = o200k ? "Microsoft.ML.Tokenizers.Data.O200kBase" : "Microsoft.ML.Tokenizers.Data.Cl100kBase";
             Assembly data = Assembly.Load(new AssemblyName(package));
@@ -98,6 +99,9 @@ namespace FineTune.Engine.Tokens
 
         /// <summary>The encoding's name: <c>o200k_base</c> or <c>cl100k_base</c>.</summary>
         public string EncodingName { get; }
+
+        /// <summary>tiktoken's pre-tokenization pattern of this encoding (tests compare <see cref="AsciiPreTokenizer"/> with it).</summary>
+        internal Regex PreTokenPattern => pattern;
 
         /// <summary>The encoder for an encoding name (case-insensitive). Throws <see cref="ArgumentException"/> for an unknown one.</summary>
         public static TokenEncoder ForEncoding(string encoding)
@@ -204,10 +208,24 @@ namespace FineTune.Engine.Tokens
             return ids;
         }
 
-        // Pre-tokenizes as tiktoken does, encodes each pre-token of the cleaned text (lone surrogates as
-        // U+FFFD) with the library's byte-pair encoding, adds the ids to 'ids' when given; returns the count.
+        // Pre-tokenizes as tiktoken does (ASCII text without the pattern), encodes each pre-token of the
+        // cleaned text (lone surrogates as U+FFFD) with the library's byte-pair encoding, adds the ids to
+        // 'ids' when given; returns the count.
         private int Run(string text, List<int>? ids, out bool approximate)
         {
+            approximate = false;
+            int count = 0;
+            if (AsciiPreTokenizer.IsAscii(text))
+            {
+                for (int start = 0, end; start < text.Length; start = end)
+                {
+                    end = AsciiPreTokenizer.End(text, start, o200k);
+                    count += EncodePreToken(text, start, end - start, ids, ref approximate);
+                }
+
+                return count;
+            }
+
             string clean = text;
             string shadow = text;
             int[]? map = null;
@@ -216,30 +234,28 @@ namespace FineTune.Engine.Tokens
                 (clean, shadow, map) = Shadow(text);
             }
 
-            approximate = false;
-            int count = 0;
             for (Match m = pattern.Match(shadow); m.Success; m = m.NextMatch())
             {
                 int start = map == null ? m.Index : map[m.Index];
                 int end = map == null ? m.Index + m.Length : map[m.Index + m.Length];
-                if (end - start <= MaxCachedPieceChars)
-                {
-                    int[] got = CachedPiece(clean, start, end - start);
-                    ids?.AddRange(got);
-                    count += got.Length;
-                }
-                else if (end - start <= MaxExactPieceChars)
-                {
-                    count += EncodePiece(clean.AsSpan(start, end - start), ids);
-                }
-                else
-                {
-                    count += EncodeLongPiece(clean.AsSpan(start, end - start), ids);
-                    approximate = true;
-                }
+                count += EncodePreToken(clean, start, end - start, ids, ref approximate);
             }
 
             return count;
+        }
+
+        private int EncodePreToken(string clean, int start, int length, List<int>? ids, ref bool approximate)
+        {
+            if (length <= MaxCachedPieceChars)
+            {
+                int[] got = CachedPiece(clean, start, length);
+                ids?.AddRange(got);
+                return got.Length;
+            }
+
+            if (length <= MaxExactPieceChars) return EncodePiece(clean.AsSpan(start, length), ids);
+            approximate = true;
+            return EncodeLongPiece(clean.AsSpan(start, length), ids);
         }
 
         // Short pre-tokens repeat (words, spaces, punctuation): their ids are kept in a lock-free map, which
