@@ -101,6 +101,7 @@ namespace FineTune.Engine.Datasets
             var checker = new ExampleChecker(path, options.Target, options.Format, encoder == null ? null : new DefaultExampleTokenCounter(encoder), limit, countOnly);
             var lines = new List<LineSlice>();
             var seen = new LineHashSet();
+            long checkedBytes = 0;
             DatasetFormat fileFormat = options.Format;
             var systems = new SystemVariants();
             long examples = 0;
@@ -136,27 +137,31 @@ namespace FineTune.Engine.Datasets
                 // ahead and folds results in line order (so findings and progress come from the calling thread).
                 int workers = Math.Max(1, options.MaxDegreeOfParallelism);
                 var inflight = new Queue<Task<LineBatch>>();
+                var folded = new Stack<LineBatch>();
                 try
                 {
                     while (more)
                     {
                         ct.ThrowIfCancellationRequested();
-                        LineBatch next = LineBatch.CopyFrom(reader.Buffer, lines, ref examples);
+                        LineBatch next = (folded.Count > 0 ? folded.Pop() : new LineBatch()).Fill(reader.Buffer, lines, ref examples);
                         inflight.Enqueue(workers == 1 ? Task.FromResult(next.CheckAll(checker)) : Task.Run(() => next.CheckAll(checker), ct));
                         more = reader.ReadBatch(lines);
                         while (inflight.Count > workers || (!more && inflight.Count > 0))
                         {
-                            Fold(inflight.Dequeue().GetAwaiter().GetResult());
+                            LineBatch done = inflight.Dequeue().GetAwaiter().GetResult();
+                            Fold(done);
+                            folded.Push(done);
                         }
                     }
                 }
                 finally
                 {
+                    // On cancellation or an error, let the workers still running finish before the reader goes.
                     foreach (Task<LineBatch> pending in inflight)
                     {
                         try
                         {
-                            pending.GetAwaiter().GetResult().Dispose();
+                            pending.GetAwaiter().GetResult();
                         }
                         catch (OperationCanceledException)
                         {
@@ -166,57 +171,55 @@ namespace FineTune.Engine.Datasets
 
                 void Fold(LineBatch batch)
                 {
-                    using (batch)
+                    for (int i = 0; i < batch.Count; i++)
                     {
-                        for (int i = 0; i < batch.Count; i++)
+                        LineSlice s = batch.Lines[i];
+                        ref LineOutcome o = ref batch.Results[i];
+                        if (s.Kind == LineKind.Blank)
                         {
-                            LineSlice s = batch.Lines[i];
-                            ref LineOutcome o = ref batch.Results[i];
-                            if (s.Kind == LineKind.Blank)
-                            {
-                                Emit(DatasetRules.BlankLine.At(path, s.Line, null, $"Line {s.Line} is blank."));
-                                continue;
-                            }
-
-                            if (s.Kind == LineKind.TooLong)
-                            {
-                                Emit(DatasetRules.LineTooLong.At(path, s.Line, batch.Indexes[i], $"Line {s.Line} is longer than {JsonlReader.MaxLineBytes / (1024 * 1024)} MB; it was skipped."));
-                                continue;
-                            }
-
-                            if (o.Findings != null)
-                            {
-                                foreach (DatasetFinding f in o.Findings) Emit(f);
-                            }
-
-                            if (!o.Parsed) continue;
-                            if (o.Format != DatasetFormat.Unknown)
-                            {
-                                if (fileFormat == DatasetFormat.Auto) fileFormat = o.Format;
-                                else if (o.Format != fileFormat) Emit(DatasetRules.MixedFormat.At(path, s.Line, batch.Indexes[i], $"Line {s.Line} is in {o.Format} format, but the file is {fileFormat}{(options.Format == DatasetFormat.Auto ? " (from its first example)" : string.Empty)}."));
-                            }
-
-                            if (!countOnly)
-                            {
-                                long earlier = seen.AddOrGet(o.Hash, s.Line);
-                                if (earlier > 0) Emit(DatasetRules.Duplicate.At(path, s.Line, batch.Indexes[i], $"Line {s.Line} is the same example as line {earlier}."));
-                                if (o.Format == DatasetFormat.Chat || o.Format == DatasetFormat.Preference) systems.Add(o.HasSystem, o.SystemHash, s.Line, batch.Indexes[i]);
-                            }
-
-                            if (tokens != null && o.Tokens >= 0)
-                            {
-                                tokens.Add(o.Tokens);
-                                assistantTokens += o.AssistantTokens;
-                                billed += limit is int max ? Math.Min(o.Tokens, max) : o.Tokens;
-                                bool over = limit is int m2 && o.Tokens > m2;
-                                if (over) overLimit++;
-                                onExample?.Invoke(new ExampleTokenCount(path, s.Line, batch.Indexes[i], o.Tokens, o.AssistantTokens, over));
-                            }
+                            Emit(DatasetRules.BlankLine.At(path, s.Line, null, $"Line {s.Line} is blank."));
+                            continue;
                         }
 
+                        if (s.Kind == LineKind.TooLong)
+                        {
+                            Emit(DatasetRules.LineTooLong.At(path, s.Line, batch.Indexes[i], $"Line {s.Line} is longer than {JsonlReader.MaxLineBytes / (1024 * 1024)} MB; it was skipped."));
+                            continue;
+                        }
 
-                        feedback?.Progress(ProgressId, activity, $"{reader.BytesConsumed / 1048576.0:N1} of {file.Length / 1048576.0:N1} MB, {examples:N0} examples", file.Length == 0 ? -1 : (int)(100 * reader.BytesConsumed / file.Length));
+                        if (o.Findings != null)
+                        {
+                            foreach (DatasetFinding f in o.Findings) Emit(f);
+                        }
+
+                        if (!o.Parsed) continue;
+                        if (o.Format != DatasetFormat.Unknown)
+                        {
+                            if (fileFormat == DatasetFormat.Auto) fileFormat = o.Format;
+                            else if (o.Format != fileFormat) Emit(DatasetRules.MixedFormat.At(path, s.Line, batch.Indexes[i], $"Line {s.Line} is in {o.Format} format, but the file is {fileFormat}{(options.Format == DatasetFormat.Auto ? " (from its first example)" : string.Empty)}."));
+                        }
+
+                        if (!countOnly)
+                        {
+                            long earlier = seen.AddOrGet(o.Hash, s.Line);
+                            if (earlier > 0) Emit(DatasetRules.Duplicate.At(path, s.Line, batch.Indexes[i], $"Line {s.Line} is the same example as line {earlier}."));
+                            if (o.Format == DatasetFormat.Chat || o.Format == DatasetFormat.Preference) systems.Add(o.HasSystem, o.SystemHash, s.Line, batch.Indexes[i]);
+                        }
+
+                        if (tokens != null && o.Tokens >= 0)
+                        {
+                            tokens.Add(o.Tokens);
+                            assistantTokens += o.AssistantTokens;
+                            billed += limit is int max ? Math.Min(o.Tokens, max) : o.Tokens;
+                            bool over = limit is int m2 && o.Tokens > m2;
+                            if (over) overLimit++;
+                            onExample?.Invoke(new ExampleTokenCount(path, s.Line, batch.Indexes[i], o.Tokens, o.AssistantTokens, over));
+                        }
                     }
+
+                    checkedBytes += batch.Bytes;
+                    if (checkedBytes >= file.Length / 10) seen.Projection = (double)file.Length / checkedBytes;
+                    feedback?.Progress(ProgressId, activity, $"{reader.BytesConsumed / 1048576.0:N1} of {file.Length / 1048576.0:N1} MB, {examples:N0} examples", file.Length == 0 ? -1 : (int)(100 * reader.BytesConsumed / file.Length));
                 }
 
                 foreach (DatasetFinding f in systems.Findings(path)) Emit(f);
@@ -290,12 +293,20 @@ namespace FineTune.Engine.Datasets
         }
     }
 
-    /// <summary>A batch of whole lines copied out of the reader's buffer (pooled), with what checking them found.</summary>
-    internal sealed class LineBatch : IDisposable
+    /// <summary>
+    /// A batch of whole lines copied out of the reader's buffer, with what checking them found. A batch is
+    /// refilled once it has been folded, and its arrays grow only to the largest batch: a file of a million
+    /// lines allocates a handful of batches, not one per 4 MB read (whose arrays of several hundred KB would
+    /// land on the large object heap and raise the peak with the file's size).
+    /// </summary>
+    internal sealed class LineBatch
     {
         private byte[] data = Array.Empty<byte>();
 
         public int Count { get; private set; }
+
+        /// <summary>Bytes of the file the lines take, line ends included (about).</summary>
+        public long Bytes { get; private set; }
 
         public LineSlice[] Lines { get; private set; } = Array.Empty<LineSlice>();
 
@@ -303,28 +314,44 @@ namespace FineTune.Engine.Datasets
 
         public LineOutcome[] Results { get; private set; } = Array.Empty<LineOutcome>();
 
-        /// <summary>Copies the lines (rebasing their offsets) and numbers the examples (non-blank lines) from <paramref name="examples"/> on.</summary>
-        public static LineBatch CopyFrom(byte[] buffer, List<LineSlice> lines, ref long examples)
+        /// <summary>Copies the lines (rebasing their offsets) and numbers the examples (non-blank lines) from <paramref name="examples"/> on; forgets the previous lines' results.</summary>
+        public LineBatch Fill(byte[] buffer, List<LineSlice> lines, ref long examples)
         {
             int n = lines.Count;
-            var batch = new LineBatch { Count = n, Lines = new LineSlice[n], Indexes = new long[n], Results = new LineOutcome[n] };
+            if (Lines.Length < n)
+            {
+                int size = Math.Max(n, Lines.Length * 2);
+                Lines = new LineSlice[size];
+                Indexes = new long[size];
+                Results = new LineOutcome[size];
+            }
+            else
+            {
+                Array.Clear(Results, 0, Count);
+            }
+
+            Count = n;
             int first = lines[0].Offset, last = first;
+            long bytes = 0;
             foreach (LineSlice s in lines)
             {
                 if (s.Kind != LineKind.TooLong) last = Math.Max(last, s.Offset + s.Length);
+                bytes += s.Length + 1;
             }
 
-            batch.data = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(1, last - first));
-            Buffer.BlockCopy(buffer, first, batch.data, 0, last - first);
+            Bytes = bytes;
+
+            if (data.Length < last - first) data = new byte[Math.Max(last - first, data.Length * 2)];
+            Buffer.BlockCopy(buffer, first, data, 0, last - first);
             for (int i = 0; i < n; i++)
             {
                 LineSlice s = lines[i];
                 if (s.Kind != LineKind.TooLong) s.Offset -= first;
-                batch.Lines[i] = s;
-                batch.Indexes[i] = s.Kind == LineKind.Blank ? -1 : examples++;
+                Lines[i] = s;
+                Indexes[i] = s.Kind == LineKind.Blank ? -1 : examples++;
             }
 
-            return batch;
+            return this;
         }
 
         /// <summary>Checks every text line of the batch in order.</summary>
@@ -337,12 +364,6 @@ namespace FineTune.Engine.Datasets
             }
 
             return this;
-        }
-
-        public void Dispose()
-        {
-            if (data.Length > 0) System.Buffers.ArrayPool<byte>.Shared.Return(data);
-            data = Array.Empty<byte>();
         }
     }
 
@@ -434,10 +455,12 @@ namespace FineTune.Engine.Datasets
 
     /// <summary>
     /// A set of 64-bit example hashes with the line each was first seen on: 64 open-addressing tables
-    /// (picked by the hash's top 6 bits), 12 bytes a slot, load at most 3/4. Each table grows on its own,
-    /// so growing needs only 1/64 of the set twice over at a time (one big table would briefly hold the old
-    /// and the new array: half again the set's size at the peak). A 64-bit hash makes a false duplicate
-    /// vanishingly unlikely (about 1 in 10^7 for a million distinct examples).
+    /// (picked by the hash's top 6 bits), 12 bytes a slot, load at most 3/4: about 16 MB per million
+    /// distinct examples, the one part of checking that grows with the file (duplicates need it). A table
+    /// that must grow doubles, or, once <see cref="Projection"/> is known, grows straight to the size the
+    /// rest of the file predicts: a uniform file's tables grow a few times, not once per doubling, so few
+    /// outgrown arrays wait for the garbage collector. A 64-bit hash makes a false duplicate vanishingly
+    /// unlikely (about 1 in 10^7 for a million distinct examples).
     /// </summary>
     internal sealed class LineHashSet
     {
@@ -449,11 +472,28 @@ namespace FineTune.Engine.Datasets
             for (int i = 0; i < segments.Length; i++) segments[i] = new Segment();
         }
 
+        /// <summary>
+        /// How many times the examples seen so far the whole file will hold (the file's bytes over the bytes
+        /// checked so far); 0 (default) while unknown.
+        /// </summary>
+        public double Projection { get; set; }
+
+        /// <summary>Slots of all tables together (for tests).</summary>
+        internal long Capacity
+        {
+            get
+            {
+                long slots = 0;
+                foreach (Segment s in segments) slots += s.Capacity;
+                return slots;
+            }
+        }
+
         /// <summary>Adds the hash; returns 0 when new, else the line it was first seen on.</summary>
         public long AddOrGet(ulong hash, long line)
         {
             if (hash == 0) hash = 1;
-            return segments[(int)(hash >> (64 - SegmentBits))].AddOrGet(hash, line);
+            return segments[(int)(hash >> (64 - SegmentBits))].AddOrGet(hash, line, Projection);
         }
 
         private sealed class Segment
@@ -462,15 +502,16 @@ namespace FineTune.Engine.Datasets
             private int[] lines = new int[64];
             private int count;
 
-            public long AddOrGet(ulong hash, long line)
+            public int Capacity => keys.Length;
+
+            public long AddOrGet(ulong hash, long line, double projection)
             {
-                if ((count + 1) * 4 > keys.Length * 3) Grow();
-                int mask = keys.Length - 1;
-                int i = (int)(hash & (ulong)mask);
+                if ((count + 1) * 4 > keys.Length * 3) Grow(projection);
+                int i = Slot(hash, keys.Length);
                 while (keys[i] != 0)
                 {
                     if (keys[i] == hash) return lines[i];
-                    i = (i + 1) & mask;
+                    if (++i == keys.Length) i = 0;
                 }
 
                 keys[i] = hash;
@@ -479,18 +520,27 @@ namespace FineTune.Engine.Datasets
                 return 0;
             }
 
-            private void Grow()
+            // The low 32 bits scaled to the table's size (any size, not only powers of two).
+            private static int Slot(ulong hash, int size) => (int)(((hash & 0xFFFFFFFFUL) * (ulong)size) >> 32);
+
+            private void Grow(double projection)
             {
+                // room for the projected count at 3/4 load, 10% to spare (a table's share of the examples varies); at least double
+                long size = Math.Max(2L * keys.Length, (long)(count * projection * 1.1 * 4 / 3));
+                size = Math.Min(size, 1 << 30);
                 ulong[] oldKeys = keys;
                 int[] oldLines = lines;
-                keys = new ulong[oldKeys.Length * 2];
-                lines = new int[oldKeys.Length * 2];
-                int mask = keys.Length - 1;
+                keys = new ulong[size];
+                lines = new int[size];
                 for (int j = 0; j < oldKeys.Length; j++)
                 {
                     if (oldKeys[j] == 0) continue;
-                    int i = (int)(oldKeys[j] & (ulong)mask);
-                    while (keys[i] != 0) i = (i + 1) & mask;
+                    int i = Slot(oldKeys[j], keys.Length);
+                    while (keys[i] != 0)
+                    {
+                        if (++i == keys.Length) i = 0;
+                    }
+
                     keys[i] = oldKeys[j];
                     lines[i] = oldLines[j];
                 }

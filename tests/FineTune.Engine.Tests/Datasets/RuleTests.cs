@@ -267,6 +267,26 @@ namespace FineTune.Engine.Tests.Datasets
         }
 
         [Fact]
+        public void DuplicateSetGrowsToTheProjectedSizeOnce()
+        {
+            // As the checker does: from a tenth of the file on, the projection is the file over what was read.
+            const int total = 300000;
+            var set = new LineHashSet();
+            ulong Hash(int i) => Fnv.Mix((ulong)i * 0x9E3779B97F4A7C15UL + 1);
+            for (int i = 1; i <= total; i++)
+            {
+                if (i >= total / 10) set.Projection = (double)total / i;
+                Assert.Equal(0, set.AddOrGet(Hash(i), i));
+            }
+
+            for (int i = 1; i <= total; i += 991) Assert.Equal(i, set.AddOrGet(Hash(i), total + i));
+
+            // doubling alone ends at 64 tables of 8,192 slots (1.75 slots an example); the projection at about
+            // 4/3 x 1.1 = 1.47 slots an example, every table still under 3/4 full
+            Assert.InRange(set.Capacity, (long)(total * 4 / 3.0), (long)(total * 1.55));
+        }
+
+        [Fact]
         public void DuplicatesIgnoreFormattingWhitespace()
         {
             string spaced = Chat(3).Replace("\",\"", "\", \"").Replace(":", ": ");
