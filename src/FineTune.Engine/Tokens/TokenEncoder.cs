@@ -80,7 +80,7 @@ namespace FineTune.Engine.Tokens
         private const int MaxCachedPieces = 100_000;
 
         private readonly Tokenizer tokenizer;
-        private readonly ConcurrentDictionary<string, int[]> pieces = new ConcurrentDictionary<string, int[]>(StringComparer.Ordinal);
+        private readonly PieceCache pieces = new PieceCache(MaxCachedPieces);
         private readonly Regex pattern;
         private readonly bool o200k;
 
@@ -260,14 +260,15 @@ namespace FineTune.Engine.Tokens
             return EncodeLongPiece(clean.AsSpan(start, length), ids);
         }
 
-        // Short pre-tokens repeat (words, spaces, punctuation): their ids are kept in a lock-free map, which
-        // counts about twice as fast as the library's locked cache; it stops growing at MaxCachedPieces.
+        // Short pre-tokens repeat (words, spaces, punctuation): their ids are kept in a lock-free table looked
+        // up by the characters in place, which counts several times as fast as the library's locked cache.
         private int[] CachedPiece(string clean, int start, int length)
         {
-            string key = start == 0 && length == clean.Length ? clean : clean.Substring(start, length);
-            if (pieces.TryGetValue(key, out int[]? ids)) return ids;
-            ids = tokenizer.EncodeToIds(key.AsSpan(), false, false).ToArray();
-            if (pieces.Count < MaxCachedPieces) pieces.TryAdd(key, ids);
+            ReadOnlySpan<char> piece = clean.AsSpan(start, length);
+            int hash = PieceCache.Hash(piece);
+            if (pieces.TryGet(piece, hash, out int[] ids)) return ids;
+            ids = tokenizer.EncodeToIds(piece, false, false).ToArray();
+            pieces.Add(piece, hash, ids);
             return ids;
         }
 
