@@ -100,7 +100,7 @@ namespace FineTune.Engine.Datasets
 
             var checker = new ExampleChecker(path, options.Target, options.Format, encoder == null ? null : new DefaultExampleTokenCounter(encoder), limit, countOnly);
             var lines = new List<LineSlice>();
-            var seen = new LineHashSet();
+            using var seen = new LineHashSet();
             long checkedBytes = 0;
             DatasetFormat fileFormat = options.Format;
             var systems = new SystemVariants();
@@ -296,7 +296,7 @@ namespace FineTune.Engine.Datasets
     /// <summary>
     /// A batch of whole lines copied out of the reader's buffer, with what checking them found. A batch is
     /// refilled once it has been folded, and its arrays grow only to the largest batch: a file of a million
-    /// lines allocates a handful of batches, not one per 4 MB read (whose arrays of several hundred KB would
+    /// lines allocates a handful of batches, not one per 1 MB read (whose arrays of several hundred KB would
     /// land on the large object heap and raise the peak with the file's size).
     /// </summary>
     internal sealed class LineBatch
@@ -341,7 +341,7 @@ namespace FineTune.Engine.Datasets
 
             Bytes = bytes;
 
-            if (data.Length < last - first) data = new byte[Math.Max(last - first, data.Length * 2)];
+            if (data.Length < last - first) data = new byte[buffer.Length];
             Buffer.BlockCopy(buffer, first, data, 0, last - first);
             for (int i = 0; i < n; i++)
             {
@@ -450,101 +450,6 @@ namespace FineTune.Engine.Datasets
             public long Index { get; }
 
             public long Count { get; set; } = 1;
-        }
-    }
-
-    /// <summary>
-    /// A set of 64-bit example hashes with the line each was first seen on: 64 open-addressing tables
-    /// (picked by the hash's top 6 bits), 12 bytes a slot, load at most 3/4: about 16 MB per million
-    /// distinct examples, the one part of checking that grows with the file (duplicates need it). A table
-    /// that must grow doubles, or, once <see cref="Projection"/> is known, grows straight to the size the
-    /// rest of the file predicts: a uniform file's tables grow a few times, not once per doubling, so few
-    /// outgrown arrays wait for the garbage collector. A 64-bit hash makes a false duplicate vanishingly
-    /// unlikely (about 1 in 10^7 for a million distinct examples).
-    /// </summary>
-    internal sealed class LineHashSet
-    {
-        private const int SegmentBits = 6;
-        private readonly Segment[] segments = new Segment[1 << SegmentBits];
-
-        public LineHashSet()
-        {
-            for (int i = 0; i < segments.Length; i++) segments[i] = new Segment();
-        }
-
-        /// <summary>
-        /// How many times the examples seen so far the whole file will hold (the file's bytes over the bytes
-        /// checked so far); 0 (default) while unknown.
-        /// </summary>
-        public double Projection { get; set; }
-
-        /// <summary>Slots of all tables together (for tests).</summary>
-        internal long Capacity
-        {
-            get
-            {
-                long slots = 0;
-                foreach (Segment s in segments) slots += s.Capacity;
-                return slots;
-            }
-        }
-
-        /// <summary>Adds the hash; returns 0 when new, else the line it was first seen on.</summary>
-        public long AddOrGet(ulong hash, long line)
-        {
-            if (hash == 0) hash = 1;
-            return segments[(int)(hash >> (64 - SegmentBits))].AddOrGet(hash, line, Projection);
-        }
-
-        private sealed class Segment
-        {
-            private ulong[] keys = new ulong[64];
-            private int[] lines = new int[64];
-            private int count;
-
-            public int Capacity => keys.Length;
-
-            public long AddOrGet(ulong hash, long line, double projection)
-            {
-                if ((count + 1) * 4 > keys.Length * 3) Grow(projection);
-                int i = Slot(hash, keys.Length);
-                while (keys[i] != 0)
-                {
-                    if (keys[i] == hash) return lines[i];
-                    if (++i == keys.Length) i = 0;
-                }
-
-                keys[i] = hash;
-                lines[i] = (int)Math.Min(line, int.MaxValue);
-                count++;
-                return 0;
-            }
-
-            // The low 32 bits scaled to the table's size (any size, not only powers of two).
-            private static int Slot(ulong hash, int size) => (int)(((hash & 0xFFFFFFFFUL) * (ulong)size) >> 32);
-
-            private void Grow(double projection)
-            {
-                // room for the projected count at 3/4 load, 10% to spare (a table's share of the examples varies); at least double
-                long size = Math.Max(2L * keys.Length, (long)(count * projection * 1.1 * 4 / 3));
-                size = Math.Min(size, 1 << 30);
-                ulong[] oldKeys = keys;
-                int[] oldLines = lines;
-                keys = new ulong[size];
-                lines = new int[size];
-                for (int j = 0; j < oldKeys.Length; j++)
-                {
-                    if (oldKeys[j] == 0) continue;
-                    int i = Slot(oldKeys[j], keys.Length);
-                    while (keys[i] != 0)
-                    {
-                        if (++i == keys.Length) i = 0;
-                    }
-
-                    keys[i] = oldKeys[j];
-                    lines[i] = oldLines[j];
-                }
-            }
         }
     }
 }

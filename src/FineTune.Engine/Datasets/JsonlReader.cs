@@ -24,7 +24,7 @@ namespace FineTune.Engine.Datasets
 
     /// <summary>
     /// Reads a JSON Lines file as bytes, a batch of whole lines at a time, in bounded memory (one buffer,
-    /// 4 MB, grown only to hold the longest line, at most <see cref="MaxLineBytes"/>; longer lines are
+    /// 1 MB, grown only to hold the longest line, at most <see cref="MaxLineBytes"/>; longer lines are
     /// skipped and reported as <see cref="LineKind.TooLong"/>). Splits on <c>\n</c>, strips a <c>\r</c> before
     /// it (and counts it), numbers lines from 1. Before the first batch it looks at the first bytes: a UTF-8
     /// BOM is skipped and noted; UTF-16/UTF-32 and a JSON array (<c>[</c> first) stop reading.
@@ -32,7 +32,7 @@ namespace FineTune.Engine.Datasets
     internal sealed class JsonlReader : IDisposable
     {
         public const int MaxLineBytes = 64 * 1024 * 1024;
-        private const int InitialBuffer = 4 * 1024 * 1024;
+        private const int InitialBuffer = 1024 * 1024;
 
         private readonly Stream stream;
         private byte[] buffer;
