@@ -21,6 +21,7 @@ param(
 $ErrorActionPreference = 'Stop'
 $root = Split-Path $PSScriptRoot
 if (-not $ModulePath) { $ModulePath = (Get-ChildItem (Join-Path $root 'out/FineTune') -Filter FineTune.psd1 -Recurse | Select-Object -First 1).FullName }
+else { $ModulePath = (Resolve-Path $ModulePath).Path }
 Import-Module $ModulePath -Force
 
 $seed = Join-Path (Split-Path $root) 'shared/data/instruct_alpaca_seed_tasks.jsonl'
