@@ -98,6 +98,11 @@ Describe 'Get-FineTuneCost' {
         "$($e[0])" | Should -Match 'gpt-4o-mini-2024-07-18'
     }
 
+    It 'names the close model for a typo' {
+        Get-FineTuneCost -Model gpt-4.1-mni -TrainingTokens 1 -Epochs 1 -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        "$($e[0])" | Should -BeLike "*no OpenAI price for 'gpt-4.1-mni'. Did you mean 'gpt-4.1-mini'? Known:*"
+    }
+
     It 'reads a catalog file given by -PriceCatalog or FINETUNE_PRICE_CATALOG' {
         $file = Join-Path $TestDrive 'prices.json'
         '{"date": "2027-02", "source": "our contract", "models": [{"model": "gpt-4.1-mini-2025-04-14", "provider": "Azure", "trainingPerMillion": 4.5, "verified": true}]}' | Set-Content $file

@@ -222,6 +222,15 @@ Describe 'Jobs' {
         $job.Epochs | Should -Be 2
         Get-EmulatorRequestCount -Route 'POST /v1/files' | Should -Be 1
         Get-EmulatorRequestCount -Route 'POST /v1/fine_tuning/jobs' | Should -Be 1
+        Get-EmulatorRequestCount -Route 'GET /v1/models/{model}' | Should -Be 1
+    }
+
+    It 'stops before uploading when the service has no such model, and names the close one' {
+        Reset-EmulatorRequestCount
+        $err = { Start-FineTuneJob -Model gpt-4o-mni -Path $script:Train -Confirm:$false } | Should -Throw -ErrorId 'FineTune.StartJob.UnknownModel*' -PassThru
+        $err.Exception.Message | Should -BeLike "*no model 'gpt-4o-mni'*nothing was uploaded*Did you mean 'gpt-4o-mini'?*"
+        Get-EmulatorRequestCount -Route 'GET /v1/models/{model}' | Should -Be 1
+        Get-EmulatorRequestCount | Should -Be 1
     }
 }
 

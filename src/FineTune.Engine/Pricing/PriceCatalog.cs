@@ -131,6 +131,73 @@ namespace FineTune.Engine.Pricing
             return found;
         }
 
+        /// <summary>
+        /// The catalog's name (a model or an alias, for <paramref name="provider"/>) closest to another name,
+        /// for "did you mean" hints where a name was not found (here, or by the service: a snapshot date that
+        /// does not exist finds its undated row here but not on the service); null when the name is one of
+        /// them or none is within a few edits (at most 1 for names of up to 6 characters, 2 up to 12, else 3).
+        /// </summary>
+        public string? Suggest(string model, string provider = "OpenAI")
+        {
+            if (string.IsNullOrWhiteSpace(model)) return null;
+            string name = model.Trim().ToLowerInvariant();
+            int allowed = name.Length <= 6 ? 1 : name.Length <= 12 ? 2 : 3;
+            string? best = null;
+            int bestDistance = allowed + 1;
+            foreach (ModelPrice row in Models.Where(m => string.Equals(m.Provider, provider, StringComparison.OrdinalIgnoreCase)))
+            {
+                foreach (string candidate in new[] { row.Model }.Concat(row.Aliases))
+                {
+                    int d = EditDistance(name, candidate.ToLowerInvariant());
+                    if (d == 0) return null;
+                    if (d < bestDistance)
+                    {
+                        best = candidate;
+                        bestDistance = d;
+                    }
+                }
+            }
+
+            return best;
+        }
+
+        /// <summary>
+        /// " Did you mean 'X'?" when the current catalog (<see cref="Load"/> with no path) has a close name for
+        /// a model it does not know (<see cref="Suggest"/>); else empty, also when no catalog can be read.
+        /// </summary>
+        public static string DidYouMean(string model, string provider = "OpenAI")
+        {
+            try
+            {
+                return Load().Suggest(model, provider) is string close ? $" Did you mean '{close}'?" : string.Empty;
+            }
+            catch (PriceCatalogException)
+            {
+                return string.Empty;
+            }
+        }
+
+        // Levenshtein distance: insertions, deletions and substitutions of one character each cost 1.
+        private static int EditDistance(string a, string b)
+        {
+            var previous = new int[b.Length + 1];
+            var current = new int[b.Length + 1];
+            for (int j = 0; j <= b.Length; j++) previous[j] = j;
+            for (int i = 1; i <= a.Length; i++)
+            {
+                current[0] = i;
+                for (int j = 1; j <= b.Length; j++)
+                {
+                    int substitute = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                    current[j] = Math.Min(substitute, Math.Min(previous[j] + 1, current[j - 1] + 1));
+                }
+
+                (previous, current) = (current, previous);
+            }
+
+            return previous[b.Length];
+        }
+
         private static PriceCatalog LoadEmbedded()
         {
             using Stream stream = typeof(PriceCatalog).Assembly.GetManifestResourceStream("FineTune.Engine.Pricing.prices.json")

@@ -95,6 +95,26 @@ namespace FineTune.Engine.Service
             return list;
         }
 
+        /// <summary>
+        /// Whether the endpoint serves the model <paramref name="id"/> (<c>GET /models/{id}</c>): true when it
+        /// answers with it; false when it answers 404 <c>model_not_found</c> (OpenAI's answer for a model that
+        /// does not exist or that the key cannot use); null when it cannot tell (another 404, as from a
+        /// compatible server without the route). Other failures throw <see cref="FineTuneServiceException"/>.
+        /// Start-FineTuneJob asks before it uploads, so a mistyped model costs no upload.
+        /// </summary>
+        public async Task<bool?> ServesModelAsync(string id, CancellationToken cancellationToken)
+        {
+            try
+            {
+                using JsonDocument doc = await SendAsync("GetModel", "GET", "models/" + Uri.EscapeDataString(id), null, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (FineTuneServiceException ex) when (ex.Kind == ErrorKind.NotFound)
+            {
+                return ex.Code == "model_not_found" ? false : (bool?)null;
+            }
+        }
+
         /// <summary>Gets one model by id (<c>GET /models/{id}</c>).</summary>
         public async Task<FineTuneModel> GetModelAsync(string id, CancellationToken cancellationToken)
         {

@@ -176,7 +176,7 @@ namespace FineTune.Commands
             string cost = estimate?.EstimatedUsd is decimal usdEstimate
                 ? $"estimated cost ${usdEstimate:0.00}: {estimate.TrainedTokens:N0} tokens = {estimate.BilledTokensPerEpoch:N0} x {estimate.Epochs} epochs at ${estimate.PricePerMillion:0.00} per 1M"
                 : estimate != null ? $"estimated cost unknown: no training price for {Model} in the price catalog"
-                : trainingPath != null ? $"estimated cost unknown: {Model} is not in the price catalog" : "estimated cost unknown: no local training file to count";
+                : trainingPath != null ? $"estimated cost unknown: {Model} is not in the price catalog.{PriceCatalog.DidYouMean(Model)}" : "estimated cost unknown: no local training file to count";
             if (estimate?.Warning != null) WriteWarning(estimate.Warning);
             string target = $"{trainingPath ?? trainingId} on {Model}";
             if (MaxCost is decimal max)
@@ -195,6 +195,7 @@ namespace FineTune.Commands
             }
 
             if (!ConfirmPaidJob(target, cost)) return;
+            if ((trainingId == null || (validationPath != null && validationId == null)) && !ServiceServesModel()) return;
             if (Moderate)
             {
                 if (trainingPath == null) WriteWarning($"-Moderate screens local files only; the training file {trainingId} is already on the service and was not screened.");
@@ -245,6 +246,19 @@ namespace FineTune.Commands
             string? path = Prop("FullName") ?? Prop("Path");
             return path != null ? (null, FileSystemPath(path)) : (value.ToString(), null);
         }
+        // Before anything is uploaded: a mistyped -Model would otherwise be found only when the job is created.
+        // Ends the command when the service says it has no such model; goes on when it cannot tell.
+        private bool ServiceServesModel()
+        {
+            if (!TryRun(ct => Service.ServesModelAsync(Model, ct), Model, out bool? serves)) return false;
+            if (serves == null) WriteVerbose($"The endpoint could not say whether it serves '{Model}'; uploading anyway.");
+            if (serves != false) return true;
+            ThrowTerminatingError(new ErrorRecord(
+                new ItemNotFoundException($"The service has no model '{Model}' (or this key cannot use it); nothing was uploaded.{PriceCatalog.DidYouMean(Model)} Get-FineTuneModel lists the models this key can use; Get-FineTuneCost -Model tab-completes the fine-tunable ones."),
+                "FineTune.StartJob.UnknownModel", ErrorCategory.ObjectNotFound, Model));
+            return false;
+        }
+
         // ConfirmImpact High asks before money is spent; a non-interactive host cannot ask, so say what a runbook passes.
         private bool ConfirmPaidJob(string target, string cost)
         {

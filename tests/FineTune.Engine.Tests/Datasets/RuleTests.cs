@@ -287,6 +287,13 @@ namespace FineTune.Engine.Tests.Datasets
         }
 
         [Fact]
+        public void AnUnknownModelNamesTheCloseOne()
+        {
+            DatasetFinding f = Assert.Single(CheckLines(Many(Chat), new DatasetCheckOptions { Model = "gpt-4o-mni" }).Of("FT402"));
+            Assert.Equal("No per-example token limit is known for 'gpt-4o-mni'. Did you mean 'gpt-4o-mini'?", f.Message);
+        }
+
+        [Fact]
         public void DuplicatesIgnoreFormattingWhitespace()
         {
             string spaced = Chat(3).Replace("\",\"", "\", \"").Replace(":", ": ");

@@ -45,6 +45,21 @@ namespace FineTune.Engine.Tests.Pricing
         [InlineData(1_000_000, 1)]
         public void AutoEpochsFollowTheCookbookRule(int examples, int epochs) => Assert.Equal(epochs, CostEstimator.AutoEpochs(examples));
 
+        [Theory]
+        [InlineData("gpt-4o-mni", "OpenAI", "gpt-4o-mini")]
+        [InlineData("GPT-4.1-mimi", "OpenAI", "gpt-4.1-mini")]
+        [InlineData("gpt-4o-mini-2024-07-81", "OpenAI", "gpt-4o-mini-2024-07-18")]
+        [InlineData("davinci-02", "OpenAI", "davinci-002")]
+        [InlineData("gpt-4.1-mni-2025-04-14", "Azure", "gpt-4.1-mini-2025-04-14")]
+        public void SuggestsTheClosestKnownNameForATypo(string typed, string provider, string suggestion) =>
+            Assert.Equal(suggestion, Catalog.Suggest(typed, provider));
+
+        [Theory]
+        [InlineData("gpt-4o-mini")]          // known: nothing to suggest
+        [InlineData("llama-3.1-8b")]         // nothing close
+        [InlineData("o1")]                   // short: no name within one edit
+        public void SuggestsNothingForAKnownOrFarName(string typed) => Assert.Null(Catalog.Suggest(typed));
+
         [Fact]
         public void AutoEpochsAreUsedWhenNoneAreGiven()
         {
