@@ -26,8 +26,9 @@ namespace FineTune.Engine.Datasets
 
     /// <summary>
     /// Checks a JSON Lines training file against every rule in <see cref="DatasetRules"/> in one streaming
-    /// pass (memory does not grow with the file, except 12 bytes per distinct example for duplicate
-    /// detection and at most <see cref="SystemVariants.MaxVariants"/> system message variants) and, with a
+    /// pass (memory does not grow with the file, except about 16 bytes per distinct example for duplicate
+    /// detection (<see cref="LineHashSet"/>) and at most <see cref="SystemVariants.MaxVariants"/> system
+    /// message variants) and, with a
     /// model, counts each example's tokens. Lines are checked and counted in parallel, findings come out in
     /// line order. Problems in the data are findings; only a file that cannot
     /// be opened or read throws (<see cref="FileNotFoundException"/>, <see cref="IOException"/>,
