@@ -291,6 +291,19 @@ Describe 'Faults' {
         (Get-FineTuneJob -All -Metadata @{ finetune_request_id = $job.Metadata['finetune_request_id'] }).Count | Should -Be 1
     }
 
+    It 'starts the job, with a warning, when the model check before the upload keeps failing with <fault>' -ForEach @(@{ fault = '503' }, @{ fault = '429' }, @{ fault = 'drop' }) {
+        # the check only saves an upload for a mistyped model; a service that cannot answer it must not stop the job
+        Use-Emulator $script:Fast
+        Reset-EmulatorRequestCount
+        Set-EmulatorFault $fault, $fault, $fault -Route '/models/' -Clear
+        $job = Start-FineTuneJob -Model $script:Model -Path $script:Train -Confirm:$false -WarningVariable warned -WarningAction SilentlyContinue
+        $job.Id | Should -BeLike 'ftjob-*'
+        Get-EmulatorRequestCount -Route 'GET /v1/models/{model}' | Should -Be 3
+        Get-EmulatorRequestCount -Route 'POST /v1/files' | Should -Be 1
+        Get-EmulatorRequestCount -Route 'POST /v1/fine_tuning/jobs' | Should -Be 1
+        @($warned | Where-Object { "$_" -like "*whether it serves '$($script:Model)'*uploading anyway*" }).Count | Should -Be 1
+    }
+
     It 'completes the whole workflow with 30% injected faults, with exactly one file and one job' {
         $faulty = Start-FineTuneEmulator -TimeScale 0.05 -FaultRate 0.3 -Seed 7
         try {

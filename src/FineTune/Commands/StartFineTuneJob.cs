@@ -22,7 +22,7 @@ namespace FineTune.Commands
 
     /// <summary>
     /// <para type="synopsis">Starts a fine-tuning job (a paid action: it asks for confirmation and shows the estimated cost).</para>
-    /// <para type="description">The training file is a file id, a file object from Add-FineTuneFile, or -Path to a local file that is checked and uploaded first. -WhatIf prints the estimated cost (from the local file when there is one: tokens x epochs x the model's training price) and sends nothing. -MaxCost refuses to start when the estimate is higher (or cannot be made). Before it uploads anything it asks the service for -Model (GET /models/{model}) and stops with FineTune.StartJob.UnknownModel, naming the closest catalog model, when the service has no such model. One command never starts two paid jobs: the job carries a client request id in its metadata (finetune_request_id); when the create call fails after it may have reached the service (timeout, 5xx, dropped connection) the job is looked for by that id before the call is tried again. Runbooks pass -Confirm:$false. -Wait waits for the job like Wait-FineTuneJob and outputs the final job.</para>
+    /// <para type="description">The training file is a file id, a file object from Add-FineTuneFile, or -Path to a local file that is checked and uploaded first. -WhatIf prints the estimated cost (from the local file when there is one: tokens x epochs x the model's training price) and sends nothing. -MaxCost refuses to start when the estimate is higher (or cannot be made). Before it uploads anything it asks the service for -Model (GET /models/{model}) and stops with FineTune.StartJob.UnknownModel, naming the closest catalog model, when the service has no such model (when it cannot ask, it warns and goes on). One command never starts two paid jobs: the job carries a client request id in its metadata (finetune_request_id); when the create call fails after it may have reached the service (timeout, 5xx, dropped connection) the job is looked for by that id before the call is tried again. Runbooks pass -Confirm:$false. -Wait waits for the job like Wait-FineTuneJob and outputs the final job.</para>
     /// </summary>
     /// <example><code>Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Path ./train.jsonl -WhatIf</code><para>Shows the estimated cost; sends nothing.</para></example>
     /// <example><code>Add-FineTuneFile ./train.jsonl | Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Epochs 3 -Suffix support -MaxCost 5 -Confirm:$false | Wait-FineTuneJob</code><para>Uploads, starts a job if it costs at most $5, and waits for it.</para></example>
@@ -247,11 +247,26 @@ namespace FineTune.Commands
             return path != null ? (null, FileSystemPath(path)) : (value.ToString(), null);
         }
         // Before anything is uploaded: a mistyped -Model would otherwise be found only when the job is created.
-        // Ends the command when the service says it has no such model; goes on when it cannot tell.
+        // Ends the command when the service says it has no such model; goes on when it cannot tell, also when
+        // asking fails (5xx, 429, network after the retries; a key without the models scope): the check only
+        // saves an upload, and the upload and create calls that follow handle such failures themselves.
         private bool ServiceServesModel()
         {
-            if (!TryRun(ct => Service.ServesModelAsync(Model, ct), Model, out bool? serves)) return false;
-            if (serves == null) WriteVerbose($"The endpoint could not say whether it serves '{Model}'; uploading anyway.");
+            FineTuneServiceException? failure = null;
+            bool? serves = Run<bool?>(async ct =>
+            {
+                try
+                {
+                    return await Service.ServesModelAsync(Model, ct).ConfigureAwait(false);
+                }
+                catch (FineTuneServiceException ex)
+                {
+                    failure = ex;
+                    return null;
+                }
+            });
+            if (failure != null) WriteWarning($"Could not ask the service whether it serves '{Model}' ({failure.Message}); uploading anyway.");
+            else if (serves == null) WriteVerbose($"The endpoint could not say whether it serves '{Model}'; uploading anyway.");
             if (serves != false) return true;
             ThrowTerminatingError(new ErrorRecord(
                 new ItemNotFoundException($"The service has no model '{Model}' (or this key cannot use it); nothing was uploaded.{PriceCatalog.DidYouMean(Model)} Get-FineTuneModel lists the models this key can use; Get-FineTuneCost -Model tab-completes the fine-tunable ones."),
