@@ -21,5 +21,22 @@ namespace FineTune
         /// <summary>The connection to use now: the context, else one built from the environment.</summary>
         internal static FineTuneConnection Resolve() =>
             context ?? FineTuneConnection.Resolve(null, null, null, Environment.GetEnvironmentVariable);
+
+        /// <summary>
+        /// "Azure" when the connection to use now is to Azure OpenAI, else "OpenAI": the provider names of the
+        /// price catalog and of Test-FineTuneDataset -Target. Never throws (no key is fine; a bad
+        /// OPENAI_BASE_URL is Connect-FineTune's business and counts as OpenAI here).
+        /// </summary>
+        internal static string ProviderName()
+        {
+            try
+            {
+                return Resolve().Provider == ServiceProvider.Azure ? "Azure" : "OpenAI";
+            }
+            catch (ArgumentException)
+            {
+                return "OpenAI";
+            }
+        }
     }
 }

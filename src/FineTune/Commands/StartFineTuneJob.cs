@@ -176,7 +176,7 @@ namespace FineTune.Commands
             string cost = estimate?.EstimatedUsd is decimal usdEstimate
                 ? $"estimated cost ${usdEstimate:0.00}: {estimate.TrainedTokens:N0} tokens = {estimate.BilledTokensPerEpoch:N0} x {estimate.Epochs} epochs at ${estimate.PricePerMillion:0.00} per 1M"
                 : estimate != null ? $"estimated cost unknown: no training price for {Model} in the price catalog"
-                : trainingPath != null ? $"estimated cost unknown: {Model} is not in the price catalog.{PriceCatalog.DidYouMean(Model)}" : "estimated cost unknown: no local training file to count";
+                : trainingPath != null ? $"estimated cost unknown: {Model} is not in the price catalog.{PriceCatalog.DidYouMean(Model, FineTuneSession.ProviderName())}" : "estimated cost unknown: no local training file to count";
             if (estimate?.Warning != null) WriteWarning(estimate.Warning);
             string target = $"{trainingPath ?? trainingId} on {Model}";
             if (MaxCost is decimal max)
@@ -269,7 +269,7 @@ namespace FineTune.Commands
             else if (serves == null) WriteVerbose($"The endpoint could not say whether it serves '{Model}'; uploading anyway.");
             if (serves != false) return true;
             ThrowTerminatingError(new ErrorRecord(
-                new ItemNotFoundException($"The service has no model '{Model}' (or this key cannot use it); nothing was uploaded.{PriceCatalog.DidYouMean(Model)} Get-FineTuneModel lists the models this key can use; Get-FineTuneCost -Model tab-completes the fine-tunable ones."),
+                new ItemNotFoundException($"The service has no model '{Model}' (or this key cannot use it); nothing was uploaded.{PriceCatalog.DidYouMean(Model, FineTuneSession.ProviderName())} Get-FineTuneModel lists the models this key can use; Get-FineTuneCost -Model tab-completes the fine-tunable ones."),
                 "FineTune.StartJob.UnknownModel", ErrorCategory.ObjectNotFound, Model));
             return false;
         }

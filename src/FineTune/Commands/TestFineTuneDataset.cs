@@ -47,23 +47,10 @@ namespace FineTune.Commands
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
-        /// <summary>Azure when the session's connection is to Azure, else OpenAI (resolving the connection never fails: no key is fine here).</summary>
-        private static string DefaultTarget()
-        {
-            try
-            {
-                return FineTuneSession.Resolve().Provider == Engine.Service.ServiceProvider.Azure ? "Azure" : "OpenAI";
-            }
-            catch (System.ArgumentException)
-            {
-                return "OpenAI"; // a bad OPENAI_BASE_URL is Connect-FineTune's business, not the checker's
-            }
-        }
-
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            var options = new DatasetCheckOptions { Model = Model, Format = DatasetCommandHelper.ParseFormat(Format), Target = DatasetCommandHelper.ParseTarget(Target ?? DefaultTarget()) };
+            var options = new DatasetCheckOptions { Model = Model, Format = DatasetCommandHelper.ParseFormat(Format), Target = DatasetCommandHelper.ParseTarget(Target ?? FineTuneSession.ProviderName()) };
             foreach (string path in Path)
             {
                 DatasetCommandHelper.TryOnFile(this, "TestDataset", path, full =>
