@@ -18,7 +18,7 @@ $ErrorActionPreference = 'Stop'
 $root = Split-Path $PSScriptRoot
 if (-not $ModulePath) { $ModulePath = (Get-ChildItem (Join-Path $root 'out/FineTune') -Filter FineTune.psd1 -Recurse | Select-Object -First 1).FullName }
 Import-Module $ModulePath -Force
-Import-Module (Join-Path $root 'tests/Pester/Emulator.psm1') -Force
+Import-Module (Join-Path $root 'src/FineTune.Emulator/Emulator.psm1') -Force
 $source = Join-Path (Split-Path $root) 'shared/data/chat_gsm8k_train.jsonl'
 if (-not (Test-Path $source)) { throw "Input missing: $source" }
 

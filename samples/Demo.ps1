@@ -72,7 +72,7 @@ try {
         Connect-FineTune -Endpoint $Endpoint -ApiKey $ApiKey
     }
     else {
-        Import-Module (Join-Path $repo 'tests/Pester/Emulator.psm1') -Force
+        Import-Module (Join-Path $repo 'src/FineTune.Emulator/Emulator.psm1') -Force
         $emulatorArgs = @{ TimeScale = 0.3 }
         if ($Flavor -eq 'Azure') { $emulatorArgs.Flavor = 'Azure' }
         $emulator = Start-FineTuneEmulator @emulatorArgs

@@ -2,7 +2,7 @@
 # one runbook that passes on the emulator's OpenAI and Azure flavours with only Connect-FineTune's arguments changed.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot TestHelpers.psm1)
-    Import-Module (Join-Path $PSScriptRoot Emulator.psm1) -Force
+    Import-Module (Join-Path $PSScriptRoot '../../src/FineTune.Emulator/Emulator.psm1') -Force
     Import-Module (Get-FineTuneModulePath) -Force
     $script:secure = { param($s) ConvertTo-SecureString $s -AsPlainText -Force }
 }

@@ -22,7 +22,7 @@ Describe '-Model completion' {
 
 Describe '-JobId completion' {
     BeforeAll {
-        Import-Module (Join-Path $PSScriptRoot Emulator.psm1) -Force
+        Import-Module (Join-Path $PSScriptRoot '../../src/FineTune.Emulator/Emulator.psm1') -Force
         $script:emulator = Start-FineTuneEmulator -TimeScale 0.2
         Connect-FineTune -Endpoint $script:emulator.Endpoint -ApiKey (ConvertTo-SecureString 'completion-key' -AsPlainText -Force)
         $file = Get-Item (Get-SharedPath 'data/chat_ticket_classification_train.jsonl') | Add-FineTuneFile

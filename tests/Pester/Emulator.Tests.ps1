@@ -1,7 +1,7 @@
-# The Pester helpers other suites use to run the emulator (tests/Pester/Emulator.psm1).
+# The helpers the suites, the demo and the benches use to run the emulator (src/FineTune.Emulator/Emulator.psm1).
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot TestHelpers.psm1)
-    Import-Module (Join-Path $PSScriptRoot Emulator.psm1) -Force
+    Import-Module (Join-Path $PSScriptRoot '../../src/FineTune.Emulator/Emulator.psm1') -Force
     $script:emu = Start-FineTuneEmulator -TimeScale 0.1 -TriggerWord 'explode' -ApiKey 'sk-pester'
     $script:headers = @{ Authorization = 'Bearer sk-pester' }
 }

@@ -7,7 +7,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot TestHelpers.psm1)
-    Import-Module (Join-Path $PSScriptRoot Emulator.psm1) -Force
+    Import-Module (Join-Path $PSScriptRoot '../../src/FineTune.Emulator/Emulator.psm1') -Force
     Import-Module (Get-FineTuneModulePath) -Force
     $script:emu = Start-FineTuneEmulator -TriggerWord 'zorgblatt', 'quexhurt=self-harm/intent'
     Connect-FineTune -Endpoint $emu.Endpoint -ApiKey (ConvertTo-SecureString 'sk-emulator-moderation-test' -AsPlainText -Force) -MaxRetryDelaySec 2

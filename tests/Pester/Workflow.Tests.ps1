@@ -2,7 +2,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot TestHelpers.psm1)
     Import-Module (Get-FineTuneModulePath) -Force
-    Import-Module (Join-Path $PSScriptRoot Emulator.psm1) -Force
+    Import-Module (Join-Path $PSScriptRoot '../../src/FineTune.Emulator/Emulator.psm1') -Force
 
     $script:Train = Get-SharedPath 'data/chat_ticket_classification_train.jsonl'
     $script:Bad = Get-SharedPath 'data/bad_legacy_unescaped_quotes_semaphore.jsonl'

@@ -1,6 +1,6 @@
 <#
     Starts and drives the FineTune emulator (src/FineTune.Emulator, built by build.ps1 into out/emulator) for
-    Pester tests. Typical use:
+    Pester tests, samples/Demo.ps1 and the benches. Typical use:
 
         BeforeAll { $emu = Start-FineTuneEmulator -TimeScale 0.2 }
         AfterAll  { $emu | Stop-FineTuneEmulator }
