@@ -274,7 +274,6 @@ namespace FineTune.Engine.Service
         public async Task<long> SaveFileAsync(string fileId, string path, bool force, Action<long, long?>? progress, CancellationToken cancellationToken)
         {
             string target = Path.GetFullPath(path);
-            Directory.CreateDirectory(Path.GetDirectoryName(target) ?? ".");
             DatasetWriteMode mode = force ? DatasetWriteMode.Replace : DatasetWriteMode.New;
             if (!force && File.Exists(target)) throw new DatasetFileExistsException(target); // before the request: nothing sent in vain
 
@@ -286,6 +285,7 @@ namespace FineTune.Engine.Service
             Stream body = response.ContentStream ?? Stream.Null;
             response.Headers.TryGetValue("x-request-id", out string? requestId);
 
+            Directory.CreateDirectory(Path.GetDirectoryName(target) ?? "."); // once the service has answered: a failed request leaves no folder behind
             using AtomicFile plain = AtomicFile.Open(target, mode);
             AtomicFile? decodedFile = null;
             try

@@ -63,23 +63,24 @@ namespace FineTune.Commands
                 }
             }
 
+            bool ok;
             try
             {
-                bool ok = TryRun(ct => Service.SaveFileAsync(Id, target, Force, Received, ct), Id, out long _);
-                feedback.Progress(5, activity, "done", 100, completed: true);
-                if (!ok) return;
+                ok = TryRun(ct => Service.SaveFileAsync(Id, target, Force, Received, ct), Id, out long _);
             }
             catch (DatasetFileExistsException ex)
             {
+                ok = false;
                 WriteError(new ErrorRecord(new IOException($"The file '{target}' exists. Pass -Force to replace it, or give another -Path.", ex), "FineTune.SaveFile.FileExists", ErrorCategory.ResourceExists, target));
-                return;
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
+                ok = false;
                 WriteError(new ErrorRecord(ex, "FineTune.SaveFile.WriteFailed", ErrorCategory.WriteError, target));
-                return;
             }
 
+            feedback.Progress(5, activity, "done", 100, completed: true);
+            if (!ok) return;
             WriteObject(new FileInfo(target));
         }
     }

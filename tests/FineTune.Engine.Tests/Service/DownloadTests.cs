@@ -13,11 +13,18 @@ using Xunit;
 
 namespace FineTune.Engine.Tests.Service
 {
+    /// <summary>Runs alone, after the parallel tests: one of them counts the allocations of the whole process.</summary>
+    [CollectionDefinition(nameof(DownloadTests), DisableParallelization = true)]
+    public sealed class DownloadCollection
+    {
+    }
+
     /// <summary>
     /// <see cref="FineTuneService.SaveFileAsync"/> against a loopback server whose answers each test scripts: the body
     /// streams to disk, a cut, a stall or a stop leaves no file and keeps an existing one, a slow body that keeps
     /// coming is not cut by the network timeout.
     /// </summary>
+    [Collection(nameof(DownloadTests))]
     public sealed class DownloadTests : IDisposable
     {
         private readonly string dir = Path.Combine(Path.GetTempPath(), "ft-download-" + Guid.NewGuid().ToString("N"));
