@@ -54,7 +54,7 @@ namespace FineTune.Emulator
                 string? route = Requests.String(body, "route");
                 var names = faults.Select(f => f?.ToString().Trim().ToLowerInvariant() ?? "").ToList();
                 string? unknown = names.FirstOrDefault(n => !Gate.IsKnown(n));
-                if (unknown != null) return ApiError.BadRequest($"Unknown fault '{unknown}'. Use 429, 500, 503, drop, drop-after or delay:MS.", "faults", "unknown_fault");
+                if (unknown != null) return ApiError.BadRequest($"Unknown fault '{unknown}'. Use 429, 500, 503, drop, drop-after, delay:MS or cut-after:BYTES.", "faults", "unknown_fault");
                 lock (state.Sync)
                 {
                     foreach (string name in names) state.FaultQueue.Add(new ScriptedFault(name, string.IsNullOrEmpty(route) ? null : route));

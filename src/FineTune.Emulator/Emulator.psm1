@@ -140,7 +140,8 @@ function Set-EmulatorFault {
     .SYNOPSIS
         Queues faults for the next /v1 requests (those under -Route, e.g. '/fine_tuning/jobs', when given), served
         in order: '429' (Retry-After: 1), '500', '503', 'drop' (connection closed), 'drop-after' (the request is
-        carried out, then the connection is closed), 'delay:MS'. -Clear empties the queue first.
+        carried out, then the connection is closed), 'delay:MS', 'cut-after:BYTES' (status, headers and BYTES bytes of the
+        body go out, then the connection is closed: a download that breaks off). -Clear empties the queue first.
     #>
     [CmdletBinding()]
     param(

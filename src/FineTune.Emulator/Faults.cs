@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -15,7 +16,9 @@ namespace FineTune.Emulator
     /// (<c>--fault-rate</c> with <c>--seed</c>). Faults: <c>429</c> (with Retry-After: 1), <c>500</c>,
     /// <c>503</c>, <c>drop</c> (connection closed, no response), <c>drop-after</c> (the request is carried out,
     /// then the connection is closed before the response: the client cannot know it succeeded),
-    /// <c>delay:MS</c> (served normally after MS milliseconds).
+    /// <c>delay:MS</c> (served normally after MS milliseconds), <c>cut-after:BYTES</c> (served normally, but the
+    /// connection is closed once BYTES bytes of the response body have gone out: a download that breaks off midway,
+    /// after its status and headers).
     /// </summary>
     public sealed class Gate
     {
@@ -33,10 +36,13 @@ namespace FineTune.Emulator
             this.state = state;
         }
 
-        /// <summary>True for a fault name the emulator knows (429, 500, 503, drop, drop-after, delay:MS).</summary>
+        /// <summary>True for a fault name the emulator knows (429, 500, 503, drop, drop-after, delay:MS, cut-after:BYTES).</summary>
         public static bool IsKnown(string fault) =>
             fault is "429" or "500" or "503" or "drop" or "drop-after" ||
-            (fault.StartsWith("delay:", StringComparison.Ordinal) && int.TryParse(fault.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out _));
+            (fault.StartsWith("delay:", StringComparison.Ordinal) && int.TryParse(fault.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out _)) ||
+            (fault.StartsWith(CutAfter, StringComparison.Ordinal) && long.TryParse(fault.AsSpan(CutAfter.Length), NumberStyles.None, CultureInfo.InvariantCulture, out _));
+
+        private const string CutAfter = "cut-after:";
 
         /// <summary>Middleware entry.</summary>
         public async Task InvokeAsync(HttpContext context)
@@ -68,6 +74,10 @@ namespace FineTune.Emulator
                 if (fault.StartsWith("delay:", StringComparison.Ordinal))
                 {
                     await Task.Delay(int.Parse(fault.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture), context.RequestAborted);
+                }
+                else if (fault.StartsWith(CutAfter, StringComparison.Ordinal) && long.TryParse(fault.AsSpan(CutAfter.Length), NumberStyles.None, CultureInfo.InvariantCulture, out long keep))
+                {
+                    context.Response.Body = new CutStream(context.Response.Body, keep, context);
                 }
                 else if (fault == "drop")
                 {
@@ -152,7 +162,7 @@ namespace FineTune.Emulator
                 case "500":
                     return ApiError.Write(context, 500, "The server had an error while processing your request (emulated).", "server_error", null, null);
                 default:
-                    return ApiError.Write(context, 400, $"Unknown emulator fault '{fault}'. Use 429, 500, 503, drop, drop-after or delay:MS.", "invalid_request_error", FaultHeader, "unknown_fault");
+                    return ApiError.Write(context, 400, $"Unknown emulator fault '{fault}'. Use 429, 500, 503, drop, drop-after, delay:MS or cut-after:BYTES.", "invalid_request_error", FaultHeader, "unknown_fault");
             }
         }
 
@@ -190,6 +200,62 @@ namespace FineTune.Emulator
             return none
                 ? ApiError.Write(context, 401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", "invalid_request_error", null, null)
                 : ApiError.Write(context, 401, "Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.", "invalid_request_error", null, "invalid_api_key");
+        }
+    }
+
+    /// <summary>
+    /// The body of a response under the <c>cut-after:BYTES</c> fault: the first BYTES bytes go out (flushed, after the
+    /// status and headers), then the connection is aborted and the rest is swallowed.
+    /// </summary>
+    internal sealed class CutStream : Stream
+    {
+        private readonly Stream inner;
+        private readonly HttpContext context;
+        private long left;
+
+        public CutStream(Stream inner, long keep, HttpContext context)
+        {
+            this.inner = inner;
+            this.context = context;
+            left = keep;
+        }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => left > 0 ? inner.FlushAsync(cancellationToken) : Task.CompletedTask;
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) =>
+            WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (left <= 0) return;
+            int n = (int)Math.Min(left, buffer.Length);
+            await inner.WriteAsync(buffer.Slice(0, n), cancellationToken);
+            left -= n;
+            if (left > 0) return;
+            await inner.FlushAsync(cancellationToken);
+            await Task.Delay(100, CancellationToken.None); // Kestrel's flush hands the bytes to its transport, not yet to the socket: an abort at once would drop them
+            context.Abort();
         }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -138,6 +139,28 @@ namespace FineTune.Emulator.Tests
             JsonArray found = (await emu.GetAsync("fine_tuning/jobs?metadata[request]=r1"))["data"]!.AsArray();
             Assert.Single(found);
             Assert.Equal(file, (string?)found[0]!["training_file"]);
+        }
+
+        [Fact]
+        public async Task A_download_cut_after_some_bytes_sends_its_headers_and_those_bytes_then_breaks_off()
+        {
+            await using EmulatorClient emu = await EmulatorClient.StartAsync(new EmulatorOptions { TimeScale = 60 });
+            string file = (string)(await emu.UploadAsync(Jsonl(200), "t.jsonl"))["id"]!;
+            byte[] whole = await emu.Http.GetByteArrayAsync($"files/{file}/content");
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"files/{file}/content");
+            request.Headers.Add("X-Emulator-Fault", "cut-after:1000");
+            using HttpResponseMessage response = await emu.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(200, (int)response.StatusCode);
+            Assert.Equal(whole.Length, response.Content.Headers.ContentLength);
+            using Stream body = await response.Content.ReadAsStreamAsync();
+            var got = new MemoryStream();
+            var buffer = new byte[4096];
+            await Assert.ThrowsAnyAsync<IOException>(async () =>
+            {
+                int n;
+                while ((n = await body.ReadAsync(buffer)) > 0) got.Write(buffer, 0, n);
+            });
+            Assert.Equal(whole.Take(1000), got.ToArray());
         }
 
         [Fact]

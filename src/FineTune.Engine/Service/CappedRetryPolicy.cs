@@ -1,5 +1,8 @@
 using System;
 using System.ClientModel.Primitives;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace FineTune.Engine.Service
 {
@@ -36,6 +39,33 @@ namespace FineTune.Engine.Service
 
         /// <summary>Marks a message that must go out once only (a create call that does its own look-up-then-retry).</summary>
         internal static void DisableFor(PipelineMessage message) => message.SetProperty(typeof(NoRetry), true);
+
+        /// <summary>
+        /// A message sent without buffering (a download) gets its error answer read first (it is small), so the
+        /// checks below see its code just as for a buffered one.
+        /// </summary>
+        protected override async ValueTask<bool> ShouldRetryAsync(PipelineMessage message, Exception? exception)
+        {
+            if (!message.BufferResponse && message.Response is { IsError: true } response)
+            {
+                await TryBufferAsync(response, message.CancellationToken).ConfigureAwait(false);
+            }
+
+            return ShouldRetry(message, exception);
+        }
+
+        /// <summary>Reads an unbuffered answer's body into memory; a body that breaks off or does not come stays unread (the status still counts).</summary>
+        internal static async Task TryBufferAsync(PipelineResponse response, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await response.BufferContentAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException || ex is InvalidOperationException || ex is ObjectDisposedException || ex is NotSupportedException ||
+                                       (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+            }
+        }
 
         protected override bool ShouldRetry(PipelineMessage message, Exception? exception)
         {

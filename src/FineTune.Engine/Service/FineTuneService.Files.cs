@@ -1,6 +1,8 @@
 using System;
 using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
@@ -10,6 +12,8 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using FineTune.Engine.Datasets;
+using FineTune.Engine.IO;
 using FineTune.Engine.Jobs;
 
 namespace FineTune.Engine.Service
@@ -246,6 +250,92 @@ namespace FineTune.Engine.Service
         {
             BinaryData body = await SendRawAsync("SaveFile", "GET", $"files/{Uri.EscapeDataString(fileId)}/content", null, cancellationToken).ConfigureAwait(false);
             return ResultFile.Decode(body.ToArray());
+        }
+
+        /// <summary>The size of the buffer a download is copied through (64 KB): all the memory a download of any size takes, besides the decoder's 48 KB.</summary>
+        public const int DownloadBufferBytes = 64 * 1024;
+
+        /// <summary>
+        /// Downloads a file's content (<c>GET /files/{id}/content</c>) to <paramref name="path"/> without holding it in
+        /// memory: the response body is read as a stream (the pipeline does not buffer it) through one
+        /// <see cref="DownloadBufferBytes"/> buffer into an <see cref="AtomicFile"/> in the target's folder, which is
+        /// renamed over the target only when the whole body has arrived; an error, a dropped connection or
+        /// cancellation deletes the temporary file and leaves an existing target as it was. A base64-encoded result
+        /// CSV is decoded on the way (<see cref="ResultFileDecoder"/>, the rules of <see cref="ResultFile.Decode"/>).
+        /// The folder is created when missing; an existing file is replaced only when <paramref name="force"/>
+        /// (else <see cref="DatasetFileExistsException"/>). Each read waits at most the connection's network timeout
+        /// (<c>-TimeoutSec</c>), so a download that keeps arriving is never cut however long it takes; one that
+        /// stalls that long fails (SaveFile.Timeout). <paramref name="progress"/> gets the bytes received so far and
+        /// the body's size in bytes (Content-Length; null when the service does not send it).
+        /// Returns the bytes written to <paramref name="path"/>. Throws <see cref="FineTuneServiceException"/>
+        /// (Operation SaveFile: NotFound, Timeout, DownloadInterrupted, ...) and <see cref="IOException"/> when the
+        /// file cannot be written.
+        /// </summary>
+        public async Task<long> SaveFileAsync(string fileId, string path, bool force, Action<long, long?>? progress, CancellationToken cancellationToken)
+        {
+            string target = Path.GetFullPath(path);
+            DatasetWriteMode mode = force ? DatasetWriteMode.Replace : DatasetWriteMode.New;
+            if (!force && File.Exists(target)) throw new DatasetFileExistsException(target); // before the request: nothing sent in vain
+
+            using PipelineMessage message = await SendMessageAsync("SaveFile", "GET", $"files/{Uri.EscapeDataString(fileId)}/content", null, cancellationToken,
+                null, null, bufferResponse: false).ConfigureAwait(false);
+            PipelineResponse response = message.Response!;
+            long? total = response.Headers.TryGetValue("Content-Length", out string? length) &&
+                long.TryParse(length, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : (long?)null;
+            Stream body = response.ContentStream ?? Stream.Null;
+            response.Headers.TryGetValue("x-request-id", out string? requestId);
+
+            Directory.CreateDirectory(Path.GetDirectoryName(target) ?? "."); // once the service has answered: a failed request leaves no folder behind
+            using AtomicFile plain = AtomicFile.Open(target, mode);
+            AtomicFile? decodedFile = null;
+            try
+            {
+                var decoder = new ResultFileDecoder(plain.Stream, () => (decodedFile = AtomicFile.Open(target, mode)).Stream);
+                var buffer = new byte[DownloadBufferBytes];
+                long received = 0;
+                progress?.Invoke(0, total);
+                while (true)
+                {
+                    int read;
+                    try
+                    {
+                        read = await body.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (!(ex is OutOfMemoryException))
+                    {
+                        throw DownloadFailed(fileId, ex, received, total, requestId, cancellationToken);
+                    }
+
+                    if (read == 0) break;
+                    received += read;
+                    decoder.Write(buffer, 0, read);
+                    progress?.Invoke(received, total);
+                }
+
+                if (received < total)
+                {
+                    throw DownloadFailed(fileId, new EndOfStreamException($"The body ended after {received} of {total} bytes."), received, total, requestId, cancellationToken);
+                }
+
+                cancellationToken.ThrowIfCancellationRequested(); // stopped: no file appears after the command has ended
+                return decoder.Complete() ? decodedFile!.Commit() : plain.Commit();
+            }
+            finally
+            {
+                decodedFile?.Dispose();
+            }
+        }
+
+        private static Exception DownloadFailed(string fileId, Exception ex, long received, long? total, string? requestId, CancellationToken cancellationToken)
+        {
+            if (cancellationToken.IsCancellationRequested && ex is OperationCanceledException) return ex; // the user stopped: not an error to report
+            string of = total != null ? $"{received:N0} of {total:N0} bytes" : $"{received:N0} bytes";
+            string id = requestId != null ? $" (request id {requestId})" : string.Empty;
+            return ex is OperationCanceledException
+                ? new FineTuneServiceException("SaveFile", ErrorKind.Timeout, "Timeout",
+                    $"The download of file {fileId} stalled after {of}: nothing arrived within the network timeout{id}. Nothing was saved. Try again, or raise the timeout with Connect-FineTune -TimeoutSec.", requestId: requestId, inner: ex)
+                : new FineTuneServiceException("SaveFile", ErrorKind.Network, "DownloadInterrupted",
+                    $"The download of file {fileId} broke off after {of}: {FineTuneServiceException.Innermost(ex).Message}{id}. Nothing was saved; run the command again.", requestId: requestId, inner: ex);
         }
 
         /// <summary>The network timeout of an upload: the connection's, plus a second for every 256 KB.</summary>

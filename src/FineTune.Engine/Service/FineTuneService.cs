@@ -181,40 +181,62 @@ namespace FineTune.Engine.Service
         /// <summary>Sends one request and returns the raw body (file content, for example).</summary>
         internal async Task<BinaryData> SendRawAsync(string operation, string method, string path, BinaryContent? content, CancellationToken cancellationToken, string? contentType = "application/json", SendOptions? options = null)
         {
+            using PipelineMessage message = await SendMessageAsync(operation, method, path, content, cancellationToken, contentType, options, bufferResponse: true).ConfigureAwait(false);
+            return message.Response!.Content;
+        }
+
+        /// <summary>
+        /// Sends one request and returns the message with a success response (the caller disposes it). With
+        /// <paramref name="bufferResponse"/> false the body is not read into memory: <c>Response.ContentStream</c> is
+        /// the live network stream, each read limited by the network timeout (the SDK's ReadTimeoutStream), so a
+        /// long download that keeps arriving is never cut; an error answer's body is still read (it is small) to
+        /// build the <see cref="FineTuneServiceException"/>.
+        /// </summary>
+        internal async Task<PipelineMessage> SendMessageAsync(string operation, string method, string path, BinaryContent? content, CancellationToken cancellationToken, string? contentType, SendOptions? options, bool bufferResponse)
+        {
             cancellationToken.ThrowIfCancellationRequested();
             ClientPipeline pipeline = options?.Pipeline ?? client.Pipeline;
-            using PipelineMessage message = pipeline.CreateMessage();
-            message.Apply(new RequestOptions { CancellationToken = cancellationToken, ErrorOptions = ClientErrorBehaviors.NoThrow });
-            message.ResponseClassifier = PipelineMessageClassifier.Create(stackalloc ushort[] { 200, 201, 204 });
-            if (options?.NoRetry == true) CappedRetryPolicy.DisableFor(message);
-            if (options?.NetworkTimeout is TimeSpan timeout) message.NetworkTimeout = timeout;
-            PipelineRequest request = message.Request;
-            request.Method = method;
-            request.Uri = new Uri(baseUri, path);
-            request.Headers.Set("Accept", "application/json");
-            if (content != null)
-            {
-                request.Content = content;
-                if (contentType != null) request.Headers.Set("Content-Type", contentType);
-            }
-
+            PipelineMessage message = pipeline.CreateMessage();
             try
             {
-                await pipeline.SendAsync(message).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (!(ex is FineTuneServiceException))
-            {
-                throw FineTuneServiceException.FromException(operation, ex, cancellationToken.IsCancellationRequested);
-            }
+                message.Apply(new RequestOptions { CancellationToken = cancellationToken, ErrorOptions = ClientErrorBehaviors.NoThrow, BufferResponse = bufferResponse });
+                message.ResponseClassifier = PipelineMessageClassifier.Create(stackalloc ushort[] { 200, 201, 204 });
+                if (options?.NoRetry == true) CappedRetryPolicy.DisableFor(message);
+                if (options?.NetworkTimeout is TimeSpan timeout) message.NetworkTimeout = timeout;
+                PipelineRequest request = message.Request;
+                request.Method = method;
+                request.Uri = new Uri(baseUri, path);
+                request.Headers.Set("Accept", "application/json");
+                if (content != null)
+                {
+                    request.Content = content;
+                    if (contentType != null) request.Headers.Set("Content-Type", contentType);
+                }
 
-            PipelineResponse response = message.Response!;
-            if (response.IsError)
-            {
-                throw FineTuneServiceException.FromResponse(operation, response.Status, response, response.ReasonPhrase);
-            }
+                try
+                {
+                    await pipeline.SendAsync(message).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!(ex is FineTuneServiceException))
+                {
+                    throw FineTuneServiceException.FromException(operation, ex, cancellationToken.IsCancellationRequested);
+                }
 
-            if (options != null && response.Headers.TryGetValue("x-request-id", out string? id)) options.RequestId = id;
-            return response.Content;
+                PipelineResponse response = message.Response!;
+                if (response.IsError)
+                {
+                    if (!bufferResponse) await CappedRetryPolicy.TryBufferAsync(response, cancellationToken).ConfigureAwait(false);
+                    throw FineTuneServiceException.FromResponse(operation, response.Status, response, response.ReasonPhrase);
+                }
+
+                if (options != null && response.Headers.TryGetValue("x-request-id", out string? id)) options.RequestId = id;
+                return message;
+            }
+            catch
+            {
+                message.Dispose();
+                throw;
+            }
         }
     }
 }

@@ -154,7 +154,7 @@ namespace FineTune.Engine.Service
             return (nl < 0 ? s : s.Substring(0, nl)).Trim();
         }
 
-        private static Exception Innermost(Exception ex)
+        internal static Exception Innermost(Exception ex)
         {
             while (ex.InnerException != null) ex = ex.InnerException;
             return ex;

@@ -1,16 +1,20 @@
+using System;
 using System.IO;
 using System.Management.Automation;
-using FineTune.Engine.IO;
+using System.Threading;
+using FineTune.Engine;
+using FineTune.Engine.Datasets;
 using FineTune.Engine.Service;
 
 namespace FineTune.Commands
 {
     /// <summary>
     /// <para type="synopsis">Downloads a file's content from the service to a local file.</para>
-    /// <para type="description">A job's result file comes back as CSV even when the service sends it base64-encoded. The file is written atomically (a temporary file renamed over the target); an existing file is replaced only with -Force. Outputs the local file (FileInfo).</para>
+    /// <para type="description">The content streams from the service straight to disk through a 64 KB buffer, so a file of any size (training files go up to 512 MB) takes about the same memory, with progress in bytes. It is written atomically: into a temporary file in the target's folder (.name.random.tmp), renamed over the target only once the whole body has arrived. A dropped connection, a failure or Ctrl+C deletes the temporary file and leaves no partial file; an existing file is kept as it was, and replaced only with -Force. The network timeout (Connect-FineTune -TimeoutSec, default 100 s) limits each wait for data, not the whole download: a large download that keeps arriving is never cut; one that stalls that long fails with FineTune.SaveFile.Timeout, one that breaks off with FineTune.SaveFile.DownloadInterrupted. A job's result file comes back as CSV even when the service sends it base64-encoded (decoded on the way). Outputs the local file (FileInfo).</para>
     /// </summary>
     /// <example><code>(Get-FineTuneJob ftjob-abc).ResultFiles | Save-FineTuneFile -Path ./results</code><para>Saves a job's result CSV into the results folder under the service's file name.</para></example>
-    /// <example><code>Save-FineTuneFile file-abc123 -Path ./train-copy.jsonl -Force</code><para>Downloads a training file, replacing an existing copy.</para></example>
+    /// <example><code>Save-FineTuneFile file-abc123 -Path ./train-copy.jsonl -Force</code><para>Downloads a training file, replacing an existing copy once the download is complete (a failed download leaves the copy as it was).</para></example>
+    /// <example><code>New-Item -ItemType Directory ./backup -Force | Out-Null; Get-FineTuneFile -Purpose fine-tune | Save-FineTuneFile -Path ./backup</code><para>Backs up every training file into the backup folder under the service's file names; a file that fails to download is reported and the others go on.</para></example>
     [Cmdlet(VerbsData.Save, "FineTuneFile", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FileInfo))]
     public sealed class SaveFineTuneFileCommand : FineTuneCmdlet
@@ -24,7 +28,7 @@ namespace FineTune.Commands
         [Parameter(Position = 1)]
         public string Path { get; set; } = ".";
 
-        /// <summary>Replaces an existing file.</summary>
+        /// <summary>Replaces an existing file, once the whole download has arrived (a failed download leaves it as it was).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -46,8 +50,37 @@ namespace FineTune.Commands
             }
 
             if (!ShouldProcess(target, $"Save file {Id}")) return;
-            if (!TryRun(ct => Service.DownloadFileAsync(Id, ct), Id, out byte[] content)) return;
-            AtomicFile.Write(target, Force, stream => stream.Write(content, 0, content.Length));
+            string activity = $"Downloading {Id} to {System.IO.Path.GetFileName(target)}";
+            int shown = -2;
+            IFeedback feedback = Feedback;
+            void Received(long bytes, long? total)
+            {
+                int percent = total > 0 ? (int)Math.Min(100, bytes * 100 / total.Value) : -1;
+                long step = total > 0 ? percent : bytes >> 20; // unknown size: a new line every MB
+                if (Interlocked.Exchange(ref shown, (int)Math.Min(int.MaxValue, step)) != step)
+                {
+                    feedback.Progress(5, activity, total > 0 ? $"{bytes:N0} of {total:N0} bytes" : $"{bytes:N0} bytes", percent);
+                }
+            }
+
+            bool ok;
+            try
+            {
+                ok = TryRun(ct => Service.SaveFileAsync(Id, target, Force, Received, ct), Id, out long _);
+            }
+            catch (DatasetFileExistsException ex)
+            {
+                ok = false;
+                WriteError(new ErrorRecord(new IOException($"The file '{target}' exists. Pass -Force to replace it, or give another -Path.", ex), "FineTune.SaveFile.FileExists", ErrorCategory.ResourceExists, target));
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                ok = false;
+                WriteError(new ErrorRecord(ex, "FineTune.SaveFile.WriteFailed", ErrorCategory.WriteError, target));
+            }
+
+            feedback.Progress(5, activity, "done", 100, completed: true);
+            if (!ok) return;
             WriteObject(new FileInfo(target));
         }
     }
