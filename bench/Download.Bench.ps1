@@ -7,7 +7,7 @@
 param([string] $ModulePath = (Join-Path (Split-Path $PSScriptRoot) 'out/FineTune/0.1.0/FineTune.psd1'), [int] $MB = 100)
 $ErrorActionPreference = 'Stop'
 Import-Module (Resolve-Path $ModulePath).Path -Force
-Import-Module (Join-Path (Split-Path $PSScriptRoot) 'tests/Pester/Emulator.psm1') -Force
+Import-Module (Join-Path (Split-Path $PSScriptRoot) 'src/FineTune.Emulator/Emulator.psm1') -Force
 $emu = Start-FineTuneEmulator -TimeScale 0.05
 try {
     $dir = Join-Path ([IO.Path]::GetTempPath()) ('dlm-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
