@@ -154,7 +154,7 @@ Describe 'Files' {
         (Get-Content $saved.FullName -TotalCount 1) | Should -BeLike 'step,*'
     }
 
-    It 'decodes a base64-encoded result file on the way and leaves other base64 as it is' {
+    It 'decodes a base64-encoded result file and leaves other base64 as it is' {
         $csv = "step,train_loss,train_accuracy`n1,1.5,0.5`n2,0.9,0.625`n"
         $encoded = Join-Path $TestDrive 'metrics.b64'
         [IO.File]::WriteAllText($encoded, [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($csv)))

@@ -49,12 +49,7 @@ namespace FineTune.Engine.Jobs
         public static byte[] Decode(byte[] content)
         {
             if (content == null) throw new ArgumentNullException(nameof(content));
-            for (int i = 0; i < content.Length && i < 64; i++)
-            {
-                byte b = content[i];
-                bool base64 = (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '+' || b == '/' || b == '=' || b == '\r' || b == '\n';
-                if (!base64) return content; // JSONL and most files fail at the first byte: no copy of a large file
-            }
+            if (!StartsLikeBase64(content, content.Length)) return content; // JSONL and most files fail at the first byte: no copy of a large file
 
             string text = Encoding.ASCII.GetString(content).Trim();
             if (text.Length < 8 || text.Length % 4 != 0 || text.StartsWith("step", StringComparison.OrdinalIgnoreCase)) return content;
@@ -73,6 +68,23 @@ namespace FineTune.Engine.Jobs
             {
                 return content;
             }
+        }
+
+        /// <summary>
+        /// True when the first 64 of the <paramref name="count"/> bytes (all of them when fewer) are base64
+        /// characters or line breaks: the first test of <see cref="Decode"/>, which a JSON Lines file fails at
+        /// its first byte. A download keeps only a body that passes it, to decode at the end.
+        /// </summary>
+        public static bool StartsLikeBase64(byte[] content, int count)
+        {
+            for (int i = 0; i < count && i < 64; i++)
+            {
+                byte b = content[i];
+                bool base64 = (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '+' || b == '/' || b == '=' || b == '\r' || b == '\n';
+                if (!base64) return false;
+            }
+
+            return true;
         }
 
         /// <summary>

@@ -252,8 +252,15 @@ namespace FineTune.Engine.Service
             return ResultFile.Decode(body.ToArray());
         }
 
-        /// <summary>The size of the buffer a download is copied through (64 KB): all the memory a download of any size takes, besides the decoder's 48 KB.</summary>
+        /// <summary>The size of the buffer a download is copied through (64 KB): all the memory a download of any size takes, unless it may be a base64 result file (<see cref="MaxEncodedResultBytes"/>).</summary>
         public const int DownloadBufferBytes = 64 * 1024;
+
+        /// <summary>
+        /// The largest body kept in memory to be decoded at the end as a base64 result file (16 MB; result files
+        /// are CSVs of one short row a step). Only a body whose first bytes are all base64 characters is kept
+        /// (<see cref="ResultFile.StartsLikeBase64"/>); a JSON Lines file is dropped from memory at its first byte.
+        /// </summary>
+        public const int MaxEncodedResultBytes = 16 * 1024 * 1024;
 
         /// <summary>
         /// Downloads a file's content (<c>GET /files/{id}/content</c>) to <paramref name="path"/> without holding it in
@@ -261,7 +268,7 @@ namespace FineTune.Engine.Service
         /// <see cref="DownloadBufferBytes"/> buffer into an <see cref="AtomicFile"/> in the target's folder, which is
         /// renamed over the target only when the whole body has arrived; an error, a dropped connection or
         /// cancellation deletes the temporary file and leaves an existing target as it was. A base64-encoded result
-        /// CSV is decoded on the way (<see cref="ResultFileDecoder"/>, the rules of <see cref="ResultFile.Decode"/>).
+        /// CSV is decoded at the end (<see cref="ResultFile.Decode"/>; see <see cref="MaxEncodedResultBytes"/>).
         /// The folder is created when missing; an existing file is replaced only when <paramref name="force"/>
         /// (else <see cref="DatasetFileExistsException"/>). Each read waits at most the connection's network timeout
         /// (<c>-TimeoutSec</c>), so a download that keeps arriving is never cut however long it takes; one that
@@ -286,44 +293,53 @@ namespace FineTune.Engine.Service
             response.Headers.TryGetValue("x-request-id", out string? requestId);
 
             Directory.CreateDirectory(Path.GetDirectoryName(target) ?? "."); // once the service has answered: a failed request leaves no folder behind
-            using AtomicFile plain = AtomicFile.Open(target, mode);
-            AtomicFile? decodedFile = null;
-            try
+            using AtomicFile file = AtomicFile.Open(target, mode);
+            var buffer = new byte[DownloadBufferBytes];
+            MemoryStream? encoded = new MemoryStream(); // the body while it may be a base64 result file
+            long received = 0;
+            progress?.Invoke(0, total);
+            while (true)
             {
-                var decoder = new ResultFileDecoder(plain.Stream, () => (decodedFile = AtomicFile.Open(target, mode)).Stream);
-                var buffer = new byte[DownloadBufferBytes];
-                long received = 0;
-                progress?.Invoke(0, total);
-                while (true)
+                int read;
+                try
                 {
-                    int read;
-                    try
-                    {
-                        read = await body.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (!(ex is OutOfMemoryException))
-                    {
-                        throw DownloadFailed(fileId, ex, received, total, requestId, cancellationToken);
-                    }
-
-                    if (read == 0) break;
-                    received += read;
-                    decoder.Write(buffer, 0, read);
-                    progress?.Invoke(received, total);
+                    read = await body.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!(ex is OutOfMemoryException))
+                {
+                    throw DownloadFailed(fileId, ex, received, total, requestId, cancellationToken);
                 }
 
-                if (received < total)
+                if (read == 0) break;
+                file.Stream.Write(buffer, 0, read);
+                received += read;
+                if (encoded != null)
                 {
-                    throw DownloadFailed(fileId, new EndOfStreamException($"The body ended after {received} of {total} bytes."), received, total, requestId, cancellationToken);
+                    encoded.Write(buffer, 0, read);
+                    if (encoded.Length > MaxEncodedResultBytes || !ResultFile.StartsLikeBase64(encoded.GetBuffer(), (int)encoded.Length)) encoded = null;
                 }
 
-                cancellationToken.ThrowIfCancellationRequested(); // stopped: no file appears after the command has ended
-                return decoder.Complete() ? decodedFile!.Commit() : plain.Commit();
+                progress?.Invoke(received, total);
             }
-            finally
+
+            if (received < total)
             {
-                decodedFile?.Dispose();
+                throw DownloadFailed(fileId, new EndOfStreamException($"The body ended after {received} of {total} bytes."), received, total, requestId, cancellationToken);
             }
+
+            if (encoded != null && received > 0)
+            {
+                byte[] content = encoded.ToArray();
+                byte[] csv = ResultFile.Decode(content);
+                if (!ReferenceEquals(csv, content))
+                {
+                    file.Stream.SetLength(0);
+                    file.Stream.Write(csv, 0, csv.Length);
+                }
+            }
+
+            cancellationToken.ThrowIfCancellationRequested(); // stopped: no file appears after the command has ended
+            return file.Commit();
         }
 
         private static Exception DownloadFailed(string fileId, Exception ex, long received, long? total, string? requestId, CancellationToken cancellationToken)

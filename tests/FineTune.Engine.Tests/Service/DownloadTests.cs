@@ -191,7 +191,7 @@ namespace FineTune.Engine.Tests.Service
         }
 
         [Fact]
-        public async Task DecodesABase64ResultFileOnTheWay()
+        public async Task DecodesABase64ResultFile()
         {
             const string csv = "step,train_loss,train_accuracy\n1,1.5,0.5\n2,0.9,0.6\n";
             answer = Serve(Encoding.ASCII.GetBytes(Convert.ToBase64String(Encoding.UTF8.GetBytes(csv))), piece: 7);
