@@ -14,10 +14,10 @@ namespace FineTune.Engine.Tests.Tokens
     /// </summary>
     public class AsciiPreTokenizerTests
     {
-        private static List<string> PatternPieces(TokenEncoder encoder, string text) =>
+        internal static List<string> PatternPieces(TokenEncoder encoder, string text) =>
             encoder.PreTokenPattern.Matches(text).Cast<Match>().Select(m => m.Value).ToList();
 
-        private static List<string> ScannerPieces(TokenEncoder encoder, string text)
+        internal static List<string> ScannerPieces(TokenEncoder encoder, string text)
         {
             var pieces = new List<string>();
             bool o200k = encoder.EncodingName == TokenEncoder.O200kBase;
@@ -31,7 +31,7 @@ namespace FineTune.Engine.Tests.Tokens
             return pieces;
         }
 
-        private static string Show(string text) =>
+        internal static string Show(string text) =>
             "\"" + string.Concat(text.Select(c => c < 32 || c == 127 ? $"\\x{(int)c:x2}" : c.ToString())) + "\"";
 
         [Theory]

@@ -10,6 +10,7 @@ using System.Threading.Tasks;
 using FineTune.Engine.Tokens;
 using Xunit;
 using Xunit.Abstractions;
+using static FineTune.Engine.Tests.Tokens.AsciiPreTokenizerTests;
 
 namespace FineTune.Engine.Tests.Tokens
 {
@@ -24,25 +25,6 @@ namespace FineTune.Engine.Tests.Tokens
         private readonly ITestOutputHelper output;
 
         public TokensStressTests(ITestOutputHelper output) => this.output = output;
-
-        private static List<string> PatternPieces(TokenEncoder encoder, string text) =>
-            encoder.PreTokenPattern.Matches(text).Cast<Match>().Select(m => m.Value).ToList();
-
-        private static List<string> ScannerPieces(TokenEncoder encoder, string text)
-        {
-            var pieces = new List<string>();
-            bool o200k = encoder.EncodingName == TokenEncoder.O200kBase;
-            for (int start = 0, end; start < text.Length; start = end)
-            {
-                end = AsciiPreTokenizer.End(text, start, o200k);
-                if (end <= start) throw new Exception("no progress");
-                pieces.Add(text.Substring(start, end - start));
-            }
-            return pieces;
-        }
-
-        private static string Show(string text) =>
-            "\"" + string.Concat(text.Select(c => c < 32 || c == 127 ? $"\\x{(int)c:x2}" : c.ToString())) + "\"";
 
         private static void Collect(JsonElement e, List<string> into)
         {
