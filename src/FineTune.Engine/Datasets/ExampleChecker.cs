@@ -715,10 +715,17 @@ namespace FineTune.Engine.Datasets
             return raw.Length > 40 ? raw.Substring(0, 40) + "..." : raw;
         }
 
+        // The parser's text without its own position (" Path: ...", " LineNumber: 0 | BytePositionInLine: N."),
+        // which counts from 0 within the one line parsed and so contradicts the line and byte we name.
         private static string FirstSentence(string message)
         {
-            int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-            return cut > 0 ? message.Substring(0, cut) : message;
+            foreach (string tail in new[] { " Path:", " LineNumber:" })
+            {
+                int cut = message.IndexOf(tail, StringComparison.Ordinal);
+                if (cut > 0) message = message.Substring(0, cut);
+            }
+
+            return message;
         }
 
         private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> s)

@@ -43,6 +43,8 @@ namespace FineTune.Engine.Tests.Datasets
             Assert.Equal(6, invalid.Line);
             Assert.Equal(5, invalid.ExampleIndex);
             Assert.Contains("byte 353", invalid.Message); // tiktoken-independent: Python's json says column 353
+            // the parser's own position ("LineNumber: 0 | BytePositionInLine: 352") would contradict line 6, byte 353
+            Assert.Equal("Line 6 is not valid JSON at byte 353: 'p' is invalid after a value. Expected either ',', '}', or ']'.", invalid.Message);
             Assert.Equal(10, r.Report.Examples);
             Assert.Equal(DatasetFormat.Completion, r.Report.Format);
             // completions without the leading space (lines 3-5, before the broken line)
