@@ -124,4 +124,12 @@ Describe 'Measure-FineTuneDataset' {
         if (-not (Test-Path $gsm8k)) { Set-ItResult -Skipped -Because "input missing: $gsm8k"; return }
         { Measure-FineTuneDataset $gsm8k -Model llama-3 -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.MeasureDataset.UnknownModel*'
     }
+
+    It 'names the close model for a mistyped one, and no -Encoding that Test- and Measure-FineTuneDataset do not have' {
+        if (-not (Test-Path $gsm8k)) { Set-ItResult -Skipped -Because "input missing: $gsm8k"; return }
+        $m = { Measure-FineTuneDataset $gsm8k -Model gtp-4.1-mini -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.MeasureDataset.UnknownModel*' -PassThru
+        $m.ErrorDetails.Message | Should -Be "No known encoding for model 'gtp-4.1-mini'. Did you mean 'gpt-4.1-mini'?"
+        $t = { Test-FineTuneDataset $gsm8k -Model gpt4o-mini -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.TestDataset.UnknownModel*' -PassThru
+        $t.ErrorDetails.Message | Should -Be "No known encoding for model 'gpt4o-mini'. Did you mean 'gpt-4o-mini'?"
+    }
 }

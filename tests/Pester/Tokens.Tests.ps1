@@ -52,6 +52,12 @@ Describe 'Measure-FineTuneToken' {
         { Measure-FineTuneToken 'x' -Model 'llama-3' -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.Token.UnknownModel,*'
     }
 
+    It 'names the close model for a mistyped one' {
+        $e = { Measure-FineTuneToken 'x' -Model 'gtp-4o-mini' -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.Token.UnknownModel,*' -PassThru
+        $e.ErrorDetails.Message | Should -Be "No known encoding for model 'gtp-4o-mini'. Did you mean 'gpt-4o-mini'?"
+        $e.ErrorDetails.RecommendedAction | Should -Be 'Give a model such as gpt-4o-mini or gpt-3.5-turbo, or -Encoding o200k_base or cl100k_base.'
+    }
+
     It 'shows a table' {
         Measure-FineTuneToken 'hello world' -Model gpt-4o -Ids | Out-String | Should -Match '24912,2375'
     }

@@ -146,7 +146,7 @@ namespace FineTune.Engine.Tokens
                 return Cl100kBase;
             }
 
-            throw new ArgumentException($"No known encoding for model '{model}'. Pass -Encoding o200k_base or cl100k_base.", nameof(model));
+            throw new ArgumentException($"No known encoding for model '{model}'.{Pricing.PriceCatalog.DidYouMean(model)}", nameof(model));
         }
 
         /// <summary>The number of tokens in <paramref name="text"/> (ordinary encoding); 0 for null or empty. See <see cref="Measure"/> for very long runs.</summary>

@@ -43,7 +43,10 @@ namespace FineTune.Commands
             }
             catch (ArgumentException ex) when (ex.ParamName == "model" || ex.ParamName == "encoding")
             {
-                cmdlet.ThrowTerminatingError(Record(ex, operation + ".UnknownModel", ErrorCategory.InvalidArgument, null, "Pass a model such as gpt-4o-mini-2024-07-18, gpt-4.1-2025-04-14 or gpt-3.5-turbo."));
+                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "FineTune." + operation + ".UnknownModel", ErrorCategory.InvalidArgument, null)
+                {
+                    ErrorDetails = new ErrorDetails(WithoutParameterName(ex)) { RecommendedAction = "Pass a model such as gpt-4o-mini-2024-07-18, gpt-4.1-2025-04-14 or gpt-3.5-turbo." },
+                });
             }
             catch (OperationCanceledException)
             {
@@ -56,6 +59,10 @@ namespace FineTune.Commands
         internal static DatasetFormat ParseFormat(string value) => (DatasetFormat)Enum.Parse(typeof(DatasetFormat), value, ignoreCase: true);
 
         internal static DatasetTarget ParseTarget(string value) => (DatasetTarget)Enum.Parse(typeof(DatasetTarget), value, ignoreCase: true);
+
+        /// <summary>An <see cref="ArgumentException"/>'s message without the " (Parameter 'model')" that .NET appends: the user typed -Model, not a parameter of ours.</summary>
+        internal static string WithoutParameterName(ArgumentException ex) =>
+            ex.ParamName == null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty);
 
         private static ErrorRecord Record(Exception ex, string id, ErrorCategory category, object? target, string advice) =>
             new ErrorRecord(ex, "FineTune." + id, category, target) { ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = advice } };
