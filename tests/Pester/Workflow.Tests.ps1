@@ -154,6 +154,14 @@ Describe 'Files' {
         (Get-Content $saved.FullName -TotalCount 1) | Should -BeLike 'step,*'
     }
 
+    It 'saves into a folder that does not exist yet when -Path ends with a separator, under the service''s name' {
+        $folder = Join-Path $TestDrive 'results-new'
+        $saved = Save-FineTuneFile $script:Job.ResultFiles[0] -Path ($folder + [IO.Path]::DirectorySeparatorChar)
+        $saved.DirectoryName | Should -Be $folder
+        $saved.Name | Should -Be (Get-FineTuneFile $script:Job.ResultFiles[0]).Filename
+        (Get-Content $saved.FullName -TotalCount 1) | Should -BeLike 'step,*'
+    }
+
     It 'decodes a base64-encoded result file and leaves other base64 as it is' {
         $csv = "step,train_loss,train_accuracy`n1,1.5,0.5`n2,0.9,0.625`n"
         $encoded = Join-Path $TestDrive 'metrics.b64'

@@ -12,7 +12,7 @@ namespace FineTune.Commands
     /// <para type="synopsis">Downloads a file's content from the service to a local file.</para>
     /// <para type="description">The content streams from the service straight to disk through a 64 KB buffer, so a file of any size (training files go up to 512 MB) takes about the same memory, with progress in bytes. It is written atomically: into a temporary file in the target's folder (.name.random.tmp), renamed over the target only once the whole body has arrived. A dropped connection, a failure or Ctrl+C deletes the temporary file and leaves no partial file; an existing file is kept as it was, and replaced only with -Force. The network timeout (Connect-FineTune -TimeoutSec, default 100 s) limits each wait for data, not the whole download: a large download that keeps arriving is never cut; one that stalls that long fails with FineTune.SaveFile.Timeout, one that breaks off with FineTune.SaveFile.DownloadInterrupted. A job's result file comes back as CSV even when the service sends it base64-encoded (a body that starts like base64, never a training file, is also kept in memory up to 16 MB and decoded at the end). Outputs the local file (FileInfo).</para>
     /// </summary>
-    /// <example><code>(Get-FineTuneJob ftjob-abc).ResultFiles | Save-FineTuneFile -Path ./results</code><para>Saves a job's result CSV into the results folder under the service's file name.</para></example>
+    /// <example><code>(Get-FineTuneJob ftjob-abc).ResultFiles | Save-FineTuneFile -Path ./results/</code><para>Saves a job's result CSV into the results folder (created when missing: the path ends with a separator) under the service's file name. Without the final separator a missing ./results would be taken as the file name.</para></example>
     /// <example><code>Save-FineTuneFile file-abc123 -Path ./train-copy.jsonl -Force</code><para>Downloads a training file, replacing an existing copy once the download is complete (a failed download leaves the copy as it was).</para></example>
     /// <example><code>New-Item -ItemType Directory ./backup -Force | Out-Null; Get-FineTuneFile -Purpose fine-tune | Save-FineTuneFile -Path ./backup</code><para>Backs up every training file into the backup folder under the service's file names; a file that fails to download is reported and the others go on.</para></example>
     [Cmdlet(VerbsData.Save, "FineTuneFile", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
@@ -24,7 +24,7 @@ namespace FineTune.Commands
         [Alias("FileId")]
         public string Id { get; set; } = string.Empty;
 
-        /// <summary>Where to write: a file path, or an existing folder (the service's file name is used). Default: the current folder.</summary>
+        /// <summary>Where to write: a file path, or a folder (the service's file name is used): an existing one, or one to create when the path ends with a separator (./results/). Default: the current folder.</summary>
         [Parameter(Position = 1)]
         public string Path { get; set; } = ".";
 
@@ -36,7 +36,10 @@ namespace FineTune.Commands
         protected override void ProcessRecord()
         {
             string target = FileSystemPath(Path);
-            if (Directory.Exists(target))
+            // a folder: an existing one, or a path that ends with a separator (created once the service has answered)
+            bool folder = Directory.Exists(target) || target.EndsWith(System.IO.Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal) ||
+                target.EndsWith(System.IO.Path.AltDirectorySeparatorChar.ToString(), StringComparison.Ordinal);
+            if (folder)
             {
                 if (!TryRun(ct => Service.GetFileAsync(Id, ct), Id, out FineTuneFile meta)) return;
                 string name = System.IO.Path.GetFileName(meta.Filename ?? string.Empty);
