@@ -285,6 +285,16 @@ Describe 'Jobs' {
         Get-EmulatorRequestCount | Should -Be 0
     }
 
+    It 'says under -MaxCost why the cost is unknown and what to fix, when -Path was given' {
+        Reset-EmulatorRequestCount
+        $typo = { Start-FineTuneJob -Model gtp-4.1-mini -Path $script:Train -MaxCost 5 -Confirm:$false } | Should -Throw -ErrorId 'FineTune.StartJob.CostUnknown*' -PassThru
+        $typo.Exception.Message | Should -Be "-MaxCost 5 was given but the cost cannot be estimated (estimated cost unknown: gtp-4.1-mini is not in the price catalog. Did you mean 'gpt-4.1-mini'?). Correct -Model, or add the model to a price catalog (FINETUNE_PRICE_CATALOG, docs/PRICING.md), or leave out -MaxCost."
+        $missing = Join-Path $TestDrive 'no-such-file.jsonl'
+        $gone = { Start-FineTuneJob -Model $script:Model -Path $missing -MaxCost 5 -Confirm:$false } | Should -Throw -ErrorId 'FineTune.StartJob.CostUnknown*' -PassThru
+        $gone.Exception.Message | Should -Be "-MaxCost 5 was given but the cost cannot be estimated (estimated cost unknown: the training file $missing does not exist). Check -Path, or leave out -MaxCost."
+        Get-EmulatorRequestCount | Should -Be 0
+    }
+
     It 'starts from a local -Path: checks, uploads, then starts' {
         Reset-EmulatorRequestCount
         $job = Start-FineTuneJob -Model $script:Model -Path $script:Train -Epochs 2 -Suffix 'frompath' -MaxCost 1 -Confirm:$false

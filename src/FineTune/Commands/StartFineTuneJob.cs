@@ -176,14 +176,21 @@ namespace FineTune.Commands
             string cost = estimate?.EstimatedUsd is decimal usdEstimate
                 ? $"estimated cost ${usdEstimate:0.00}: {estimate.TrainedTokens:N0} tokens = {estimate.BilledTokensPerEpoch:N0} x {estimate.Epochs} epochs at ${estimate.PricePerMillion:0.00} per 1M"
                 : estimate != null ? $"estimated cost unknown: no training price for {Model} in the price catalog"
-                : trainingPath != null ? $"estimated cost unknown: {Model} is not in the price catalog.{PriceCatalog.DidYouMean(Model, FineTuneSession.ProviderName())}" : "estimated cost unknown: no local training file to count";
+                : trainingPath == null ? "estimated cost unknown: no local training file to count"
+                : !File.Exists(trainingPath) ? $"estimated cost unknown: the training file {trainingPath} does not exist"
+                : $"estimated cost unknown: {Model} is not in the price catalog.{PriceCatalog.DidYouMean(Model, FineTuneSession.ProviderName())}";
             if (estimate?.Warning != null) WriteWarning(estimate.Warning);
             string target = $"{trainingPath ?? trainingId} on {Model}";
             if (MaxCost is decimal max)
             {
                 if (estimate?.EstimatedUsd is not decimal usd)
                 {
-                    ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"-MaxCost {max} was given but the cost cannot be estimated ({cost}). Pass -Path to the local training file, or leave out -MaxCost."), "FineTune.StartJob.CostUnknown", ErrorCategory.InvalidOperation, target));
+                    // what to fix depends on why: no local file, a missing one, a model the catalog lacks, or a row without a training price
+                    string fix = trainingPath == null ? "Pass -Path to the local training file"
+                        : !File.Exists(trainingPath) ? "Check -Path"
+                        : estimate == null ? "Correct -Model, or add the model to a price catalog (FINETUNE_PRICE_CATALOG, docs/PRICING.md)"
+                        : "Add the model's training price to a price catalog (FINETUNE_PRICE_CATALOG, docs/PRICING.md)";
+                    ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"-MaxCost {max} was given but the cost cannot be estimated ({cost}). {fix}, or leave out -MaxCost."), "FineTune.StartJob.CostUnknown", ErrorCategory.InvalidOperation, target));
                     return;
                 }
 
