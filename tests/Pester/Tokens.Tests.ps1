@@ -64,6 +64,13 @@ Describe 'Measure-FineTuneToken' {
 }
 
 Describe 'Get-FineTuneCost' {
+    It 'warns within 60 days of gpt-4o-mini''s last day of new jobs (2027-01-06) or its shutdown (2027-01-14)' {
+        $r = Get-FineTuneCost -Model gpt-4o-mini -TrainingTokens 1000 -Epochs 1 -WarningVariable w -WarningAction SilentlyContinue
+        $days = ([datetime]'2027-01-06' - [datetime]::UtcNow.Date).Days
+        if ($days -gt 60) { "$w" | Should -BeNullOrEmpty } else { "$w" | Should -Match 'gpt-4o-mini-2024-07-18 .*2027-01-06' }
+        $r.ShutdownDate | Should -Be ([datetime]'2027-01-14')
+    }
+
     It 'prices 100,000 tokens for 3 epochs of gpt-3.5-turbo at exactly 2.40 and warns that it is retired' {
         $r = Get-FineTuneCost -Model gpt-3.5-turbo -TrainingTokens 100000 -Epochs 3 -WarningVariable w -WarningAction SilentlyContinue
         $r.EstimatedUsd | Should -Be ([decimal]'2.40')

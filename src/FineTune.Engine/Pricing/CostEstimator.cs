@@ -108,6 +108,7 @@ namespace FineTune.Engine.Pricing
             }
 
             if (!estimate.CanTrain) warnings.Add(WhyNot(price, day));
+            else if (SoonUnavailable(price, day) is string soon) warnings.Add(soon);
             if (price.TrainingPerMillion == null)
             {
                 warnings.Add(price.TrainingPerHour is decimal hour
@@ -135,6 +136,19 @@ namespace FineTune.Engine.Pricing
             }
 
             return (promptTokens * input + completionTokens * output) / 1_000_000m;
+        }
+
+        /// <summary>Days before a model's last day of new jobs or its shutdown within which estimates warn (as Get-FineTuneModel does).</summary>
+        public const int WarnDays = 60;
+
+        // "takes no new fine-tuning jobs from D (in n days)" and/or "shuts down on D (in n days)" when within WarnDays.
+        private static string? SoonUnavailable(ModelPrice price, DateTime day)
+        {
+            string In(DateTime d) => $"{d:yyyy-MM-dd} (in {(d - day.Date).Days} days)";
+            var parts = new List<string>();
+            if (price.NoNewTrainingFrom is DateTime stop && (stop - day.Date).Days <= WarnDays) parts.Add($"takes no new fine-tuning jobs from {In(stop)}");
+            if (price.ShutdownDate is DateTime end && (end - day.Date).Days <= WarnDays) parts.Add($"shuts down on {In(end)}");
+            return parts.Count == 0 ? null : $"{price.Model} {string.Join(" and ", parts)}.";
         }
 
         private static string WhyNot(ModelPrice price, DateTime day)

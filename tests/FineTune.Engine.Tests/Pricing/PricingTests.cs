@@ -63,7 +63,7 @@ namespace FineTune.Engine.Tests.Pricing
         [Fact]
         public void AutoEpochsAreUsedWhenNoneAreGiven()
         {
-            CostEstimate e = CostEstimator.Estimate(Catalog.Find("gpt-4o-mini")!, 50_000, 10, null, 7_000, null, new DateTime(2026, 11, 29));
+            CostEstimate e = CostEstimator.Estimate(Catalog.Find("gpt-4o-mini")!, 50_000, 10, null, 7_000, null, new DateTime(2026, 9, 1));
             Assert.True(e.EpochsAuto);
             Assert.Equal(10, e.Epochs);
             Assert.Equal(500_000, e.TrainedTokens);
@@ -72,6 +72,17 @@ namespace FineTune.Engine.Tests.Pricing
             Assert.True(e.CanTrain);
             Assert.Null(e.Warning);
             Assert.Throws<ArgumentException>(() => CostEstimator.Estimate(Catalog.Find("gpt-4o-mini")!, 50_000, 0, null, 0));
+        }
+
+        [Fact]
+        public void WarnsWithinSixtyDaysOfTheLastDayOfNewJobsAndOfShutdown()
+        {
+            ModelPrice mini = Catalog.Find("gpt-4o-mini")!; // no new jobs from 2027-01-06, shut down 2027-01-14
+            CostEstimate today = CostEstimator.Estimate(mini, 1_000, 10, 3, 0, null, new DateTime(2026, 11, 30));
+            Assert.True(today.CanTrain);
+            Assert.Equal("gpt-4o-mini-2024-07-18 takes no new fine-tuning jobs from 2027-01-06 (in 37 days) and shuts down on 2027-01-14 (in 45 days).", today.Warning);
+            Assert.Null(CostEstimator.Estimate(mini, 1_000, 10, 3, 0, null, new DateTime(2026, 11, 6)).Warning); // 61 days before the first
+            Assert.Equal("gpt-4o-mini-2024-07-18 takes no new fine-tuning jobs from 2027-01-06 (in 60 days).", CostEstimator.Estimate(mini, 1_000, 10, 3, 0, null, new DateTime(2026, 11, 7)).Warning);
         }
 
         [Fact]
