@@ -305,6 +305,17 @@ Describe 'Jobs' {
         Get-EmulatorRequestCount -Route 'GET /v1/models/{model}' | Should -Be 1
     }
 
+    It 'stops before uploading when the service rejects the key on the model check' {
+        Use-Emulator $script:Slow -ApiKey 'sk-wrong-0123456789abcdef'
+        try {
+            Reset-EmulatorRequestCount
+            { Start-FineTuneJob -Model $script:Model -Path $script:Train -Confirm:$false -WarningAction SilentlyContinue } | Should -Throw -ErrorId 'FineTune.GetModel.Unauthorized*'
+            Get-EmulatorRequestCount -Route 'GET /v1/models/{model}' | Should -Be 1
+            Get-EmulatorRequestCount | Should -Be 1
+        }
+        finally { Use-Emulator $script:Fast }
+    }
+
     It 'stops before uploading when the service has no such model, and names the close one' {
         Reset-EmulatorRequestCount
         $err = { Start-FineTuneJob -Model gpt-4o-mni -Path $script:Train -Confirm:$false } | Should -Throw -ErrorId 'FineTune.StartJob.UnknownModel*' -PassThru

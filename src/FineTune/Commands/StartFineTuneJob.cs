@@ -22,7 +22,7 @@ namespace FineTune.Commands
 
     /// <summary>
     /// <para type="synopsis">Starts a fine-tuning job (a paid action: it asks for confirmation and shows the estimated cost).</para>
-    /// <para type="description">The training file is a file id, a file object from Add-FineTuneFile, or -Path to a local file that is checked and uploaded first. -WhatIf prints the estimated cost (from the local file when there is one: tokens x epochs x the model's training price) and sends nothing. -MaxCost refuses to start when the estimate is higher (or cannot be made). Before it uploads anything it asks the service for -Model (GET /models/{model}) and stops with FineTune.StartJob.UnknownModel, naming the closest catalog model, when the service has no such model (when it cannot ask, it warns and goes on). One command never starts two paid jobs: the job carries a client request id in its metadata (finetune_request_id); when the create call fails after it may have reached the service (timeout, 5xx, dropped connection) the job is looked for by that id before the call is tried again. Runbooks pass -Confirm:$false. -Wait waits for the job like Wait-FineTuneJob and outputs the final job.</para>
+    /// <para type="description">The training file is a file id, a file object from Add-FineTuneFile, or -Path to a local file that is checked and uploaded first. -WhatIf prints the estimated cost (from the local file when there is one: tokens x epochs x the model's training price) and sends nothing. -MaxCost refuses to start when the estimate is higher (or cannot be made). Before it uploads anything it asks the service for -Model (GET /models/{model}) and stops with FineTune.StartJob.UnknownModel, naming the closest catalog model, when the service has no such model; a wrong key (401 invalid_api_key) or an exhausted quota ends it there too; when it cannot ask (5xx, 429, a restricted key without the models scope, no such route), it warns and goes on. One command never starts two paid jobs: the job carries a client request id in its metadata (finetune_request_id); when the create call fails after it may have reached the service (timeout, 5xx, dropped connection) the job is looked for by that id before the call is tried again. Runbooks pass -Confirm:$false. -Wait waits for the job like Wait-FineTuneJob and outputs the final job.</para>
     /// </summary>
     /// <example><code>Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Path ./train.jsonl -WhatIf</code><para>Shows the estimated cost; sends nothing.</para></example>
     /// <example><code>Add-FineTuneFile ./train.jsonl | Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Epochs 3 -Suffix support -MaxCost 5 -Confirm:$false | Wait-FineTuneJob</code><para>Uploads, starts a job if it costs at most $5, and waits for it.</para></example>
@@ -266,8 +266,10 @@ namespace FineTune.Commands
                 {
                     return await Service.ServesModelAsync(Model, ct).ConfigureAwait(false);
                 }
-                catch (FineTuneServiceException ex)
+                catch (FineTuneServiceException ex) when (ex.Code != "invalid_api_key" && ex.Kind != ErrorKind.QuotaExceeded)
                 {
+                    // A wrong key or an exhausted quota would fail the upload too: those end the command. Another
+                    // 401 may be a restricted key without the models scope (code null), which can still fine-tune.
                     failure = ex;
                     return null;
                 }
