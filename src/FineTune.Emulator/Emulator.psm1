@@ -141,11 +141,12 @@ function Set-EmulatorFault {
         Queues faults for the next /v1 requests (those under -Route, e.g. '/fine_tuning/jobs', when given), served
         in order: '429' (Retry-After: 1), '500', '503', 'drop' (connection closed), 'drop-after' (the request is
         carried out, then the connection is closed), 'delay:MS', 'cut-after:BYTES' (status, headers and BYTES bytes of the
-        body go out, then the connection is closed: a download that breaks off). -Clear empties the queue first.
+        body go out, then the connection is closed: a download that breaks off). -Clear empties the queue first
+        (alone, it only empties it).
     #>
     [CmdletBinding()]
     param(
-        [Parameter(Mandatory, Position = 0)] [AllowEmptyCollection()] [string[]] $Fault,
+        [Parameter(Position = 0)] [AllowEmptyCollection()] [string[]] $Fault = @(),
         [string] $Route,
         [switch] $Clear,
         [object] $Emulator = $script:Current

@@ -43,6 +43,12 @@ Describe 'Set-EmulatorFault and Get-EmulatorRequestCount' {
         Get-EmulatorRequestCount | Should -Be 4
     }
 
+    It 'empties the queue with -Clear alone' {
+        Set-EmulatorFault -Fault '500', '500' -Route '/models'
+        Set-EmulatorFault -Clear
+        (Invoke-WebRequest "$($emu.Endpoint)/models" -Headers $headers -SkipHttpErrorCheck).StatusCode | Should -Be 200
+    }
+
     It 'drops the connection when asked' {
         Set-EmulatorFault -Fault 'drop' -Clear
         { Invoke-RestMethod "$($emu.Endpoint)/models" -Headers $headers } | Should -Throw
