@@ -107,6 +107,7 @@ Describe 'Measure-FineTuneDataset' {
         $m.MedianTokens | Should -BeLessOrEqual $m.P95Tokens
         $m.P95Tokens | Should -BeLessOrEqual $m.MaxTokens
         $m.BilledTokensPerEpoch | Should -Be $m.TotalTokens
+        ($m | Format-Table | Out-String) | Should -Match ([regex]::Escape((Split-Path $gsm8k -Leaf)))
         $check = Test-FineTuneDataset $gsm8k -Model gpt-4o-mini-2024-07-18
         $check.Tokens | Should -Be $m.TotalTokens
     }
