@@ -100,7 +100,7 @@ namespace FineTune.Engine.Datasets
             if (file.Length > MaxFileBytes) Emit(DatasetRules.FileTooLarge.At(path, null, null, $"The file has {file.Length:N0} bytes; the files API takes at most {MaxFileBytes:N0} (512 MB)."));
             if (options.Model != null && limit == null) Emit(DatasetRules.NoTokenLimit.At(path, null, null, $"No per-example token limit is known for '{options.Model}'.{PriceCatalog.DidYouMean(options.Model, options.Target == DatasetTarget.Azure ? "Azure" : "OpenAI")}"));
 
-            var checker = new ExampleChecker(path, options.Target, options.Format, encoder == null ? null : new DefaultExampleTokenCounter(encoder), limit, countOnly);
+            var checker = new ExampleChecker(path, options.Target, options.Format, encoder, limit, countOnly);
             var lines = new List<LineSlice>();
             using var seen = new LineHashSet();
             long checkedBytes = 0;

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Text;
 using System.Text.Json;
 
+using FineTune.Engine.Tokens;
+
 namespace FineTune.Engine.Datasets
 {
     /// <summary>What checking one line found: its findings and the facts the file-wide rules need.</summary>
@@ -32,7 +34,7 @@ namespace FineTune.Engine.Datasets
         private readonly string path;
         private readonly DatasetTarget target;
         private readonly DatasetFormat forced;
-        private readonly IExampleTokenCounter? counter;
+        private readonly TokenEncoder? encoder;
         private readonly int? limit;
         private readonly bool countOnly;
 
@@ -42,12 +44,12 @@ namespace FineTune.Engine.Datasets
         /// special-token and duplicate rules are skipped, since no finding is wanted and token counts do not
         /// depend on them.
         /// </summary>
-        public ExampleChecker(string path, DatasetTarget target, DatasetFormat forced, IExampleTokenCounter? counter, int? limit, bool countOnly = false)
+        public ExampleChecker(string path, DatasetTarget target, DatasetFormat forced, TokenEncoder? encoder, int? limit, bool countOnly = false)
         {
             this.path = path;
             this.target = target;
             this.forced = forced;
-            this.counter = counter;
+            this.encoder = encoder;
             this.limit = limit;
             this.countOnly = countOnly;
         }
@@ -102,17 +104,17 @@ namespace FineTune.Engine.Datasets
                 DatasetFormat format = o.Format != DatasetFormat.Unknown ? o.Format : forced == DatasetFormat.Auto ? DatasetFormat.Unknown : forced;
                 if (!countOnly) CheckStructure(root, span, format, ref ctx, ref o);
 
-                if (counter != null && format != DatasetFormat.Unknown)
+                if (encoder != null && format != DatasetFormat.Unknown)
                 {
-                    ExampleTokenTotals t;
+                    ExampleTokens t;
                     try
                     {
-                        t = counter.Count(root, format);
+                        t = ChatTokenCounter.Count(root, encoder);
                     }
                     catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException || ex is FormatException)
                     {
                         // a shape the counter cannot read is already a finding above; the example stays uncounted
-                        t = new ExampleTokenTotals(-1, 0);
+                        t = new ExampleTokens(-1, 0, false);
                     }
 
                     o.Tokens = t.Total;
