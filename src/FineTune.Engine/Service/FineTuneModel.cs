@@ -76,4 +76,21 @@ namespace FineTune.Engine.Service
         /// <inheritdoc/>
         public override string ToString() => Id;
     }
+
+    /// <summary>What the endpoint said of a model (<see cref="FineTuneService.LookUpModelAsync"/>).</summary>
+    public sealed class ModelLookup
+    {
+        /// <summary>Creates an answer.</summary>
+        public ModelLookup(bool? serves, string? unanswered)
+        {
+            Serves = serves;
+            Unanswered = unanswered;
+        }
+
+        /// <summary>True: the endpoint serves it; false: it has no such model; null: it cannot tell.</summary>
+        public bool? Serves { get; }
+
+        /// <summary>Why the endpoint could not be asked (the failure's message), when that is why <see cref="Serves"/> is null.</summary>
+        public string? Unanswered { get; }
+    }
 }

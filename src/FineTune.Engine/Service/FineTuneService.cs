@@ -96,22 +96,29 @@ namespace FineTune.Engine.Service
         }
 
         /// <summary>
-        /// Whether the endpoint serves the model <paramref name="id"/> (<c>GET /models/{id}</c>): true when it
-        /// answers with it; false when it answers 404 <c>model_not_found</c> (OpenAI's answer for a model that
-        /// does not exist or that the key cannot use); null when it cannot tell (another 404, as from a
-        /// compatible server without the route). Other failures throw <see cref="FineTuneServiceException"/>.
-        /// Start-FineTuneJob asks before it uploads, so a mistyped model costs no upload.
+        /// Whether the endpoint serves the model <paramref name="id"/> (<c>GET /models/{id}</c>), asked before an
+        /// upload so that a mistyped model costs none. <see cref="ModelLookup.Serves"/>: true when it answers with
+        /// the model; false on 404 <c>model_not_found</c> (OpenAI's answer for a model that does not exist or that
+        /// the key cannot use); null when it cannot tell: another 404 (a compatible server without the route), or
+        /// a failure to ask (5xx, 429 or a dropped connection after the retries, a 401 without a code, which is a
+        /// restricted key without the models scope), whose message is <see cref="ModelLookup.Unanswered"/>. A wrong
+        /// key (401 <c>invalid_api_key</c>) or <c>insufficient_quota</c> would fail the upload too: those throw
+        /// <see cref="FineTuneServiceException"/>.
         /// </summary>
-        public async Task<bool?> ServesModelAsync(string id, CancellationToken cancellationToken)
+        public async Task<ModelLookup> LookUpModelAsync(string id, CancellationToken cancellationToken)
         {
             try
             {
                 using JsonDocument doc = await SendAsync("GetModel", "GET", "models/" + Uri.EscapeDataString(id), null, cancellationToken).ConfigureAwait(false);
-                return true;
+                return new ModelLookup(true, null);
             }
             catch (FineTuneServiceException ex) when (ex.Kind == ErrorKind.NotFound)
             {
-                return ex.Code == "model_not_found" ? false : (bool?)null;
+                return new ModelLookup(ex.Code == "model_not_found" ? false : (bool?)null, null);
+            }
+            catch (FineTuneServiceException ex) when (ex.Code != "invalid_api_key" && ex.Kind != ErrorKind.QuotaExceeded && !cancellationToken.IsCancellationRequested)
+            {
+                return new ModelLookup(null, ex.Message);
             }
         }
 

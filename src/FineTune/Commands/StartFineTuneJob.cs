@@ -259,24 +259,10 @@ namespace FineTune.Commands
         // saves an upload, and the upload and create calls that follow handle such failures themselves.
         private bool ServiceServesModel()
         {
-            FineTuneServiceException? failure = null;
-            bool? serves = Run<bool?>(async ct =>
-            {
-                try
-                {
-                    return await Service.ServesModelAsync(Model, ct).ConfigureAwait(false);
-                }
-                catch (FineTuneServiceException ex) when (ex.Code != "invalid_api_key" && ex.Kind != ErrorKind.QuotaExceeded)
-                {
-                    // A wrong key or an exhausted quota would fail the upload too: those end the command. Another
-                    // 401 may be a restricted key without the models scope (code null), which can still fine-tune.
-                    failure = ex;
-                    return null;
-                }
-            });
-            if (failure != null) WriteWarning($"Could not ask the service whether it serves '{Model}' ({failure.Message}); uploading anyway.");
-            else if (serves == null) WriteVerbose($"The endpoint could not say whether it serves '{Model}'; uploading anyway.");
-            if (serves != false) return true;
+            ModelLookup lookup = Run(ct => Service.LookUpModelAsync(Model, ct));
+            if (lookup.Unanswered != null) WriteWarning($"Could not ask the service whether it serves '{Model}' ({lookup.Unanswered}); uploading anyway.");
+            else if (lookup.Serves == null) WriteVerbose($"The endpoint could not say whether it serves '{Model}'; uploading anyway.");
+            if (lookup.Serves != false) return true;
             ThrowTerminatingError(new ErrorRecord(
                 new ItemNotFoundException($"The service has no model '{Model}' (or this key cannot use it); nothing was uploaded.{PriceCatalog.DidYouMean(Model, FineTuneSession.ProviderName())} Get-FineTuneModel lists the models this key can use; Get-FineTuneCost -Model tab-completes the fine-tunable ones."),
                 "FineTune.StartJob.UnknownModel", ErrorCategory.ObjectNotFound, Model));
