@@ -194,53 +194,38 @@ namespace FineTune.Engine.Tests.Moderation
         public async Task TheServiceCallSurvivesA429RunAndStopsAtOnceOnInsufficientQuota()
         {
             var answers = new Queue<(int Status, string Body)>();
-            int requests = 0;
-            var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            using var http = new HttpListener();
-            http.Prefixes.Add($"http://127.0.0.1:{port}/");
-            http.Start();
-            _ = Task.Run(async () =>
+            using var server = new LoopbackServer(async ctx =>
             {
-                while (http.IsListening)
-                {
-                    HttpListenerContext ctx;
-                    try { ctx = await http.GetContextAsync(); } catch { return; }
-                    using (var reader = new StreamReader(ctx.Request.InputStream)) await reader.ReadToEndAsync();
-                    Interlocked.Increment(ref requests);
-                    (int status, string body) = answers.Dequeue();
-                    ctx.Response.StatusCode = status;
-                    if (status == 429) ctx.Response.Headers.Add("Retry-After", "0");
-                    byte[] bytes = Encoding.UTF8.GetBytes(body);
-                    ctx.Response.ContentType = "application/json";
-                    ctx.Response.OutputStream.Write(bytes, 0, bytes.Length);
-                    ctx.Response.Close();
-                }
+                using (var reader = new StreamReader(ctx.Request.InputStream)) await reader.ReadToEndAsync();
+                (int status, string body) = answers.Dequeue();
+                ctx.Response.StatusCode = status;
+                if (status == 429) ctx.Response.Headers.Add("Retry-After", "0");
+                byte[] bytes = Encoding.UTF8.GetBytes(body);
+                ctx.Response.ContentType = "application/json";
+                ctx.Response.OutputStream.Write(bytes, 0, bytes.Length);
+                ctx.Response.Close();
             });
 
             const string rate = "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}";
             const string quota = "{\"error\":{\"message\":\"You exceeded your current quota\",\"type\":\"insufficient_quota\",\"code\":\"insufficient_quota\"}}";
             const string ok = "{\"id\":\"modr-1\",\"model\":\"omni-moderation-latest\",\"results\":[{\"flagged\":true,\"categories\":{\"hate\":false,\"violence\":true},\"category_scores\":{\"hate\":0.01,\"violence\":0.93}},{\"flagged\":false,\"categories\":{\"violence\":false},\"category_scores\":{\"violence\":0.02}}]}";
-            var service = new FineTuneService(new FineTuneConnection(new Uri($"http://127.0.0.1:{port}/v1"), "sk-test", KeySource.Parameter, maxRetries: 0, maxRetryDelaySec: 1));
+            var service = new FineTuneService(new FineTuneConnection(server.Endpoint, "sk-test", KeySource.Parameter, maxRetries: 0, maxRetryDelaySec: 1));
 
             for (int i = 0; i < 5; i++) answers.Enqueue((429, rate));
             answers.Enqueue((200, ok));
             IReadOnlyList<ModerationResult> results = await service.ModerateAsync(new[] { "a", "b" }, null, CancellationToken.None);
-            Assert.Equal(6, requests); // 5 rate limits waited out although the connection allows 0 retries
+            Assert.Equal(6, server.Requests); // 5 rate limits waited out although the connection allows 0 retries
             Assert.True(results[0].Flagged);
             Assert.Equal(new[] { "violence" }, results[0].Categories);
             Assert.Equal(0.93, results[0].Scores["violence"]);
             Assert.False(results[1].Flagged);
 
-            requests = 0;
+            server.ResetRequests();
             answers.Enqueue((429, quota));
             answers.Enqueue((200, ok));
             var ex = await Assert.ThrowsAsync<FineTuneServiceException>(() => service.ModerateAsync(new[] { "a", "b" }, null, CancellationToken.None));
-            Assert.Equal(1, requests);
+            Assert.Equal(1, server.Requests);
             Assert.Equal("FineTune.Moderate.InsufficientQuota", ex.ErrorId);
-            http.Stop();
         }
     }
 }

@@ -28,9 +28,7 @@ namespace FineTune.Engine.Tests.Service
     public sealed class DownloadTests : IDisposable
     {
         private readonly string dir = Path.Combine(Path.GetTempPath(), "ft-download-" + Guid.NewGuid().ToString("N"));
-        private readonly HttpListener http = new HttpListener();
-        private readonly int port;
-        private int requests;
+        private readonly LoopbackServer server;
 
         /// <summary>What the server does with the next request: gets the response to fill.</summary>
         private Func<HttpListenerResponse, Task> answer = _ => Task.CompletedTask;
@@ -38,37 +36,17 @@ namespace FineTune.Engine.Tests.Service
         public DownloadTests()
         {
             Directory.CreateDirectory(dir);
-            var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            http.Prefixes.Add($"http://127.0.0.1:{port}/");
-            http.Start();
-            _ = Task.Run(async () =>
-            {
-                while (http.IsListening)
-                {
-                    HttpListenerContext ctx;
-                    try { ctx = await http.GetContextAsync(); } catch { return; }
-                    Interlocked.Increment(ref requests);
-                    Func<HttpListenerResponse, Task> a = answer;
-                    _ = Task.Run(async () =>
-                    {
-                        try { await a(ctx.Response); } catch { ctx.Response.Abort(); }
-                    });
-                }
-            });
+            server = new LoopbackServer(ctx => answer(ctx.Response));
         }
 
         public void Dispose()
         {
-            http.Stop();
-            http.Close();
+            server.Dispose();
             try { Directory.Delete(dir, true); } catch (IOException) { }
         }
 
         private FineTuneService Service(int timeoutSec = 100, int maxRetries = 0) =>
-            new FineTuneService(new FineTuneConnection(new Uri($"http://127.0.0.1:{port}/v1"), "sk-test", KeySource.Parameter, maxRetries: maxRetries, timeoutSec: timeoutSec, maxRetryDelaySec: 1));
+            new FineTuneService(new FineTuneConnection(server.Endpoint, "sk-test", KeySource.Parameter, maxRetries: maxRetries, timeoutSec: timeoutSec, maxRetryDelaySec: 1));
 
         /// <summary>A deterministic body of <paramref name="length"/> bytes (not base64: it starts with '{').</summary>
         private static byte[] Body(int length)
@@ -208,7 +186,7 @@ namespace FineTune.Engine.Tests.Service
             string target = Path.Combine(dir, "there.jsonl");
             File.WriteAllText(target, "old content\n");
             await Assert.ThrowsAsync<DatasetFileExistsException>(() => Service().SaveFileAsync("file-1", target, false, null, CancellationToken.None));
-            Assert.Equal(0, requests);
+            Assert.Equal(0, server.Requests);
             Assert.Equal("old content\n", File.ReadAllText(target));
         }
 
@@ -231,10 +209,10 @@ namespace FineTune.Engine.Tests.Service
             Assert.StartsWith("no (file_not_found)", ex.Message);
 
             answer = Error(429, "insufficient_quota");
-            requests = 0;
+            server.ResetRequests();
             ex = await Assert.ThrowsAsync<FineTuneServiceException>(() => Service(maxRetries: 2).SaveFileAsync("file-x", target, false, null, CancellationToken.None));
             Assert.Equal("FineTune.SaveFile.InsufficientQuota", ex.ErrorId);
-            Assert.Equal(1, requests);
+            Assert.Equal(1, server.Requests);
             Assert.False(File.Exists(target));
             Assert.Empty(LeftOvers());
         }
