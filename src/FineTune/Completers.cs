@@ -82,7 +82,7 @@ namespace FineTune
             FineTuneConnection connection = FineTuneSession.Resolve();
             if (!connection.HasKey) return Array.Empty<FineTuneJob>();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(TimeoutSec));
-            return new FineTuneService(connection).ListJobsAsync(null, 20, null, timeout.Token).GetAwaiter().GetResult().Items;
+            return new FineTuneService(connection).ListJobsAsync(null, FineTuneService.JobPageSize, null, timeout.Token).GetAwaiter().GetResult().Items;
         }
     }
 }

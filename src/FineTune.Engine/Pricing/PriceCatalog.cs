@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -58,8 +59,12 @@ namespace FineTune.Engine.Pricing
             if (string.IsNullOrWhiteSpace(path)) return Embedded.Value;
             string full = System.IO.Path.GetFullPath(path);
             string text;
+            DateTime written;
             try
             {
+                // a job's estimate, token limit and hints each ask for the catalog: read and parse a file once until it changes
+                written = File.GetLastWriteTimeUtc(full);
+                if (Files.TryGetValue(full, out (DateTime Written, PriceCatalog Catalog) known) && known.Written == written && File.Exists(full)) return known.Catalog;
                 text = File.ReadAllText(full);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException)
@@ -67,8 +72,13 @@ namespace FineTune.Engine.Pricing
                 throw new PriceCatalogException(full, null, $"Price catalog '{full}' cannot be read: {ex.Message}", ex);
             }
 
-            return Parse(text, full);
+            PriceCatalog catalog = Parse(text, full);
+            Files[full] = (written, catalog);
+            return catalog;
         }
+
+        private static readonly ConcurrentDictionary<string, (DateTime Written, PriceCatalog Catalog)> Files =
+            new ConcurrentDictionary<string, (DateTime, PriceCatalog)>(StringComparer.Ordinal);
 
         /// <summary>Reads a catalog from JSON text; <paramref name="path"/> names it in errors.</summary>
         public static PriceCatalog Parse(string json, string path)
@@ -169,13 +179,17 @@ namespace FineTune.Engine.Pricing
         {
             try
             {
-                return Load().Suggest(model, provider) is string close ? $" Did you mean '{close}'?" : string.Empty;
+                return Load().HintFor(model, provider);
             }
             catch (PriceCatalogException)
             {
                 return string.Empty;
             }
         }
+
+        /// <summary>" Did you mean 'X'?" with this catalog's <see cref="Suggest"/>, or empty.</summary>
+        public string HintFor(string model, string provider = "OpenAI") =>
+            Suggest(model, provider) is string close ? $" Did you mean '{close}'?" : string.Empty;
 
         // Levenshtein distance: insertions, deletions and substitutions of one character each cost 1.
         private static int EditDistance(string a, string b)

@@ -66,7 +66,9 @@ namespace FineTune.Commands
 
         private protected bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
 
-        private protected DatasetFormat? BoundFormat => Format == null ? (DatasetFormat?)null : (DatasetFormat)Enum.Parse(typeof(DatasetFormat), Format, true);
+        private protected DatasetFormat? BoundFormat => boundFormat ??= Format == null ? (DatasetFormat?)null : DatasetCommandHelper.ParseFormat(Format);
+
+        private DatasetFormat? boundFormat; // -Format, parsed once (it is read for every record)
 
         /// <summary>The mapper for <paramref name="format"/>, made once; a parameter that does not fit the format is a terminating error.</summary>
         private protected ExampleMapper MapperFor(DatasetFormat format)

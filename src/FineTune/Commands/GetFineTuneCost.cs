@@ -128,7 +128,7 @@ namespace FineTune.Commands
             if (price == null)
             {
                 string known = string.Join(", ", catalog.Models.Where(m => string.Equals(m.Provider, Provider, StringComparison.OrdinalIgnoreCase)).Select(m => m.Model));
-                var ex = new ItemNotFoundException($"The price catalog ({catalog.Path}, {catalog.Date}) has no {Provider} price for '{Model}'.{(catalog.Suggest(Model, Provider) is string close ? $" Did you mean '{close}'?" : string.Empty)} Known: {known}.");
+                var ex = new ItemNotFoundException($"The price catalog ({catalog.Path}, {catalog.Date}) has no {Provider} price for '{Model}'.{catalog.HintFor(Model, Provider)} Known: {known}.");
                 WriteError(new ErrorRecord(ex, "FineTune.Cost.UnknownModel", ErrorCategory.ObjectNotFound, Model)
                 {
                     ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Use one of the known models, or add the model to your own catalog (-PriceCatalog)." },

@@ -72,7 +72,7 @@ namespace FineTune.Commands
             {
                 DatasetSplit split = DatasetSplitter.Split(
                     source, train, valid, ValidationFraction, ParameterSetName == CountSet ? ValidationCount : (int?)null, Seed,
-                    (DatasetFormat)Enum.Parse(typeof(DatasetFormat), Format, true), Force ? DatasetWriteMode.Replace : DatasetWriteMode.New, CancellationToken);
+                    DatasetCommandHelper.ParseFormat(Format), Force ? DatasetWriteMode.Replace : DatasetWriteMode.New, CancellationToken);
                 string message = $"Split {source}: {split.Training.ExampleCount} training, {split.Validation.ExampleCount} validation examples (seed {split.Seed}).";
                 WriteVerbose(message);
                 WriteInformation(message, new[] { "FineTune" });
