@@ -39,15 +39,7 @@ namespace FineTune.Engine.Moderation
                 categories.AddRange(cats.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.True).Select(p => p.Name));
             }
 
-            var scores = new Dictionary<string, double>();
-            JsonElement sc = e.Child("category_scores");
-            if (sc.ValueKind == JsonValueKind.Object)
-            {
-                foreach (JsonProperty p in sc.EnumerateObject())
-                {
-                    if (p.Value.ValueKind == JsonValueKind.Number) scores[p.Name] = p.Value.GetDouble();
-                }
-            }
+            Dictionary<string, double> scores = e.NumMap("category_scores");
 
             return new ModerationResult(e.Bool("flagged") ?? categories.Count > 0, categories, scores);
         }

@@ -37,15 +37,7 @@ namespace FineTune.Engine.Service
 
         internal static FineTuneCheckpoint FromJson(JsonElement e)
         {
-            var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
-            JsonElement m = e.Child("metrics");
-            if (m.ValueKind == JsonValueKind.Object)
-            {
-                foreach (JsonProperty p in m.EnumerateObject())
-                {
-                    if (p.Value.ValueKind == JsonValueKind.Number) metrics[p.Name] = p.Value.GetDouble();
-                }
-            }
+            Dictionary<string, double> metrics = e.NumMap("metrics");
 
             return new FineTuneCheckpoint
             {

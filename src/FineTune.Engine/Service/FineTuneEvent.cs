@@ -43,15 +43,7 @@ namespace FineTune.Engine.Service
 
         internal static FineTuneEvent FromJson(JsonElement e, string? jobId)
         {
-            var data = new Dictionary<string, double>(StringComparer.Ordinal);
-            JsonElement d = e.Child("data");
-            if (d.ValueKind == JsonValueKind.Object)
-            {
-                foreach (JsonProperty p in d.EnumerateObject())
-                {
-                    if (p.Value.ValueKind == JsonValueKind.Number) data[p.Name] = p.Value.GetDouble();
-                }
-            }
+            Dictionary<string, double> data = e.NumMap("data");
 
             return new FineTuneEvent
             {

@@ -44,6 +44,20 @@ namespace FineTune.Engine.Service
             return list.ToArray();
         }
 
+        /// <summary>The numbers of an object (metrics, scores) as a dictionary; other values are left out; empty when missing or not an object.</summary>
+        public static System.Collections.Generic.Dictionary<string, double> NumMap(this JsonElement obj, string name)
+        {
+            var map = new System.Collections.Generic.Dictionary<string, double>(StringComparer.Ordinal);
+            JsonElement o = obj.Child(name);
+            if (o.ValueKind != JsonValueKind.Object) return map;
+            foreach (JsonProperty p in o.EnumerateObject())
+            {
+                if (p.Value.ValueKind == JsonValueKind.Number) map[p.Name] = p.Value.GetDouble();
+            }
+
+            return map;
+        }
+
         /// <summary>An object of string values (metadata) as a dictionary; empty when missing or null.</summary>
         public static System.Collections.Generic.Dictionary<string, string> StrMap(this JsonElement obj, string name)
         {
