@@ -66,9 +66,9 @@ namespace FineTune.Commands
 
         private protected bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
 
-        private protected DatasetFormat? BoundFormat => boundFormat ??= Format == null ? (DatasetFormat?)null : DatasetCommandHelper.ParseFormat(Format);
-
-        private DatasetFormat? boundFormat; // -Format, parsed once (it is read for every record)
+        // Parsed on each read, not kept in a field: a field of an engine value type would make PowerShell load the
+        // engine when it reflects over the cmdlet, before ModuleInit can (docs/DEVELOPING.md).
+        private protected DatasetFormat? BoundFormat => Format == null ? (DatasetFormat?)null : DatasetCommandHelper.ParseFormat(Format);
 
         /// <summary>The mapper for <paramref name="format"/>, made once; a parameter that does not fit the format is a terminating error.</summary>
         private protected ExampleMapper MapperFor(DatasetFormat format)
