@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Threading;
+using FineTune.Engine.Providers;
 using FineTune.Engine.Pricing;
 using FineTune.Engine.Service;
 
@@ -82,7 +83,7 @@ namespace FineTune
             FineTuneConnection connection = FineTuneSession.Resolve();
             if (!connection.HasKey) return Array.Empty<FineTuneJob>();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(TimeoutSec));
-            return new FineTuneService(connection).ListJobsAsync(null, FineTuneService.JobPageSize, null, timeout.Token).GetAwaiter().GetResult().Items;
+            return ProviderFactory.Create(connection).ListJobsAsync(null, Pages.JobPageSize, null, timeout.Token).GetAwaiter().GetResult().Items;
         }
     }
 }

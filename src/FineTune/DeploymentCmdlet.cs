@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Net;
 using System.Security;
+using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
 
 namespace FineTune
@@ -14,7 +15,7 @@ namespace FineTune
     /// </summary>
     public abstract class DeploymentCmdlet : FineTuneCmdlet
     {
-        private AzureDeployments? arm;
+        private IModelDeployments? arm;
 
         /// <summary>The Azure subscription id of the Azure OpenAI account.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -37,7 +38,7 @@ namespace FineTune
         public Uri ArmEndpoint { get; set; } = new Uri("https://management.azure.com/");
 
         /// <summary>The ARM client, made once per command (retries, timeout and proxy from the session's connection).</summary>
-        internal AzureDeployments Arm
+        internal IModelDeployments Arm
         {
             get
             {
@@ -49,7 +50,7 @@ namespace FineTune
                 }
                 else if (AzAccessToken.IsAvailable(this))
                 {
-                    token = AzAccessToken.Get(this, AzureDeployments.ArmScope);
+                    token = AzAccessToken.Get(this, AzureArm.Scope);
                 }
                 else
                 {
@@ -59,7 +60,7 @@ namespace FineTune
                     return null!;
                 }
 
-                arm = new AzureDeployments(ArmEndpoint, token, FineTuneSession.Context);
+                arm = ProviderFactory.Deployments(ArmEndpoint, token, FineTuneSession.Context);
                 return arm;
             }
         }

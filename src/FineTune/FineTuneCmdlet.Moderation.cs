@@ -4,7 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using FineTune.Engine.Datasets;
 using FineTune.Engine.Moderation;
-using FineTune.Engine.Service;
+using FineTune.Engine.Providers;
 
 namespace FineTune
 {
@@ -19,10 +19,10 @@ namespace FineTune
         /// </summary>
         internal ModerationReport? ScreenModeration(ModerationOptions options)
         {
-            FineTuneService service = Service;
+            IFineTuneProvider service = Service;
             try
             {
-                return Run(ct => ModerationScreener.ScreenAsync(service, options, Feedback, ct));
+                return Run(ct => ModerationScreener.ScreenAsync((inputs, c) => service.ModerateAsync(inputs, options.Model, c), options, Feedback, ct));
             }
             catch (DatasetFileExistsException ex)
             {

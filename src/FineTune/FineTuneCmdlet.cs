@@ -8,7 +8,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using FineTune.Engine;
 using FineTune.Engine.Jobs;
+using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
+using FineTune.Engine.Workflow;
 
 namespace FineTune
 {
@@ -25,14 +27,14 @@ namespace FineTune
         private readonly CancellationTokenSource stop = new CancellationTokenSource();
         private BlockingCollection<Action>? pending;
         private readonly int pipelineThread = Thread.CurrentThread.ManagedThreadId;
-        private FineTuneService? service;
+        private IFineTuneProvider? service;
         private IFeedback? feedback;
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
         protected CancellationToken CancellationToken => stop.Token;
 
-        /// <summary>The service adapter for the session's connection (Connect-FineTune, else the environment).</summary>
-        protected FineTuneService Service
+        /// <summary>The provider (<see cref="ProviderFactory"/>) of the session's connection (Connect-FineTune, else the environment); the NoApiKey error ends the command when the connection has no key.</summary>
+        protected IFineTuneProvider Service
         {
             get
             {
@@ -40,7 +42,9 @@ namespace FineTune
                 {
                     try
                     {
-                        service = new FineTuneService(FineTuneSession.Resolve());
+                        FineTuneConnection connection = FineTuneSession.Resolve();
+                        if (!connection.HasKey) throw FineTuneServiceException.NoKey("Connect");
+                        service = ProviderFactory.Create(connection);
                     }
                     catch (FineTuneServiceException ex)
                     {
@@ -183,7 +187,7 @@ namespace FineTune
             file = null!;
             if (!skipValidation)
             {
-                Engine.Datasets.DatasetTarget target = Service.Connection.Provider == ServiceProvider.Azure ? Engine.Datasets.DatasetTarget.Azure : Engine.Datasets.DatasetTarget.OpenAI;
+                Engine.Datasets.DatasetTarget target = Commands.DatasetCommandHelper.ParseTarget(Service.Name);
                 IReadOnlyList<UploadProblem> problems = Run(ct => Task.Run(() => UploadChecks.Current.Check(path, ct, target), ct));
                 if (problems.Count > 0)
                 {

@@ -1,5 +1,5 @@
 using System;
-using FineTune.Engine.Service;
+using FineTune.Engine.Providers;
 
 namespace FineTune
 {
@@ -31,7 +31,7 @@ namespace FineTune
         {
             try
             {
-                return Resolve().Provider == ServiceProvider.Azure ? "Azure" : "OpenAI";
+                return ProviderFactory.Create(Resolve()).Name;
             }
             catch (ArgumentException)
             {

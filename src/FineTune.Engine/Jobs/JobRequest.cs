@@ -11,7 +11,7 @@ namespace FineTune.Engine.Jobs
     /// What <c>POST /fine_tuning/jobs</c> is sent (OPENAI-FACTS.md): model, training file, optional
     /// validation file, suffix (1–64 chars), seed (0–2147483647), metadata (≤ 16 pairs, key ≤ 64 chars,
     /// value ≤ 512 chars, one pair taken by <see cref="RequestIdKey"/>) and the method with its
-    /// hyperparameters (null = <c>auto</c>). <see cref="Validate(FineTune.Engine.Service.ServiceProvider)"/> throws <see cref="ArgumentException"/>
+    /// hyperparameters (null = <c>auto</c>). <see cref="Validate()"/> throws <see cref="ArgumentException"/>
     /// naming the field that breaks a limit.
     /// </summary>
     public sealed class JobRequest
@@ -63,19 +63,6 @@ namespace FineTune.Engine.Jobs
         /// developerTier; OPENAI-FACTS.md, "Azure OpenAI"); null leaves the service's default (Standard).
         /// </summary>
         public string? TrainingType { get; set; }
-
-        /// <summary>
-        /// <see cref="Validate()"/>, plus what depends on the provider: <see cref="TrainingType"/> only for Azure.
-        /// Throws <see cref="ArgumentException"/> naming the parameter.
-        /// </summary>
-        public void Validate(Service.ServiceProvider provider)
-        {
-            Validate();
-            if (TrainingType != null && provider != Service.ServiceProvider.Azure)
-            {
-                throw new ArgumentException($"-TrainingType applies to Azure OpenAI only; this connection is to {provider}. Leave -TrainingType out, or Connect-FineTune to an Azure endpoint (-Provider Azure for a URL that does not tell).");
-            }
-        }
 
         /// <summary>Checks the limits the service applies; throws <see cref="ArgumentException"/> naming the field.</summary>
         public void Validate()

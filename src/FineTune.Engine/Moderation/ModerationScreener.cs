@@ -25,7 +25,7 @@ namespace FineTune.Engine.Moderation
         public bool Force { get; set; }
 
         /// <summary>The moderation model (default omni-moderation-latest).</summary>
-        public string Model { get; set; } = FineTuneService.DefaultModerationModel;
+        public string Model { get; set; } = ModerationScreener.DefaultModel;
 
         /// <summary>Requests in flight at once, 1–16 (default 4).</summary>
         public int ThrottleLimit { get; set; } = 4;
@@ -68,9 +68,8 @@ namespace FineTune.Engine.Moderation
         /// <summary>The default journal: <c>OUTFILE.moderation-journal.jsonl</c> when a clean copy is asked for, else <c>PATH.moderation-journal.jsonl</c>.</summary>
         public static string DefaultResumeFile(string path, string? outFile) => (outFile ?? path) + ".moderation-journal.jsonl";
 
-        /// <summary>Screens through <paramref name="service"/> (<see cref="FineTuneService.ModerateAsync"/>).</summary>
-        public static Task<ModerationReport> ScreenAsync(FineTuneService service, ModerationOptions options, IFeedback feedback, CancellationToken cancellationToken) =>
-            ScreenAsync((inputs, ct) => service.ModerateAsync(inputs, options.Model, ct), options, feedback, cancellationToken);
+        /// <summary>The moderation model used when none is named (the service's own default).</summary>
+        public const string DefaultModel = "omni-moderation-latest";
 
         /// <summary>Screens with any moderation call (one call = one request of up to <see cref="MaxInputsPerRequest"/> texts).</summary>
         public static async Task<ModerationReport> ScreenAsync(
@@ -86,7 +85,7 @@ namespace FineTune.Engine.Moderation
             }
 
             if (outFile != null && File.Exists(outFile) && !options.Force) throw new DatasetFileExistsException(outFile);
-            string model = string.IsNullOrEmpty(options.Model) ? FineTuneService.DefaultModerationModel : options.Model;
+            string model = string.IsNullOrEmpty(options.Model) ? ModerationScreener.DefaultModel : options.Model;
             int throttle = Math.Max(1, Math.Min(16, options.ThrottleLimit));
 
             ModerationJournal journal;

@@ -77,7 +77,7 @@ namespace FineTune.Engine.Service
         public override string ToString() => Id;
     }
 
-    /// <summary>What the endpoint said of a model (<see cref="FineTuneService.LookUpModelAsync"/>).</summary>
+    /// <summary>What the endpoint said of a model (<see cref="Providers.IFineTuneProvider.LookUpModelAsync"/>).</summary>
     public sealed class ModelLookup
     {
         /// <summary>Creates an answer.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Net;
 using System.Security;
+using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
 
 namespace FineTune.Commands
@@ -105,7 +106,7 @@ namespace FineTune.Commands
             {
                 KeySource tokenSource = KeySource.Parameter;
                 connection = Resolve();
-                if (key == null && token == null && connection.Provider == ServiceProvider.Azure && AzAccessToken.IsAvailable(this))
+                if (key == null && token == null && ProviderFactory.Create(connection).SignsInWithEntraId && AzAccessToken.IsAvailable(this))
                 {
                     // Azure without a key or token: Entra ID through Az.Accounts (Connect-AzAccount beforehand).
                     token = AzAccessToken.Get(this, TokenScope);

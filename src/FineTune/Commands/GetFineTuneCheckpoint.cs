@@ -23,7 +23,7 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            if (TryRun(ct => Service.ListCheckpointsAsync(JobId, ct), JobId, out IReadOnlyList<FineTuneCheckpoint> list)) WriteObject(list, true);
+            if (TryRun(ct => Pages.AllAsync((after, limit, c) => Service.ListCheckpointsAsync(JobId, after, limit, c), Pages.FilePageSize, ct), JobId, out IReadOnlyList<FineTuneCheckpoint> list)) WriteObject(list, true);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
 
 namespace FineTune.Commands
@@ -27,7 +28,7 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            AzureDeployments arm = Arm;
+            IModelDeployments arm = Arm;
             if (string.IsNullOrEmpty(Name))
             {
                 if (TryRun(ct => arm.ListAsync(SubscriptionId, ResourceGroupName, AccountName, ct), AccountName, out var all)) WriteObject(all, true);

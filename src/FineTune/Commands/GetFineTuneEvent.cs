@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using FineTune.Engine.Providers;
+using FineTune.Engine.Workflow;
 using FineTune.Engine.Jobs;
 using FineTune.Engine.Service;
 

@@ -27,7 +27,7 @@ namespace FineTune.Commands
         {
             if (ParameterSetName == "List")
             {
-                WriteObject(Run(ct => Service.ListFilesAsync(Purpose, ct)), true);
+                WriteObject(Run(ct => Pages.AllAsync((after, limit, c) => Service.ListFilesAsync(Purpose, after, limit, c), Pages.FilePageSize, ct)), true);
                 return;
             }
 

@@ -34,7 +34,7 @@ namespace FineTune.Commands
         /// <summary>How many jobs to read, newest first (default 20, the service's page).</summary>
         [Parameter(ParameterSetName = "List")]
         [ValidateRange(1, int.MaxValue)]
-        public int First { get; set; } = FineTuneService.JobPageSize;
+        public int First { get; set; } = Pages.JobPageSize;
 
         /// <summary>Reads every page.</summary>
         [Parameter(ParameterSetName = "List")]
@@ -55,23 +55,11 @@ namespace FineTune.Commands
 
             Dictionary<string, string>? filter = Metadata?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? string.Empty, StringComparer.Ordinal);
             int wanted = All ? int.MaxValue : First;
-            Run(async ct =>
+            Run(ct => Pages.ReadAsync((after, limit, c) => Service.ListJobsAsync(after, limit, filter, c), job =>
             {
-                string? after = null;
-                int read = 0;
-                while (read < wanted)
-                {
-                    Page<FineTuneJob> page = await Service.ListJobsAsync(after, Math.Min(100, Math.Max(1, All ? FineTuneService.JobPageSize : Math.Min(wanted - read, FineTuneService.JobPageSize))), filter, ct).ConfigureAwait(false);
-                    foreach (FineTuneJob job in page.Items)
-                    {
-                        if (read++ >= wanted) break;
-                        if (Status == null || Status.Any(s => string.Equals(s, job.Status, StringComparison.OrdinalIgnoreCase))) Emit(job);
-                    }
-
-                    if (!page.HasMore || page.Items.Count == 0) break;
-                    after = page.LastId;
-                }
-            });
+                if (Status == null || Status.Any(s => string.Equals(s, job.Status, StringComparison.OrdinalIgnoreCase))) Emit(job);
+                return true;
+            }, Pages.JobPageSize, wanted, ct));
         }
     }
 }

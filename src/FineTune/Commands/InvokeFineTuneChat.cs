@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Management.Automation;
+using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
 
 namespace FineTune.Commands
@@ -42,7 +44,10 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            if (TryRun(ct => Service.ChatAsync(Model, SystemMessage, Message, MaxTokens, Temperature, ct), Message, out ChatAnswer answer)) WriteObject(answer);
+            var messages = new List<ChatMessage>();
+            if (!string.IsNullOrEmpty(SystemMessage)) messages.Add(ChatMessage.System(SystemMessage!));
+            messages.Add(ChatMessage.User(Message));
+            if (TryRun(ct => Service.ChatAsync(Model, messages, MaxTokens, Temperature, ct), Message, out ChatAnswer answer)) WriteObject(answer);
         }
     }
 }

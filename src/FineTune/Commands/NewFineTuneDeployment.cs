@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Management.Automation;
+using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
 
 namespace FineTune.Commands
@@ -53,7 +54,7 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            (decimal? perHour, Engine.Pricing.ModelPrice? row) = AzureDeployments.HostingPerHour(Model, SkuName);
+            (decimal? perHour, Engine.Pricing.ModelPrice? row) = Engine.Pricing.HostingPrice.PerHour(Model, SkuName);
             string cost = perHour == null
                 ? "hosting cost unknown (no Azure price for this model in the catalog)"
                 : string.Format(CultureInfo.InvariantCulture, "hosting costs ${0:0.00} an hour while it exists{1}", perHour,
@@ -62,7 +63,7 @@ namespace FineTune.Commands
             if (!ShouldProcess(target, $"Deploy {Model} ({SkuName}, capacity {Capacity}): {cost}")) return;
 
             WriteWarning($"Azure deletes a deployment that has not been used for 15 days (the fine-tuned model stays); {(perHour is decimal p && p > 0 ? "hosting is billed every hour until Remove-FineTuneDeployment" : "remove it with Remove-FineTuneDeployment when done")}.");
-            AzureDeployments arm = Arm;
+            IModelDeployments arm = Arm;
             if (!TryRun(async ct =>
                 {
                     AzureDeployment created = await arm.CreateAsync(SubscriptionId, ResourceGroupName, AccountName, Name, Model, SkuName, Capacity, ct).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
 
 namespace FineTune.Commands
@@ -28,7 +29,7 @@ namespace FineTune.Commands
         protected override void ProcessRecord()
         {
             if (!ShouldProcess($"deployment '{Name}' of account {AccountName}", "Remove the deployment (the fine-tuned model stays)")) return;
-            AzureDeployments arm = Arm;
+            IModelDeployments arm = Arm;
             if (TryRun(ct => arm.DeleteAsync(SubscriptionId, ResourceGroupName, AccountName, Name, ct), Name, out bool existed) && !existed)
             {
                 WriteError(ToErrorRecord(new FineTuneServiceException("RemoveDeployment", ErrorKind.NotFound, "NotFound",

@@ -5,7 +5,9 @@ using System.Linq;
 using System.Management.Automation;
 using FineTune.Engine.Jobs;
 using FineTune.Engine.Pricing;
+using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
+using FineTune.Engine.Workflow;
 
 namespace FineTune.Commands
 {
@@ -152,7 +154,7 @@ namespace FineTune.Commands
 
             try
             {
-                request.Validate(FineTuneSession.Resolve().Provider);
+                ProviderFactory.Create(FineTuneSession.Resolve()).CheckJob(request);
             }
             catch (ArgumentException ex)
             {

@@ -1,5 +1,7 @@
 using System;
 using System.Management.Automation;
+using FineTune.Engine.Providers;
+using FineTune.Engine.Workflow;
 using FineTune.Engine.Jobs;
 using FineTune.Engine.Service;
 

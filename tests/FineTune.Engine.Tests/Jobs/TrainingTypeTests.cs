@@ -1,6 +1,7 @@
 using System;
 using System.Text;
 using System.Text.Json;
+using FineTune.Engine.Providers;
 using FineTune.Engine.Jobs;
 using FineTune.Engine.Service;
 using Xunit;
@@ -9,6 +10,9 @@ namespace FineTune.Engine.Tests.Jobs
 {
     public class TrainingTypeTests
     {
+        private static IFineTuneProvider Provider(ServiceProvider kind) =>
+            ProviderFactory.Create(new FineTuneConnection(new Uri("http://127.0.0.1:9/v1"), "k", KeySource.Parameter, provider: kind));
+
         private static JobRequest Request(string? trainingType) =>
             new JobRequest { Model = "gpt-4.1-mini-2025-04-14", TrainingFile = "file-abc", TrainingType = trainingType };
 
@@ -19,7 +23,7 @@ namespace FineTune.Engine.Tests.Jobs
         public void Azure_gets_the_wire_value_of_the_training_type(string given, string sent)
         {
             JobRequest r = Request(given);
-            r.Validate(ServiceProvider.Azure);
+            Provider(ServiceProvider.Azure).CheckJob(r);
             using JsonDocument body = JsonDocument.Parse(Encoding.UTF8.GetString(r.ToJson()));
             Assert.Equal(sent, body.RootElement.GetProperty("trainingType").GetString());
         }
@@ -29,7 +33,7 @@ namespace FineTune.Engine.Tests.Jobs
         {
             using JsonDocument body = JsonDocument.Parse(Encoding.UTF8.GetString(Request(null).ToJson()));
             Assert.False(body.RootElement.TryGetProperty("trainingType", out _));
-            Request(null).Validate(ServiceProvider.OpenAI);
+            Provider(ServiceProvider.OpenAI).CheckJob(Request(null));
         }
 
         [Theory]
@@ -37,7 +41,7 @@ namespace FineTune.Engine.Tests.Jobs
         [InlineData(ServiceProvider.Other)]
         public void Elsewhere_a_training_type_is_a_clear_error(ServiceProvider provider)
         {
-            var e = Assert.Throws<ArgumentException>(() => Request("GlobalStandard").Validate(provider));
+            var e = Assert.Throws<ArgumentException>(() => Provider(provider).CheckJob(Request("GlobalStandard")));
             Assert.Contains("Azure OpenAI only", e.Message);
             Assert.Contains(provider.ToString(), e.Message);
         }
@@ -45,7 +49,7 @@ namespace FineTune.Engine.Tests.Jobs
         [Fact]
         public void An_unknown_training_type_names_the_allowed_ones()
         {
-            var e = Assert.Throws<ArgumentException>(() => Request("Premium").Validate(ServiceProvider.Azure));
+            var e = Assert.Throws<ArgumentException>(() => Provider(ServiceProvider.Azure).CheckJob(Request("Premium")));
             Assert.Contains("Standard, GlobalStandard, Developer", e.Message);
         }
     }

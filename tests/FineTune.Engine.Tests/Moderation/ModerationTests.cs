@@ -8,6 +8,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using FineTune.Engine.Providers;
 using FineTune.Engine.Moderation;
 using FineTune.Engine.Service;
 using Xunit;
@@ -209,7 +210,7 @@ namespace FineTune.Engine.Tests.Moderation
             const string rate = "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}";
             const string quota = "{\"error\":{\"message\":\"You exceeded your current quota\",\"type\":\"insufficient_quota\",\"code\":\"insufficient_quota\"}}";
             const string ok = "{\"id\":\"modr-1\",\"model\":\"omni-moderation-latest\",\"results\":[{\"flagged\":true,\"categories\":{\"hate\":false,\"violence\":true},\"category_scores\":{\"hate\":0.01,\"violence\":0.93}},{\"flagged\":false,\"categories\":{\"violence\":false},\"category_scores\":{\"violence\":0.02}}]}";
-            var service = new FineTuneService(new FineTuneConnection(server.Endpoint, "sk-test", KeySource.Parameter, maxRetries: 0, maxRetryDelaySec: 1));
+            IFineTuneProvider service = new OpenAiProvider(new FineTuneConnection(server.Endpoint, "sk-test", KeySource.Parameter, maxRetries: 0, maxRetryDelaySec: 1));
 
             for (int i = 0; i < 5; i++) answers.Enqueue((429, rate));
             answers.Enqueue((200, ok));

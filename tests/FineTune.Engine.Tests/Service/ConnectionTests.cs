@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
 using Xunit;
 
@@ -75,7 +76,7 @@ namespace FineTune.Engine.Tests.Service
         [InlineData(400, "invalid_file_format", ErrorKind.InvalidRequest, "BadRequest")]
         public void ClassifiesStatusAndCode(int status, string? code, ErrorKind kind, string reason)
         {
-            (ErrorKind k, string r) = FineTuneServiceException.Classify(status, code);
+            (ErrorKind k, string r) = WireErrors.Classify(status, code);
             Assert.Equal(kind, k);
             Assert.Equal(reason, r);
         }

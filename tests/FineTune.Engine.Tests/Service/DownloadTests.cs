@@ -7,6 +7,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using FineTune.Engine.Providers;
 using FineTune.Engine.Datasets;
 using FineTune.Engine.Service;
 using Xunit;
@@ -20,7 +21,7 @@ namespace FineTune.Engine.Tests.Service
     }
 
     /// <summary>
-    /// <see cref="FineTuneService.SaveFileAsync"/> against a loopback server whose answers each test scripts: the body
+    /// <see cref="IFineTuneProvider.SaveFileAsync"/> against a loopback server whose answers each test scripts: the body
     /// streams to disk, a cut, a stall or a stop leaves no file and keeps an existing one, a slow body that keeps
     /// coming is not cut by the network timeout.
     /// </summary>
@@ -45,8 +46,8 @@ namespace FineTune.Engine.Tests.Service
             try { Directory.Delete(dir, true); } catch (IOException) { }
         }
 
-        private FineTuneService Service(int timeoutSec = 100, int maxRetries = 0) =>
-            new FineTuneService(new FineTuneConnection(server.Endpoint, "sk-test", KeySource.Parameter, maxRetries: maxRetries, timeoutSec: timeoutSec, maxRetryDelaySec: 1));
+        private IFineTuneProvider Service(int timeoutSec = 100, int maxRetries = 0) =>
+            new OpenAiProvider(new FineTuneConnection(server.Endpoint, "sk-test", KeySource.Parameter, maxRetries: maxRetries, timeoutSec: timeoutSec, maxRetryDelaySec: 1));
 
         /// <summary>A deterministic body of <paramref name="length"/> bytes (not base64: it starts with '{').</summary>
         private static byte[] Body(int length)

@@ -7,45 +7,12 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using FineTune.Engine.Jobs;
+using FineTune.Engine.Service;
 
-namespace FineTune.Engine.Service
+namespace FineTune.Engine.Providers
 {
-    /// <summary>One page of a list answer: its items, whether more follow, and the cursor for the next page.</summary>
-    public sealed class Page<T>
+    public partial class OpenAiProvider
     {
-        /// <summary>Creates a page.</summary>
-        public Page(IReadOnlyList<T> items, bool hasMore, string? lastId)
-        {
-            Items = items;
-            HasMore = hasMore;
-            LastId = lastId;
-        }
-
-        /// <summary>The items in the service's order.</summary>
-        public IReadOnlyList<T> Items { get; }
-
-        /// <summary>The service's <c>has_more</c>.</summary>
-        public bool HasMore { get; }
-
-        /// <summary>The id to pass as <c>after</c> for the next page (<c>last_id</c>, else the last item's id).</summary>
-        public string? LastId { get; }
-    }
-
-    /// <summary>What a job waiter reads; <see cref="FineTuneService"/> implements it, tests fake it.</summary>
-    public interface IJobSource
-    {
-        /// <summary>Gets a job (<c>GET /fine_tuning/jobs/{id}</c>).</summary>
-        Task<FineTuneJob> GetJobAsync(string jobId, CancellationToken cancellationToken);
-
-        /// <summary>One page of a job's events, newest first (<c>GET /fine_tuning/jobs/{id}/events?after&amp;limit</c>).</summary>
-        Task<Page<FineTuneEvent>> ListEventsAsync(string jobId, string? after, int limit, CancellationToken cancellationToken);
-    }
-
-    public sealed partial class FineTuneService : IJobSource
-    {
-        /// <summary>The page size of job lists: the service's own default (20).</summary>
-        public const int JobPageSize = 20;
-
         /// <summary>
         /// Creates a job at most once (DESIGN.md 2.4): the create call goes out without the SDK's retry; after a
         /// timeout, 5xx or dropped connection, the job is looked for by its <c>finetune_request_id</c>
@@ -55,7 +22,7 @@ namespace FineTune.Engine.Service
         /// </summary>
         public Task<FineTuneJob> CreateJobAsync(JobRequest request, IFeedback feedback, CancellationToken cancellationToken)
         {
-            request.Validate(Connection.Provider);
+            CheckJob(request);
             byte[] body = request.ToJson();
             return CreateOnce.RunAsync(
                 async (attempt, ct) =>
@@ -76,7 +43,7 @@ namespace FineTune.Engine.Service
         public async Task<FineTuneJob?> FindJobByRequestIdAsync(string requestId, CancellationToken cancellationToken)
         {
             var filter = new Dictionary<string, string> { [JobRequest.RequestIdKey] = requestId };
-            Page<FineTuneJob> page = await ListJobsAsync(null, JobPageSize, filter, cancellationToken).ConfigureAwait(false);
+            Page<FineTuneJob> page = await ListJobsAsync(null, Pages.JobPageSize, filter, cancellationToken).ConfigureAwait(false);
             return page.Items.FirstOrDefault(j => j.Metadata.TryGetValue(JobRequest.RequestIdKey, out string? v) && v == requestId);
         }
 
@@ -127,26 +94,17 @@ namespace FineTune.Engine.Service
             return ToPage(doc.RootElement, e => FineTuneEvent.FromJson(e, jobId), e => e.Id);
         }
 
-        /// <summary>Every checkpoint of a job (all pages), newest first.</summary>
-        public async Task<IReadOnlyList<FineTuneCheckpoint>> ListCheckpointsAsync(string jobId, CancellationToken cancellationToken)
+        /// <inheritdoc/>
+        public async Task<Page<FineTuneCheckpoint>> ListCheckpointsAsync(string jobId, string? after, int limit, CancellationToken cancellationToken)
         {
-            var all = new List<FineTuneCheckpoint>();
-            string? after = null;
-            do
+            string path = $"fine_tuning/jobs/{Uri.EscapeDataString(jobId)}/checkpoints?limit={limit}" + (after != null ? "&after=" + Uri.EscapeDataString(after) : string.Empty);
+            using JsonDocument doc = await SendAsync("GetCheckpoint", "GET", path, null, cancellationToken).ConfigureAwait(false);
+            return ToPage(doc.RootElement, e =>
             {
-                string path = $"fine_tuning/jobs/{Uri.EscapeDataString(jobId)}/checkpoints?limit=100" + (after != null ? "&after=" + Uri.EscapeDataString(after) : string.Empty);
-                using JsonDocument doc = await SendAsync("GetCheckpoint", "GET", path, null, cancellationToken).ConfigureAwait(false);
-                Page<FineTuneCheckpoint> page = ToPage(doc.RootElement, FineTuneCheckpoint.FromJson, c => c.Id);
-                foreach (FineTuneCheckpoint c in page.Items)
-                {
-                    c.JobId ??= jobId;
-                    all.Add(c);
-                }
-
-                after = page.HasMore && page.Items.Count > 0 ? page.LastId : null;
-            }
-            while (after != null);
-            return all;
+                FineTuneCheckpoint c = FineTuneCheckpoint.FromJson(e);
+                c.JobId ??= jobId;
+                return c;
+            }, c => c.Id);
         }
 
         /// <summary>A list answer as a page: <c>data</c>, <c>has_more</c>, <c>last_id</c> (else the last item's id).</summary>

@@ -3,9 +3,11 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
+using FineTune.Engine.Jobs;
+using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
 
-namespace FineTune.Engine.Jobs
+namespace FineTune.Engine.Workflow
 {
     /// <summary>How <see cref="JobWatcher.WaitAsync"/> waits.</summary>
     public sealed class WaitOptions
@@ -45,7 +47,7 @@ namespace FineTune.Engine.Jobs
         public const int EventPageSize = 100;
 
         /// <summary>Waits for <paramref name="jobId"/>; see the class summary.</summary>
-        public static async Task<WaitResult> WaitAsync(IJobSource source, string jobId, WaitOptions options, Action<FineTuneEvent>? onEvent, IFeedback feedback, CancellationToken cancellationToken)
+        public static async Task<WaitResult> WaitAsync(IFineTuneProvider source, string jobId, WaitOptions options, Action<FineTuneEvent>? onEvent, IFeedback feedback, CancellationToken cancellationToken)
         {
             DateTime start = DateTime.UtcNow;
             TimeSpan poll = options.PollInterval ?? TimeSpan.FromSeconds(1);
@@ -108,31 +110,21 @@ namespace FineTune.Engine.Jobs
         /// The events after <paramref name="lastSeenId"/>, oldest first, reading pages (newest first) until that
         /// id; when it is null, the newest <paramref name="backlog"/> events.
         /// </summary>
-        public static async Task<IReadOnlyList<FineTuneEvent>> NewEventsAsync(IJobSource source, string jobId, string? lastSeenId, int backlog, CancellationToken cancellationToken)
+        public static async Task<IReadOnlyList<FineTuneEvent>> NewEventsAsync(IFineTuneProvider source, string jobId, string? lastSeenId, int backlog, CancellationToken cancellationToken)
         {
             var found = new List<FineTuneEvent>();
             if (lastSeenId == null && backlog <= 0) return found;
-            string? after = null;
-            while (true)
+            await Pages.ReadAsync((after, limit, ct) => source.ListEventsAsync(jobId, after, limit, ct), e =>
             {
-                Page<FineTuneEvent> page = await source.ListEventsAsync(jobId, after, EventPageSize, cancellationToken).ConfigureAwait(false);
-                foreach (FineTuneEvent e in page.Items)
-                {
-                    if (lastSeenId != null && e.Id == lastSeenId) goto done;
-                    if (lastSeenId == null && found.Count >= backlog) goto done;
-                    found.Add(e);
-                }
-
-                if (!page.HasMore || page.Items.Count == 0) break;
-                after = page.LastId;
-            }
-
-        done:
+                if (e.Id == lastSeenId) return false;
+                found.Add(e);
+                return true;
+            }, EventPageSize, lastSeenId == null ? backlog : int.MaxValue, cancellationToken).ConfigureAwait(false);
             found.Reverse();
             return found;
         }
 
-        private static async Task<string?> NewestEventIdAsync(IJobSource source, string jobId, CancellationToken cancellationToken)
+        private static async Task<string?> NewestEventIdAsync(IFineTuneProvider source, string jobId, CancellationToken cancellationToken)
         {
             Page<FineTuneEvent> page = await source.ListEventsAsync(jobId, null, 1, cancellationToken).ConfigureAwait(false);
             return page.Items.Count > 0 ? page.Items[0].Id : null;

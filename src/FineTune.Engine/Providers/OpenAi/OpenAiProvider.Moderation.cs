@@ -7,14 +7,12 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using FineTune.Engine.Moderation;
+using FineTune.Engine.Service;
 
-namespace FineTune.Engine.Service
+namespace FineTune.Engine.Providers
 {
-    public sealed partial class FineTuneService
+    public partial class OpenAiProvider
     {
-        /// <summary>The moderation model used when none is named (the service's own default).</summary>
-        public const string DefaultModerationModel = "omni-moderation-latest";
-
         /// <summary>
         /// Retries a moderation request is allowed at least: a screening sends many requests in a row and
         /// meets rate limits (429 with Retry-After) as a matter of course, so it survives a run of them
@@ -40,7 +38,7 @@ namespace FineTune.Engine.Service
             using (var writer = new Utf8JsonWriter(buffer))
             {
                 writer.WriteStartObject();
-                writer.WriteString("model", string.IsNullOrEmpty(model) ? DefaultModerationModel : model);
+                writer.WriteString("model", string.IsNullOrEmpty(model) ? ModerationScreener.DefaultModel : model);
                 writer.WriteStartArray("input");
                 foreach (string text in inputs) writer.WriteStringValue(text);
                 writer.WriteEndArray();
@@ -69,8 +67,8 @@ namespace FineTune.Engine.Service
             lock (moderationSync)
             {
                 return moderationPipeline ??= Connection.MaxRetries >= ModerationMinRetries
-                    ? client.Pipeline
-                    : CreateClient(Connection, ModerationMinRetries).Pipeline;
+                    ? Client.Pipeline
+                    : CreateClient(ModerationMinRetries).Pipeline;
             }
         }
     }

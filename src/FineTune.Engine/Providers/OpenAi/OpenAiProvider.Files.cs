@@ -15,10 +15,11 @@ using System.Threading.Tasks;
 using FineTune.Engine.Datasets;
 using FineTune.Engine.IO;
 using FineTune.Engine.Jobs;
+using FineTune.Engine.Service;
 
-namespace FineTune.Engine.Service
+namespace FineTune.Engine.Providers
 {
-    public sealed partial class FineTuneService
+    public partial class OpenAiProvider
     {
         /// <summary>The largest file <c>POST /files</c> takes (512 MB); larger ones go through the Uploads API.</summary>
         public const long MaxDirectUploadBytes = 512L * 1024 * 1024;
@@ -37,7 +38,7 @@ namespace FineTune.Engine.Service
         /// is taken as ours. <paramref name="progress"/> gets the bytes sent so far.
         /// Throws <see cref="FileNotFoundException"/> and <see cref="FineTuneServiceException"/> (Operation AddFile).
         /// </summary>
-        public async Task<FineTuneFile> UploadFileAsync(string path, string purpose, bool useUploadApi, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken)
+        public virtual async Task<FineTuneFile> UploadFileAsync(string path, string purpose, bool useUploadApi, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken)
         {
             var info = new FileInfo(path);
             if (!info.Exists) throw new FileNotFoundException($"The file '{path}' does not exist.", path);
@@ -64,7 +65,7 @@ namespace FineTune.Engine.Service
                 },
                 async ct =>
                 {
-                    IReadOnlyList<FineTuneFile> files = await ListFilesAsync(purpose, ct).ConfigureAwait(false);
+                    IReadOnlyList<FineTuneFile> files = await Pages.AllAsync((after, limit, c) => ListFilesAsync(purpose, after, limit, c), Pages.FilePageSize, ct).ConfigureAwait(false);
                     return files.FirstOrDefault(f => f.Filename == info.Name && f.Bytes == info.Length && (f.CreatedAt == null || f.CreatedAt >= started));
                 },
                 Connection.MaxRetries + 1,
@@ -72,51 +73,7 @@ namespace FineTune.Engine.Service
                 feedback,
                 $"Get-FineTuneFile -Purpose {purpose}",
                 cancellationToken).ConfigureAwait(false);
-            if (Connection.Provider == ServiceProvider.Azure && purpose == "fine-tune")
-            {
-                file = await WaitForProcessedAsync(file, feedback, cancellationToken).ConfigureAwait(false);
-            }
-
             file.LocalPath = info.FullName;
-            return file;
-        }
-
-        /// <summary>The longest wait for Azure to process an uploaded file (30 minutes).</summary>
-        public static readonly TimeSpan MaxProcessingWait = TimeSpan.FromMinutes(30);
-
-        /// <summary>
-        /// Azure: polls the file (every 0.25 s at first, doubling up to 5 s) until its status is <c>processed</c>
-        /// (uploaded, pending and running come first; a job on a file not yet processed is refused), reporting the
-        /// status as progress. Throws <see cref="FineTuneServiceException"/> (AddFile.FileProcessingFailed on
-        /// <c>error</c>, AddFile.Timeout after <see cref="MaxProcessingWait"/>).
-        /// </summary>
-        public async Task<FineTuneFile> WaitForProcessedAsync(FineTuneFile file, IFeedback feedback, CancellationToken cancellationToken)
-        {
-            string activity = $"Waiting for {file.Filename ?? file.Id} to be processed";
-            DateTime deadline = DateTime.UtcNow + MaxProcessingWait;
-            TimeSpan delay = TimeSpan.FromMilliseconds(250);
-            while (!string.Equals(file.Status, "processed", StringComparison.OrdinalIgnoreCase))
-            {
-                if (string.Equals(file.Status, "error", StringComparison.OrdinalIgnoreCase) || string.Equals(file.Status, "deleted", StringComparison.OrdinalIgnoreCase))
-                {
-                    feedback.Progress(4, activity, file.Status!, 100, completed: true);
-                    throw new FineTuneServiceException("AddFile", ErrorKind.InvalidRequest, "FileProcessingFailed",
-                        $"Azure could not process file {file.Id} (status {file.Status}{(file.StatusDetails != null ? ": " + file.StatusDetails : string.Empty)}). Check it with Test-FineTuneDataset -Target Azure, fix it and upload it again.");
-                }
-
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new FineTuneServiceException("AddFile", ErrorKind.Timeout, "Timeout",
-                        $"File {file.Id} is still {file.Status} after {MaxProcessingWait.TotalMinutes:0} minutes. Check it later with Get-FineTuneFile {file.Id}, then start the job.");
-                }
-
-                feedback.Progress(4, activity, "Status: " + file.Status, -1);
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, delay.Ticks * 2));
-                file = await GetFileAsync(file.Id, cancellationToken).ConfigureAwait(false);
-            }
-
-            feedback.Progress(4, activity, "processed", 100, completed: true);
             return file;
         }
 
@@ -124,16 +81,9 @@ namespace FineTune.Engine.Service
         /// The Uploads API (<c>POST /uploads</c>, parts, complete with md5): parts of <paramref name="partBytes"/>
         /// streamed from disk, <see cref="ParallelParts"/> at a time; on any failure or cancellation the upload
         /// is cancelled on the service (<c>POST /uploads/{id}/cancel</c>) before the error is rethrown.
-        /// Not offered by Azure (NotSupported error).
         /// </summary>
-        public async Task<FineTuneFile> UploadInPartsAsync(string path, string purpose, int partBytes, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken)
+        public virtual async Task<FineTuneFile> UploadInPartsAsync(string path, string purpose, int partBytes, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken)
         {
-            if (Connection.Provider == ServiceProvider.Azure)
-            {
-                throw new FineTuneServiceException("AddFile", ErrorKind.NotSupported, "UploadsNotSupported",
-                    "Azure OpenAI has no Uploads API, so files above 512 MB cannot be uploaded there. Split the training file (Split-FineTuneDataset) or leave out -UseUploadApi.");
-            }
-
             var info = new FileInfo(path);
             string create = JsonSerializer.Serialize(new Dictionary<string, object>
             {
@@ -213,27 +163,18 @@ namespace FineTune.Engine.Service
             }
         }
 
-        /// <summary>Every file (all pages), optionally of one purpose.</summary>
-        public async Task<IReadOnlyList<FineTuneFile>> ListFilesAsync(string? purpose, CancellationToken cancellationToken)
+        /// <inheritdoc/>
+        public async Task<Page<FineTuneFile>> ListFilesAsync(string? purpose, string? after, int limit, CancellationToken cancellationToken)
         {
-            var all = new List<FineTuneFile>();
-            string? after = null;
-            do
-            {
-                var q = new StringBuilder("files?limit=100");
-                if (purpose != null) q.Append("&purpose=").Append(Uri.EscapeDataString(purpose));
-                if (after != null) q.Append("&after=").Append(Uri.EscapeDataString(after));
-                using JsonDocument doc = await SendAsync("GetFile", "GET", q.ToString(), null, cancellationToken).ConfigureAwait(false);
-                Page<FineTuneFile> page = ToPage(doc.RootElement, FineTuneFile.FromJson, f => f.Id);
-                all.AddRange(page.Items);
-                after = page.HasMore && page.Items.Count > 0 ? page.LastId : null;
-            }
-            while (after != null);
-            return all;
+            var q = new StringBuilder("files?limit=").Append(limit);
+            if (purpose != null) q.Append("&purpose=").Append(Uri.EscapeDataString(purpose));
+            if (after != null) q.Append("&after=").Append(Uri.EscapeDataString(after));
+            using JsonDocument doc = await SendAsync("GetFile", "GET", q.ToString(), null, cancellationToken).ConfigureAwait(false);
+            return ToPage(doc.RootElement, FineTuneFile.FromJson, f => f.Id);
         }
 
         /// <summary>Gets one file's metadata (<c>GET /files/{id}</c>).</summary>
-        public async Task<FineTuneFile> GetFileAsync(string fileId, CancellationToken cancellationToken)
+        public virtual async Task<FineTuneFile> GetFileAsync(string fileId, CancellationToken cancellationToken)
         {
             using JsonDocument doc = await SendAsync("GetFile", "GET", "files/" + Uri.EscapeDataString(fileId), null, cancellationToken).ConfigureAwait(false);
             return FineTuneFile.FromJson(doc.RootElement);

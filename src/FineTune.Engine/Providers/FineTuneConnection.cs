@@ -1,6 +1,6 @@
 using System;
 
-namespace FineTune.Engine.Service
+namespace FineTune.Engine.Providers
 {
     /// <summary>Where the API key of a connection came from (never the key itself).</summary>
     public enum KeySource
@@ -91,7 +91,7 @@ namespace FineTune.Engine.Service
             TimeoutSec = timeoutSec;
             Proxy = proxy;
             MaxRetryDelaySec = maxRetryDelaySec;
-            Provider = provider ?? ProviderOf(endpoint);
+            Provider = provider ?? ProviderFactory.KindOf(endpoint);
             AuthKind = this.apiKey == null ? AuthKind.None : authKind == AuthKind.None ? AuthKind.ApiKey : authKind;
         }
 
@@ -194,21 +194,6 @@ namespace FineTune.Engine.Service
                 maxRetryDelaySec ?? context?.MaxRetryDelaySec ?? 60,
                 kind,
                 provider ?? (endpoint == null ? context?.Provider : null));
-        }
-
-        /// <summary>Tells the provider from the URL: *.openai.azure.com or *.cognitiveservices.azure.com is Azure.</summary>
-        public static ServiceProvider ProviderOf(Uri endpoint)
-        {
-            string host = endpoint.Host.ToLowerInvariant();
-            if (host == "api.openai.com") return ServiceProvider.OpenAI;
-            if (host.EndsWith(".openai.azure.com", StringComparison.Ordinal) ||
-                host.EndsWith(".cognitiveservices.azure.com", StringComparison.Ordinal) ||
-                host.EndsWith(".services.ai.azure.com", StringComparison.Ordinal))
-            {
-                return ServiceProvider.Azure;
-            }
-
-            return ServiceProvider.Other;
         }
 
         /// <summary>A one-line description without the key.</summary>

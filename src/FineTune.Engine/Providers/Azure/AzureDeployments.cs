@@ -2,85 +2,13 @@ using System;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Collections.Generic;
-using System.Net;
-using System.Net.Http;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using FineTune.Engine.Service;
 
-namespace FineTune.Engine.Service
+namespace FineTune.Engine.Providers
 {
-    /// <summary>
-    /// A model deployment of an Azure OpenAI account (ARM resource Microsoft.CognitiveServices/accounts/deployments,
-    /// api-version 2024-10-01). <see cref="Name"/> (also <see cref="DeploymentName"/>) is what chat calls take as model.
-    /// </summary>
-    public sealed class AzureDeployment
-    {
-        /// <summary>The deployment name: Azure's chat calls take it as <c>model</c>.</summary>
-        public string Name { get; set; } = string.Empty;
-
-        /// <summary>The same as <see cref="Name"/>, so that <c>| Invoke-FineTuneChat</c> binds -Model by property name.</summary>
-        public string DeploymentName => Name;
-
-        /// <summary>The deployed model id (<c>properties.model.name</c>), e.g. <c>gpt-4.1-2025-04-14.ft-0123…</c>.</summary>
-        public string? ModelName { get; set; }
-
-        /// <summary>The deployed model's version (<c>properties.model.version</c>).</summary>
-        public string? ModelVersion { get; set; }
-
-        /// <summary>Standard, GlobalStandard or DeveloperTier.</summary>
-        public string? SkuName { get; set; }
-
-        /// <summary>Capacity units of the SKU.</summary>
-        public int? Capacity { get; set; }
-
-        /// <summary>Accepted, Creating, Succeeded, Failed, Deleting... (an open string).</summary>
-        public string? ProvisioningState { get; set; }
-
-        /// <summary>The Azure subscription id.</summary>
-        public string SubscriptionId { get; set; } = string.Empty;
-
-        /// <summary>The resource group of the Azure OpenAI account.</summary>
-        public string ResourceGroupName { get; set; } = string.Empty;
-
-        /// <summary>The Azure OpenAI (Cognitive Services) account name.</summary>
-        public string AccountName { get; set; } = string.Empty;
-
-        /// <summary>The full ARM resource id.</summary>
-        public string? Id { get; set; }
-
-        /// <summary>True in Succeeded: chat calls on <see cref="Name"/> are served.</summary>
-        public bool IsReady => string.Equals(ProvisioningState, "Succeeded", StringComparison.OrdinalIgnoreCase);
-
-        /// <summary>True in Succeeded, Failed or Canceled: provisioning has ended.</summary>
-        public bool IsTerminal => IsReady ||
-            string.Equals(ProvisioningState, "Failed", StringComparison.OrdinalIgnoreCase) ||
-            string.Equals(ProvisioningState, "Canceled", StringComparison.OrdinalIgnoreCase);
-
-        internal static AzureDeployment FromJson(JsonElement e, string subscriptionId, string resourceGroupName, string accountName)
-        {
-            JsonElement sku = e.Child("sku");
-            JsonElement properties = e.Child("properties");
-            JsonElement model = properties.Child("model");
-            return new AzureDeployment
-            {
-                Name = e.Str("name") ?? string.Empty,
-                Id = e.Str("id"),
-                SkuName = sku.Str("name"),
-                Capacity = (int?)sku.Long("capacity"),
-                ModelName = model.Str("name"),
-                ModelVersion = model.Str("version"),
-                ProvisioningState = properties.Str("provisioningState"),
-                SubscriptionId = subscriptionId,
-                ResourceGroupName = resourceGroupName,
-                AccountName = accountName,
-            };
-        }
-
-        /// <inheritdoc/>
-        public override string ToString() => $"{Name} ({ModelName}, {SkuName}, {ProvisioningState})";
-    }
-
     /// <summary>
     /// Creates, reads, lists and removes deployments through Azure Resource Manager
     /// (<c>{arm}/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.CognitiveServices/accounts/{account}/deployments/{name}?api-version=2024-10-01</c>;
@@ -88,19 +16,10 @@ namespace FineTune.Engine.Service
     /// the bearer ARM token (scope https://management.azure.com/.default), the capped retry policy (408, 429,
     /// 5xx), the network timeout and the proxy. Failures are <see cref="FineTuneServiceException"/>.
     /// </summary>
-    public sealed class AzureDeployments
+    internal sealed class AzureDeployments : IModelDeployments
     {
         /// <summary>The ARM api-version used for every call.</summary>
         public const string ApiVersion = "2024-10-01";
-
-        /// <summary>Azure Resource Manager's public endpoint.</summary>
-        public static readonly Uri DefaultArmEndpoint = new Uri("https://management.azure.com/");
-
-        /// <summary>The token scope for ARM (what Get-AzAccessToken is asked for).</summary>
-        public const string ArmScope = "https://management.azure.com/.default";
-
-        /// <summary>Deployment SKUs a fine-tuned model takes.</summary>
-        public static readonly IReadOnlyList<string> Skus = new[] { "Standard", "GlobalStandard", "DeveloperTier" };
 
         private readonly ClientPipeline pipeline;
         private readonly Uri armEndpoint;
@@ -113,19 +32,10 @@ namespace FineTune.Engine.Service
         public AzureDeployments(Uri? armEndpoint, string armToken, FineTuneConnection? connection = null)
         {
             if (string.IsNullOrEmpty(armToken)) throw new ArgumentException("An ARM access token is needed: pass -ArmToken or sign in with Connect-AzAccount (Az.Accounts).", nameof(armToken));
-            string url = (armEndpoint ?? DefaultArmEndpoint).AbsoluteUri;
+            string url = (armEndpoint ?? AzureArm.DefaultEndpoint).AbsoluteUri;
             this.armEndpoint = new Uri(url.EndsWith("/", StringComparison.Ordinal) ? url : url + "/");
-            var options = new ClientPipelineOptions
-            {
-                NetworkTimeout = TimeSpan.FromSeconds(connection?.TimeoutSec ?? 100),
-                RetryPolicy = new CappedRetryPolicy(connection?.MaxRetries ?? 2, TimeSpan.FromSeconds(connection?.MaxRetryDelaySec ?? 60)),
-            };
-            if (connection?.Proxy != null)
-            {
-                var handler = new HttpClientHandler { Proxy = new WebProxy(connection.Proxy), UseProxy = true };
-                options.Transport = new HttpClientPipelineTransport(new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan });
-            }
-
+            var options = new ClientPipelineOptions();
+            Pipelines.Configure(options, connection, connection?.MaxRetries ?? 2);
             pipeline = ClientPipeline.Create(options,
                 new PipelinePolicy[] { ApiKeyAuthenticationPolicy.CreateBearerAuthorizationPolicy(new ApiKeyCredential(armToken)) },
                 Array.Empty<PipelinePolicy>(), Array.Empty<PipelinePolicy>());
@@ -181,27 +91,6 @@ namespace FineTune.Engine.Service
         {
             using JsonDocument? doc = await SendAsync("RemoveDeployment", "DELETE", Path(subscriptionId, resourceGroupName, accountName, name), null, cancellationToken, allowNotFound: true, noContentIsNull: true).ConfigureAwait(false);
             return doc != null;
-        }
-
-        /// <summary>
-        /// The hosting cost in USD an hour of a deployment of <paramref name="model"/> with <paramref name="sku"/>, from the
-        /// price catalog's Azure row (<c>hostingPerHour</c>; DeveloperTier has no hosting fee: 0), and the row (null when
-        /// the catalog has none, or cannot be read: then the cost is null).
-        /// </summary>
-        public static (decimal? UsdPerHour, Pricing.ModelPrice? Row) HostingPerHour(string model, string sku)
-        {
-            Pricing.ModelPrice? row;
-            try
-            {
-                row = Pricing.PriceCatalog.Load().Find(model, "Azure");
-            }
-            catch (Pricing.PriceCatalogException)
-            {
-                row = null;
-            }
-
-            if (string.Equals(sku, "DeveloperTier", StringComparison.OrdinalIgnoreCase)) return (0m, row);
-            return (row?.HostingPerHour, row);
         }
 
         /// <summary>
@@ -267,12 +156,12 @@ namespace FineTune.Engine.Service
             }
             catch (Exception ex) when (!(ex is FineTuneServiceException))
             {
-                throw FineTuneServiceException.FromException(operation, ex, cancellationToken.IsCancellationRequested);
+                throw WireErrors.FromException(operation, ex, cancellationToken.IsCancellationRequested);
             }
 
             PipelineResponse response = message.Response!;
             if (allowNotFound && response.Status == 404) return null;
-            if (response.IsError) throw FineTuneServiceException.FromResponse(operation, response.Status, response, response.ReasonPhrase);
+            if (response.IsError) throw WireErrors.FromResponse(operation, response.Status, response, response.ReasonPhrase);
             if (response.Status == 204 || response.Content.ToMemory().Length == 0) return noContentIsNull && response.Status == 204 ? null : JsonDocument.Parse("{}");
             try
             {
@@ -280,7 +169,7 @@ namespace FineTune.Engine.Service
             }
             catch (JsonException ex)
             {
-                throw FineTuneServiceException.FromException(operation, ex, false);
+                throw WireErrors.FromException(operation, ex, false);
             }
         }
     }

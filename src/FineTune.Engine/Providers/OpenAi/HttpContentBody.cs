@@ -5,7 +5,7 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace FineTune.Engine.Service
+namespace FineTune.Engine.Providers
 {
     /// <summary>
     /// A request body for the SDK's pipeline made from a System.Net.Http content, so multipart uploads

@@ -2,80 +2,108 @@ using System;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Collections.Generic;
-using System.Net;
-using System.Net.Http;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using FineTune.Engine.Jobs;
+using FineTune.Engine.Service;
 using OpenAI;
 
-namespace FineTune.Engine.Service
+namespace FineTune.Engine.Providers
 {
     /// <summary>
-    /// The one place that talks to the OpenAI SDK (DESIGN.md 2.3). Every call goes through the SDK's
-    /// client pipeline (authentication, organization/project headers, retries, timeout, proxy) and is
-    /// read into our own types with lenient JSON, so shapes the typed SDK models reject (Azure's
-    /// statuses, nulls, new fields) never break a command. Every method takes the caller's
-    /// cancellation token and throws <see cref="FineTuneServiceException"/> on failure.
+    /// OpenAI's wire format (api.openai.com and compatible base URLs, the FineTune emulator among them): the one
+    /// place besides <see cref="AzureProvider"/> that talks to the OpenAI SDK (DESIGN.md 2.3). Every call goes
+    /// through the SDK's client pipeline (authentication, organization/project headers, retries, timeout, proxy)
+    /// and is read into our own types with lenient JSON, so shapes the typed SDK models reject (Azure's statuses,
+    /// nulls, new fields) never break a command. Every method takes the caller's cancellation token and throws
+    /// <see cref="FineTuneServiceException"/> on failure. <see cref="AzureProvider"/> derives from it and
+    /// overrides what Azure OpenAI does differently.
     /// </summary>
-    public sealed partial class FineTuneService
+    public partial class OpenAiProvider : IFineTuneProvider
     {
-        private readonly OpenAIClient client;
         private readonly Uri baseUri;
+        private readonly int deploymentNotFoundRetries;
+        private readonly bool apiKeyHeader;
+        private readonly object clientSync = new object();
+        private OpenAIClient? client;
+
+        /// <summary>A provider for <paramref name="connection"/>; nothing is sent and no key is needed until the first call (which throws the NoApiKey error without one).</summary>
+        public OpenAiProvider(FineTuneConnection connection)
+            : this(connection, 0, false)
+        {
+        }
 
         /// <summary>
-        /// Creates the adapter. Throws the NoApiKey error when the connection has no key. The key or Entra ID
-        /// token goes as <c>Authorization: Bearer</c>; an Azure key also as the <c>api-key</c> header (OPENAI-FACTS.md, "Azure OpenAI").
+        /// For a provider that differs: <paramref name="deploymentNotFoundRetries"/> retries of a 404 DeploymentNotFound
+        /// (see <see cref="CappedRetryPolicy"/>), and <paramref name="apiKeyHeader"/> to send a key in the <c>api-key</c>
+        /// header as well as <c>Authorization: Bearer</c>.
         /// </summary>
-        public FineTuneService(FineTuneConnection connection)
+        protected OpenAiProvider(FineTuneConnection connection, int deploymentNotFoundRetries, bool apiKeyHeader)
         {
             Connection = connection ?? throw new ArgumentNullException(nameof(connection));
-            if (connection.ApiKey == null)
-            {
-                throw FineTuneServiceException.NoKey("Connect");
-            }
-
             string url = connection.Endpoint.AbsoluteUri;
             baseUri = new Uri(url.EndsWith("/", StringComparison.Ordinal) ? url : url + "/");
-            client = CreateClient(connection, connection.MaxRetries);
+            this.deploymentNotFoundRetries = deploymentNotFoundRetries;
+            this.apiKeyHeader = apiKeyHeader;
         }
 
-        /// <summary>An SDK client for <paramref name="connection"/> whose retry policy allows <paramref name="maxRetries"/> retries.</summary>
-        private static OpenAIClient CreateClient(FineTuneConnection connection, int maxRetries)
+        /// <inheritdoc/>
+        public virtual string Name => "OpenAI";
+
+        /// <inheritdoc/>
+        public virtual bool SignsInWithEntraId => false;
+
+        /// <inheritdoc/>
+        public virtual void CheckJob(JobRequest request)
         {
+            request.Validate();
+            if (request.TrainingType != null)
+            {
+                throw new ArgumentException($"-TrainingType applies to Azure OpenAI only; this connection is to {Connection.Provider}. Leave -TrainingType out, or Connect-FineTune to an Azure endpoint (-Provider Azure for a URL that does not tell).");
+            }
+        }
+
+        /// <summary>The SDK client, made at the first call (NoApiKey error when the connection has no key).</summary>
+        private OpenAIClient Client
+        {
+            get
+            {
+                lock (clientSync)
+                {
+                    return client ??= CreateClient(Connection.MaxRetries);
+                }
+            }
+        }
+
+        /// <summary>
+        /// An SDK client whose retry policy allows <paramref name="maxRetries"/> retries. The key or Entra ID token goes as
+        /// <c>Authorization: Bearer</c>; with <see cref="apiKeyHeader"/> a key also as the <c>api-key</c> header (OPENAI-FACTS.md, "Azure OpenAI").
+        /// </summary>
+        private OpenAIClient CreateClient(int maxRetries)
+        {
+            if (Connection.ApiKey == null) throw FineTuneServiceException.NoKey("Connect");
             var options = new OpenAIClientOptions
             {
-                Endpoint = connection.Endpoint,
-                OrganizationId = connection.Organization,
-                ProjectId = connection.Project,
-                NetworkTimeout = TimeSpan.FromSeconds(connection.TimeoutSec),
-                RetryPolicy = new CappedRetryPolicy(maxRetries, TimeSpan.FromSeconds(connection.MaxRetryDelaySec),
-                    connection.Provider == ServiceProvider.Azure ? DeploymentNotReadyRetries : 0),
+                Endpoint = Connection.Endpoint,
+                OrganizationId = Connection.Organization,
+                ProjectId = Connection.Project,
                 UserAgentApplicationId = "FineTune-PowerShell",
             };
-            if (connection.Proxy != null)
+            Pipelines.Configure(options, Connection, maxRetries, deploymentNotFoundRetries);
+            if (apiKeyHeader && Connection.AuthKind == AuthKind.ApiKey)
             {
-                var handler = new HttpClientHandler { Proxy = new WebProxy(connection.Proxy), UseProxy = true };
-                options.Transport = new HttpClientPipelineTransport(new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan });
+                options.AddPolicy(ApiKeyAuthenticationPolicy.CreateHeaderApiKeyPolicy(new ApiKeyCredential(Connection.ApiKey), "api-key"), PipelinePosition.PerCall);
             }
 
-            if (connection.Provider == ServiceProvider.Azure && connection.AuthKind == AuthKind.ApiKey)
-            {
-                // Azure takes its key as a bearer token (what the SDK sends) or in the api-key header: send both.
-                options.AddPolicy(ApiKeyAuthenticationPolicy.CreateHeaderApiKeyPolicy(new ApiKeyCredential(connection.ApiKey!), "api-key"), PipelinePosition.PerCall);
-            }
-
-            return new OpenAIClient(new ApiKeyCredential(connection.ApiKey!), options);
+            return new OpenAIClient(new ApiKeyCredential(Connection.ApiKey), options);
         }
 
-        /// <summary>Azure: how often a call is retried while its deployment answers 404 DeploymentNotFound (about 27 s in all; see <see cref="CappedRetryPolicy"/>).</summary>
-        public const int DeploymentNotReadyRetries = 8;
-
-        /// <summary>The connection this adapter calls (never shows the key).</summary>
+        /// <inheritdoc/>
         public FineTuneConnection Connection { get; }
 
         /// <summary>Lists the models the endpoint serves (<c>GET /models</c>).</summary>
-        public async Task<IReadOnlyList<FineTuneModel>> ListModelsAsync(CancellationToken cancellationToken)
+        public virtual async Task<IReadOnlyList<FineTuneModel>> ListModelsAsync(CancellationToken cancellationToken)
         {
             using JsonDocument doc = await SendAsync("GetModel", "GET", "models", null, cancellationToken).ConfigureAwait(false);
             var list = new List<FineTuneModel>();
@@ -105,7 +133,7 @@ namespace FineTune.Engine.Service
         /// key (401 <c>invalid_api_key</c>) or <c>insufficient_quota</c> would fail the upload too: those throw
         /// <see cref="FineTuneServiceException"/>.
         /// </summary>
-        public async Task<ModelLookup> LookUpModelAsync(string id, CancellationToken cancellationToken)
+        public virtual async Task<ModelLookup> LookUpModelAsync(string id, CancellationToken cancellationToken)
         {
             try
             {
@@ -123,7 +151,7 @@ namespace FineTune.Engine.Service
         }
 
         /// <summary>Gets one model by id (<c>GET /models/{id}</c>).</summary>
-        public async Task<FineTuneModel> GetModelAsync(string id, CancellationToken cancellationToken)
+        public virtual async Task<FineTuneModel> GetModelAsync(string id, CancellationToken cancellationToken)
         {
             FineTuneModel model;
             using (JsonDocument doc = await SendAsync("GetModel", "GET", "models/" + Uri.EscapeDataString(id), null, cancellationToken).ConfigureAwait(false))
@@ -168,7 +196,7 @@ namespace FineTune.Engine.Service
             }
             catch (JsonException ex)
             {
-                throw FineTuneServiceException.FromException(operation, ex, false);
+                throw WireErrors.FromException(operation, ex, false);
             }
         }
 
@@ -202,7 +230,7 @@ namespace FineTune.Engine.Service
         internal async Task<PipelineMessage> SendMessageAsync(string operation, string method, string path, BinaryContent? content, CancellationToken cancellationToken, string? contentType, SendOptions? options, bool bufferResponse)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            ClientPipeline pipeline = options?.Pipeline ?? client.Pipeline;
+            ClientPipeline pipeline = options?.Pipeline ?? Client.Pipeline;
             PipelineMessage message = pipeline.CreateMessage();
             try
             {
@@ -226,14 +254,14 @@ namespace FineTune.Engine.Service
                 }
                 catch (Exception ex) when (!(ex is FineTuneServiceException))
                 {
-                    throw FineTuneServiceException.FromException(operation, ex, cancellationToken.IsCancellationRequested);
+                    throw WireErrors.FromException(operation, ex, cancellationToken.IsCancellationRequested);
                 }
 
                 PipelineResponse response = message.Response!;
                 if (response.IsError)
                 {
                     if (!bufferResponse) await CappedRetryPolicy.TryBufferAsync(response, cancellationToken).ConfigureAwait(false);
-                    throw FineTuneServiceException.FromResponse(operation, response.Status, response, response.ReasonPhrase);
+                    throw WireErrors.FromResponse(operation, response.Status, response, response.ReasonPhrase);
                 }
 
                 if (options != null && response.Headers.TryGetValue("x-request-id", out string? id)) options.RequestId = id;

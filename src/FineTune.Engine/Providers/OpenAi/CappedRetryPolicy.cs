@@ -4,7 +4,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace FineTune.Engine.Service
+namespace FineTune.Engine.Providers
 {
     /// <summary>
     /// The SDK's retry policy (408, 429, 5xx and dropped connections, exponential back-off, Retry-After

@@ -1,0 +1,97 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using FineTune.Engine.Jobs;
+using FineTune.Engine.Service;
+
+namespace FineTune.Engine.Providers
+{
+    /// <summary>
+    /// Azure OpenAI's v1 API (<c>https://RESOURCE.openai.azure.com/openai/v1/</c>): OpenAI's wire format with every
+    /// Azure difference held here (OPENAI-FACTS.md, "Azure OpenAI"): a key goes in the <c>api-key</c> header too; a
+    /// training file is usable only once processed (the upload waits for it); jobs take <c>trainingType</c>; there is
+    /// no Uploads API and no model delete; a fine-tuned model answers chat only through a deployment, made through
+    /// Azure Resource Manager (<see cref="ProviderFactory.Deployments"/>), so a call on a deployment still
+    /// provisioning (404 DeploymentNotFound) is retried for a while.
+    /// </summary>
+    public sealed class AzureProvider : OpenAiProvider
+    {
+        /// <summary>How often a call is retried while its deployment answers 404 DeploymentNotFound (about 27 s in all; see <see cref="CappedRetryPolicy"/>).</summary>
+        public const int DeploymentNotReadyRetries = 8;
+
+        /// <summary>A provider for an Azure OpenAI connection; nothing is sent until the first call.</summary>
+        public AzureProvider(FineTuneConnection connection)
+            : base(connection, DeploymentNotReadyRetries, apiKeyHeader: true)
+        {
+        }
+
+        /// <inheritdoc/>
+        public override string Name => "Azure";
+
+        /// <inheritdoc/>
+        public override bool SignsInWithEntraId => true;
+
+        /// <summary>The service's limits; <c>trainingType</c> is Azure's own and allowed here.</summary>
+        public override void CheckJob(JobRequest request) => request.Validate();
+
+        /// <summary>Uploads as OpenAI does, then, for a training file (purpose fine-tune), waits until Azure has processed it (<see cref="WaitForProcessedAsync"/>).</summary>
+        public override async Task<FineTuneFile> UploadFileAsync(string path, string purpose, bool useUploadApi, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken)
+        {
+            FineTuneFile file = await base.UploadFileAsync(path, purpose, useUploadApi, progress, feedback, cancellationToken).ConfigureAwait(false);
+            if (purpose != "fine-tune") return file;
+            string? local = file.LocalPath;
+            file = await WaitForProcessedAsync(file, feedback, cancellationToken).ConfigureAwait(false);
+            file.LocalPath = local;
+            return file;
+        }
+
+        /// <summary>Azure OpenAI has no Uploads API: always the UploadsNotSupported error (AddFile, NotSupported).</summary>
+        public override Task<FineTuneFile> UploadInPartsAsync(string path, string purpose, int partBytes, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken) =>
+            throw new FineTuneServiceException("AddFile", ErrorKind.NotSupported, "UploadsNotSupported",
+                "Azure OpenAI has no Uploads API, so files above 512 MB cannot be uploaded there. Split the training file (Split-FineTuneDataset) or leave out -UseUploadApi.");
+
+        /// <summary>Azure OpenAI has no DELETE /models: always the NotSupportedOnAzure error (RemoveModel, NotSupported).</summary>
+        public override Task DeleteModelAsync(string model, CancellationToken cancellationToken) =>
+            throw new FineTuneServiceException("RemoveModel", ErrorKind.NotSupported, "NotSupportedOnAzure",
+                $"Azure OpenAI has no DELETE /models, so {model} cannot be deleted through the API. To stop paying for it, remove its deployment (Remove-FineTuneDeployment); the model itself can be deleted in the Azure AI Foundry portal.");
+
+        /// <summary>The longest wait for Azure to process an uploaded file (30 minutes).</summary>
+        public static readonly TimeSpan MaxProcessingWait = TimeSpan.FromMinutes(30);
+
+        /// <summary>
+        /// Azure: polls the file (every 0.25 s at first, doubling up to 5 s) until its status is <c>processed</c>
+        /// (uploaded, pending and running come first; a job on a file not yet processed is refused), reporting the
+        /// status as progress. Throws <see cref="FineTuneServiceException"/> (AddFile.FileProcessingFailed on
+        /// <c>error</c>, AddFile.Timeout after <see cref="MaxProcessingWait"/>).
+        /// </summary>
+        public async Task<FineTuneFile> WaitForProcessedAsync(FineTuneFile file, IFeedback feedback, CancellationToken cancellationToken)
+        {
+            string activity = $"Waiting for {file.Filename ?? file.Id} to be processed";
+            DateTime deadline = DateTime.UtcNow + MaxProcessingWait;
+            TimeSpan delay = TimeSpan.FromMilliseconds(250);
+            while (!string.Equals(file.Status, "processed", StringComparison.OrdinalIgnoreCase))
+            {
+                if (string.Equals(file.Status, "error", StringComparison.OrdinalIgnoreCase) || string.Equals(file.Status, "deleted", StringComparison.OrdinalIgnoreCase))
+                {
+                    feedback.Progress(4, activity, file.Status!, 100, completed: true);
+                    throw new FineTuneServiceException("AddFile", ErrorKind.InvalidRequest, "FileProcessingFailed",
+                        $"Azure could not process file {file.Id} (status {file.Status}{(file.StatusDetails != null ? ": " + file.StatusDetails : string.Empty)}). Check it with Test-FineTuneDataset -Target Azure, fix it and upload it again.");
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new FineTuneServiceException("AddFile", ErrorKind.Timeout, "Timeout",
+                        $"File {file.Id} is still {file.Status} after {MaxProcessingWait.TotalMinutes:0} minutes. Check it later with Get-FineTuneFile {file.Id}, then start the job.");
+                }
+
+                feedback.Progress(4, activity, "Status: " + file.Status, -1);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, delay.Ticks * 2));
+                file = await GetFileAsync(file.Id, cancellationToken).ConfigureAwait(false);
+            }
+
+            feedback.Progress(4, activity, "processed", 100, completed: true);
+            return file;
+        }
+    }
+}

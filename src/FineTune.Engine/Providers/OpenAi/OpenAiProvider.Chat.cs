@@ -1,0 +1,133 @@
+using System;
+using System.ClientModel;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using FineTune.Engine.Jobs;
+using FineTune.Engine.Service;
+
+namespace FineTune.Engine.Providers
+{
+    public partial class OpenAiProvider
+    {
+        /// <summary>
+        /// One chat completion (<c>POST /chat/completions</c>) of <paramref name="messages"/>; returns the first choice's
+        /// answer, the token usage and the cost from <see cref="Costs.Current"/> (null when the model has no price).
+        /// Read with lenient JSON so that compatible services that leave fields out still answer. Throws
+        /// <see cref="FineTuneServiceException"/> (Operation Chat).
+        /// </summary>
+        public virtual async Task<ChatAnswer> ChatAsync(string model, IReadOnlyList<ChatMessage> messages, int? maxTokens, double? temperature, CancellationToken cancellationToken)
+        {
+            if (messages == null || messages.Count == 0) throw new ArgumentException("At least one message is needed.", nameof(messages));
+            var request = new Dictionary<string, object>
+            {
+                ["model"] = model,
+                ["messages"] = messages.Select(m => new Dictionary<string, string> { ["role"] = m.Role, ["content"] = m.Content }).ToList(),
+            };
+            if (maxTokens != null) request["max_completion_tokens"] = maxTokens.Value;
+            if (temperature != null) request["temperature"] = temperature.Value;
+            var options = new SendOptions();
+            using JsonDocument doc = await SendAsync("Chat", "POST", "chat/completions", Json(request), cancellationToken, options: options).ConfigureAwait(false);
+            JsonElement root = doc.RootElement;
+            JsonElement choice = FirstChoice(root);
+            string question = messages.LastOrDefault(m => m.Role == "user")?.Content ?? messages[messages.Count - 1].Content;
+            return Answer(root, model, question, choice.Child("message").Str("content"), choice.Str("finish_reason"), options.RequestId);
+        }
+
+        /// <summary>
+        /// One legacy completion (<c>POST /completions</c> with <c>prompt</c>): the route of babbage-002, davinci-002 and
+        /// their fine-tunes, which chat completions refuse. The answer is the first choice's <c>text</c>. Throws
+        /// <see cref="FineTuneServiceException"/> (Operation Complete).
+        /// </summary>
+        public virtual async Task<ChatAnswer> CompleteAsync(string model, string prompt, int? maxTokens, double? temperature, CancellationToken cancellationToken)
+        {
+            var request = new Dictionary<string, object> { ["model"] = model, ["prompt"] = prompt };
+            if (maxTokens != null) request["max_tokens"] = maxTokens.Value;
+            if (temperature != null) request["temperature"] = temperature.Value;
+            var options = new SendOptions();
+            using JsonDocument doc = await SendAsync("Complete", "POST", "completions", Json(request), cancellationToken, options: options).ConfigureAwait(false);
+            JsonElement root = doc.RootElement;
+            JsonElement choice = FirstChoice(root);
+            return Answer(root, model, prompt, choice.Str("text"), choice.Str("finish_reason"), options.RequestId);
+        }
+
+        /// <summary>
+        /// Embeddings of <paramref name="inputs"/> (<c>POST /embeddings</c>, one request, <c>encoding_format</c> float):
+        /// one vector per input, in input order (the answer's <c>index</c> says which). Throws
+        /// <see cref="FineTuneServiceException"/> (Operation Embed; InvalidResponse when a vector is missing).
+        /// </summary>
+        public virtual async Task<IReadOnlyList<float[]>> EmbedAsync(string model, IReadOnlyList<string> inputs, CancellationToken cancellationToken)
+        {
+            if (inputs == null || inputs.Count == 0) throw new ArgumentException("At least one input is needed.", nameof(inputs));
+            var request = new Dictionary<string, object> { ["model"] = model, ["input"] = inputs, ["encoding_format"] = "float" };
+            using JsonDocument doc = await SendAsync("Embed", "POST", "embeddings", Json(request), cancellationToken).ConfigureAwait(false);
+            var vectors = new float[inputs.Count][];
+            int position = 0;
+            foreach (JsonElement e in Items(doc.RootElement))
+            {
+                int index = (int?)e.Long("index") ?? position;
+                JsonElement values = e.Child("embedding");
+                if (index >= 0 && index < vectors.Length && values.ValueKind == JsonValueKind.Array)
+                {
+                    vectors[index] = values.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Number ? v.GetSingle() : float.NaN).ToArray();
+                }
+
+                position++;
+            }
+
+            int missing = Array.FindIndex(vectors, v => v == null);
+            if (missing >= 0)
+            {
+                throw new FineTuneServiceException("Embed", ErrorKind.InvalidResponse, "InvalidResponse",
+                    $"The embeddings answer has no vector for input {missing + 1} of {inputs.Count}.");
+            }
+
+            return vectors;
+        }
+
+        private static BinaryContent Json(object request) => BinaryContent.Create(BinaryData.FromString(JsonSerializer.Serialize(request)));
+
+        private static JsonElement FirstChoice(JsonElement root)
+        {
+            JsonElement choices = root.Child("choices");
+            return choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0 ? choices[0] : default;
+        }
+
+        private static ChatAnswer Answer(JsonElement root, string model, string question, string? text, string? finishReason, string? requestId)
+        {
+            JsonElement usage = root.Child("usage");
+            long input = usage.Long("prompt_tokens") ?? 0, output = usage.Long("completion_tokens") ?? 0;
+            return new ChatAnswer
+            {
+                Model = root.Str("model") ?? model,
+                Question = question,
+                Answer = text,
+                FinishReason = finishReason,
+                PromptTokens = input,
+                CompletionTokens = output,
+                CostUsd = CostOf(model, input, output),
+                RequestId = requestId,
+            };
+        }
+
+        private static decimal? CostOf(string model, long input, long output)
+        {
+            try
+            {
+                return Costs.Current.ChatCost(model, input, output);
+            }
+            catch (Pricing.PriceCatalogException)
+            {
+                return null; // a broken catalog file costs the answer its price, not the answer
+            }
+        }
+
+        /// <summary>Deletes a fine-tuned model (<c>DELETE /models/{id}</c>; needs the organization's Owner role).</summary>
+        public virtual async Task DeleteModelAsync(string model, CancellationToken cancellationToken)
+        {
+            using JsonDocument _ = await SendAsync("RemoveModel", "DELETE", "models/" + Uri.EscapeDataString(model), null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

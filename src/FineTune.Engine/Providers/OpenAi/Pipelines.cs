@@ -1,0 +1,28 @@
+using System;
+using System.ClientModel.Primitives;
+using System.Net;
+using System.Net.Http;
+using System.Threading;
+
+namespace FineTune.Engine.Providers
+{
+    /// <summary>The pipeline settings every wire client shares (the OpenAI SDK client and Azure's ARM client): timeout, retries, proxy.</summary>
+    internal static class Pipelines
+    {
+        /// <summary>
+        /// Sets the network timeout of one try (<paramref name="connection"/>'s TimeoutSec, else 100 s), the capped
+        /// retry policy (<paramref name="maxRetries"/>; Retry-After capped at MaxRetryDelaySec, else 60 s; 404
+        /// DeploymentNotFound retried <paramref name="notReadyRetries"/> times) and the proxy, when the connection has one.
+        /// </summary>
+        internal static void Configure(ClientPipelineOptions options, FineTuneConnection? connection, int maxRetries, int notReadyRetries = 0)
+        {
+            options.NetworkTimeout = TimeSpan.FromSeconds(connection?.TimeoutSec ?? 100);
+            options.RetryPolicy = new CappedRetryPolicy(maxRetries, TimeSpan.FromSeconds(connection?.MaxRetryDelaySec ?? 60), notReadyRetries);
+            if (connection?.Proxy != null)
+            {
+                var handler = new HttpClientHandler { Proxy = new WebProxy(connection.Proxy), UseProxy = true };
+                options.Transport = new HttpClientPipelineTransport(new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan });
+            }
+        }
+    }
+}
