@@ -6,13 +6,13 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Threading;
 using FineTune.Engine.Providers;
-using FineTune.Engine.Pricing;
+using FineTune.Engine.Models;
 using FineTune.Engine.Service;
 
 namespace FineTune
 {
     /// <summary>
-    /// Tab completion for -Model: the models of the price catalog (FINETUNE_PRICE_CATALOG or the embedded
+    /// Tab completion for -Model: the models of the model catalog (FINETUNE_PRICE_CATALOG or the embedded
     /// one), snapshots first, then their short aliases; models that can still be trained are listed before
     /// retired ones. Offline and instant: no service call.
     /// </summary>
@@ -26,7 +26,7 @@ namespace FineTune
             {
                 names = CatalogNames();
             }
-            catch (Exception ex) when (ex is PriceCatalogException || ex is System.IO.IOException)
+            catch (Exception ex) when (ex is ModelCatalogException || ex is System.IO.IOException)
             {
                 return Array.Empty<CompletionResult>();
             }
@@ -41,7 +41,7 @@ namespace FineTune
         // Kept apart so that the engine is touched only when completion runs.
         private static IEnumerable<(string Name, string Tip)> CatalogNames()
         {
-            PriceCatalog catalog = PriceCatalog.Load();
+            ModelCatalog catalog = ModelCatalog.Load();
             return catalog.Models
                 .OrderBy(m => m.Retired)
                 .SelectMany(m => new[] { m.Model }.Concat(m.Aliases).Select(n => (n, m.Retired ? $"{n}: retired for fine-tuning" : $"{n} ({m.Provider})")))

@@ -182,10 +182,12 @@ Describe 'Get-FineTuneCost on Azure' {
         finally { Remove-Item $catalog }
     }
 
-    It 'says the built-in Azure training price is unknown and unverified, and still prices hosting' {
-        $cost = Get-FineTuneCost -Model gpt-4o-mini-2024-07-18 -Provider Azure -TrainingTokens 1000000 -Epochs 3 -HostingHours 10 -WarningVariable warns -WarningAction SilentlyContinue
-        $cost.EstimatedUsd | Should -BeNullOrEmpty
-        $cost.HostingUsd | Should -Be 17.00
-        ($warns -join ' ') | Should -Match 'no training price'
+    It 'prices Azure training per training type from the built-in catalog, marked unverified' {
+        $standard = Get-FineTuneCost -Model gpt-4o-mini-2024-07-18 -Provider Azure -TrainingTokens 1000000 -Epochs 3 -HostingHours 10 -WarningVariable warns -WarningAction SilentlyContinue
+        $standard.EstimatedUsd | Should -Be 9.90     # 3M tokens x $3.30 (Global Standard $3.00 + about 10%)
+        $standard.HostingUsd | Should -Be 17.00
+        ($warns -join ' ') | Should -Match 'gpt-4o-mini-2024-07-18 is not verified'
+        (Get-FineTuneCost -Model gpt-4o-mini -Provider Azure -TrainingTokens 1000000 -Epochs 3 -TrainingType GlobalStandard -WarningAction SilentlyContinue).EstimatedUsd | Should -Be 9.00
+        (Get-FineTuneCost -Model gpt-4o-mini -Provider Azure -TrainingTokens 1000000 -Epochs 3 -TrainingType Developer -WarningAction SilentlyContinue).EstimatedUsd | Should -Be 4.50
     }
 }

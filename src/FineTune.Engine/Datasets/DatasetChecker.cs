@@ -1,9 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using FineTune.Engine.Pricing;
+using FineTune.Engine.Models;
 using FineTune.Engine.Tokens;
 
 namespace FineTune.Engine.Datasets
@@ -80,7 +81,9 @@ namespace FineTune.Engine.Datasets
             if (!file.Exists) throw new FileNotFoundException($"No training file at '{path}'.", path);
 
             TokenEncoder? encoder = options.Model == null ? null : TokenEncoder.ForModel(options.Model);
-            int? limit = options.Model == null ? null : ModelTokenLimits.Of(options.Model, options.Target);
+            ModelCatalog catalog = ModelCatalog.CurrentOrEmbedded();
+            string provider = options.Target == DatasetTarget.Azure ? ModelCatalog.Azure : ModelCatalog.OpenAI;
+            int? limit = options.Model == null ? null : catalog.MaxTokensPerExample(options.Model, provider);
             var report = new DatasetReport { Path = path, Target = options.Target, Bytes = file.Length, Model = options.Model, Format = options.Format };
             var tokens = encoder == null ? null : new TokenDistribution();
             long assistantTokens = 0, billed = 0, overLimit = 0;
@@ -98,7 +101,7 @@ namespace FineTune.Engine.Datasets
             }
 
             if (file.Length > MaxFileBytes) Emit(DatasetRules.FileTooLarge.At(path, null, null, $"The file has {file.Length:N0} bytes; the files API takes at most {MaxFileBytes:N0} (512 MB)."));
-            if (options.Model != null && limit == null) Emit(DatasetRules.NoTokenLimit.At(path, null, null, $"No per-example token limit is known for '{options.Model}'.{PriceCatalog.DidYouMean(options.Model, options.Target == DatasetTarget.Azure ? "Azure" : "OpenAI")}"));
+            if (options.Model != null && limit == null) Emit(DatasetRules.NoTokenLimit.At(path, null, null, $"No per-example token limit is known for '{options.Model}'.{catalog.HintFor(options.Model, provider)}"));
 
             var checker = new ExampleChecker(path, options.Target, options.Format, encoder, limit, countOnly);
             var lines = new List<LineSlice>();
@@ -233,7 +236,7 @@ namespace FineTune.Engine.Datasets
             feedback?.Progress(ProgressId, activity, "done", 100, completed: true);
 
             report.Format = fileFormat == DatasetFormat.Auto ? DatasetFormat.Unknown : fileFormat;
-            if (options.Model != null && !countOnly && FormatFits(report.Format, options.Model) is string misfit)
+            if (options.Model != null && !countOnly && FormatFits(report.Format, options.Model, options.Target) is string misfit)
             {
                 Emit(DatasetRules.FormatNotForModel.At(path, null, null, misfit));
             }
@@ -279,19 +282,23 @@ namespace FineTune.Engine.Datasets
         }
 
         /// <summary>
-        /// Null when <paramref name="format"/> can train <paramref name="model"/>; else why not. Legacy
-        /// prompt/completion files train babbage-002 and davinci-002 only, and those models take nothing else
-        /// (OPENAI-FACTS.md, Training files).
+        /// Null when <paramref name="format"/> can train <paramref name="model"/> on <paramref name="target"/>;
+        /// else why not, from the formats the model catalog gives the model (<see cref="ModelCatalog.TrainingFormatsOf"/>:
+        /// prompt/completion files train babbage-002 and davinci-002 only, and those models take nothing else;
+        /// OPENAI-FACTS.md, Training files and Azure OpenAI).
         /// </summary>
-        internal static string? FormatFits(DatasetFormat format, string model)
+        internal static string? FormatFits(DatasetFormat format, string model, DatasetTarget target = DatasetTarget.OpenAI)
         {
-            string name = (Service.FineTuneModel.BaseModelOf(model) ?? model).Trim().ToLowerInvariant();
-            bool legacyModel = name.StartsWith("babbage-002", StringComparison.Ordinal) || name.StartsWith("davinci-002", StringComparison.Ordinal);
-            if (format == DatasetFormat.Completion && !legacyModel)
+            if (format != DatasetFormat.Chat && format != DatasetFormat.Preference && format != DatasetFormat.Completion) return null;
+            string provider = target == DatasetTarget.Azure ? ModelCatalog.Azure : ModelCatalog.OpenAI;
+            IReadOnlyList<string> formats = ModelCatalog.CurrentOrEmbedded().TrainingFormatsOf(model, provider);
+            string name = format.ToString().ToLowerInvariant();
+            if (formats.Contains(name)) return null;
+            if (format == DatasetFormat.Completion)
                 return $"The file is prompt/completion, which trains only babbage-002 and davinci-002; {model} needs chat examples (\"messages\").";
-            if ((format == DatasetFormat.Chat || format == DatasetFormat.Preference) && legacyModel)
-                return $"The file is {format.ToString().ToLowerInvariant()} examples; {model} trains on prompt/completion lines only.";
-            return null;
+            if (formats.SequenceEqual(new[] { ModelCatalog.CompletionFormat }))
+                return $"The file is {name} examples; {model} trains on prompt/completion lines only.";
+            return $"The file is {name} examples; {(target == DatasetTarget.Azure ? "on Azure " : string.Empty)}{model} trains on {string.Join(" and ", formats)} examples only.";
         }
     }
 

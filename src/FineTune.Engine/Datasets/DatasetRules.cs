@@ -63,7 +63,7 @@ namespace FineTune.Engine.Datasets
 
         // Format
         internal static readonly DatasetRule UnknownFormat = R("FT020", FindingSeverity.Error, "A line matches no training format (chat messages, preference input/outputs, or prompt/completion).", "Convert the records first: ConvertTo-FineTuneExample or New-FineTuneDataset map properties to messages.");
-        internal static readonly DatasetRule FormatNotForModel = R("FT022", FindingSeverity.Error, "The file's format does not fit -Model: prompt/completion trains only babbage-002 and davinci-002; chat and preference files train chat models.", "Convert prompt/completion records to chat examples (Get-Content f.jsonl | ConvertFrom-Json | New-FineTuneDataset -Path chat.jsonl), or pick the model the format is for.");
+        internal static readonly DatasetRule FormatNotForModel = R("FT022", FindingSeverity.Error, "The file's format does not fit -Model: prompt/completion trains only babbage-002 and davinci-002; chat and preference files train chat models that take them (the model catalog's formats: no preference on o4-mini, nor on gpt-4o-mini on Azure).", "Convert prompt/completion records to chat examples (Get-Content f.jsonl | ConvertFrom-Json | New-FineTuneDataset -Path chat.jsonl), or pick the model the format is for.");
         internal static readonly DatasetRule MixedFormat = R("FT021", FindingSeverity.Error, "A line is in another format than the file.", "Keep one format per file: all chat, all preference or all prompt/completion.");
 
         // Chat structure

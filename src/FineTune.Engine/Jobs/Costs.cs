@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Text.Json;
 using System.Threading;
 using FineTune.Engine.Datasets;
+using FineTune.Engine.Models;
 using FineTune.Engine.Pricing;
 using FineTune.Engine.Tokens;
 
@@ -16,32 +16,36 @@ namespace FineTune.Engine.Jobs
     public interface ICostModel
     {
         /// <summary>
-        /// Estimates training a local JSONL file on <paramref name="model"/> for <paramref name="epochs"/> (null = auto);
-        /// null when the catalog has no row for the model. Throws <see cref="IOException"/> when the file cannot be read.
+        /// Estimates training a local JSONL file on <paramref name="model"/> for <paramref name="epochs"/> (null = auto)
+        /// at <paramref name="provider"/>'s price (<c>OpenAI</c> or <c>Azure</c>) for <paramref name="trainingType"/>
+        /// (Azure: Standard, GlobalStandard, Developer); null when the catalog has no row for the model on that provider.
+        /// Throws <see cref="IOException"/> when the file cannot be read, <see cref="ModelCatalogException"/> when the catalog cannot.
         /// </summary>
-        CostEstimate? EstimateTraining(string model, string trainingPath, int? epochs, CancellationToken cancellationToken);
+        CostEstimate? EstimateTraining(string model, string trainingPath, int? epochs, CancellationToken cancellationToken,
+            string provider = ModelCatalog.OpenAI, string? trainingType = null);
 
-        /// <summary>The USD cost of one chat call on <paramref name="model"/> (a fine-tuned model is priced by its base); null when unknown.</summary>
-        decimal? ChatCost(string model, long inputTokens, long outputTokens);
+        /// <summary>The USD cost of one chat call on <paramref name="model"/> (<see cref="ModelCatalog.InferencePriceOf"/>: a fine-tuned model at its base row's fine-tuned rates); null when unknown.</summary>
+        decimal? ChatCost(string model, long inputTokens, long outputTokens, string provider = ModelCatalog.OpenAI);
     }
 
     /// <summary>Where the service cmdlets get prices from.</summary>
     public static class Costs
     {
-        /// <summary>The cost model in use: the price catalog (<see cref="PriceCatalog.Load"/>: FINETUNE_PRICE_CATALOG, else the embedded one).</summary>
+        /// <summary>The cost model in use: the model catalog (<see cref="ModelCatalog.Load"/>: FINETUNE_PRICE_CATALOG, else the embedded one).</summary>
         public static ICostModel Current { get; set; } = new CatalogCostModel();
     }
 
     /// <summary>
-    /// Prices from <see cref="PriceCatalog"/>; training tokens as Measure-FineTuneDataset counts them
+    /// Prices from <see cref="ModelCatalog"/>; training tokens as Measure-FineTuneDataset counts them
     /// (<see cref="DatasetChecker.Measure"/>: the model's encoding, each example capped at the model's limit),
     /// then <see cref="CostEstimator.Estimate"/> (auto epochs as the service picks them).
     /// </summary>
     internal sealed class CatalogCostModel : ICostModel
     {
-        public CostEstimate? EstimateTraining(string model, string trainingPath, int? epochs, CancellationToken cancellationToken)
+        public CostEstimate? EstimateTraining(string model, string trainingPath, int? epochs, CancellationToken cancellationToken,
+            string provider = ModelCatalog.OpenAI, string? trainingType = null)
         {
-            ModelPrice? price = PriceCatalog.Load().Find(model);
+            ModelEntry? price = ModelCatalog.Load().Find(model, provider);
             if (price == null) return null;
             DatasetMeasurement measured;
             try
@@ -54,15 +58,11 @@ namespace FineTune.Engine.Jobs
             }
 
             return measured.Examples == 0 ? null
-                : CostEstimator.Estimate(price, measured.BilledTokensPerEpoch, (int)Math.Min(int.MaxValue, measured.Examples), epochs, 0, model);
+                : CostEstimator.Estimate(price, measured.BilledTokensPerEpoch, (int)Math.Min(int.MaxValue, measured.Examples), epochs, 0, model, trainingType: trainingType);
         }
 
-        public decimal? ChatCost(string model, long inputTokens, long outputTokens)
-        {
-            ModelPrice? price = PriceCatalog.Load().Find(model);
-            if (price?.InputPerMillion == null || price.OutputPerMillion == null) return null;
-            return CostEstimator.ChatCost(price, (int)Math.Min(int.MaxValue, inputTokens), (int)Math.Min(int.MaxValue, outputTokens));
-        }
+        public decimal? ChatCost(string model, long inputTokens, long outputTokens, string provider = ModelCatalog.OpenAI) =>
+            ModelCatalog.Load().InferencePriceOf(model, provider)?.Cost(inputTokens, outputTokens);
     }
 
     /// <summary>A problem that keeps a training file from being uploaded (file, line and field, and how to fix it).</summary>

@@ -63,7 +63,7 @@ namespace FineTune.Engine.Pricing
         /// <summary>Whether a new fine-tuning job can be created on this model today.</summary>
         public bool CanTrain { get; set; }
 
-        /// <summary>Azure: the deployment type whose discount was applied (GlobalStandard, Developer), or null for Standard/OpenAI.</summary>
+        /// <summary>Azure: the training type priced (GlobalStandard, Developer), or null for Standard/OpenAI.</summary>
         public string? TrainingType { get; set; }
 
         /// <summary>Azure: hours of hosting priced (a deployed fine-tuned model is billed by the hour); 0 when not asked.</summary>

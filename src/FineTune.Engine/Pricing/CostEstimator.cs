@@ -1,10 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using FineTune.Engine.Models;
 
 namespace FineTune.Engine.Pricing
 {
-    /// <summary>Training and inference cost from token counts and a <see cref="ModelPrice"/>. Pure functions; thread-safe.</summary>
+    /// <summary>Training cost from token counts and a model's catalog row (<see cref="ModelEntry"/>). Pure functions; thread-safe.</summary>
     public static class CostEstimator
     {
         /// <summary>
@@ -24,7 +25,7 @@ namespace FineTune.Engine.Pricing
         }
 
         /// <summary>The tokens billed for one example: its tokens, capped at the model's per-example limit (longer examples are cut).</summary>
-        public static int BilledTokens(ModelPrice price, int exampleTokens) =>
+        public static int BilledTokens(ModelEntry price, int exampleTokens) =>
             price?.MaxTokensPerExample is int max && exampleTokens > max ? max : exampleTokens;
 
         /// <summary>
@@ -33,12 +34,13 @@ namespace FineTune.Engine.Pricing
         /// null) × the price per 1M tokens. <paramref name="validationTokens"/> are reported, not billed.
         /// <paramref name="model"/> is the name as typed (default: the catalog row's), <paramref name="today"/>
         /// the UTC date for <see cref="CostEstimate.CanTrain"/> (default: now).
-        /// Azure: <paramref name="trainingType"/> (GlobalStandard, DeveloperTier/Developer) applies the catalog's
-        /// fraction off the training price; <paramref name="hostingHours"/> prices the deployment's hosting at the
+        /// Azure: <paramref name="trainingType"/> (GlobalStandard, Developer/DeveloperTier) takes the row's price
+        /// for that type (<see cref="ModelEntry.TrainingPerMillionFor"/>: its own, else the Standard price less its
+        /// discount, else the Standard price with a warning); <paramref name="hostingHours"/> prices the deployment's hosting at the
         /// catalog's USD per hour (none for a Developer deployment, which Azure does not bill by the hour).
         /// Throws <see cref="ArgumentException"/> for negative tokens or hours, epochs outside 1–50, or auto epochs without examples.
         /// </summary>
-        public static CostEstimate Estimate(ModelPrice price, long billedTokensPerEpoch, int examples, int? epochs, long validationTokens,
+        public static CostEstimate Estimate(ModelEntry price, long billedTokensPerEpoch, int examples, int? epochs, long validationTokens,
             string? model = null, DateTime? today = null, string? trainingType = null, decimal hostingHours = 0)
         {
             if (hostingHours < 0) throw new ArgumentOutOfRangeException(nameof(hostingHours), hostingHours, "Hosting hours cannot be negative.");
@@ -73,18 +75,14 @@ namespace FineTune.Engine.Pricing
             };
 
             var warnings = new List<string>();
-            bool developer = trainingType != null && trainingType.StartsWith("Developer", StringComparison.OrdinalIgnoreCase);
-            if (!string.IsNullOrEmpty(trainingType) && !trainingType!.Equals("Standard", StringComparison.OrdinalIgnoreCase))
+            if (ModelCatalog.TrainingTypeKey(trainingType) is string type)
             {
                 estimate.TrainingType = trainingType;
-                string key = developer ? "DeveloperTier" : trainingType;
-                if (price.Discounts.TryGetValue(key, out decimal? off) && off is decimal fraction)
+                estimate.PricePerMillion = price.TrainingPerMillionFor(type);
+                if (estimate.PricePerMillion == null && price.TrainingPerMillion != null)
                 {
-                    estimate.PricePerMillion = price.TrainingPerMillion * (1 - fraction);
-                }
-                else if (price.TrainingPerMillion != null)
-                {
-                    warnings.Add($"The catalog has no {key} discount for {price.Model}; the Standard training price is used.");
+                    estimate.PricePerMillion = price.TrainingPerMillion;
+                    warnings.Add($"The catalog has no {type} training price or discount for {price.Model}; the Standard training price is used.");
                 }
             }
 
@@ -96,7 +94,7 @@ namespace FineTune.Engine.Pricing
             if (hostingHours > 0)
             {
                 estimate.HostingHours = hostingHours;
-                estimate.HostingPerHour = developer ? 0m : price.HostingPerHour;
+                estimate.HostingPerHour = price.HostingPerHourFor(trainingType);
                 if (estimate.HostingPerHour is decimal perHour)
                 {
                     estimate.HostingUsd = Math.Round(perHour * hostingHours, 2, MidpointRounding.AwayFromZero);
@@ -109,7 +107,7 @@ namespace FineTune.Engine.Pricing
 
             if (!estimate.CanTrain) warnings.Add(WhyNot(price, day));
             else if (SoonUnavailable(price, day) is string soon) warnings.Add(soon);
-            if (price.TrainingPerMillion == null)
+            if (estimate.PricePerMillion == null)
             {
                 warnings.Add(price.TrainingPerHour is decimal hour
                     ? $"{price.Model} is billed per training hour (${hour.ToString("0.00", CultureInfo.InvariantCulture)}/h), which tokens cannot predict."
@@ -121,28 +119,11 @@ namespace FineTune.Engine.Pricing
             return estimate;
         }
 
-        /// <summary>
-        /// The cost in USD of one chat completion on the fine-tuned model: prompt tokens × input price +
-        /// completion tokens × output price, per 1,000,000, not rounded. Throws
-        /// <see cref="InvalidOperationException"/> when the catalog has no inference price for the model.
-        /// </summary>
-        public static decimal ChatCost(ModelPrice price, int promptTokens, int completionTokens)
-        {
-            if (price == null) throw new ArgumentNullException(nameof(price));
-            if (promptTokens < 0 || completionTokens < 0) throw new ArgumentOutOfRangeException(nameof(promptTokens), "Token counts cannot be negative.");
-            if (price.InputPerMillion is not decimal input || price.OutputPerMillion is not decimal output)
-            {
-                throw new InvalidOperationException($"The price catalog has no inference price for {price.Provider} {price.Model}.");
-            }
-
-            return (promptTokens * input + completionTokens * output) / 1_000_000m;
-        }
-
         /// <summary>Days before a model's last day of new jobs or its shutdown within which estimates warn (as Get-FineTuneModel does).</summary>
         public const int WarnDays = 60;
 
         // "takes no new fine-tuning jobs from D (in n days)" and/or "shuts down on D (in n days)" when within WarnDays.
-        private static string? SoonUnavailable(ModelPrice price, DateTime day)
+        private static string? SoonUnavailable(ModelEntry price, DateTime day)
         {
             string In(DateTime d) => $"{d:yyyy-MM-dd} (in {(d - day.Date).Days} days)";
             var parts = new List<string>();
@@ -151,7 +132,7 @@ namespace FineTune.Engine.Pricing
             return parts.Count == 0 ? null : $"{price.Model} {string.Join(" and ", parts)}.";
         }
 
-        private static string WhyNot(ModelPrice price, DateTime day)
+        private static string WhyNot(ModelEntry price, DateTime day)
         {
             if (price.Retired) return $"{price.Model} is retired for fine-tuning{(price.ShutdownDate is DateTime s ? $" (shut down {s:yyyy-MM-dd})" : string.Empty)}: no new job can be created on it. Pick a current model (Get-FineTuneCost -Model gpt-4.1-mini-2025-04-14).";
             if (price.ShutdownDate is DateTime end && day >= end) return $"{price.Model} shut down on {end:yyyy-MM-dd}: no new job can be created on it.";

@@ -20,33 +20,16 @@ namespace FineTune.Engine.Service
         public DateTimeOffset? Created { get; set; }
 
         /// <summary>True for a fine-tuned model (an <c>ft:</c> id, or Azure's <c>base.ft-hex</c>).</summary>
-        public bool IsFineTuned => BaseModelOf(Id) != null;
+        public bool IsFineTuned => BaseModel != null;
 
-        /// <summary>The base model a fine-tuned model was trained from; null for a base model.</summary>
-        public string? BaseModel => BaseModelOf(Id);
+        /// <summary>The base model a fine-tuned model was trained from (<see cref="Models.ModelCatalog.BaseModelOf"/>); null for a base model.</summary>
+        public string? BaseModel => Models.ModelCatalog.BaseModelOf(Id);
 
         /// <summary>The service's <c>shutdown_date</c> (UTC date); for a fine-tuned model without one, its base model's (it serves until then); null when none is announced.</summary>
         public DateTime? ShutdownDate { get; set; }
 
         /// <summary>Whole days from today (UTC) to <see cref="ShutdownDate"/>; negative once past; null when none.</summary>
         public int? DaysToShutdown => ShutdownDate is DateTime d ? (int)(d.Date - DateTime.UtcNow.Date).TotalDays : (int?)null;
-
-        /// <summary>
-        /// The base model of a fine-tuned model id: <c>ft:BASE:org:suffix:id</c> (OpenAI; a checkpoint adds
-        /// <c>:ckpt-step-N</c>) or <c>BASE.ft-HEX</c> (Azure). Null when the id is not a fine-tuned one.
-        /// </summary>
-        public static string? BaseModelOf(string? id)
-        {
-            if (string.IsNullOrEmpty(id)) return null;
-            if (id!.StartsWith("ft:", StringComparison.Ordinal))
-            {
-                int end = id.IndexOf(':', 3);
-                return end < 0 ? id.Substring(3) : id.Substring(3, end - 3);
-            }
-
-            int ft = id.IndexOf(".ft-", StringComparison.Ordinal);
-            return ft > 0 ? id.Substring(0, ft) : null;
-        }
 
         internal static FineTuneModel FromJson(JsonElement e)
         {

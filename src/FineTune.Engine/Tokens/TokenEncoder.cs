@@ -7,6 +7,7 @@ using System.IO.Compression;
 using System.Linq;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using FineTune.Engine.Models;
 using Microsoft.ML.Tokenizers;
 
 namespace FineTune.Engine.Tokens
@@ -121,32 +122,16 @@ namespace FineTune.Engine.Tokens
         public static TokenEncoder ForModel(string model) => ForEncoding(EncodingOf(model));
 
         /// <summary>
-        /// The encoding of a model name (OPENAI-FACTS.md, Counting tokens): o200k_base for gpt-4o*, gpt-4.1*,
-        /// o-series and gpt-5*; cl100k_base for gpt-3.5*, gpt-4, babbage-002, davinci-002, text-embedding-*.
-        /// <c>ft:BASE:...</c> and Azure's <c>BASE.ft-HEX</c> map by BASE (tiktoken maps <c>ft:gpt-4.1…</c>
-        /// wrongly). Throws <see cref="ArgumentException"/> for a name it does not know.
+        /// The encoding of a model name, as the model catalog in use gives it (<see cref="ModelCatalog.EncodingOf"/>:
+        /// the model's row, else its family; <c>ft:BASE:...</c> and Azure's <c>BASE.ft-HEX</c> map by BASE, which
+        /// tiktoken gets wrong for <c>ft:gpt-4.1…</c>). Throws <see cref="ArgumentException"/> for a name it does not know.
         /// </summary>
         public static string EncodingOf(string model)
         {
             if (string.IsNullOrWhiteSpace(model)) throw new ArgumentException("A model name is needed to pick an encoding.", nameof(model));
-            string name = Service.FineTuneModel.BaseModelOf(model.Trim()) ?? model;
-            name = name.Trim().ToLowerInvariant();
-            if (name.StartsWith("gpt-4o", StringComparison.Ordinal) || name.StartsWith("gpt-4.1", StringComparison.Ordinal) ||
-                name.StartsWith("gpt-4.5", StringComparison.Ordinal) || name.StartsWith("gpt-5", StringComparison.Ordinal) ||
-                name.StartsWith("o1", StringComparison.Ordinal) || name.StartsWith("o3", StringComparison.Ordinal) ||
-                name.StartsWith("o4", StringComparison.Ordinal) || name.StartsWith("gpt-oss", StringComparison.Ordinal))
-            {
-                return O200kBase;
-            }
-
-            if (name.StartsWith("gpt-3.5", StringComparison.Ordinal) || name.StartsWith("gpt-35", StringComparison.Ordinal) ||
-                name.StartsWith("gpt-4", StringComparison.Ordinal) || name == "babbage-002" || name == "davinci-002" ||
-                name.StartsWith("text-embedding-", StringComparison.Ordinal))
-            {
-                return Cl100kBase;
-            }
-
-            throw new ArgumentException($"No known encoding for model '{model}'.{Pricing.PriceCatalog.DidYouMean(model)}", nameof(model));
+            ModelCatalog catalog = ModelCatalog.CurrentOrEmbedded();
+            return catalog.EncodingOf(model)
+                ?? throw new ArgumentException($"No known encoding for model '{model}'.{catalog.HintFor(model)}", nameof(model));
         }
 
         /// <summary>The number of tokens in <paramref name="text"/> (ordinary encoding); 0 for null or empty. See <see cref="Measure"/> for very long runs.</summary>

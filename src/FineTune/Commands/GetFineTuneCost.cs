@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using FineTune.Engine.Datasets;
+using FineTune.Engine.Models;
 using FineTune.Engine.Pricing;
 
 namespace FineTune.Commands
@@ -39,7 +40,7 @@ namespace FineTune.Commands
         // Path: a training file (or New-FineTuneDataset's output), measured here with the model's encoding.
         private const string TokensSet = "Tokens";
         private const string PathSet = "Path";
-        private PriceCatalog? catalog;
+        private ModelCatalog? catalog;
 
         /// <summary>The base or fine-tuned model to train (gpt-4o-mini, gpt-4.1-mini-2025-04-14, ft:...).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -106,13 +107,13 @@ namespace FineTune.Commands
         protected override void BeginProcessing()
         {
             // A relative path, given or from the environment, is relative to the current PowerShell location.
-            string? given = PriceCatalog ?? Environment.GetEnvironmentVariable(Engine.Pricing.PriceCatalog.EnvironmentVariable);
+            string? given = PriceCatalog ?? Environment.GetEnvironmentVariable(ModelCatalog.EnvironmentVariable);
             string? path = string.IsNullOrWhiteSpace(given) ? null : FileSystemPath(given);
             try
             {
-                catalog = Engine.Pricing.PriceCatalog.Load(path);
+                catalog = ModelCatalog.Load(path);
             }
-            catch (PriceCatalogException ex)
+            catch (ModelCatalogException ex)
             {
                 ThrowTerminatingError(new ErrorRecord(ex, "FineTune.PriceCatalog.Invalid", ErrorCategory.InvalidData, ex.Path)
                 {
@@ -124,7 +125,7 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            ModelPrice? price = catalog!.Find(Model, Provider);
+            ModelEntry? price = catalog!.Find(Model, Provider);
             if (price == null)
             {
                 string known = string.Join(", ", catalog.Models.Where(m => string.Equals(m.Provider, Provider, StringComparison.OrdinalIgnoreCase)).Select(m => m.Model));

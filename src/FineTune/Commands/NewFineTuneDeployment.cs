@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Management.Automation;
 using FineTune.Engine.Providers;
+using FineTune.Engine.Models;
 using FineTune.Engine.Service;
 
 namespace FineTune.Commands
@@ -54,7 +55,9 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            (decimal? perHour, Engine.Pricing.ModelPrice? row) = Engine.Pricing.HostingPrice.PerHour(Model, SkuName);
+            // DeveloperTier is not billed by the hour, whether or not the catalog knows the model
+            ModelEntry? row = ModelCatalog.CurrentOrEmbedded().Find(Model, ModelCatalog.Azure);
+            decimal? perHour = row != null ? row.HostingPerHourFor(SkuName) : SkuName == "DeveloperTier" ? 0m : (decimal?)null;
             string cost = perHour == null
                 ? "hosting cost unknown (no Azure price for this model in the catalog)"
                 : string.Format(CultureInfo.InvariantCulture, "hosting costs ${0:0.00} an hour while it exists{1}", perHour,

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using FineTune.Engine.Jobs;
+using FineTune.Engine.Models;
 using FineTune.Engine.Pricing;
 using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
@@ -169,7 +170,7 @@ namespace FineTune.Commands
                 {
                     estimate = Run(ct => System.Threading.Tasks.Task.Run(() => Costs.Current.EstimateTraining(Model, trainingPath, Epochs, ct), ct));
                 }
-                catch (PriceCatalogException ex)
+                catch (ModelCatalogException ex)
                 {
                     ThrowTerminatingError(new ErrorRecord(ex, "FineTune.StartJob.PriceCatalog", ErrorCategory.InvalidData, ex.Path));
                 }
@@ -180,7 +181,7 @@ namespace FineTune.Commands
                 : estimate != null ? $"estimated cost unknown: no training price for {Model} in the price catalog"
                 : trainingPath == null ? "estimated cost unknown: no local training file to count"
                 : !File.Exists(trainingPath) ? $"estimated cost unknown: the training file {trainingPath} does not exist"
-                : $"estimated cost unknown: {Model} is not in the price catalog.{PriceCatalog.DidYouMean(Model, FineTuneSession.ProviderName())}";
+                : $"estimated cost unknown: {Model} is not in the price catalog.{ModelCatalog.DidYouMean(Model, FineTuneSession.ProviderName())}";
             if (estimate?.Warning != null) WriteWarning(estimate.Warning);
             string target = $"{trainingPath ?? trainingId} on {Model}";
             if (MaxCost is decimal max)
@@ -266,7 +267,7 @@ namespace FineTune.Commands
             else if (lookup.Serves == null) WriteVerbose($"The endpoint could not say whether it serves '{Model}'; uploading anyway.");
             if (lookup.Serves != false) return true;
             ThrowTerminatingError(new ErrorRecord(
-                new ItemNotFoundException($"The service has no model '{Model}' (or this key cannot use it); nothing was uploaded.{PriceCatalog.DidYouMean(Model, FineTuneSession.ProviderName())} Get-FineTuneModel lists the models this key can use; Get-FineTuneCost -Model tab-completes the fine-tunable ones."),
+                new ItemNotFoundException($"The service has no model '{Model}' (or this key cannot use it); nothing was uploaded.{ModelCatalog.DidYouMean(Model, FineTuneSession.ProviderName())} Get-FineTuneModel lists the models this key can use; Get-FineTuneCost -Model tab-completes the fine-tunable ones."),
                 "FineTune.StartJob.UnknownModel", ErrorCategory.ObjectNotFound, Model));
             return false;
         }

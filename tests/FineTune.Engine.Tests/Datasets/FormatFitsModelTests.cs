@@ -29,5 +29,16 @@ namespace FineTune.Engine.Tests.Datasets
         [InlineData(DatasetFormat.Preference, "gpt-4.1-2025-04-14", false)]
         public void FormatFitsModel(DatasetFormat format, string model, bool misfit) =>
             Assert.Equal(misfit, DatasetChecker.FormatFits(format, model) != null);
+
+        [Theory]
+        [InlineData(DatasetFormat.Preference, "gpt-4o-mini-2024-07-18", DatasetTarget.Azure, "The file is preference examples; on Azure gpt-4o-mini-2024-07-18 trains on chat examples only.")]
+        [InlineData(DatasetFormat.Preference, "gpt-4o-mini-2024-07-18", DatasetTarget.OpenAI, null)]
+        [InlineData(DatasetFormat.Preference, "gpt-4.1-mini-2025-04-14", DatasetTarget.Azure, null)]
+        [InlineData(DatasetFormat.Preference, "o4-mini", DatasetTarget.OpenAI, "The file is preference examples; o4-mini trains on chat examples only.")]
+        [InlineData(DatasetFormat.Chat, "ft:babbage-002:acme::x", DatasetTarget.OpenAI, "The file is chat examples; ft:babbage-002:acme::x trains on prompt/completion lines only.")]
+        [InlineData(DatasetFormat.Completion, "gpt-4.1-2025-04-14.ft-01ab", DatasetTarget.Azure, "The file is prompt/completion, which trains only babbage-002 and davinci-002; gpt-4.1-2025-04-14.ft-01ab needs chat examples (\"messages\").")]
+        [InlineData(DatasetFormat.Unknown, "davinci-002", DatasetTarget.OpenAI, null)]
+        public void TheCatalogSaysWhichFormatsAModelTrainsOnEachProvider(DatasetFormat format, string model, DatasetTarget target, string? misfit) =>
+            Assert.Equal(misfit, DatasetChecker.FormatFits(format, model, target));
     }
 }

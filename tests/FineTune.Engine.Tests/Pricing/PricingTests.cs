@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using FineTune.Engine.Models;
 using FineTune.Engine.Pricing;
 using Xunit;
 
@@ -7,18 +8,12 @@ namespace FineTune.Engine.Tests.Pricing
 {
     public class PricingTests
     {
-        private static readonly PriceCatalog Catalog = PriceCatalog.Parse(ReadEmbedded(), "embedded");
-
-        private static string ReadEmbedded()
-        {
-            using Stream s = typeof(PriceCatalog).Assembly.GetManifestResourceStream("FineTune.Engine.Pricing.prices.json")!;
-            return new StreamReader(s).ReadToEnd();
-        }
+        private static readonly ModelCatalog Catalog = ModelCatalog.Embedded;
 
         [Fact]
         public void Gpt35TurboHundredThousandTokensThreeEpochsIsTwoFortyDollars()
         {
-            ModelPrice price = Catalog.Find("gpt-3.5-turbo")!;
+            ModelEntry price = Catalog.Find("gpt-3.5-turbo")!;
             CostEstimate e = CostEstimator.Estimate(price, 100_000, 0, 3, 0, "gpt-3.5-turbo", new DateTime(2026, 11, 29));
             Assert.Equal(300_000, e.TrainedTokens);
             Assert.Equal(8.00m, e.PricePerMillion);
@@ -45,21 +40,6 @@ namespace FineTune.Engine.Tests.Pricing
         [InlineData(1_000_000, 1)]
         public void AutoEpochsFollowTheCookbookRule(int examples, int epochs) => Assert.Equal(epochs, CostEstimator.AutoEpochs(examples));
 
-        [Theory]
-        [InlineData("gpt-4o-mni", "OpenAI", "gpt-4o-mini")]
-        [InlineData("GPT-4.1-mimi", "OpenAI", "gpt-4.1-mini")]
-        [InlineData("gpt-4o-mini-2024-07-81", "OpenAI", "gpt-4o-mini-2024-07-18")]
-        [InlineData("davinci-02", "OpenAI", "davinci-002")]
-        [InlineData("gpt-4.1-mni-2025-04-14", "Azure", "gpt-4.1-mini-2025-04-14")]
-        public void SuggestsTheClosestKnownNameForATypo(string typed, string provider, string suggestion) =>
-            Assert.Equal(suggestion, Catalog.Suggest(typed, provider));
-
-        [Theory]
-        [InlineData("gpt-4o-mini")]          // known: nothing to suggest
-        [InlineData("llama-3.1-8b")]         // nothing close
-        [InlineData("o1")]                   // short: no name within one edit
-        public void SuggestsNothingForAKnownOrFarName(string typed) => Assert.Null(Catalog.Suggest(typed));
-
         [Fact]
         public void AutoEpochsAreUsedWhenNoneAreGiven()
         {
@@ -77,7 +57,7 @@ namespace FineTune.Engine.Tests.Pricing
         [Fact]
         public void WarnsWithinSixtyDaysOfTheLastDayOfNewJobsAndOfShutdown()
         {
-            ModelPrice mini = Catalog.Find("gpt-4o-mini")!; // no new jobs from 2027-01-06, shut down 2027-01-14
+            ModelEntry mini = Catalog.Find("gpt-4o-mini")!; // no new jobs from 2027-01-06, shut down 2027-01-14
             CostEstimate today = CostEstimator.Estimate(mini, 1_000, 10, 3, 0, null, new DateTime(2026, 11, 30));
             Assert.True(today.CanTrain);
             Assert.Equal("gpt-4o-mini-2024-07-18 takes no new fine-tuning jobs from 2027-01-06 (in 37 days) and shuts down on 2027-01-14 (in 45 days).", today.Warning);
@@ -88,42 +68,12 @@ namespace FineTune.Engine.Tests.Pricing
         [Fact]
         public void NoNewTrainingFromTheAnnouncedDay()
         {
-            ModelPrice p = Catalog.Find("gpt-4.1-mini-2025-04-14")!;
+            ModelEntry p = Catalog.Find("gpt-4.1-mini-2025-04-14")!;
             Assert.True(CostEstimator.Estimate(p, 1000, 10, 3, 0, null, new DateTime(2027, 1, 5)).CanTrain);
             CostEstimate late = CostEstimator.Estimate(p, 1000, 10, 3, 0, null, new DateTime(2027, 1, 6));
             Assert.False(late.CanTrain);
             Assert.Contains("2027-01-06", late.Warning);
             Assert.Equal(new DateTime(2027, 1, 14), late.ShutdownDate);
-        }
-
-        [Theory]
-        [InlineData("gpt-4o-mini", "gpt-4o-mini-2024-07-18")]
-        [InlineData("GPT-4o-mini-2024-07-18", "gpt-4o-mini-2024-07-18")]
-        [InlineData("ft:gpt-4o-mini-2024-07-18:acme:demo:abc123", "gpt-4o-mini-2024-07-18")]
-        [InlineData("ft:gpt-4o-mini-2024-07-18:acme:demo:abc123:ckpt-step-90", "gpt-4o-mini-2024-07-18")]
-        [InlineData("gpt-4.1-mini-2025-04-14.ft-0123abcd", "gpt-4.1-mini-2025-04-14")]
-        [InlineData("gpt-4o", "gpt-4o-2024-08-06")]
-        [InlineData("gpt-4o-2024-05-13", "gpt-4o-2024-08-06")]
-        [InlineData("gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125")]
-        [InlineData("gpt-3.5-turbo-0613", "gpt-3.5-turbo-0613")]
-        [InlineData("davinci-002", "davinci-002")]
-        public void FindsTheRowOfAModelName(string model, string row) => Assert.Equal(row, Catalog.Find(model)!.Model);
-
-        [Fact]
-        public void UnknownModelsAndProvidersFindNothing()
-        {
-            Assert.Null(Catalog.Find("gpt-9"));
-            Assert.Null(Catalog.Find("babbage-002", "Azure"));
-            ModelPrice azure = Catalog.Find("gpt-4.1-mini-2025-04-14", "Azure")!;
-            Assert.Equal(1.70m, azure.HostingPerHour);
-            Assert.False(azure.Verified);
-        }
-
-        [Fact]
-        public void ChatCostUsesInputAndOutputPrices()
-        {
-            // 1,000 prompt tokens × $0.30/1M + 500 completion tokens × $1.20/1M = $0.0009
-            Assert.Equal(0.0009m, CostEstimator.ChatCost(Catalog.Find("ft:gpt-4o-mini-2024-07-18:org::x")!, 1000, 500));
         }
 
         [Fact]
@@ -142,46 +92,6 @@ namespace FineTune.Engine.Tests.Pricing
             Assert.Contains("per training hour", e.Warning);
         }
 
-        [Theory]
-        [InlineData(@"{""date"": ""2026-11"", ""source"": ""x"", ""models"": [{""model"": ""m"", ""trainingPerMillion"": ""eight""}]}", "models[0].trainingPerMillion")]
-        [InlineData(@"{""date"": ""2026-11"", ""source"": ""x"", ""models"": [{""model"": ""a""}, {""trainingPerMillion"": 1}]}", "models[1].model")]
-        [InlineData(@"{""date"": ""2026-11"", ""source"": ""x"", ""models"": [{""model"": ""m"", ""shutdownDate"": ""14/01/2027""}]}", "models[0].shutdownDate")]
-        [InlineData(@"{""date"": ""2026-11"", ""models"": []}", "source")]
-        [InlineData(@"{""date"": ""2026-11"", ""source"": ""x"", ""models"": {}}", "models")]
-        public void BadCatalogFieldsAreNamed(string json, string field)
-        {
-            string path = Path.Combine(Path.GetTempPath(), $"prices-{Guid.NewGuid():N}.json");
-            File.WriteAllText(path, json);
-            try
-            {
-                var ex = Assert.Throws<PriceCatalogException>(() => PriceCatalog.Load(path));
-                Assert.Equal(field, ex.Field);
-                Assert.Contains(path, ex.Message);
-                Assert.Contains($"'{field}'", ex.Message);
-            }
-            finally
-            {
-                File.Delete(path);
-            }
-        }
-
-        [Fact]
-        public void InvalidJsonNamesFileAndLine()
-        {
-            string path = Path.Combine(Path.GetTempPath(), $"prices-{Guid.NewGuid():N}.json");
-            File.WriteAllText(path, "{\n  \"date\": \"2026-11\",\n  \"source\": oops\n}");
-            try
-            {
-                var ex = Assert.Throws<PriceCatalogException>(() => PriceCatalog.Load(path));
-                Assert.Contains(path, ex.Message);
-                Assert.Contains("line 3", ex.Message);
-            }
-            finally
-            {
-                File.Delete(path);
-            }
-        }
-
         [Fact]
         public void AnOwnCatalogReplacesTheEmbeddedOne()
         {
@@ -189,7 +99,7 @@ namespace FineTune.Engine.Tests.Pricing
             File.WriteAllText(path, @"{""date"": ""2027-02"", ""source"": ""our contract"", ""models"": [{""model"": ""gpt-4.1-mini-2025-04-14"", ""provider"": ""Azure"", ""trainingPerMillion"": 4.5, ""verified"": true}]}");
             try
             {
-                PriceCatalog own = PriceCatalog.Load(path);
+                ModelCatalog own = ModelCatalog.Load(path);
                 CostEstimate e = CostEstimator.Estimate(own.Find("gpt-4.1-mini", "Azure")!, 1_000_000, 0, 2, 0);
                 Assert.Equal(9.00m, e.EstimatedUsd);
                 Assert.Equal("our contract", e.CatalogSource);
@@ -198,23 +108,6 @@ namespace FineTune.Engine.Tests.Pricing
             finally
             {
                 File.Delete(path);
-            }
-        }
-
-        [Fact]
-        public void EmbeddedCatalogLoadsWithoutAPath()
-        {
-            string? saved = Environment.GetEnvironmentVariable(PriceCatalog.EnvironmentVariable);
-            Environment.SetEnvironmentVariable(PriceCatalog.EnvironmentVariable, null);
-            try
-            {
-                PriceCatalog c = PriceCatalog.Load();
-                Assert.Equal("embedded", c.Path);
-                Assert.Equal(8.00m, c.Find("gpt-3.5-turbo")!.TrainingPerMillion);
-            }
-            finally
-            {
-                Environment.SetEnvironmentVariable(PriceCatalog.EnvironmentVariable, saved);
             }
         }
     }

@@ -118,7 +118,7 @@ namespace FineTune.Engine.Providers
             {
                 return Costs.Current.ChatCost(model, input, output);
             }
-            catch (Pricing.PriceCatalogException)
+            catch (Models.ModelCatalogException)
             {
                 return null; // a broken catalog file costs the answer its price, not the answer
             }

@@ -1,15 +1,15 @@
 using System;
 
-namespace FineTune.Engine.Pricing
+namespace FineTune.Engine.Models
 {
     /// <summary>
-    /// A price catalog that cannot be read: names the file (<see cref="Path"/>, <c>embedded</c> for the
+    /// A model catalog file that cannot be read: names the file (<see cref="Path"/>, <c>embedded</c> for the
     /// built-in one) and, when it is a field, the field (<see cref="Field"/>, such as <c>models[3].trainingPerMillion</c>).
     /// </summary>
-    public sealed class PriceCatalogException : Exception
+    public sealed class ModelCatalogException : Exception
     {
         /// <summary>Creates the error.</summary>
-        public PriceCatalogException(string path, string? field, string message, Exception? inner = null)
+        public ModelCatalogException(string path, string? field, string message, Exception? inner = null)
             : base(message, inner)
         {
             Path = path;
