@@ -84,7 +84,7 @@ Describe 'New-, Get-, Remove-FineTuneDeployment' {
     }
 
     It 'deploys (hourly cost in the ShouldProcess message), waits for Succeeded with a 15-day warning, lists, gets and removes' {
-        $all = New-FineTuneDeployment -Name base-bot -Model 'gpt-4o-mini-2024-07-18' -SkuName GlobalStandard -Capacity 2 @arm -WarningVariable w -WarningAction SilentlyContinue -Verbose 4>&1
+        $all = New-FineTuneDeployment -Name base-bot -Model 'gpt-4o-mini-2024-07-18' -SkuName GlobalStandard -Capacity 2 @arm -Confirm:$false -WarningVariable w -WarningAction SilentlyContinue -Verbose 4>&1
         ($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Match 'hosting costs \$1\.70 an hour'
         $d = $all | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
         $d.ProvisioningState | Should -Be 'Succeeded'
@@ -102,7 +102,7 @@ Describe 'New-, Get-, Remove-FineTuneDeployment' {
     }
 
     It 'reports ARM errors clearly (an unknown model) and needs a token' {
-        { New-FineTuneDeployment -Name x -Model 'gpt-4o-mini.ft-nothere' @arm -ErrorAction Stop -WarningAction SilentlyContinue } | Should -Throw '*does not exist*'
+        { New-FineTuneDeployment -Name x -Model 'gpt-4o-mini.ft-nothere' @arm -Confirm:$false -ErrorAction Stop -WarningAction SilentlyContinue } | Should -Throw '*does not exist*'
         $noToken = $arm.Clone(); $noToken.Remove('ArmToken')
         { Get-FineTuneDeployment @noToken -ErrorAction Stop } | Should -Throw '*-ArmToken*'
     }
@@ -177,6 +177,38 @@ Describe 'Azure shapes in the workflow cmdlets' {
         $d.ProvisioningState | Should -Be 'Accepted'
         $answer = $d | Invoke-FineTuneChat 'How many clips did Natalia sell?'
         $answer.Answer | Should -Not -BeNullOrEmpty
+    }
+
+    It 'prices -MaxCost with Azure''s rows for the -TrainingType, as Get-FineTuneCost -Provider Azure does' {
+        if (-not (Test-Path $small)) { Set-ItResult -Skipped -Because 'input missing: data/chat_gsm8k_train.jsonl'; return }
+        # OpenAI's price (3.00) differs from Azure's Global Standard price (2.70) in this catalog
+        $catalog = Join-Path $TestDrive 'contract.json'
+        Set-Content -Path $catalog -Encoding utf8NoBOM -Value '{ "date": "2027-02", "source": "our contract", "models": [
+            { "model": "gpt-4o-mini-2024-07-18", "provider": "OpenAI", "trainingPerMillion": 3.00, "maxTokensPerExample": 65536, "verified": true },
+            { "model": "gpt-4o-mini-2024-07-18", "provider": "Azure", "trainingPerMillion": 3.30, "trainingPerMillionByType": { "GlobalStandard": 2.70 }, "verified": true } ] }'
+        $saved = $env:FINETUNE_PRICE_CATALOG
+        $env:FINETUNE_PRICE_CATALOG = $catalog
+        try {
+            $expected = Get-FineTuneCost -Model gpt-4o-mini-2024-07-18 -Path $small -Provider Azure -TrainingType GlobalStandard
+            $expected.PricePerMillion | Should -Be 2.70
+            $err = $null
+            try { Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Path $small -TrainingType GlobalStandard -MaxCost 0 -Confirm:$false -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'FineTune.StartJob.OverBudget,*'
+            $err.Exception.Message | Should -BeLike ("The job would cost about `${0:0.00} (estimated cost `${0:0.00}: {1:N0} tokens = {2:N0} x {3} epochs at `$2.70 per 1M (GlobalStandard)), above -MaxCost*" -f $expected.EstimatedUsd, $expected.TrainedTokens, $expected.BilledTokensPerEpoch, $expected.Epochs)
+        }
+        finally { $env:FINETUNE_PRICE_CATALOG = $saved }
+    }
+
+    It 'asks before it deploys: an unattended run without -Confirm:$false deploys nothing and names the hourly cost' {
+        $run = Invoke-Unattended {
+            param($endpoint, $arm)
+            Connect-FineTune -Endpoint $endpoint -Provider Azure -ApiKey (ConvertTo-SecureString 'shape-key' -AsPlainText -Force)
+            New-FineTuneDeployment -Name unattended-bot -Model gpt-4.1-mini-2025-04-14.ft-0123abcd @arm -WarningAction SilentlyContinue
+        } -ArgumentList $emu.Endpoint, $arm
+        $run.Output | Should -BeNullOrEmpty
+        $run.Errors.FullyQualifiedErrorId | Should -Be 'FineTune.NewDeployment.ConfirmationNeeded,FineTune.Commands.NewFineTuneDeploymentCommand'
+        $run.Errors[0].Exception.Message | Should -BeLike 'New-FineTuneDeployment asks for confirmation before it deploys gpt-4.1-mini-2025-04-14.ft-0123abcd (hosting costs $1.70 an hour while it exists (price catalog 2026-11, unverified)), and this session cannot ask. In a runbook pass -Confirm:$false*'
+        (Get-FineTuneDeployment @arm).Name | Should -Not -Contain 'unattended-bot'
     }
 
     It 'says what to use instead of the routes Azure lacks, and refuses -TrainingType elsewhere' {

@@ -23,6 +23,19 @@ function Invoke-FreshPwsh([string] $Script) {
     finally { Remove-Item $file -ErrorAction SilentlyContinue }
 }
 
+# Runs a script block as an unattended runbook does: in a new runspace with no host to answer a prompt, the
+# built module imported, its arguments passed. Returns Output and Errors (terminating ones too).
+function Invoke-Unattended([scriptblock] $Script, [object[]] $ArgumentList = @()) {
+    $ps = [powershell]::Create()
+    try {
+        $null = $ps.AddScript("Import-Module '$(Get-FineTuneModulePath)'").AddStatement().AddScript($Script.ToString())
+        foreach ($a in $ArgumentList) { $null = $ps.AddArgument($a) }
+        $output = $ps.Invoke()
+        [pscustomobject]@{ Output = @($output); Errors = @($ps.Streams.Error) }
+    }
+    finally { $ps.Dispose() }
+}
+
 # A loopback HTTP server that answers GET .../models as the service would and 401 for any key but
 # $Key. Returns an object with Endpoint (…/v1), Requests (a list of 'METHOD path auth[ api-key:KEY]' strings) and Stop().
 function Start-LoopbackService([string] $Key = 'sk-loopback-test-key') {
@@ -60,4 +73,4 @@ function Start-LoopbackService([string] $Key = 'sk-loopback-test-key') {
     $server
 }
 
-Export-ModuleMember -Function Get-FineTuneModulePath, Get-SharedPath, Invoke-FreshPwsh, Start-LoopbackService
+Export-ModuleMember -Function Get-FineTuneModulePath, Get-SharedPath, Invoke-FreshPwsh, Invoke-Unattended, Start-LoopbackService

@@ -343,8 +343,20 @@ Describe '-WhatIf' {
         Test-Path (Join-Path $TestDrive 'w.jsonl') | Should -BeFalse
     }
 
-    It 'asks for confirmation with the estimated cost (ConfirmImpact High)' {
-        (Get-Command Start-FineTuneJob).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact | Should -Be 'High'
+    It 'asks before it spends money: an unattended run without -Confirm:$false sends nothing and says what to pass' {
+        $estimate = Get-FineTuneCost -Model $script:Model -Path $script:Train -WarningAction SilentlyContinue
+        Reset-EmulatorRequestCount
+        $run = Invoke-Unattended {
+            param($endpoint, $key, $model, $train, $jobId)
+            Connect-FineTune -Endpoint $endpoint -ApiKey (ConvertTo-SecureString $key -AsPlainText -Force)
+            Start-FineTuneJob -Model $model -Path $train -WarningAction SilentlyContinue
+            Resume-FineTuneJob $jobId
+        } -ArgumentList $script:Fast.Endpoint, $script:Key, $script:Model, $script:Train, $script:Job.Id
+        $run.Output | Should -BeNullOrEmpty
+        $run.Errors.FullyQualifiedErrorId | Should -Be @('FineTune.StartJob.ConfirmationNeeded,FineTune.Commands.StartFineTuneJobCommand', 'FineTune.ResumeJob.ConfirmationNeeded,FineTune.Commands.ResumeFineTuneJobCommand')
+        $run.Errors[0].Exception.Message | Should -BeLike ("Start-FineTuneJob asks for confirmation before it starts a paid job (estimated cost `${0:0.00}: {1:N0} tokens = *), and this session cannot ask. In a runbook pass -Confirm:`$false (with -MaxCost to cap the estimate)*" -f $estimate.EstimatedUsd, $estimate.TrainedTokens)
+        $run.Errors[1].Exception.Message | Should -BeLike "Resume-FineTuneJob asks for confirmation before it does 'Resume fine-tuning job (its training is billed again)' on $($script:Job.Id)*In a runbook pass -Confirm:`$false*"
+        Get-EmulatorRequestCount | Should -Be 0
     }
 }
 

@@ -7,7 +7,7 @@ namespace FineTune.Commands
 {
     /// <summary>
     /// What Stop-, Suspend- and Resume-FineTuneJob share: job ids from the pipeline, ShouldProcess per
-    /// job, one service call per job (a failure is a non-terminating error for that job), -PassThru.
+    /// job (a session that cannot ask a High-impact question gets the ConfirmationNeeded error), one service call per job (a failure is a non-terminating error for that job), -PassThru.
     /// </summary>
     public abstract class JobControlCmdlet : FineTuneCmdlet
     {
@@ -32,7 +32,7 @@ namespace FineTune.Commands
         {
             foreach (string id in JobId)
             {
-                if (ShouldProcess(id, Action) && TryRun(ct => ChangeAsync(id, ct), id, out FineTuneJob job) && PassThru)
+                if (ShouldProcessOrExplain(id, Action, $"does '{Action}' on {id}") && TryRun(ct => ChangeAsync(id, ct), id, out FineTuneJob job) && PassThru)
                 {
                     WriteObject(job);
                 }

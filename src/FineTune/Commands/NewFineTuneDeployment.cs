@@ -9,7 +9,7 @@ namespace FineTune.Commands
 {
     /// <summary>
     /// <para type="synopsis">Deploys a fine-tuned model on Azure OpenAI (Azure Resource Manager) and waits until it serves.</para>
-    /// <para type="description">Azure serves a fine-tuned model only through a deployment, which this cmdlet creates with PUT .../providers/Microsoft.CognitiveServices/accounts/{account}/deployments/{name}?api-version=2024-10-01 (SKU Standard, GlobalStandard or DeveloperTier, and capacity), then waits (with progress) until the provisioning state is Succeeded. The confirmation message gives the hourly hosting cost from the price catalog (Azure rows; DeveloperTier has no hosting fee and expires after 24 h). Azure deletes a deployment unused for 15 days (the model stays): a warning says so. -Model binds FineTunedModel from Wait-FineTuneJob; the output's Name (also DeploymentName) binds Invoke-FineTuneChat's -Model.</para>
+    /// <para type="description">Azure serves a fine-tuned model only through a deployment, which this cmdlet creates with PUT .../providers/Microsoft.CognitiveServices/accounts/{account}/deployments/{name}?api-version=2024-10-01 (SKU Standard, GlobalStandard or DeveloperTier, and capacity), then waits (with progress) until the provisioning state is Succeeded. It asks for confirmation (ConfirmImpact High: a deployment is billed by the hour; runbooks pass -Confirm:$false, and a session that cannot ask gets the error FineTune.NewDeployment.ConfirmationNeeded), and the confirmation message gives the hourly hosting cost from the price catalog (Azure rows; DeveloperTier has no hosting fee and expires after 24 h). Azure deletes a deployment unused for 15 days (the model stays): a warning says so. -Model binds FineTunedModel from Wait-FineTuneJob; the output's Name (also DeploymentName) binds Invoke-FineTuneChat's -Model.</para>
     /// </summary>
     /// <example>
     ///   <code>Wait-FineTuneJob ftjob-abc | New-FineTuneDeployment -Name support-bot -SubscriptionId $sub -ResourceGroupName rg-ai -AccountName contoso | Invoke-FineTuneChat 'Where is my parcel?'</code>
@@ -19,7 +19,7 @@ namespace FineTune.Commands
     ///   <code>New-FineTuneDeployment -Name trial -Model gpt-4.1-mini-2025-04-14.ft-0123abcd -SkuName DeveloperTier -SubscriptionId $sub -ResourceGroupName rg-ai -AccountName contoso -ArmToken $armToken -WhatIf</code>
     ///   <para>Shows what would be deployed and what it would cost an hour, without deploying.</para>
     /// </example>
-    [Cmdlet(VerbsCommon.New, "FineTuneDeployment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.New, "FineTuneDeployment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(AzureDeployment))]
     public sealed class NewFineTuneDeploymentCommand : DeploymentCmdlet
     {
@@ -63,7 +63,7 @@ namespace FineTune.Commands
                 : string.Format(CultureInfo.InvariantCulture, "hosting costs ${0:0.00} an hour while it exists{1}", perHour,
                     row == null ? string.Empty : row.Verified ? $" (price catalog {row.CatalogDate})" : $" (price catalog {row.CatalogDate}, unverified)");
             string target = $"deployment '{Name}' of account {AccountName}";
-            if (!ShouldProcess(target, $"Deploy {Model} ({SkuName}, capacity {Capacity}): {cost}")) return;
+            if (!ShouldProcessOrExplain(target, $"Deploy {Model} ({SkuName}, capacity {Capacity}): {cost}", $"deploys {Model} ({cost})")) return;
 
             WriteWarning($"Azure deletes a deployment that has not been used for 15 days (the fine-tuned model stays); {(perHour is decimal p && p > 0 ? "hosting is billed every hour until Remove-FineTuneDeployment" : "remove it with Remove-FineTuneDeployment when done")}.");
             IModelDeployments arm = Arm;

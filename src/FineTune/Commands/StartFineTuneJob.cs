@@ -168,7 +168,8 @@ namespace FineTune.Commands
             {
                 try
                 {
-                    estimate = Run(ct => System.Threading.Tasks.Task.Run(() => Costs.Current.EstimateTraining(Model, trainingPath, Epochs, ct), ct));
+                    string provider = FineTuneSession.ProviderName(); // Azure's rows (and its -TrainingType) on an Azure connection
+                    estimate = Run(ct => System.Threading.Tasks.Task.Run(() => Costs.Current.EstimateTraining(Model, trainingPath, Epochs, ct, provider, TrainingType), ct));
                 }
                 catch (ModelCatalogException ex)
                 {
@@ -177,7 +178,7 @@ namespace FineTune.Commands
             }
 
             string cost = estimate?.EstimatedUsd is decimal usdEstimate
-                ? $"estimated cost ${usdEstimate:0.00}: {estimate.TrainedTokens:N0} tokens = {estimate.BilledTokensPerEpoch:N0} x {estimate.Epochs} epochs at ${estimate.PricePerMillion:0.00} per 1M"
+                ? $"estimated cost ${usdEstimate:0.00}: {estimate.TrainedTokens:N0} tokens = {estimate.BilledTokensPerEpoch:N0} x {estimate.Epochs} epochs at ${estimate.PricePerMillion:0.00} per 1M{(estimate.TrainingType != null ? $" ({estimate.TrainingType})" : string.Empty)}"
                 : estimate != null ? $"estimated cost unknown: no training price for {Model} in the price catalog"
                 : trainingPath == null ? "estimated cost unknown: no local training file to count"
                 : !File.Exists(trainingPath) ? $"estimated cost unknown: the training file {trainingPath} does not exist"
@@ -204,7 +205,7 @@ namespace FineTune.Commands
                 }
             }
 
-            if (!ConfirmPaidJob(target, cost)) return;
+            if (!ShouldProcessOrExplain(target, $"Start a paid fine-tuning job ({cost})", $"starts a paid job ({cost})", "-Confirm:$false (with -MaxCost to cap the estimate)")) return;
             if ((trainingId == null || (validationPath != null && validationId == null)) && !ServiceServesModel()) return;
             if (Moderate)
             {
@@ -270,22 +271,6 @@ namespace FineTune.Commands
                 new ItemNotFoundException($"The service has no model '{Model}' (or this key cannot use it); nothing was uploaded.{ModelCatalog.DidYouMean(Model, FineTuneSession.ProviderName())} Get-FineTuneModel lists the models this key can use; Get-FineTuneCost -Model tab-completes the fine-tunable ones."),
                 "FineTune.StartJob.UnknownModel", ErrorCategory.ObjectNotFound, Model));
             return false;
-        }
-
-        // ConfirmImpact High asks before money is spent; a non-interactive host cannot ask, so say what a runbook passes.
-        private bool ConfirmPaidJob(string target, string cost)
-        {
-            try
-            {
-                return ShouldProcess(target, $"Start a paid fine-tuning job ({cost})");
-            }
-            catch (PSInvalidOperationException ex)
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new PSInvalidOperationException($"Start-FineTuneJob asks for confirmation before it starts a paid job ({cost}), and this session cannot ask. In a runbook pass -Confirm:$false (with -MaxCost to cap the estimate); to see the estimate only, pass -WhatIf.", ex),
-                    "FineTune.StartJob.ConfirmationNeeded", ErrorCategory.InvalidOperation, target));
-                return false;
-            }
         }
     }
 }
