@@ -7,6 +7,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using FineTune.Engine;
+using FineTune.Engine.Datasets;
 using FineTune.Engine.Jobs;
 using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
@@ -187,7 +188,7 @@ namespace FineTune
             file = null!;
             if (!skipValidation)
             {
-                Engine.Datasets.DatasetTarget target = Commands.DatasetCommandHelper.ParseTarget(Service.Name);
+                DatasetTarget target = DatasetCommandHelper.ParseTarget(Service.Name);
                 IReadOnlyList<UploadProblem> problems = Run(ct => Task.Run(() => UploadChecks.Current.Check(path, ct, target), ct));
                 if (problems.Count > 0)
                 {

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using FineTune.Engine.Jobs;
 
-namespace FineTune.Commands
+namespace FineTune
 {
     /// <summary>
     /// The shared face of Show-FineTuneLossChart and Export-FineTuneLossChart: takes metric objects

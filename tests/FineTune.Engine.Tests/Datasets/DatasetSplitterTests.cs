@@ -5,11 +5,11 @@ using System.Text;
 using System.Threading;
 using FineTune.Engine.Datasets;
 using Xunit;
-using static FineTune.Engine.Tests.Datasets.BuilderTestData;
+using static FineTune.Engine.Tests.Datasets.RecordTestData;
 
 namespace FineTune.Engine.Tests.Datasets
 {
-    public class BuilderSplitterTests
+    public class DatasetSplitterTests
     {
         private static string[] Lines(string path) => Encoding.UTF8.GetString(File.ReadAllBytes(path)).Split('\n').Where(l => l.Length > 0).ToArray();
 

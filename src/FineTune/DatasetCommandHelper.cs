@@ -3,7 +3,7 @@ using System.IO;
 using System.Management.Automation;
 using FineTune.Engine.Datasets;
 
-namespace FineTune.Commands
+namespace FineTune
 {
     /// <summary>What Test- and Measure-FineTuneDataset share: path resolution, option parsing and the mapping of an unreadable file to an error record.</summary>
     internal static class DatasetCommandHelper

@@ -5,11 +5,11 @@ using System.Text;
 using System.Text.Json;
 using FineTune.Engine.Datasets;
 using Xunit;
-using static FineTune.Engine.Tests.Datasets.BuilderTestData;
+using static FineTune.Engine.Tests.Datasets.RecordTestData;
 
 namespace FineTune.Engine.Tests.Datasets
 {
-    public class BuilderWriterTests
+    public class DatasetWriterTests
     {
         private const string Tricky = "héllo \"quoted\" back\\slash\ttab\r\nnew line 日本語 😀 </script> +&'";
 

@@ -5,11 +5,11 @@ using System.Linq;
 using System.Text.Json;
 using FineTune.Engine.Datasets;
 using Xunit;
-using static FineTune.Engine.Tests.Datasets.BuilderTestData;
+using static FineTune.Engine.Tests.Datasets.RecordTestData;
 
 namespace FineTune.Engine.Tests.Datasets
 {
-    public class BuilderMapperTests
+    public class ExampleMapperTests
     {
         private static readonly ExampleMapper Default = new ExampleMapper(new ExampleMappingOptions());
 

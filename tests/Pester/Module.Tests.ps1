@@ -1,4 +1,4 @@
-# The foundation: isolation of dependencies, the connection context, error records, secrets.
+# The module: isolation of dependencies, the connection context, error records, secrets.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot TestHelpers.psm1) -Force
     $script:modulePath = Get-FineTuneModulePath

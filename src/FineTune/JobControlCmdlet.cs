@@ -3,7 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using FineTune.Engine.Service;
 
-namespace FineTune.Commands
+namespace FineTune
 {
     /// <summary>
     /// What Stop-, Suspend- and Resume-FineTuneJob share: job ids from the pipeline, ShouldProcess per

@@ -7,8 +7,8 @@ using FineTune.Engine.Datasets;
 
 namespace FineTune.Engine.Tests.Datasets
 {
-    /// <summary>Helpers for the builder tests: records from JSON, deep JSON equality, a scratch folder.</summary>
-    internal static class BuilderTestData
+    /// <summary>Helpers for the mapping, writing and splitting tests: records from JSON, deep JSON equality, a scratch folder.</summary>
+    internal static class RecordTestData
     {
         public static IDictionary<string, object?> Record(string json)
         {

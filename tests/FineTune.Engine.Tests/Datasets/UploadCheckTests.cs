@@ -1,8 +1,8 @@
 using System.Linq;
-using FineTune.Engine.Jobs;
+using FineTune.Engine.Datasets;
 using Xunit;
 
-namespace FineTune.Engine.Tests.Jobs
+namespace FineTune.Engine.Tests.Datasets
 {
     public class UploadCheckTests
     {

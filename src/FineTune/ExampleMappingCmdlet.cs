@@ -6,7 +6,7 @@ using System.Management.Automation;
 using System.Reflection;
 using FineTune.Engine.Datasets;
 
-namespace FineTune.Commands
+namespace FineTune
 {
     /// <summary>
     /// The parameters and pipeline handling that ConvertTo-FineTuneExample and New-FineTuneDataset share:

@@ -1,0 +1,59 @@
+using System.Collections.Generic;
+using System.Threading;
+
+namespace FineTune.Engine.Datasets
+{
+    /// <summary>A problem that keeps a training file from being uploaded (file, line and field, and how to fix it).</summary>
+    public sealed class UploadProblem
+    {
+        /// <summary>The 1-based line, or 0 for the whole file.</summary>
+        public int Line { get; set; }
+
+        /// <summary>The dataset rule id (FT0xx, see Test-FineTuneDataset), or null.</summary>
+        public string? Rule { get; set; }
+
+        /// <summary>What is wrong and how to fix it.</summary>
+        public string Message { get; set; } = string.Empty;
+
+        /// <inheritdoc/>
+        public override string ToString() => (Line > 0 ? $"line {Line}" : "file") + (Rule != null ? $" ({Rule})" : string.Empty) + ": " + Message;
+    }
+
+    /// <summary>
+    /// The seam to the dataset checks: what Add-FineTuneFile and Start-FineTuneJob -Path run before an upload
+    /// unless -SkipValidation. <see cref="UploadChecks.Current"/> can be swapped (tests).
+    /// </summary>
+    public interface IUploadCheck
+    {
+        /// <summary>The errors that would make the service (<paramref name="target"/>: OpenAI or Azure) reject <paramref name="path"/> (warnings are not returned).</summary>
+        IReadOnlyList<UploadProblem> Check(string path, CancellationToken cancellationToken, DatasetTarget target = DatasetTarget.OpenAI);
+    }
+
+    /// <summary>Where the upload cmdlets get their checks from.</summary>
+    public static class UploadChecks
+    {
+        /// <summary>The check in use: the dataset rules of Test-FineTuneDataset (errors only).</summary>
+        public static IUploadCheck Current { get; set; } = new DatasetRulesUploadCheck();
+    }
+
+    /// <summary>
+    /// The errors of <see cref="DatasetChecker.Test"/> (the rules of Test-FineTuneDataset), with the file-size
+    /// rule left out: a file above 512 MB goes through the Uploads API instead.
+    /// </summary>
+    internal sealed class DatasetRulesUploadCheck : IUploadCheck
+    {
+        public IReadOnlyList<UploadProblem> Check(string path, CancellationToken cancellationToken, DatasetTarget target = DatasetTarget.OpenAI)
+        {
+            var problems = new List<UploadProblem>();
+            DatasetChecker.Test(path, new DatasetCheckOptions { Target = target }, f =>
+            {
+                if (f.Severity != FindingSeverity.Error || f.RuleId == DatasetRules.FileTooLarge.Id) return;
+                lock (problems)
+                {
+                    problems.Add(new UploadProblem { Line = (int)(f.Line ?? 0), Rule = f.RuleId, Message = $"{f.Message} {f.Hint}".Trim() });
+                }
+            }, null, cancellationToken);
+            return problems;
+        }
+    }
+}
