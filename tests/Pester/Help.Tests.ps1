@@ -49,9 +49,14 @@ Describe 'Table view of <Type>' -ForEach $script:outputTypes {
         $data = Get-FormatData -TypeName $Type.FullName
         $data | Should -Not -BeNullOrEmpty -Because "every output type needs a table view in src/FineTune/Formats"
         ($data.FormatViewDefinition.Control | Where-Object { $_ -is [System.Management.Automation.TableControl] }) | Should -Not -BeNullOrEmpty
+        $table = @($data.FormatViewDefinition.Control | Where-Object { $_ -is [System.Management.Automation.TableControl] })[0]
+        # each column's header: its label, else the property it shows
+        $names = for ($i = 0; $i -lt $table.Headers.Count; $i++) {
+            if ($table.Headers[$i].Label) { $table.Headers[$i].Label } else { $table.Rows[0].Columns[$i].DisplayEntry.Value }
+        }
         $instance = [System.Runtime.Serialization.FormatterServices]::GetUninitializedObject($Type)
-        $text = $instance | Format-Table | Out-String
-        $headers = $data.FormatViewDefinition.Control.Headers.Label | Where-Object { $_ }
-        $text | Should -Match ([regex]::Escape(@($headers)[0]))
+        $lines = @(($instance | Format-Table | Out-String -Width 400) -split '\r?\n' | Where-Object { $_.Trim() })
+        $lines[0].Trim() | Should -Match ('^' + (($names | ForEach-Object { [regex]::Escape($_) }) -join '\s+') + '$')
+        @($lines[1].Trim() -split '\s+').Count | Should -Be $names.Count -Because 'every column has its underline'
     }
 }

@@ -7,6 +7,12 @@ BeforeAll {
     $script:Train = Get-SharedPath 'data/chat_ticket_classification_train.jsonl'
     $script:Bad = Get-SharedPath 'data/bad_legacy_unescaped_quotes_semaphore.jsonl'
     $script:Model = 'gpt-4o-mini-2024-07-18'
+    # tickets of the training file and their labels: the emulator's fine-tuned model answers with the label of
+    # the training example whose question shares the most words with the one asked
+    # (one ticket of each of three labels)
+    $script:Tickets = Get-Content $script:Train | ConvertFrom-Json | ForEach-Object {
+        [pscustomobject]@{ User = @($_.messages | Where-Object role -eq 'user')[-1].content; Label = @($_.messages | Where-Object role -eq 'assistant')[-1].content }
+    } | Group-Object Label | ForEach-Object { $_.Group[0] } | Select-Object -First 3
     # a key that must never show up anywhere
     $script:Key = 'sk-emu-' + [guid]::NewGuid().ToString('N')
 
@@ -41,10 +47,10 @@ Describe 'The pipeline from a file to an answer' {
     BeforeEach { Use-Emulator $script:Fast }
 
     It 'runs Add-FineTuneFile | Start-FineTuneJob | Wait-FineTuneJob | Invoke-FineTuneChat as written' {
-        $answer = Get-Item $script:Train | Add-FineTuneFile | Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Confirm:$false | Wait-FineTuneJob | Invoke-FineTuneChat 'My invoice shows the wrong amount'
+        $answer = Get-Item $script:Train | Add-FineTuneFile | Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Confirm:$false | Wait-FineTuneJob | Invoke-FineTuneChat $script:Tickets[0].User
         $answer | Should -HaveCount 1
         $answer.Model | Should -BeLike 'ft:gpt-4o-mini-2024-07-18:*'
-        $answer.Answer | Should -Not -BeNullOrEmpty
+        $answer.Answer | Should -Be $script:Tickets[0].Label
         $answer.TotalTokens | Should -Be ($answer.PromptTokens + $answer.CompletionTokens)
         $answer.PromptTokens | Should -BeGreaterThan 0
         # fine-tuned gpt-4o-mini: $0.30 in, $1.20 out per 1M tokens
@@ -54,10 +60,13 @@ Describe 'The pipeline from a file to an answer' {
     It 'runs from New-FineTuneDataset to an answer, as the issue writes it' {
         $alpaca = Get-SharedPath 'data/instruct_alpaca_seed_tasks.jsonl'
         if (-not (Test-Path $alpaca)) { Set-ItResult -Skipped -Because "input missing: $alpaca"; return }
-        $answer = Get-Content $alpaca -TotalCount 30 | ConvertFrom-Json | New-FineTuneDataset -Path (Join-Path $TestDrive 'travel.jsonl') | Add-FineTuneFile | Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Confirm:$false | Wait-FineTuneJob | Invoke-FineTuneChat 'a question'
+        $question = (Get-Content $alpaca -TotalCount 1 | ConvertFrom-Json).instruction
+        $answer = Get-Content $alpaca -TotalCount 30 | ConvertFrom-Json | New-FineTuneDataset -Path (Join-Path $TestDrive 'travel.jsonl') | Add-FineTuneFile | Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Confirm:$false | Wait-FineTuneJob | Invoke-FineTuneChat $question
         $answer.Model | Should -BeLike 'ft:gpt-4o-mini-2024-07-18:*'
-        $answer.Question | Should -Be 'a question'
-        $answer.Answer | Should -Not -BeNullOrEmpty
+        $answer.Question | Should -Be $question
+        # the first record's example, as New-FineTuneDataset wrote it, holds the answer
+        $first = Get-Content (Join-Path $TestDrive 'travel.jsonl') -TotalCount 1 | ConvertFrom-Json
+        $answer.Answer | Should -Be @($first.messages | Where-Object role -eq 'assistant')[-1].content
     }
 
     It 'keeps the job it waited for: succeeded, with a fine-tuned model, a result file and our request id' {
@@ -69,9 +78,9 @@ Describe 'The pipeline from a file to an answer' {
     }
 
     It 'asks once for every string or object with a User property' {
-        $answers = @('first question', [pscustomobject]@{ User = 'second question' }) | Invoke-FineTuneChat -Model $script:Job.FineTunedModel -SystemMessage 'Classify the ticket.'
-        $answers.Question | Should -Be @('first question', 'second question')
-        $answers.Answer | Should -Not -Contain $null
+        $answers = @($script:Tickets[1].User, [pscustomobject]@{ User = $script:Tickets[2].User }) | Invoke-FineTuneChat -Model $script:Job.FineTunedModel -SystemMessage 'Classify the ticket.'
+        $answers.Question | Should -Be @($script:Tickets[1].User, $script:Tickets[2].User)
+        $answers.Answer | Should -Be @($script:Tickets[1].Label, $script:Tickets[2].Label)
     }
 }
 
@@ -257,7 +266,7 @@ Describe 'Jobs' {
         $checkpoints = $script:Job | Get-FineTuneCheckpoint
         $checkpoints.Count | Should -BeGreaterThan 0
         $checkpoints | ForEach-Object { $_.FineTunedModelCheckpoint | Should -BeLike "$($script:Job.FineTunedModel):ckpt-step-*" }
-        ($checkpoints | Select-Object -First 1 | Invoke-FineTuneChat 'hello').Answer | Should -Not -BeNullOrEmpty
+        ($checkpoints | Select-Object -First 1 | Invoke-FineTuneChat $script:Tickets[1].User).Answer | Should -Be $script:Tickets[1].Label
     }
 
     It 'turns the result file into one metric a step, matching the CSV' {
@@ -411,8 +420,8 @@ Describe 'Faults' {
         $faulty = Start-FineTuneEmulator -TimeScale 0.05 -FaultRate 0.3 -Seed 7
         try {
             Use-Emulator $faulty -MaxRetries 8
-            $answer = Get-Item $script:Train | Add-FineTuneFile | Start-FineTuneJob -Model $script:Model -Confirm:$false | Wait-FineTuneJob -PollIntervalSec 0.2 | Invoke-FineTuneChat 'My invoice is wrong'
-            $answer.Answer | Should -Not -BeNullOrEmpty
+            $answer = Get-Item $script:Train | Add-FineTuneFile | Start-FineTuneJob -Model $script:Model -Confirm:$false | Wait-FineTuneJob -PollIntervalSec 0.2 | Invoke-FineTuneChat $script:Tickets[2].User
+            $answer.Answer | Should -Be $script:Tickets[2].Label
             Get-EmulatorRequestCount -Emulator $faulty | Should -BeGreaterThan 5
             @(Get-FineTuneFile -Purpose fine-tune).Count | Should -Be 1
             @(Get-FineTuneJob -All).Count | Should -Be 1

@@ -27,20 +27,19 @@ namespace FineTune.Engine.Tests.Datasets
 
         private static string Variant(string line, int k) => line.Replace("{\"role\": \"user\", \"content\": \"", "{\"role\": \"user\", \"content\": \"[" + k + "] ");
 
-        // lines (null = blank); ends: \r\n for some
+        // lines (null = blank); ends: \r\n for some. The expected duplicates are the lines equal to an earlier one,
+        // found with a plain dictionary of the lines' text (the files repeat lines verbatim), not with the checker's hash.
         private static (byte[] Bytes, List<(long Line, long Earlier)> Dups) Build(List<string?> lines, Random random, bool crlf, bool finalNewline = true)
         {
             var sb = new StringBuilder();
-            var first = new Dictionary<ulong, long>();
+            var first = new Dictionary<string, long>(StringComparer.Ordinal);
             var dups = new List<(long, long)>();
             for (int i = 0; i < lines.Count; i++)
             {
                 string? l = lines[i];
                 if (l != null)
                 {
-                    ulong h = ExampleChecker.NormalizedHash(Encoding.UTF8.GetBytes(l));
-                    if (h == 0) h = 1;
-                    if (first.TryGetValue(h, out long e)) dups.Add((i + 1, e)); else first[h] = i + 1;
+                    if (first.TryGetValue(l, out long e)) dups.Add((i + 1, e)); else first[l] = i + 1;
                 }
                 sb.Append(l ?? (random.Next(2) == 0 ? "" : "  "));
                 if (i < lines.Count - 1 || finalNewline) sb.Append(crlf && random.Next(3) == 0 ? "\r\n" : "\n");
