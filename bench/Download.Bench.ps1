@@ -17,7 +17,7 @@ try {
     $w = [IO.StreamWriter]::new($src, $false, [Text.UTF8Encoding]::new($false))
     try { $chunk = $line * 4096; while ($w.BaseStream.Length -lt $MB * 1MB) { $w.Write($chunk); $w.Flush() } } finally { $w.Dispose() }
     Connect-FineTune -Endpoint $emu.Endpoint -ApiKey (ConvertTo-SecureString 'any' -AsPlainText -Force)
-    $f = Add-FineTuneFile $src -SkipValidation
+    $f = Add-FineTuneFile $src -SkipValidation -Purpose batch  # OpenAI hands out no fine-tune file's content
     $bytes = (Get-Item $src).Length
     foreach ($i in 1..3) {
         $target = Join-Path $dir "copy$i.jsonl"

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -12,7 +13,9 @@ namespace FineTune.Emulator
     /// <c>POST /_emulator/reset-counts</c>;
     /// <c>POST /_emulator/faults</c> {"faults": ["429", "drop", "500", "delay:200"], "route": "optional path prefix"}
     /// queues faults for the next matching requests, in order; <c>GET /_emulator/faults</c> shows the queue;
-    /// <c>DELETE /_emulator/faults</c> empties it; <c>GET /_emulator/health</c> answers once the emulator is up.
+    /// <c>DELETE /_emulator/faults</c> empties it; <c>GET /_emulator/health</c> answers once the emulator is up;
+    /// <c>POST /_emulator/closure</c> {"noNewJobsFrom": "yyyy-MM-dd" or null} sets the day from which job creation is
+    /// refused (<see cref="JobRoutes.Closed"/>), <c>GET /_emulator/closure</c> shows it.
     /// </summary>
     public static class ControlRoutes
     {
@@ -36,6 +39,26 @@ namespace FineTune.Emulator
             {
                 lock (state.Sync) state.RequestCounts.Clear();
                 return Results.Json(new JsonObject { ["total"] = 0 });
+            });
+
+            control.MapGet("/closure", () => Results.Json(Closure(state)));
+
+            control.MapPost("/closure", async (HttpRequest request) =>
+            {
+                (JsonObject? body, IResult? error) = await Requests.ReadJsonAsync(request);
+                if (body == null) return error!;
+                string? date = Requests.String(body, "noNewJobsFrom");
+                try
+                {
+                    DateTime? from = date == null ? null : EmulatorOptions.ParseDate("noNewJobsFrom", date);
+                    lock (state.Sync) state.NoNewJobsFrom = from;
+                }
+                catch (System.ArgumentException e)
+                {
+                    return ApiError.BadRequest(e.Message, "noNewJobsFrom");
+                }
+
+                return Results.Json(Closure(state));
             });
 
             control.MapGet("/faults", () => Results.Json(Queue(state)));
@@ -62,6 +85,11 @@ namespace FineTune.Emulator
 
                 return Results.Json(Queue(state));
             });
+        }
+
+        private static JsonObject Closure(EmulatorState state)
+        {
+            lock (state.Sync) return new JsonObject { ["noNewJobsFrom"] = state.NoNewJobsFrom?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) };
         }
 
         private static JsonObject Queue(EmulatorState state)

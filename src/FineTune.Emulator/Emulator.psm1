@@ -35,6 +35,8 @@ function Start-FineTuneEmulator {
         # The service to imitate: OpenAI (default) or Azure (api-key header, Azure's shapes, ARM deployments on BaseUri).
         [ValidateSet('OpenAI', 'Azure')]
         [string] $Flavor = 'OpenAI',
+        # The first day (UTC) on which job creation is refused with 403, as for an organization that can no longer fine-tune.
+        [Nullable[datetime]] $NoNewJobsFrom,
         [int] $TimeoutSeconds = 30
     )
     $root = Split-Path (Split-Path $PSScriptRoot)
@@ -47,6 +49,7 @@ function Start-FineTuneEmulator {
     if ($ApiKey) { $arguments += '--api-key', $ApiKey }
     if ($Organization) { $arguments += '--org', $Organization }
     $arguments += '--flavor', $Flavor.ToLowerInvariant()
+    if ($NoNewJobsFrom) { $arguments += '--no-new-jobs-from', $NoNewJobsFrom.Value.ToString('yyyy-MM-dd', [cultureinfo]::InvariantCulture) }
 
     $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
     foreach ($a in $arguments) { $info.ArgumentList.Add([string]$a) }
@@ -158,6 +161,22 @@ function Set-EmulatorFault {
     Invoke-RestMethod -Method Post -Uri "$($Emulator.BaseUri)_emulator/faults" -ContentType 'application/json' -Body ($body | ConvertTo-Json) | Out-Null
 }
 
+function Set-EmulatorClosure {
+    <#
+    .SYNOPSIS
+        Sets the first day (UTC) from which the emulator refuses to create fine-tuning jobs (403, as for an organization
+        that can no longer fine-tune); -Open takes jobs again. Returns the day set (yyyy-MM-dd) or $null.
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Date')]
+    param(
+        [Parameter(ParameterSetName = 'Date', Mandatory, Position = 0)] [datetime] $NoNewJobsFrom,
+        [Parameter(ParameterSetName = 'Open', Mandatory)] [switch] $Open,
+        [object] $Emulator = $script:Current
+    )
+    $date = if ($Open) { $null } else { $NoNewJobsFrom.ToString('yyyy-MM-dd', [cultureinfo]::InvariantCulture) }
+    (Invoke-RestMethod -Method Post -Uri "$($Emulator.BaseUri)_emulator/closure" -ContentType 'application/json' -Body (@{ noNewJobsFrom = $date } | ConvertTo-Json)).noNewJobsFrom
+}
+
 function Start-FineTunePrism {
     <#
     .SYNOPSIS
@@ -207,4 +226,4 @@ function Stop-FineTunePrism {
     process { if (-not $Prism.Process.HasExited) { $Prism.Process.Kill(); $Prism.Process.WaitForExit(5000) | Out-Null } }
 }
 
-Export-ModuleMember -Function Start-FineTuneEmulator, Stop-FineTuneEmulator, Get-EmulatorRequestCount, Reset-EmulatorRequestCount, Set-EmulatorFault, Start-FineTunePrism, Stop-FineTunePrism
+Export-ModuleMember -Function Start-FineTuneEmulator, Stop-FineTuneEmulator, Get-EmulatorRequestCount, Reset-EmulatorRequestCount, Set-EmulatorFault, Set-EmulatorClosure, Start-FineTunePrism, Stop-FineTunePrism

@@ -52,7 +52,14 @@ namespace FineTune.Emulator
         public Flavor Flavor { get; set; } = Flavor.OpenAI;
 
         /// <summary>
-        /// Parses <c>--port N --time-scale S --seed N --api-key K --trigger-words a,b --fault-rate R --org ID --flavor F</c>.
+        /// The first day (UTC) on which the organization can no longer create fine-tuning jobs
+        /// (<c>--no-new-jobs-from yyyy-MM-dd</c>; OpenAI's is 2027-01-06); null: jobs are taken. The control route
+        /// <c>POST /_emulator/closure</c> changes it while the emulator runs (<see cref="EmulatorState.NoNewJobsFrom"/>).
+        /// </summary>
+        public DateTime? NoNewJobsFrom { get; set; }
+
+        /// <summary>
+        /// Parses <c>--port N --time-scale S --seed N --api-key K --trigger-words a,b --fault-rate R --org ID --flavor F --no-new-jobs-from D</c>.
         /// Throws <see cref="ArgumentException"/> naming the option on an unknown option or a bad value.
         /// </summary>
         public static EmulatorOptions Parse(IReadOnlyList<string> args)
@@ -79,12 +86,18 @@ namespace FineTune.Emulator
                             : f.Equals("azure", StringComparison.OrdinalIgnoreCase) ? Flavor.Azure
                             : throw new ArgumentException($"--flavor {f} is not supported: use openai or azure.");
                         break;
-                    default: throw new ArgumentException($"Unknown option '{args[i]}'. Options: --port, --time-scale, --seed, --api-key, --trigger-words, --fault-rate, --org, --flavor.");
+                    case "--no-new-jobs-from": o.NoNewJobsFrom = ParseDate(name, Value()); break;
+                    default: throw new ArgumentException($"Unknown option '{args[i]}'. Options: --port, --time-scale, --seed, --api-key, --trigger-words, --fault-rate, --org, --flavor, --no-new-jobs-from.");
                 }
             }
 
             return o;
         }
+
+        /// <summary>A yyyy-MM-dd date (UTC midnight); <see cref="ArgumentException"/> naming <paramref name="name"/> otherwise.</summary>
+        public static DateTime ParseDate(string name, string s) =>
+            DateTime.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime d)
+                ? d : throw new ArgumentException($"{name} '{s}' must be a date as yyyy-MM-dd (e.g. 2027-01-06).");
 
         private static int ParseInt(string name, string s, int min, int max) =>
             int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max

@@ -15,7 +15,8 @@ namespace FineTune.Emulator
     /// <c>/files</c>: multipart upload (<c>file</c>, <c>purpose</c>, optional <c>expires_after[anchor]</c> and
     /// <c>expires_after[seconds]</c>), list (purpose, limit 1–10,000 default 10,000, order asc|desc default desc,
     /// after), get, delete, content. As the service: ≤ 512 MB; a fine-tune file's name must end in .jsonl; its
-    /// content is checked later, by the job.
+    /// content is checked later, by the job; the OpenAI flavour refuses to hand out a fine-tune file's content
+    /// (<see cref="Downloadable"/>).
     /// </summary>
     public static class FileRoutes
     {
@@ -104,9 +105,11 @@ namespace FineTune.Emulator
             });
 
             v1.MapGet("/files/{file_id}/content", (string file_id) =>
-                Find(state, file_id) is StoredFile f
-                    ? Results.Bytes(f.Content, f.Filename.EndsWith(".csv", StringComparison.Ordinal) ? "text/csv" : "application/octet-stream")
-                    : ApiError.NotFound("File", file_id, "file_id"));
+            {
+                if (Find(state, file_id) is not StoredFile f) return ApiError.NotFound("File", file_id, "file_id");
+                if (!Downloadable(f, state)) return ApiError.BadRequest("Not allowed to download files of purpose: " + f.Purpose);
+                return Results.Bytes(f.Content, f.Filename.EndsWith(".csv", StringComparison.Ordinal) ? "text/csv" : "application/octet-stream");
+            });
         }
 
         /// <summary>The file object (OpenAPI schema OpenAIFile) with its <see cref="Status"/>.</summary>
@@ -132,6 +135,13 @@ namespace FineTune.Emulator
             double phases = (DateTime.UtcNow - f.ArrivedUtc).TotalSeconds / state.Options.TimeScale;
             return phases < 1 ? "uploaded" : phases < 2 ? "pending" : phases < 3 ? "running" : "processed";
         }
+
+        /// <summary>
+        /// Whether <c>GET /files/{id}/content</c> serves the file. OpenAI flavour: not for purpose <c>fine-tune</c> (the
+        /// service answers 400 "Not allowed to download files of purpose: fine-tune", OPENAI-FACTS.md); result files
+        /// (<c>fine-tune-results</c>), batch and every other purpose stay downloadable. Azure flavour: every file.
+        /// </summary>
+        public static bool Downloadable(StoredFile f, EmulatorState state) => state.Options.IsAzure || f.Purpose != "fine-tune";
 
         /// <summary>The file, unless missing or expired (an expired file is removed).</summary>
         private static StoredFile? Find(EmulatorState state, string id)

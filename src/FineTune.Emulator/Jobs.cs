@@ -113,8 +113,18 @@ namespace FineTune.Emulator
             }
         }
 
+        /// <summary>
+        /// The answer to a job create once the organization can no longer fine-tune (<see cref="EmulatorState.NoNewJobsFrom"/>):
+        /// 403, as reported for organizations shut out of OpenAI's fine-tuning since 2026-07 ("permission denied" on
+        /// <c>POST /fine_tuning/jobs</c>). The status is what is known; the message, type and code are the emulator's own.
+        /// </summary>
+        public static IResult Closed(DateTime from) =>
+            ApiError.Result(403, $"You do not have permission to create fine-tuning jobs: this organization can no longer fine-tune (new jobs are not accepted since {from:yyyy-MM-dd}).",
+                "invalid_request_error", null, "permission_denied");
+
         private static IResult Create(EmulatorState state, JsonObject body)
         {
+            if (state.NoNewJobsFrom is DateTime from && DateTime.UtcNow >= from) return Closed(from);
             string? model = Requests.String(body, "model");
             string? training = Requests.String(body, "training_file");
             string? validation = Requests.String(body, "validation_file");

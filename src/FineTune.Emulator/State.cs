@@ -19,7 +19,11 @@ namespace FineTune.Emulator
         {
             Options = options;
             Random = new Random(options.Seed);
+            NoNewJobsFrom = options.NoNewJobsFrom;
         }
+
+        /// <summary>From this day (UTC) on, job creation is refused (<see cref="JobRoutes"/>); null: jobs are taken. Set at start or through <c>POST /_emulator/closure</c>.</summary>
+        public DateTime? NoNewJobsFrom { get; set; }
 
         /// <summary>The options the emulator was started with.</summary>
         public EmulatorOptions Options { get; }

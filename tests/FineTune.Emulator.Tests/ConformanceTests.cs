@@ -55,7 +55,9 @@ namespace FineTune.Emulator.Tests
             Assert.Equal(trainingId, (string?)page["data"]![0]!["id"]);
             await Send(http, "GET /files", HttpMethod.Get, $"files?limit=1&order=asc&after={trainingId}");
             await Send(http, "GET /files/{file_id}", HttpMethod.Get, $"files/{trainingId}");
-            await Send(http, "GET /files/{file_id}/content", HttpMethod.Get, $"files/{validationId}/content");
+            // OpenAI refuses to hand out a fine-tune file's content: a batch file is downloaded instead
+            JsonNode batch = await Send(http, "POST /files", HttpMethod.Post, "files", Multipart("file", File.ReadAllBytes(validationPath), "requests.jsonl", ("purpose", "batch")));
+            await Send(http, "GET /files/{file_id}/content", HttpMethod.Get, $"files/{batch["id"]}/content");
 
             // Uploads
             byte[] bytes = File.ReadAllBytes(validationPath);

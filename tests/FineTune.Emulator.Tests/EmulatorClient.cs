@@ -59,12 +59,12 @@ namespace FineTune.Emulator.Tests
             return ((int)r.StatusCode, JsonNode.Parse(await r.Content.ReadAsStringAsync())!.AsObject());
         }
 
-        /// <summary>Uploads bytes as a multipart file with purpose fine-tune; returns the file object (throws on error).</summary>
-        public async Task<JsonObject> UploadAsync(byte[] content, string filename)
+        /// <summary>Uploads bytes as a multipart file with <paramref name="purpose"/> (default fine-tune); returns the file object (throws on error).</summary>
+        public async Task<JsonObject> UploadAsync(byte[] content, string filename, string purpose = "fine-tune")
         {
             using var form = new MultipartFormDataContent
             {
-                { new StringContent("fine-tune"), "purpose" },
+                { new StringContent(purpose), "purpose" },
                 { new ByteArrayContent(content), "file", filename },
             };
             using HttpResponseMessage r = await Http.PostAsync("files", form);

@@ -145,7 +145,7 @@ namespace FineTune.Emulator.Tests
         public async Task A_download_cut_after_some_bytes_sends_its_headers_and_those_bytes_then_breaks_off()
         {
             await using EmulatorClient emu = await EmulatorClient.StartAsync(new EmulatorOptions { TimeScale = 60 });
-            string file = (string)(await emu.UploadAsync(Jsonl(200), "t.jsonl"))["id"]!;
+            string file = (string)(await emu.UploadAsync(Jsonl(200), "t.jsonl", "batch"))["id"]!;
             byte[] whole = await emu.Http.GetByteArrayAsync($"files/{file}/content");
             using var request = new HttpRequestMessage(HttpMethod.Get, $"files/{file}/content");
             request.Headers.Add("X-Emulator-Fault", "cut-after:1000");
@@ -219,7 +219,8 @@ namespace FineTune.Emulator.Tests
             });
             Assert.Equal(200, ok);
             Assert.Equal("completed", (string?)done["status"]);
-            byte[] stored = await emu.Http.GetByteArrayAsync($"files/{done["file"]!["id"]}/content");
+            byte[] stored; // a fine-tune file is not handed out again: look at what the emulator holds
+            lock (emu.Host.State.Sync) stored = emu.Host.State.Files[(string)done["file"]!["id"]!].Content;
             Assert.Equal(content, stored);
             Assert.Equal(400, (await emu.PostAsync($"uploads/{id}/cancel", new JsonObject())).Status);
         }
@@ -285,6 +286,65 @@ namespace FineTune.Emulator.Tests
             Assert.Equal(new[] { "a", "b=hate" }, o.TriggerWords);
             Assert.Contains("--fault-rate", Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse(new[] { "--fault-rate", "2" })).Message);
             Assert.Contains("--bogus", Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse(new[] { "--bogus" })).Message);
+        }
+
+        [Fact]
+        public async Task A_fine_tune_file_is_not_handed_out_again_but_result_and_batch_files_are()
+        {
+            await using EmulatorClient emu = await EmulatorClient.StartAsync();
+            string training = (string)(await emu.UploadAsync(Jsonl(10), "t.jsonl"))["id"]!;
+            using (HttpResponseMessage refused = await emu.Http.GetAsync($"files/{training}/content"))
+            {
+                Assert.Equal(400, (int)refused.StatusCode);
+                JsonNode error = JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["error"]!;
+                Assert.Equal("Not allowed to download files of purpose: fine-tune", (string?)error["message"]);
+                Assert.Equal("invalid_request_error", (string?)error["type"]);
+            }
+
+            byte[] requests = Jsonl(3);
+            string batch = (string)(await emu.UploadAsync(requests, "requests.jsonl", "batch"))["id"]!;
+            Assert.Equal(requests, await emu.Http.GetByteArrayAsync($"files/{batch}/content"));
+
+            (_, JsonObject job) = await emu.PostAsync("fine_tuning/jobs", new JsonObject { ["model"] = "gpt-4o-mini-2024-07-18", ["training_file"] = training });
+            JsonObject done = await emu.WaitForJobAsync((string)job["id"]!);
+            string csv = await emu.Http.GetStringAsync($"files/{done["result_files"]![0]}/content");
+            Assert.StartsWith("step,train_loss", csv);
+        }
+
+        [Fact]
+        public async Task The_Azure_flavour_hands_out_a_fine_tune_file()
+        {
+            await using EmulatorClient emu = await EmulatorClient.StartAsync(new EmulatorOptions { TimeScale = 0.05, Flavor = Flavor.Azure });
+            byte[] content = Jsonl(10);
+            string training = (string)(await emu.UploadAsync(content, "t.jsonl"))["id"]!;
+            Assert.Equal(content, await emu.Http.GetByteArrayAsync($"files/{training}/content"));
+        }
+
+        [Fact]
+        public async Task From_the_closure_day_a_job_create_is_refused_with_403_and_the_control_route_moves_the_day()
+        {
+            await using EmulatorClient emu = await EmulatorClient.StartAsync(new EmulatorOptions { TimeScale = 0.05, NoNewJobsFrom = DateTime.UtcNow.Date });
+            string training = (string)(await emu.UploadAsync(Jsonl(10), "t.jsonl"))["id"]!;
+            var create = new JsonObject { ["model"] = "gpt-4o-mini-2024-07-18", ["training_file"] = training };
+            (int status, JsonObject body) = await emu.PostAsync("fine_tuning/jobs", create.DeepClone());
+            Assert.Equal(403, status);
+            Assert.Equal("permission_denied", (string?)body["error"]!["code"]);
+            Assert.Empty(emu.Host.State.Jobs);
+
+            using var control = new HttpClient { BaseAddress = emu.Host.BaseUri };
+            using (HttpResponseMessage later = await control.PostAsync("_emulator/closure", new StringContent("{\"noNewJobsFrom\":\"" + DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd") + "\"}", Encoding.UTF8, "application/json")))
+            {
+                Assert.Equal(200, (int)later.StatusCode);
+            }
+
+            Assert.Equal(200, (await emu.PostAsync("fine_tuning/jobs", create.DeepClone())).Status);
+            using (HttpResponseMessage bad = await control.PostAsync("_emulator/closure", new StringContent("{\"noNewJobsFrom\":\"06.01.2027\"}", Encoding.UTF8, "application/json")))
+            {
+                Assert.Equal(400, (int)bad.StatusCode);
+            }
+
+            Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse(new[] { "--no-new-jobs-from", "soon" }));
+            Assert.Equal(new DateTime(2027, 1, 6), EmulatorOptions.Parse(new[] { "--no-new-jobs-from", "2027-01-06" }).NoNewJobsFrom);
         }
     }
 }

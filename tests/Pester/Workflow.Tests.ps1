@@ -33,6 +33,8 @@ BeforeAll {
     }
     Use-Emulator $script:Fast
     $script:File = Add-FineTuneFile $script:Train
+    # OpenAI hands out no fine-tune file's content: the download tests use the same bytes uploaded as a batch file
+    $script:Batch = Add-FineTuneFile $script:Train -Purpose batch
     $script:Job = Start-FineTuneJob -Model $script:Model -TrainingFile $script:File.Id -Confirm:$false | Wait-FineTuneJob
 }
 
@@ -105,7 +107,7 @@ Describe 'Files' {
 
     It 'uploads through the Uploads API with -UseUploadApi (parts, then complete with md5)' {
         Reset-EmulatorRequestCount
-        $f = Add-FineTuneFile $script:Train -UseUploadApi
+        $f = Add-FineTuneFile $script:Train -UseUploadApi -Purpose batch
         $f.Bytes | Should -Be (Get-Item $script:Train).Length
         Get-EmulatorRequestCount -Route 'POST /v1/uploads' | Should -Be 1
         Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/parts' | Should -Be 1
@@ -121,7 +123,7 @@ Describe 'Files' {
         $writer = [System.IO.StreamWriter]::new($big, $false, [System.Text.UTF8Encoding]::new($false))
         try { while ($writer.BaseStream.Length -lt 70MB) { $writer.Write($chunk); $writer.Flush() } } finally { $writer.Dispose() }
         Reset-EmulatorRequestCount
-        $f = Add-FineTuneFile $big -UseUploadApi -SkipValidation
+        $f = Add-FineTuneFile $big -UseUploadApi -SkipValidation -Purpose batch
         $f.Bytes | Should -Be (Get-Item $big).Length
         Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/parts' | Should -Be 2
         Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/complete' | Should -Be 1
@@ -142,13 +144,18 @@ Describe 'Files' {
 
     It 'saves a file byte for byte, refuses to overwrite without -Force, and deletes it' {
         $target = Join-Path $TestDrive 'copy.jsonl'
-        $saved = $script:File | Save-FineTuneFile -Path $target
+        $saved = $script:Batch | Save-FineTuneFile -Path $target
         (Get-FileHash $saved.FullName).Hash | Should -Be (Get-FileHash $script:Train).Hash
-        Save-FineTuneFile $script:File.Id -Path $target -ErrorVariable err -ErrorAction SilentlyContinue
+        Save-FineTuneFile $script:Batch.Id -Path $target -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.SaveFile.FileExists*'
-        Save-FineTuneFile $script:File.Id -Path $target -Force | Should -Not -BeNullOrEmpty
+        Save-FineTuneFile $script:Batch.Id -Path $target -Force | Should -Not -BeNullOrEmpty
         (Get-FileHash $target).Hash | Should -Be (Get-FileHash $script:Train).Hash
         Get-ChildItem $TestDrive -Filter '*.tmp' -Force | Should -BeNullOrEmpty
+
+        # OpenAI refuses to hand out a training file's content: the error says so and nothing is written
+        Save-FineTuneFile $script:File.Id -Path (Join-Path $TestDrive 'training.jsonl') -ErrorVariable refused -ErrorAction SilentlyContinue
+        $refused[0].Exception.Message | Should -BeLike '*Not allowed to download files of purpose: fine-tune*'
+        Test-Path (Join-Path $TestDrive 'training.jsonl') | Should -BeFalse
 
         $doomed = Add-FineTuneFile $script:Train
         $doomed | Remove-FineTuneFile -Confirm:$false
@@ -192,7 +199,7 @@ Describe 'Files' {
         $chunk = ([string]::Join("`n", (Get-Content $script:Train)) + "`n") * 64
         $writer = [System.IO.StreamWriter]::new($big, $false, [System.Text.UTF8Encoding]::new($false))
         try { while ($writer.BaseStream.Length -lt 70MB) { $writer.Write($chunk); $writer.Flush() } } finally { $writer.Dispose() }
-        $f = Add-FineTuneFile $big -SkipValidation
+        $f = Add-FineTuneFile $big -SkipValidation -Purpose batch
         $target = Join-Path $TestDrive 'big-download-copy.jsonl'
         Save-FineTuneFile $f.Id -Path (Join-Path $TestDrive 'warm-up.jsonl') | Remove-Item  # JIT and first-call costs out of the figure
 
@@ -213,20 +220,20 @@ Describe 'Files' {
         $half = [int]((Get-Item $script:Train).Length / 2)
         $target = Join-Path $TestDrive 'cut.jsonl'
         Set-EmulatorFault "cut-after:$half" -Route '/files/' -Clear
-        Save-FineTuneFile $script:File.Id -Path $target -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Save-FineTuneFile $script:Batch.Id -Path $target -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.SaveFile.DownloadInterrupted*'
         $err[0].Exception.Message | Should -BeLike "*after $($half.ToString('N0')) of $((Get-Item $script:Train).Length.ToString('N0')) bytes*"
         Test-Path $target | Should -BeFalse
 
         Set-Content $target 'the copy from last week'
         Set-EmulatorFault "cut-after:$half" -Route '/files/'
-        Save-FineTuneFile $script:File.Id -Path $target -Force -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Save-FineTuneFile $script:Batch.Id -Path $target -Force -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.SaveFile.DownloadInterrupted*'
         Get-Content $target | Should -Be 'the copy from last week'
 
         # a connection dropped before any answer is retried like any other call; the copy is replaced only when complete
         Set-EmulatorFault 'drop' -Route '/files/'
-        $saved = Save-FineTuneFile $script:File.Id -Path $target -Force
+        $saved = Save-FineTuneFile $script:Batch.Id -Path $target -Force
         (Get-FileHash $saved.FullName).Hash | Should -Be (Get-FileHash $script:Train).Hash
         Get-ChildItem $TestDrive -Filter '*.tmp' -Force | Should -BeNullOrEmpty
     }
