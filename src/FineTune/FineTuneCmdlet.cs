@@ -215,7 +215,26 @@ namespace FineTune
 
             bool ok = TryRun(ct => Service.UploadFileAsync(path, purpose, useUploadApi, Sent, feedback, ct), path, out file);
             feedback.Progress(2, activity, "done", 100, completed: true);
+            if (ok) RecordUpload(file, path, purpose);
             return ok;
+        }
+
+        /// <summary>
+        /// Notes the upload in the user's upload ledger (path, size, SHA-256, file id): the service never hands a
+        /// training file's content out again, so the archive and Copy-FineTuneJob find the local copy there. A ledger
+        /// that cannot be written is a warning: the upload itself succeeded.
+        /// </summary>
+        private void RecordUpload(FineTuneFile file, string path, string purpose)
+        {
+            string endpoint = Service.Connection.Endpoint.AbsoluteUri;
+            try
+            {
+                Run(ct => Task.Run(() => Engine.Archive.UploadLedger.Record(file.Id, path, endpoint, purpose, ct), ct));
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                WriteWarning($"{file.Id} was uploaded, but the upload ledger ({Engine.Archive.UploadLedger.LedgerPath}) could not record where it came from: {ex.Message}");
+            }
         }
 
         /// <summary>

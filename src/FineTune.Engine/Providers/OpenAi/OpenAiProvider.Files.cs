@@ -186,10 +186,22 @@ namespace FineTune.Engine.Providers
             using JsonDocument _ = await SendAsync("RemoveFile", "DELETE", "files/" + Uri.EscapeDataString(fileId), null, cancellationToken).ConfigureAwait(false);
         }
 
-        /// <summary>A file's content (<c>GET /files/{id}/content</c>); a base64-encoded result CSV is decoded (<see cref="ResultFile.Decode"/>).</summary>
+        /// <summary>
+        /// A file's content (<c>GET /files/{id}/content</c>); a base64-encoded result CSV is decoded (<see cref="ResultFile.Decode"/>).
+        /// A training file OpenAI refuses to hand out is SaveFile.DownloadNotAllowed, naming the local copy when the upload ledger knows it.
+        /// </summary>
         public async Task<byte[]> DownloadFileAsync(string fileId, CancellationToken cancellationToken)
         {
-            BinaryData body = await SendRawAsync("SaveFile", "GET", $"files/{Uri.EscapeDataString(fileId)}/content", null, cancellationToken).ConfigureAwait(false);
+            BinaryData body;
+            try
+            {
+                body = await SendRawAsync("SaveFile", "GET", $"files/{Uri.EscapeDataString(fileId)}/content", null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FineTuneServiceException ex) when (Archive.ProviderRefusals.DownloadRefused(ex, fileId, cancellationToken) is FineTuneServiceException refused)
+            {
+                throw refused;
+            }
+
             return ResultFile.Decode(body.ToArray());
         }
 
@@ -216,7 +228,7 @@ namespace FineTune.Engine.Providers
         /// stalls that long fails (SaveFile.Timeout). <paramref name="progress"/> gets the bytes received so far and
         /// the body's size in bytes (Content-Length; null when the service does not send it).
         /// Returns the bytes written to <paramref name="path"/>. Throws <see cref="FineTuneServiceException"/>
-        /// (Operation SaveFile: NotFound, Timeout, DownloadInterrupted, ...) and <see cref="IOException"/> when the
+        /// (Operation SaveFile: NotFound, Timeout, DownloadInterrupted, DownloadNotAllowed, ...) and <see cref="IOException"/> when the
         /// file cannot be written.
         /// </summary>
         public async Task<long> SaveFileAsync(string fileId, string path, bool force, Action<long, long?>? progress, CancellationToken cancellationToken)
@@ -225,8 +237,18 @@ namespace FineTune.Engine.Providers
             DatasetWriteMode mode = force ? DatasetWriteMode.Replace : DatasetWriteMode.New;
             if (!force && File.Exists(target)) throw new DatasetFileExistsException(target); // before the request: nothing sent in vain
 
-            using PipelineMessage message = await SendMessageAsync("SaveFile", "GET", $"files/{Uri.EscapeDataString(fileId)}/content", null, cancellationToken,
-                null, null, bufferResponse: false).ConfigureAwait(false);
+            PipelineMessage sent;
+            try
+            {
+                sent = await SendMessageAsync("SaveFile", "GET", $"files/{Uri.EscapeDataString(fileId)}/content", null, cancellationToken,
+                    null, null, bufferResponse: false).ConfigureAwait(false);
+            }
+            catch (FineTuneServiceException ex) when (Archive.ProviderRefusals.DownloadRefused(ex, fileId, cancellationToken) is FineTuneServiceException refused)
+            {
+                throw refused;
+            }
+
+            using PipelineMessage message = sent;
             PipelineResponse response = message.Response!;
             long? total = response.Headers.TryGetValue("Content-Length", out string? length) &&
                 long.TryParse(length, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : (long?)null;

@@ -18,9 +18,22 @@ namespace FineTune.Engine.Providers
         /// timeout, 5xx or dropped connection, the job is looked for by its <c>finetune_request_id</c>
         /// metadata before the call is tried again, up to the connection's MaxRetries + 1 attempts.
         /// Throws <see cref="ArgumentException"/> for a request that breaks a limit, and
-        /// <see cref="FineTuneServiceException"/> (Operation StartJob) when the service refuses it.
+        /// <see cref="FineTuneServiceException"/> (Operation StartJob) when the service refuses it; a permission error
+        /// (403) outside Azure is StartJob.TrainingClosed, naming OpenAI's closure date and Copy-FineTuneJob.
         /// </summary>
-        public Task<FineTuneJob> CreateJobAsync(JobRequest request, IFeedback feedback, CancellationToken cancellationToken)
+        public async Task<FineTuneJob> CreateJobAsync(JobRequest request, IFeedback feedback, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await CreateJobOnceAsync(request, feedback, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FineTuneServiceException ex) when (Archive.ProviderRefusals.TrainingClosed(ex, Connection.Provider) is FineTuneServiceException closed)
+            {
+                throw closed;
+            }
+        }
+
+        private Task<FineTuneJob> CreateJobOnceAsync(JobRequest request, IFeedback feedback, CancellationToken cancellationToken)
         {
             CheckJob(request);
             byte[] body = request.ToJson();
