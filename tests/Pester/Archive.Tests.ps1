@@ -67,3 +67,123 @@ Describe 'A provider that stops training' {
         $err[0].Exception.Message | Should -BeLike '*2027-01-06*Copy-FineTuneJob*'
     }
 }
+
+Describe 'The archive of an account' {
+    BeforeAll {
+        $script:HasData = Test-Path $script:Train
+        if (-not $script:HasData) { return }
+        $tag = @{ batch = 'archive' }
+        $script:Ok = Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Path $script:Train -Metadata $tag -Suffix kept -Confirm:$false -Wait
+        $few = Join-Path $TestDrive 'three.jsonl'
+        Get-Content $script:Train -TotalCount 3 | Set-Content $few   # fewer than 10 examples: the service fails the job
+        $script:Failed = Add-FineTuneFile $few -SkipValidation | Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Metadata $tag -Confirm:$false -Wait -WarningAction SilentlyContinue
+        $script:Cancelled = Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $script:Ok.TrainingFile -Epochs 50 -Metadata $tag -Confirm:$false |
+            Stop-FineTuneJob -Confirm:$false -PassThru
+        $script:Folder = Join-Path $TestDrive 'archive'
+        $script:First = Export-FineTuneArchive $script:Folder -Metadata $tag
+    }
+
+    It 'holds every chosen job with its events, checkpoints, metrics and model, and verifies against its manifest' {
+        if (-not $script:HasData) { Set-ItResult -Skipped -Because "input missing: $script:Train"; return }
+        $script:Failed.Status | Should -Be 'failed'
+        $script:Cancelled.Status | Should -Be 'cancelled'
+        $script:First.Jobs | Should -Be 3
+        $ok = Join-Path $script:Folder "jobs/$($script:Ok.Id)"
+        (Get-Content (Join-Path $ok 'job.json') -Raw | ConvertFrom-Json).fine_tuned_model | Should -Be $script:Ok.FineTunedModel
+        (Get-Content (Join-Path $ok 'events.jsonl')).Count | Should -Be (Get-FineTuneEvent $script:Ok.Id).Count
+        (Get-Content (Join-Path $ok 'checkpoints.json') -Raw | ConvertFrom-Json).Count | Should -Be (Get-FineTuneCheckpoint $script:Ok.Id).Count
+        $metrics = Import-Csv (Join-Path $ok 'metrics.csv')
+        $metrics.Count | Should -Be (Get-FineTuneMetric $script:Ok.Id).Count
+        (Get-Content (Join-Path $ok 'loss.svg') -Raw) | Should -BeLike '*<polyline*'
+        $model = Get-Content (Join-Path $ok 'model.json') -Raw | ConvertFrom-Json
+        $model.status | Should -Be 'serving'
+        $model.shutdownDate | Should -Be '2027-01-14'
+        Test-Path (Join-Path $script:Folder "jobs/$($script:Failed.Id)/job.json") | Should -BeTrue
+        Test-Path (Join-Path $script:Folder "jobs/$($script:Cancelled.Id)/events.jsonl") | Should -BeTrue
+
+        $manifest = Get-Content (Join-Path $script:Folder 'manifest.json') -Raw | ConvertFrom-Json
+        $entry = $manifest.files | Where-Object path -eq "jobs/$($script:Ok.Id)/metrics.csv"
+        $entry.bytes | Should -Be (Get-Item (Join-Path $ok 'metrics.csv')).Length
+        $entry.sha256 | Should -Be (Get-FileHash (Join-Path $ok 'metrics.csv')).Hash.ToLowerInvariant()
+        @(Test-FineTuneArchive $script:Folder) | Should -HaveCount 0
+        Test-FineTuneArchive $script:Folder -Quiet | Should -BeTrue
+    }
+
+    It 'records plainly that the service keeps the training file, and where the local copy is' {
+        if (-not $script:HasData) { Set-ItResult -Skipped -Because "input missing: $script:Train"; return }
+        $content = Get-Content (Join-Path $script:Folder "files/$($script:Ok.TrainingFile)/content.json") -Raw | ConvertFrom-Json
+        $content.downloaded | Should -BeFalse
+        $content.refusedByService | Should -Be 'HTTP 400: Not allowed to download files of purpose: fine-tune'
+        $content.localCopy.path | Should -Be (Resolve-Path $script:Train).Path
+        $content.localCopy.stillMatches | Should -BeTrue
+        $result = $script:Ok.ResultFiles[0]
+        (Get-Content (Join-Path $script:Folder "files/$result/content.json") -Raw | ConvertFrom-Json).downloaded | Should -BeTrue
+        $script:First.NotDownloadable | Should -Not -BeNullOrEmpty
+    }
+
+    It 'writes nothing on a second export, and rewrites only a file that changed' {
+        if (-not $script:HasData) { Set-ItResult -Skipped -Because "input missing: $script:Train"; return }
+        $before = Get-ChildItem $script:Folder -Recurse -File | ForEach-Object { "$($_.FullName)|$($_.LastWriteTimeUtc.Ticks)" }
+        $second = Export-FineTuneArchive $script:Folder -Metadata @{ batch = 'archive' }
+        $second.Written | Should -HaveCount 0
+        $second.Unchanged | Should -BeGreaterThan 10
+        Get-ChildItem $script:Folder -Recurse -File | ForEach-Object { "$($_.FullName)|$($_.LastWriteTimeUtc.Ticks)" } | Should -Be $before
+    }
+
+    It 'catches one changed byte and names the file' {
+        if (-not $script:HasData) { Set-ItResult -Skipped -Because "input missing: $script:Train"; return }
+        $events = Join-Path $script:Folder "jobs/$($script:Failed.Id)/events.jsonl"
+        $bytes = [IO.File]::ReadAllBytes($events)
+        $bytes[5] = $bytes[5] -bxor 1
+        [IO.File]::WriteAllBytes($events, $bytes)
+        $problems = Test-FineTuneArchive $script:Folder -WarningVariable warned -WarningAction SilentlyContinue
+        $problems | Should -HaveCount 1
+        $problems[0].Path | Should -Be "jobs/$($script:Failed.Id)/events.jsonl"
+        $problems[0].Problem | Should -Be 'ContentChanged'
+        $warned[0] | Should -BeLike "jobs/$($script:Failed.Id)/events.jsonl: ContentChanged*"
+        Test-FineTuneArchive $script:Folder -Quiet -WarningAction SilentlyContinue | Should -BeFalse
+
+        Remove-Item (Join-Path $script:Folder "jobs/$($script:Cancelled.Id)/job.json")
+        (Test-FineTuneArchive $script:Folder -WarningAction SilentlyContinue).Problem | Should -Be @('ContentChanged', 'Missing')
+
+        # an export brings back exactly what changed
+        (Export-FineTuneArchive $script:Folder -Metadata @{ batch = 'archive' }).Written | Sort-Object | Should -Be (@("jobs/$($script:Cancelled.Id)/job.json", "jobs/$($script:Failed.Id)/events.jsonl") | Sort-Object)
+        @(Test-FineTuneArchive $script:Folder) | Should -HaveCount 0
+    }
+
+    It 'with -WhatIf writes nothing; with -JobId takes only the chosen job' {
+        if (-not $script:HasData) { Set-ItResult -Skipped -Because "input missing: $script:Train"; return }
+        $other = Join-Path $TestDrive 'what-if'
+        Export-FineTuneArchive $other -JobId $script:Ok.Id -WhatIf | Should -BeNullOrEmpty
+        Test-Path $other | Should -BeFalse
+        $one = $script:Ok | Export-FineTuneArchive $other
+        $one.Jobs | Should -Be 1
+        (Get-ChildItem (Join-Path $other 'jobs')).Name | Should -Be $script:Ok.Id
+        (Get-ChildItem (Join-Path $other 'files')).Name | Sort-Object | Should -Be (@($script:Ok.TrainingFile) + $script:Ok.ResultFiles | Sort-Object)
+    }
+
+    It 'opens as a self-contained page in headless Chromium showing every job, its status, cost, model, last day and loss chart' {
+        if (-not $script:HasData) { Set-ItResult -Skipped -Because "input missing: $script:Train"; return }
+        $chromium = '/usr/bin/chromium'
+        if (-not (Test-Path $chromium)) { Set-ItResult -Skipped -Because "Chromium is missing ($chromium): apt-get install chromium"; return }
+        $index = Join-Path $script:Folder 'index.html'
+        $html = Get-Content $index -Raw
+        $html | Should -Not -Match '<script|<link|<img|(src|href)="https?:|url\('
+        $profile = Join-Path $TestDrive 'chromium-profile'
+        $dom = & $chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run `
+            --user-data-dir=$profile --dump-dom "file://$index" 2>$null | Out-String
+        $dom | Should -Match '<table id="jobs">'
+        foreach ($job in $script:Ok, $script:Failed, $script:Cancelled) {
+            $dom | Should -Match ('<tr id="{0}" data-status="{1}">' -f $job.Id, $job.Status)
+        }
+        $row = [regex]::Match($dom, "<tr id=""$($script:Ok.Id)"".*?</tr>", 'Singleline').Value
+        $cost = [decimal]$script:Ok.TrainedTokens * 3.00 / 1000000   # gpt-4o-mini: $3.00 per 1M trained tokens
+        $row | Should -Match ([regex]::Escape('<td class="n cost">$' + $cost.ToString('N2', [cultureinfo]::InvariantCulture) + '</td>'))
+        $row | Should -Match ([regex]::Escape($script:Ok.FineTunedModel))
+        $row | Should -Match '<td class="serving">serving</td>'
+        $row | Should -Match '<td class="lastday">2027-01-13'
+        $row | Should -Match '(?s)<svg[^>]*>.*<polyline'
+        $dom | Should -Match ([regex]::Escape((Resolve-Path $script:Train).Path))
+        [regex]::Match($dom, "<tr id=""$($script:Failed.Id)"".*?</tr>", 'Singleline').Value | Should -Match 'class="error"'
+    }
+}
