@@ -15,6 +15,7 @@
         'Add-FineTuneFile'
         'Connect-FineTune'
         'ConvertTo-FineTuneExample'
+        'Copy-FineTuneJob'
         'Disconnect-FineTune'
         'Export-FineTuneArchive'
         'Export-FineTuneLossChart'

@@ -104,6 +104,28 @@ namespace FineTune.Engine.Archive
             var report = new ArchiveReport { Path = root, WhatIf = options.DryRun };
             var writer = new Writer(root, manifest, report, options.DryRun);
             string activity = "Archiving to " + root;
+            try
+            {
+                await ExportJobsAsync(service, options, writer, feedback, activity, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // also after a failure or Ctrl+C: what was written is listed
+                if (report.Written.Count > 0 && !options.DryRun)
+                {
+                    manifest.Endpoint = service.Connection.Endpoint.AbsoluteUri;
+                    manifest.ExportedAt = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+                    manifest.Write(root);
+                }
+            }
+
+            feedback.Progress(7, activity, "done", 100, completed: true);
+            return report;
+        }
+
+        private static async Task ExportJobsAsync(FineTuneService service, ArchiveOptions options, Writer writer, IFeedback feedback, string activity, CancellationToken cancellationToken)
+        {
+            ArchiveReport report = writer.Report;
 
             feedback.Progress(7, activity, "Listing jobs", -1);
             string list = "fine_tuning/jobs";
@@ -187,15 +209,6 @@ namespace FineTune.Engine.Archive
             report.Jobs = rows.Count;
             report.Files = fileRows.Count;
             writer.Put("index.html", AtomicFile.Utf8NoBom.GetBytes(ArchiveIndexPage.Render(service.Connection.Endpoint.AbsoluteUri, rows, fileRows.Values.ToList())));
-            if (report.Written.Count > 0 && !options.DryRun)
-            {
-                manifest.Endpoint = service.Connection.Endpoint.AbsoluteUri;
-                manifest.ExportedAt = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-                manifest.Write(root);
-            }
-
-            feedback.Progress(7, activity, "done", 100, completed: true);
-            return report;
         }
 
         private static bool Chosen(FineTuneJob job, ArchiveOptions o) =>

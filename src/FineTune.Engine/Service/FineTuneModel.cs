@@ -28,6 +28,12 @@ namespace FineTune.Engine.Service
         /// <summary>The service's <c>shutdown_date</c> (UTC date); for a fine-tuned model without one, its base model's (it serves until then); null when none is announced.</summary>
         public DateTime? ShutdownDate { get; set; }
 
+        /// <summary>The job that made this fine-tuned model, when known (Get-FineTuneModel -WithJobs).</summary>
+        public string? JobId { get; set; }
+
+        /// <summary>False for a model a job made that the service no longer lists (deleted); true for every listed model.</summary>
+        public bool Exists { get; set; } = true;
+
         /// <summary>Whole days from today (UTC) to <see cref="ShutdownDate"/>; negative once past; null when none.</summary>
         public int? DaysToShutdown => ShutdownDate is DateTime d ? (int)(d.Date - DateTime.UtcNow.Date).TotalDays : (int?)null;
 

@@ -18,6 +18,10 @@ namespace FineTune.Commands
     ///   <para>Shows which models are announced to shut down, soonest first.</para>
     /// </example>
     /// <example>
+    ///   <code>Get-FineTuneModel -FineTuned -WithJobs | Format-Table Id, JobId, Exists, ShutdownDate</code>
+    ///   <para>Which fine-tuned models still exist and which were deleted, with the job that made each and the day it stops serving.</para>
+    /// </example>
+    /// <example>
     ///   <code>Get-FineTuneJob -Id ftjob-abc123 | Get-FineTuneModel</code>
     ///   <para>Gets the fine-tuned model a job made (binds the job's FineTunedModel property).</para>
     /// </example>
@@ -37,6 +41,10 @@ namespace FineTune.Commands
         [Parameter(ParameterSetName = "List")]
         public SwitchParameter FineTuned { get; set; }
 
+        /// <summary>Joins the models with the jobs that made them: JobId on each fine-tuned model, and the models of succeeded jobs that the service no longer lists (deleted), with Exists $false and their base model's shutdown date. Reads every job (all pages).</summary>
+        [Parameter(ParameterSetName = "List")]
+        public SwitchParameter WithJobs { get; set; }
+
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
@@ -51,9 +59,11 @@ namespace FineTune.Commands
             else if (TryRun(ct => Service.ListModelsAsync(ct), null, out IReadOnlyList<FineTuneModel> all))
             {
                 models.AddRange(all.Where(m => !FineTuned || m.IsFineTuned));
+                if (WithJobs && TryRun(ct => ListAllJobsAsync(ct), null, out List<FineTuneJob> jobs)) models.AddRange(Join(models, all, jobs));
             }
 
             WriteObject(models, enumerateCollection: true);
+
 
             // One warning per shutdown date, not per model: a list of base models would otherwise repeat it.
             foreach (var group in models.Where(m => m.DaysToShutdown is int d && d <= ShutdownWarningDays).GroupBy(m => m.ShutdownDate!.Value))
@@ -63,6 +73,40 @@ namespace FineTune.Commands
                 WriteWarning(days < 0
                     ? $"Shut down on {group.Key:yyyy-MM-dd}: {ids}."
                     : $"Shut down on {group.Key:yyyy-MM-dd}, in {days} days: {ids}. Export what you need (Get-FineTuneJob, Save-FineTuneFile) before then.");
+            }
+        }
+            private async System.Threading.Tasks.Task<List<FineTuneJob>> ListAllJobsAsync(System.Threading.CancellationToken ct)
+        {
+            var jobs = new List<FineTuneJob>();
+            string? after = null;
+            do
+            {
+                Page<FineTuneJob> page = await Service.ListJobsAsync(after, 100, null, ct).ConfigureAwait(false);
+                jobs.AddRange(page.Items);
+                after = page.HasMore && page.Items.Count > 0 ? page.LastId : null;
+            }
+            while (after != null);
+            return jobs;
+        }
+
+        // JobId on the listed fine-tuned models; the models of succeeded jobs that are no longer listed, as deleted ones.
+        private static IEnumerable<FineTuneModel> Join(List<FineTuneModel> shown, IReadOnlyList<FineTuneModel> listed, List<FineTuneJob> jobs)
+        {
+            var byModel = new Dictionary<string, FineTuneJob>(System.StringComparer.Ordinal);
+            foreach (FineTuneJob j in jobs.Where(j => j.FineTunedModel != null)) byModel[j.FineTunedModel!] = j;
+            foreach (FineTuneModel m in shown)
+            {
+                if (byModel.TryGetValue(m.Id, out FineTuneJob? job)) m.JobId = job.Id;
+            }
+
+            var ids = new HashSet<string>(listed.Select(m => m.Id), System.StringComparer.Ordinal);
+            foreach (FineTuneJob job in byModel.Values.Where(j => !ids.Contains(j.FineTunedModel!)).OrderBy(j => j.CreatedAt))
+            {
+                yield return new FineTuneModel
+                {
+                    Id = job.FineTunedModel!, JobId = job.Id, Exists = false, Created = job.FinishedAt,
+                    ShutdownDate = listed.FirstOrDefault(b => b.Id == job.BaseModel)?.ShutdownDate,
+                };
             }
         }
     }

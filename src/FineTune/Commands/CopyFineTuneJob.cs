@@ -1,0 +1,118 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using FineTune.Engine.Archive;
+using FineTune.Engine.Service;
+
+namespace FineTune.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Re-runs a fine-tuning job on another provider (a paid action: it asks for confirmation and shows the destination's estimated cost).</para>
+    /// <para type="description">Reads the job from the current connection (the source) and starts the same job on -Destination: the same training and validation data, the same method, the source job's resolved hyperparameters (epochs, batch size, learning-rate multiplier, beta), suffix and seed, and the base model as the destination's rows of the price catalog name it (-Model overrides). The data comes from the upload ledger (the local files the source job's files were uploaded from, while they still have the same size and SHA-256), or from -TrainingPath and -ValidationPath: OpenAI never hands training files out. Each file is checked against the destination's rules (Azure accepts a byte-order mark where OpenAI refuses one) and uploaded there unchanged (on Azure the copy waits until the file is processed), then the job is created at most once, carrying the source job's id in its metadata (source_job_id); a destination that already has a copy of the job is refused unless -Force. -WhatIf prints the destination's estimate (tokens x epochs x its training price) and sends nothing; -MaxCost refuses a copy whose estimate is higher or unknown. Outputs both jobs linked: SourceJobId, JobId (the new job, which binds -JobId of the job cmdlets once connected to the destination), both endpoints, the model, epochs and the estimate. Errors: FineTune.CopyJob.NoData (no local copy of the data), FineTune.CopyJob.NotTrained (the destination trains no such model), FineTune.CopyJob.AlreadyCopied, FineTune.CopyJob.InvalidFile (the destination's rules), FineTune.CopyJob.OverBudget, FineTune.CopyJob.CostUnknown; service failures as FineTune.StartJob.* and FineTune.AddFile.*.</para>
+    /// </summary>
+    /// <example><code>$azure = Connect-FineTune -Endpoint https://RESOURCE.openai.azure.com/openai/v1/ -ApiKey $azureKey -PassThru; Connect-FineTune -ApiKey $openAiKey; Copy-FineTuneJob ftjob-abc123 -Destination $azure -WhatIf</code><para>Shows what re-running the OpenAI job on Azure would cost; sends nothing.</para></example>
+    /// <example><code>Get-FineTuneJob -All -Status succeeded | Copy-FineTuneJob -Destination $azure -MaxCost 20 -Confirm:$false</code><para>Re-runs every succeeded job on Azure, each only if its estimate is at most $20.</para></example>
+    /// <example><code>Copy-FineTuneJob ftjob-abc123 -Destination $azure -TrainingPath ./train.jsonl -TrainingType GlobalStandard -Confirm:$false</code><para>Copies a job whose upload is not in the ledger, with Azure's GlobalStandard training type.</para></example>
+    [Cmdlet(VerbsCommon.Copy, "FineTuneJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(JobCopy))]
+    public sealed class CopyFineTuneJobCommand : FineTuneCmdlet
+    {
+        /// <summary>The source job (ftjob-...) on the current connection; binds JobId or Id of a job.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("Id")]
+        [ArgumentCompleter(typeof(JobIdCompleter))]
+        public string JobId { get; set; } = string.Empty;
+
+        /// <summary>Where to re-run the job: a connection from Connect-FineTune -PassThru or Get-FineTuneContext.</summary>
+        [Parameter(Mandatory = true)]
+        public PSObject Destination { get; set; } = null!;
+
+        /// <summary>The local training file, when the upload ledger does not know the source job's one.</summary>
+        [Parameter]
+        public string? TrainingPath { get; set; }
+
+        /// <summary>The local validation file, when the upload ledger does not know the source job's one.</summary>
+        [Parameter]
+        public string? ValidationPath { get; set; }
+
+        /// <summary>The model to train on the destination (default: the source job's base model as the destination names it).</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(ModelCompleter))]
+        public string? Model { get; set; }
+
+        /// <summary>Azure: Standard, GlobalStandard or Developer (sent as trainingType).</summary>
+        [Parameter]
+        [ValidateSet("Standard", "GlobalStandard", "Developer")]
+        public string? TrainingType { get; set; }
+
+        /// <summary>Refuses to start when the destination's estimate is above this many USD, or unknown.</summary>
+        [Parameter]
+        [ValidateRange(0, 1000000)]
+        public decimal? MaxCost { get; set; }
+
+        /// <summary>Copies even when the destination already has a copy of the job.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <inheritdoc/>
+        protected override void ProcessRecord()
+        {
+            if (!(Destination.BaseObject is FineTuneConnection connection))
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Destination takes a connection from Connect-FineTune -PassThru or Get-FineTuneContext, not {Destination.BaseObject.GetType().Name} '{Destination}'."),
+                    "FineTune.CopyJob.InvalidDestination", ErrorCategory.InvalidArgument, Destination));
+                return;
+            }
+
+            var destination = new FineTuneService(connection);
+            var options = new CopyOptions
+            {
+                TrainingPath = TrainingPath == null ? null : FileSystemPath(TrainingPath),
+                ValidationPath = ValidationPath == null ? null : FileSystemPath(ValidationPath),
+                Model = Model, TrainingType = TrainingType, Force = Force,
+            };
+            CopyPlan plan;
+            try
+            {
+                if (!TryRun(ct => JobCopier.PlanAsync(Service, destination, JobId, options, Feedback, ct), JobId, out plan)) return;
+            }
+            catch (InvalidOperationException ex)
+            {
+                string reason = ex.Message.Contains("already copied") ? "AlreadyCopied" : ex.Message.Contains("upload ledger") || ex.Message.Contains("does not exist") ? "NoData" : "NotTrained";
+                WriteError(new ErrorRecord(ex, "FineTune.CopyJob." + reason, ErrorCategory.InvalidOperation, JobId));
+                return;
+            }
+            catch (ArgumentException ex)
+            {
+                WriteError(new ErrorRecord(ex, "FineTune.CopyJob.InvalidArgument", ErrorCategory.InvalidArgument, JobId));
+                return;
+            }
+
+            string target = $"{JobId} to {connection.Endpoint} ({plan.Request.Model}, {plan.Request.Epochs?.ToString() ?? "auto"} epochs)";
+            if (MaxCost is decimal max)
+            {
+                if (plan.Estimate?.EstimatedUsd is not decimal usd)
+                {
+                    WriteError(new ErrorRecord(new InvalidOperationException($"-MaxCost {max} was given but the cost cannot be estimated ({plan.CostText}). Add the model's price to a price catalog (FINETUNE_PRICE_CATALOG), or leave out -MaxCost."), "FineTune.CopyJob.CostUnknown", ErrorCategory.InvalidOperation, target));
+                    return;
+                }
+
+                if (usd > max)
+                {
+                    WriteError(new ErrorRecord(new InvalidOperationException($"The copy would cost about ${usd:0.00} ({plan.CostText}), above -MaxCost ${max:0.00}. Nothing was uploaded or started."), "FineTune.CopyJob.OverBudget", ErrorCategory.LimitsExceeded, target));
+                    return;
+                }
+            }
+
+            if (!ShouldProcess(target, $"Copy the job: upload its data and start a paid fine-tuning job ({plan.CostText})")) return;
+            try
+            {
+                if (TryRun(ct => JobCopier.CopyAsync(destination, plan, Feedback, ct), JobId, out JobCopy copy)) WriteObject(copy);
+            }
+            catch (InvalidDataException ex)
+            {
+                WriteError(new ErrorRecord(ex, "FineTune.CopyJob.InvalidFile", ErrorCategory.InvalidData, plan.TrainingPath));
+            }
+        }
+    }
+}
