@@ -54,20 +54,6 @@ Describe 'The upload ledger' {
     }
 }
 
-Describe 'A provider that stops training' {
-    AfterEach { Set-EmulatorClosure -Open | Out-Null }
-
-    It 'turns the refused create into an error naming the date and Copy-FineTuneJob' {
-        if (-not (Test-Path $script:Train)) { Set-ItResult -Skipped -Because "input missing: $script:Train"; return }
-        $file = Add-FineTuneFile $script:Train
-        Set-EmulatorClosure ([datetime]::UtcNow.Date) | Should -Be ([datetime]::UtcNow.ToString('yyyy-MM-dd'))
-        Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $file.Id -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.StartJob.TrainingClosed*'
-        $err[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
-        $err[0].Exception.Message | Should -BeLike '*2027-01-06*Copy-FineTuneJob*'
-    }
-}
-
 Describe 'The archive of an account' {
     BeforeAll {
         $script:HasData = Test-Path $script:Train
@@ -144,7 +130,7 @@ Describe 'The archive of an account' {
         Test-FineTuneArchive $script:Folder -Quiet -WarningAction SilentlyContinue | Should -BeFalse
 
         Remove-Item (Join-Path $script:Folder "jobs/$($script:Cancelled.Id)/job.json")
-        (Test-FineTuneArchive $script:Folder -WarningAction SilentlyContinue).Problem | Should -Be @('ContentChanged', 'Missing')
+        (Test-FineTuneArchive $script:Folder -WarningAction SilentlyContinue | Sort-Object Problem).Problem | Should -Be @('ContentChanged', 'Missing')
 
         # an export brings back exactly what changed
         (Export-FineTuneArchive $script:Folder -Metadata @{ batch = 'archive' }).Written | Sort-Object | Should -Be (@("jobs/$($script:Cancelled.Id)/job.json", "jobs/$($script:Failed.Id)/events.jsonl") | Sort-Object)
@@ -185,5 +171,111 @@ Describe 'The archive of an account' {
         $row | Should -Match '(?s)<svg[^>]*>.*<polyline'
         $dom | Should -Match ([regex]::Escape((Resolve-Path $script:Train).Path))
         [regex]::Match($dom, "<tr id=""$($script:Failed.Id)"".*?</tr>", 'Singleline').Value | Should -Match 'class="error"'
+    }
+}
+
+Describe 'Fine-tuned models joined with their jobs' {
+    It 'shows which models still exist, which were deleted, the job that made each and when it stops serving' {
+        if (-not (Test-Path $script:Train)) { Set-ItResult -Skipped -Because "input missing: $script:Train"; return }
+        $gone = Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Path $script:Train -Suffix gone -Confirm:$false -Wait
+        $kept = Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $gone.TrainingFile -Suffix kept -Confirm:$false -Wait
+        Remove-FineTuneModel $gone.FineTunedModel -Confirm:$false
+        $models = Get-FineTuneModel -FineTuned -WithJobs -WarningAction SilentlyContinue
+        $deleted = $models | Where-Object Id -eq $gone.FineTunedModel
+        $deleted.Exists | Should -BeFalse
+        $deleted.JobId | Should -Be $gone.Id
+        $deleted.ShutdownDate | Should -Be ([datetime]'2027-01-14')
+        $alive = $models | Where-Object Id -eq $kept.FineTunedModel
+        $alive.Exists | Should -BeTrue
+        $alive.JobId | Should -Be $kept.Id
+        (Get-FineTuneModel -FineTuned -WarningAction SilentlyContinue).Id | Should -Not -Contain $gone.FineTunedModel
+    }
+}
+
+Describe 'Copying a job to a provider that still trains' {
+    BeforeAll {
+        $script:HasData = Test-Path $script:Train
+        if (-not $script:HasData) { return }
+        $script:Azure = Start-FineTuneEmulator -TimeScale 0.05 -Flavor Azure   # side by side with the OpenAI flavour
+        # Azure's training price: the built-in catalog's rows, plus gpt-4o-mini at $3.00 per 1M (Global Standard) where they have none
+        $catalog = Get-Content (Join-Path $PSScriptRoot '../../src/FineTune.Engine/Pricing/prices.json') -Raw | ConvertFrom-Json
+        foreach ($row in $catalog.models | Where-Object { $_.provider -eq 'Azure' -and $_.model -eq 'gpt-4o-mini-2024-07-18' -and -not $_.trainingPerMillion }) {
+            $row | Add-Member -Force trainingPerMillion 3.00
+        }
+        $script:Catalog = Join-Path $TestDrive 'prices.json'
+        $catalog | ConvertTo-Json -Depth 10 | Set-Content $script:Catalog -Encoding utf8NoBOM
+        $script:PriceCatalogBefore = $env:FINETUNE_PRICE_CATALOG
+        $env:FINETUNE_PRICE_CATALOG = $script:Catalog
+
+        $key = ConvertTo-SecureString 'sk-archive-test' -AsPlainText -Force
+        $script:ToAzure = Connect-FineTune -Endpoint $script:Azure.Endpoint -ApiKey $key -Provider Azure -PassThru
+        Connect-FineTune -Endpoint $script:Emu.Endpoint -ApiKey $key -MaxRetries 1 -MaxRetryDelaySec 1
+        $script:Source = Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Path $script:Train -Epochs 2 -Suffix moved -Seed 7 -Metadata @{ team = 'support' } -Confirm:$false -Wait
+    }
+
+    AfterAll {
+        if ($script:Azure) { Stop-FineTuneEmulator $script:Azure }
+        $env:FINETUNE_PRICE_CATALOG = $script:PriceCatalogBefore
+        Connect-FineTune -Endpoint $script:Emu.Endpoint -ApiKey (ConvertTo-SecureString 'sk-archive-test' -AsPlainText -Force) -MaxRetries 1 -MaxRetryDelaySec 1
+        Set-EmulatorClosure -Open -Emulator $script:Emu | Out-Null
+    }
+
+    It 'prints the destination''s estimate with -WhatIf, then copies the job in one command: same bytes, same settings, linked' {
+        if (-not $script:HasData) { Set-ItResult -Skipped -Because "input missing: $script:Train"; return }
+        $transcript = Join-Path $TestDrive 'whatif.txt'
+        Start-Transcript -Path $transcript | Out-Null
+        try { Copy-FineTuneJob $script:Source.Id -Destination $script:ToAzure -WhatIf | Should -BeNullOrEmpty }
+        finally { Stop-Transcript | Out-Null }
+        $examples = (Get-Content $script:Train).Count
+        $billed = (Measure-FineTuneDataset $script:Train -Model gpt-4o-mini-2024-07-18).BilledTokensPerEpoch
+        $usd = [math]::Round([decimal]$billed * 2 * 3.00 / 1000000, 2, [MidpointRounding]::AwayFromZero)
+        (Get-Content $transcript -Raw) -replace '\s+', ' ' | Should -Match ([regex]::Escape("Azure estimate `$$($usd.ToString('0.00', [cultureinfo]::InvariantCulture)): $(($billed * 2).ToString('N0')) tokens"))
+        Get-EmulatorRequestCount -Emulator $script:Azure -Route 'POST /v1/files' | Should -Be 0
+
+        $copy = Copy-FineTuneJob $script:Source.Id -Destination $script:ToAzure -MaxCost 1 -Confirm:$false
+        $copy.SourceJobId | Should -Be $script:Source.Id
+        $copy.DestinationEndpoint | Should -Be $script:ToAzure.Endpoint.AbsoluteUri
+        $copy.EstimatedUsd | Should -Be $usd
+        Get-EmulatorRequestCount -Emulator $script:Azure -Route 'POST /v1/fine_tuning/jobs' | Should -Be 1
+
+        # on the destination: the same bytes, epochs, batch size, learning rate, suffix, seed, and the link back
+        Connect-FineTune -Endpoint $script:Azure.Endpoint -ApiKey (ConvertTo-SecureString 'sk-archive-test' -AsPlainText -Force) -Provider Azure
+        $job = Wait-FineTuneJob $copy.JobId
+        $job.Status | Should -Be 'succeeded'
+        $job.Metadata['source_job_id'] | Should -Be $script:Source.Id
+        $job.Metadata['team'] | Should -Be 'support'
+        $job.Epochs | Should -Be $script:Source.Epochs
+        $job.BatchSize | Should -Be $script:Source.BatchSize
+        $job.LearningRateMultiplier | Should -Be $script:Source.LearningRateMultiplier
+        $job.Seed | Should -Be 7
+        $job.Suffix | Should -Be 'moved'
+        $saved = Save-FineTuneFile $job.TrainingFile -Path (Join-Path $TestDrive 'on-azure.jsonl')
+        (Get-FileHash $saved.FullName).Hash | Should -Be (Get-FileHash $script:Train).Hash
+
+        # a second copy is refused: the destination has one
+        Connect-FineTune -Endpoint $script:Emu.Endpoint -ApiKey (ConvertTo-SecureString 'sk-archive-test' -AsPlainText -Force)
+        Copy-FineTuneJob $script:Source.Id -Destination $script:ToAzure -Confirm:$false -ErrorVariable again -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $again[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.CopyJob.AlreadyCopied*'
+        $again[0].Exception.Message | Should -BeLike "*$($copy.JobId)*"
+    }
+
+    It 'says where to find the data when the ledger has no copy, and uploads nothing' {
+        if (-not $script:HasData) { Set-ItResult -Skipped -Because "input missing: $script:Train"; return }
+        $elsewhere = Join-Path $TestDrive 'moved.jsonl'
+        Copy-Item $script:Train $elsewhere
+        $job = Add-FineTuneFile $elsewhere | Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Confirm:$false -Wait
+        Remove-Item $elsewhere -Force   # a copy of a read-only file is read-only
+        Reset-EmulatorRequestCount -Emulator $script:Azure
+        Copy-FineTuneJob $job.Id -Destination $script:ToAzure -Confirm:$false -ErrorVariable nodata -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $nodata[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.CopyJob.NoData*'
+        $nodata[0].Exception.Message | Should -BeLike '*-TrainingPath*'
+        Get-EmulatorRequestCount -Emulator $script:Azure -Route 'POST /v1/files' | Should -Be 0
+    }
+    It 'refuses new jobs on the source after the closure date with the error that names Copy-FineTuneJob' {
+        if (-not $script:HasData) { Set-ItResult -Skipped -Because "input missing: $script:Train"; return }
+        Set-EmulatorClosure ([datetime]::UtcNow.Date.AddDays(-1)) -Emulator $script:Emu | Out-Null
+        Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $script:Source.TrainingFile -Confirm:$false -ErrorVariable closed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $closed[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.StartJob.TrainingClosed*'
+        $closed[0].Exception.Message | Should -BeLike '*2027-01-06*Copy-FineTuneJob*'
     }
 }

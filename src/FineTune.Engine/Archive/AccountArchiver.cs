@@ -11,6 +11,7 @@ using System.Threading.Tasks;
 using FineTune.Engine.IO;
 using FineTune.Engine.Jobs;
 using FineTune.Engine.Pricing;
+using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
 
 namespace FineTune.Engine.Archive
@@ -97,7 +98,7 @@ namespace FineTune.Engine.Archive
         /// Throws <see cref="FineTuneServiceException"/> when listing jobs fails, <see cref="IOException"/> when the folder
         /// cannot be written, and <see cref="InvalidDataException"/> when the folder holds a manifest of another kind.
         /// </summary>
-        public static async Task<ArchiveReport> ExportAsync(FineTuneService service, ArchiveOptions options, IFeedback feedback, CancellationToken cancellationToken)
+        public static async Task<ArchiveReport> ExportAsync(IFineTuneProvider service, ArchiveOptions options, IFeedback feedback, CancellationToken cancellationToken)
         {
             string root = System.IO.Path.GetFullPath(options.Folder);
             ArchiveManifest manifest = ArchiveManifest.Read(root);
@@ -123,24 +124,18 @@ namespace FineTune.Engine.Archive
             return report;
         }
 
-        private static async Task ExportJobsAsync(FineTuneService service, ArchiveOptions options, Writer writer, IFeedback feedback, string activity, CancellationToken cancellationToken)
+        private static async Task ExportJobsAsync(IFineTuneProvider service, ArchiveOptions options, Writer writer, IFeedback feedback, string activity, CancellationToken cancellationToken)
         {
             ArchiveReport report = writer.Report;
 
             feedback.Progress(7, activity, "Listing jobs", -1);
-            string list = "fine_tuning/jobs";
-            if (options.Metadata != null && options.Metadata.Count > 0)
-            {
-                list += "?" + string.Join("&", options.Metadata.Select(p => $"metadata[{Uri.EscapeDataString(p.Key)}]={Uri.EscapeDataString(p.Value ?? string.Empty)}"));
-            }
-
-            var jobs = (await service.ListJsonAsync("GetJob", list, cancellationToken).ConfigureAwait(false))
-                .Select(raw => (Raw: raw, Job: FineTuneJob.FromJson(raw)))
-                .Where(j => Chosen(j.Job, options))
-                .OrderBy(j => j.Job.CreatedAt).ThenBy(j => j.Job.Id, StringComparer.Ordinal).ToList();
+            Dictionary<string, string>? filter = options.Metadata?.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+            var jobs = (await Pages.AllAsync((after, limit, c) => service.ListJobsAsync(after, limit, filter, c), 100, cancellationToken).ConfigureAwait(false))
+                .Where(j => Chosen(j, options))
+                .OrderBy(j => j.CreatedAt).ThenBy(j => j.Id, StringComparer.Ordinal).ToList();
             if (options.JobIds != null)
             {
-                foreach (string missing in options.JobIds.Where(id => jobs.All(j => j.Job.Id != id)))
+                foreach (string missing in options.JobIds.Where(id => jobs.All(j => j.Id != id)))
                 {
                     feedback.Warning($"Job {missing} is not on the service (or not among the jobs chosen by the other filters); it was not archived.");
                 }
@@ -150,7 +145,7 @@ namespace FineTune.Engine.Archive
             try
             {
                 models = await service.ListModelsAsync(cancellationToken).ConfigureAwait(false);
-                writer.Put("models.json", Pretty(await service.GetJsonAsync("GetModel", "models", cancellationToken).ConfigureAwait(false)));
+                writer.Put("models.json", PrettyArray(models.Select(m => m.ServiceJson ?? JsonSerializer.Serialize(m))));
             }
             catch (FineTuneServiceException ex)
             {
@@ -158,19 +153,19 @@ namespace FineTune.Engine.Archive
             }
 
             // files: every file of the account, or with a filter those of the chosen jobs
-            var files = new Dictionary<string, JsonElement?>(StringComparer.Ordinal);
+            var files = new Dictionary<string, FineTuneFile?>(StringComparer.Ordinal);
             if (!options.Filtered)
             {
                 feedback.Progress(7, activity, "Listing files", -1);
-                foreach (JsonElement f in await service.ListJsonAsync("GetFile", "files", cancellationToken).ConfigureAwait(false)) files[f.Str("id") ?? string.Empty] = f;
+                foreach (FineTuneFile f in await Pages.AllAsync((after, limit, c) => service.ListFilesAsync(null, after, limit, c), Pages.FilePageSize, cancellationToken).ConfigureAwait(false)) files[f.Id] = f;
             }
 
-            foreach (string id in jobs.SelectMany(j => new[] { j.Job.TrainingFile, j.Job.ValidationFile }.Concat(j.Job.ResultFiles)).Where(id => !string.IsNullOrEmpty(id)).Distinct().Cast<string>())
+            foreach (string id in jobs.SelectMany(j => new[] { j.TrainingFile, j.ValidationFile }.Concat(j.ResultFiles)).Where(id => !string.IsNullOrEmpty(id)).Distinct().Cast<string>())
             {
                 if (files.ContainsKey(id)) continue;
                 try
                 {
-                    files[id] = await service.GetJsonAsync("GetFile", "files/" + Uri.EscapeDataString(id), cancellationToken).ConfigureAwait(false);
+                    files[id] = await service.GetFileAsync(id, cancellationToken).ConfigureAwait(false);
                 }
                 catch (FineTuneServiceException ex) when (ex.Kind == ErrorKind.NotFound)
                 {
@@ -182,7 +177,7 @@ namespace FineTune.Engine.Archive
             IReadOnlyList<LedgerEntry> ledger = UploadLedger.ReadAll();
             var fileRows = new Dictionary<string, FileRow>(StringComparer.Ordinal);
             int n = 0;
-            foreach (KeyValuePair<string, JsonElement?> f in files.OrderBy(f => f.Key, StringComparer.Ordinal))
+            foreach (KeyValuePair<string, FineTuneFile?> f in files.OrderBy(f => f.Key, StringComparer.Ordinal))
             {
                 feedback.Progress(7, activity, $"File {++n} of {files.Count}: {f.Key}", 50 * n / Math.Max(1, files.Count));
                 fileRows[f.Key] = await ArchiveFileAsync(service, writer, f.Key, f.Value, ledger, options.Provider, feedback, cancellationToken).ConfigureAwait(false);
@@ -200,10 +195,10 @@ namespace FineTune.Engine.Archive
 
             var rows = new List<JobRow>();
             n = 0;
-            foreach ((JsonElement raw, FineTuneJob job) in jobs)
+            foreach (FineTuneJob job in jobs)
             {
                 feedback.Progress(7, activity, $"Job {++n} of {jobs.Count}: {job.Id}", 50 + 50 * n / Math.Max(1, jobs.Count));
-                rows.Add(await ArchiveJobAsync(service, writer, raw, job, models, catalog, options.Provider, fileRows, feedback, cancellationToken).ConfigureAwait(false));
+                rows.Add(await ArchiveJobAsync(service, writer, job, models, catalog, options.Provider, fileRows, feedback, cancellationToken).ConfigureAwait(false));
             }
 
             report.Jobs = rows.Count;
@@ -218,21 +213,21 @@ namespace FineTune.Engine.Archive
             (o.CreatedBefore == null || job.CreatedAt < o.CreatedBefore) &&
             (o.Metadata == null || o.Metadata.All(p => job.Metadata.TryGetValue(p.Key, out string? v) && v == p.Value));
 
-        private static async Task<FileRow> ArchiveFileAsync(FineTuneService service, Writer writer, string id, JsonElement? raw, IReadOnlyList<LedgerEntry> ledger, string provider, IFeedback feedback, CancellationToken ct)
+        private static async Task<FileRow> ArchiveFileAsync(IFineTuneProvider service, Writer writer, string id, FineTuneFile? meta, IReadOnlyList<LedgerEntry> ledger, string provider, IFeedback feedback, CancellationToken ct)
         {
             string dir = "files/" + Safe(id) + "/";
             var row = new FileRow { Id = id };
-            if (raw is not JsonElement meta)
+            if (meta == null)
             {
                 row.Content = "deleted on the service";
                 writer.Put(dir + "content.json", Pretty(w => { w.WriteBoolean("onService", false); w.WriteBoolean("downloaded", false); WriteLocalCopy(w, id, ledger, row, ct); }));
                 return row;
             }
 
-            row.Filename = meta.Str("filename");
-            row.Purpose = meta.Str("purpose");
-            row.Bytes = meta.Long("bytes");
-            writer.Put(dir + "file.json", Pretty(meta));
+            row.Filename = meta.Filename;
+            row.Purpose = meta.Purpose;
+            row.Bytes = meta.Bytes;
+            writer.Put(dir + "file.json", Pretty(meta.ServiceJson ?? JsonSerializer.Serialize(meta)));
             string name = Safe(System.IO.Path.GetFileName(row.Filename ?? string.Empty));
             if (name.Length == 0 || name is "file.json" or "content.json") name = "content";
             string contentPath = dir + name;
@@ -309,22 +304,21 @@ namespace FineTune.Engine.Archive
             w.WriteEndObject();
         }
 
-        private static async Task<JobRow> ArchiveJobAsync(FineTuneService service, Writer writer, JsonElement raw, FineTuneJob job, IReadOnlyList<FineTuneModel>? models,
+        private static async Task<JobRow> ArchiveJobAsync(IFineTuneProvider service, Writer writer, FineTuneJob job, IReadOnlyList<FineTuneModel>? models,
             PriceCatalog? catalog, string provider, IReadOnlyDictionary<string, FileRow> files, IFeedback feedback, CancellationToken ct)
         {
             string dir = "jobs/" + Safe(job.Id) + "/";
-            string path = "fine_tuning/jobs/" + Uri.EscapeDataString(job.Id);
-            writer.Put(dir + "job.json", Pretty(raw));
+            writer.Put(dir + "job.json", Pretty(job.ServiceJson ?? JsonSerializer.Serialize(job)));
 
-            IReadOnlyList<JsonElement> events = await service.ListJsonAsync("GetEvent", path + "/events", ct).ConfigureAwait(false);
+            IReadOnlyList<FineTuneEvent> events = await Pages.AllAsync((after, limit, c) => service.ListEventsAsync(job.Id, after, limit, c), 100, ct).ConfigureAwait(false);
             var lines = new StringBuilder();
-            foreach (JsonElement e in events.Reverse()) lines.Append(e.GetRawText().Replace("\r", string.Empty).Replace("\n", string.Empty)).Append('\n');
+            foreach (FineTuneEvent e in events.Reverse()) lines.Append(Compact(e.ServiceJson ?? JsonSerializer.Serialize(e))).Append('\n');
             writer.Put(dir + "events.jsonl", AtomicFile.Utf8NoBom.GetBytes(lines.ToString()));
 
             try
             {
-                IReadOnlyList<JsonElement> checkpoints = await service.ListJsonAsync("GetCheckpoint", path + "/checkpoints", ct).ConfigureAwait(false);
-                writer.Put(dir + "checkpoints.json", Pretty(w => { }, checkpoints));
+                IReadOnlyList<FineTuneCheckpoint> checkpoints = await Pages.AllAsync((after, limit, c) => service.ListCheckpointsAsync(job.Id, after, limit, c), Pages.FilePageSize, ct).ConfigureAwait(false);
+                writer.Put(dir + "checkpoints.json", PrettyArray(checkpoints.Select(c => c.ServiceJson ?? JsonSerializer.Serialize(c))));
             }
             catch (FineTuneServiceException ex) when (ex.Kind == ErrorKind.NotFound)
             {
@@ -377,36 +371,46 @@ namespace FineTune.Engine.Archive
         }
 
         /// <summary>The service's JSON, indented (the same bytes for the same object on every run).</summary>
-        private static byte[] Pretty(JsonElement e)
+        private static byte[] Pretty(string json) => Write(w =>
+        {
+            using JsonDocument doc = JsonDocument.Parse(json);
+            doc.RootElement.WriteTo(w);
+        });
+
+        /// <summary>An array of the service's JSON objects, indented.</summary>
+        private static byte[] PrettyArray(IEnumerable<string> items) => Write(w =>
+        {
+            w.WriteStartArray();
+            foreach (string json in items)
+            {
+                using JsonDocument doc = JsonDocument.Parse(json);
+                doc.RootElement.WriteTo(w);
+            }
+
+            w.WriteEndArray();
+        });
+
+        /// <summary>An object written by <paramref name="body"/>, indented.</summary>
+        private static byte[] Pretty(Action<Utf8JsonWriter> body) => Write(w =>
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        });
+
+        private static byte[] Write(Action<Utf8JsonWriter> write)
         {
             using var stream = new MemoryStream();
-            using (var w = new Utf8JsonWriter(stream, Indented)) e.WriteTo(w);
+            using (var w = new Utf8JsonWriter(stream, Indented)) write(w);
             stream.WriteByte((byte)'\n');
             return stream.ToArray();
         }
 
-        /// <summary>An object written by <paramref name="body"/>, or (with <paramref name="array"/>) an array of those elements.</summary>
-        private static byte[] Pretty(Action<Utf8JsonWriter> body, IReadOnlyList<JsonElement>? array = null)
+        /// <summary>The service's JSON on one line (a line of events.jsonl).</summary>
+        private static string Compact(string json)
         {
-            using var stream = new MemoryStream();
-            using (var w = new Utf8JsonWriter(stream, Indented))
-            {
-                if (array != null)
-                {
-                    w.WriteStartArray();
-                    foreach (JsonElement e in array) e.WriteTo(w);
-                    w.WriteEndArray();
-                }
-                else
-                {
-                    w.WriteStartObject();
-                    body(w);
-                    w.WriteEndObject();
-                }
-            }
-
-            stream.WriteByte((byte)'\n');
-            return stream.ToArray();
+            using JsonDocument doc = JsonDocument.Parse(json);
+            return doc.RootElement.GetRawText().IndexOf('\n') < 0 ? doc.RootElement.GetRawText() : JsonSerializer.Serialize(doc.RootElement);
         }
 
         /// <summary>A name safe as one path segment on every file system (ids and file names from the service).</summary>
@@ -463,7 +467,7 @@ namespace FineTune.Engine.Archive
                 manifest.Set(new ManifestEntry { Path = relative, Bytes = bytes.LongLength, Sha256 = sha });
             }
 
-            internal async Task DownloadAsync(FineTuneService service, string fileId, string relative, long? size, CancellationToken ct)
+            internal async Task DownloadAsync(IFineTuneProvider service, string fileId, string relative, long? size, CancellationToken ct)
             {
                 if (dryRun)
                 {

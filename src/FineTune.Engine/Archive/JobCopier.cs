@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using FineTune.Engine.Datasets;
 using FineTune.Engine.Jobs;
 using FineTune.Engine.Pricing;
+using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
 
 namespace FineTune.Engine.Archive
@@ -103,7 +104,7 @@ namespace FineTune.Engine.Archive
     /// upload ledger or given paths; checked against the destination's rules and uploaded there), the same method, the
     /// source job's resolved hyperparameters (epochs, batch size, learning-rate multiplier, beta), suffix and seed, the
     /// base model as the destination's price catalog rows name it, and the source job's id in the new job's metadata
-    /// (<see cref="SourceJobKey"/>). The create call is made at most once (<see cref="FineTuneService.CreateJobAsync"/>), and a
+    /// (<see cref="SourceJobKey"/>). The create call is made at most once (<see cref="IFineTuneProvider.CreateJobAsync"/>), and a
     /// destination that already has a copy of the job is refused unless <see cref="CopyOptions.Force"/>.
     /// </summary>
     public static class JobCopier
@@ -116,12 +117,12 @@ namespace FineTune.Engine.Archive
         /// training data cannot be found, the destination trains no such model, or the job was copied there already;
         /// <see cref="ArgumentException"/> when the request breaks a limit; <see cref="FineTuneServiceException"/> from either service.
         /// </summary>
-        public static async Task<CopyPlan> PlanAsync(FineTuneService source, FineTuneService destination, string jobId, CopyOptions options, IFeedback feedback, CancellationToken ct)
+        public static async Task<CopyPlan> PlanAsync(IFineTuneProvider source, IFineTuneProvider destination, string jobId, CopyOptions options, IFeedback feedback, CancellationToken ct)
         {
             FineTuneJob job = await source.GetJobAsync(jobId, ct).ConfigureAwait(false);
             if (!options.Force)
             {
-                FineTuneJob? copied = (await destination.ListJobsAsync(null, FineTuneService.JobPageSize, new Dictionary<string, string> { [SourceJobKey] = job.Id }, ct).ConfigureAwait(false))
+                FineTuneJob? copied = (await destination.ListJobsAsync(null, Pages.JobPageSize, new Dictionary<string, string> { [SourceJobKey] = job.Id }, ct).ConfigureAwait(false))
                     .Items.FirstOrDefault(j => j.Metadata.TryGetValue(SourceJobKey, out string? v) && v == job.Id);
                 if (copied != null)
                 {
@@ -164,7 +165,7 @@ namespace FineTune.Engine.Archive
             };
             foreach (KeyValuePair<string, string> p in job.Metadata.Where(p => p.Key != JobRequest.RequestIdKey)) request.Metadata[p.Key] = p.Value;
             request.Metadata[SourceJobKey] = job.Id;
-            request.Validate(destination.Connection.Provider);
+            destination.CheckJob(request);
 
             var plan = new CopyPlan
             {
@@ -189,7 +190,7 @@ namespace FineTune.Engine.Archive
         /// <see cref="InvalidDataException"/> naming file and lines when a file breaks the destination's rules (nothing is
         /// uploaded then), and <see cref="FineTuneServiceException"/>.
         /// </summary>
-        public static async Task<JobCopy> CopyAsync(FineTuneService destination, CopyPlan plan, IFeedback feedback, CancellationToken ct)
+        public static async Task<JobCopy> CopyAsync(IFineTuneProvider destination, CopyPlan plan, IFeedback feedback, CancellationToken ct)
         {
             DatasetTarget target = destination.Connection.Provider == ServiceProvider.Azure ? DatasetTarget.Azure : DatasetTarget.OpenAI;
             foreach (string path in new[] { plan.TrainingPath, plan.ValidationPath }.Where(p => p != null).Cast<string>())

@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Threading;
+using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
 
 namespace FineTune.Engine.Archive

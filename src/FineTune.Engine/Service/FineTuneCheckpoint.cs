@@ -35,12 +35,16 @@ namespace FineTune.Engine.Service
         /// <summary>Validation loss on the full validation set at the step (else the batch's), or null.</summary>
         public double? ValidLoss => Metrics.TryGetValue("full_valid_loss", out double v) ? v : Metrics.TryGetValue("valid_loss", out double b) ? b : (double?)null;
 
+        /// <summary>The service's own JSON of this object, as it came (kept by an archive); null when not read from the service.</summary>
+        internal string? ServiceJson { get; set; }
+
         internal static FineTuneCheckpoint FromJson(JsonElement e)
         {
             Dictionary<string, double> metrics = e.NumMap("metrics");
 
             return new FineTuneCheckpoint
             {
+                ServiceJson = e.GetRawText(),
                 Id = e.Str("id") ?? string.Empty,
                 JobId = e.Str("fine_tuning_job_id"),
                 CreatedAt = e.Time("created_at"),

@@ -41,12 +41,16 @@ namespace FineTune.Engine.Service
         /// <summary>The training loss of a metrics event, or null.</summary>
         public double? TrainLoss => Data.TryGetValue("train_loss", out double v) ? v : (double?)null;
 
+        /// <summary>The service's own JSON of this object, as it came (kept by an archive); null when not read from the service.</summary>
+        internal string? ServiceJson { get; set; }
+
         internal static FineTuneEvent FromJson(JsonElement e, string? jobId)
         {
             Dictionary<string, double> data = e.NumMap("data");
 
             return new FineTuneEvent
             {
+                ServiceJson = e.GetRawText(),
                 Id = e.Str("id") ?? string.Empty,
                 JobId = jobId,
                 CreatedAt = e.Time("created_at"),

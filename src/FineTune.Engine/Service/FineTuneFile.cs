@@ -40,8 +40,12 @@ namespace FineTune.Engine.Service
         /// <summary>The local file this upload came from (set by Add-FineTuneFile; null for listed files), for cost estimates downstream.</summary>
         public string? LocalPath { get; set; }
 
+        /// <summary>The service's own JSON of this object, as it came (kept by an archive); null when not read from the service.</summary>
+        internal string? ServiceJson { get; set; }
+
         internal static FineTuneFile FromJson(JsonElement e) => new FineTuneFile
         {
+            ServiceJson = e.GetRawText(),
             Id = e.Str("id") ?? string.Empty,
             Filename = e.Str("filename"),
             Bytes = e.Long("bytes"),

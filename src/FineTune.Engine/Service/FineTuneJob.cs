@@ -88,6 +88,9 @@ namespace FineTune.Engine.Service
         /// <summary>True for succeeded, failed and cancelled (and any unknown status with a finish time).</summary>
         public bool IsTerminal => Jobs.JobStatus.Classify(Status, FinishedAt) == Jobs.JobState.Terminal;
 
+        /// <summary>The service's own JSON of this object, as it came (kept by an archive); null when not read from the service.</summary>
+        internal string? ServiceJson { get; set; }
+
         internal static FineTuneJob FromJson(JsonElement e)
         {
             JsonElement method = e.Child("method");
@@ -99,6 +102,7 @@ namespace FineTune.Engine.Service
             string? message = error.Str("message");
             var job = new FineTuneJob
             {
+                ServiceJson = e.GetRawText(),
                 Id = e.Str("id") ?? string.Empty,
                 Status = e.Str("status") ?? string.Empty,
                 BaseModel = e.Str("model"),

@@ -37,6 +37,9 @@ namespace FineTune.Engine.Service
         /// <summary>Whole days from today (UTC) to <see cref="ShutdownDate"/>; negative once past; null when none.</summary>
         public int? DaysToShutdown => ShutdownDate is DateTime d ? (int)(d.Date - DateTime.UtcNow.Date).TotalDays : (int?)null;
 
+        /// <summary>The service's own JSON of this object, as it came (kept by an archive); null when not read from the service.</summary>
+        internal string? ServiceJson { get; set; }
+
         internal static FineTuneModel FromJson(JsonElement e)
         {
             DateTime? shutdown = null;
@@ -55,6 +58,7 @@ namespace FineTune.Engine.Service
 
             return new FineTuneModel
             {
+                ServiceJson = e.GetRawText(),
                 Id = e.Str("id") ?? string.Empty,
                 OwnedBy = e.Str("owned_by"),
                 Created = e.Time("created"),

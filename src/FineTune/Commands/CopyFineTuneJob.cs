@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using FineTune.Engine.Archive;
+using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
 
 namespace FineTune.Commands
@@ -64,7 +65,7 @@ namespace FineTune.Commands
                 return;
             }
 
-            var destination = new FineTuneService(connection);
+            IFineTuneProvider destination = ProviderFactory.Create(connection);
             var options = new CopyOptions
             {
                 TrainingPath = TrainingPath == null ? null : FileSystemPath(TrainingPath),

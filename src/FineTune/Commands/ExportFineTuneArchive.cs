@@ -5,7 +5,6 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using FineTune.Engine.Archive;
-using FineTune.Engine.Service;
 
 namespace FineTune.Commands
 {
@@ -67,7 +66,7 @@ namespace FineTune.Commands
                 CreatedAfter = CreatedAfter is DateTime a ? new DateTimeOffset(a.ToUniversalTime()) : (DateTimeOffset?)null,
                 CreatedBefore = CreatedBefore is DateTime b ? new DateTimeOffset(b.ToUniversalTime()) : (DateTimeOffset?)null,
                 Metadata = Metadata?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? string.Empty, StringComparer.Ordinal),
-                Provider = Service.Connection.Provider == ServiceProvider.Azure ? "Azure" : "OpenAI",
+                Provider = Service.Name,
             };
 
             if (!ShouldProcess(folder, "Export the fine-tuning account's jobs and files"))
