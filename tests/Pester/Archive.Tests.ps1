@@ -197,16 +197,6 @@ Describe 'Copying a job to a provider that still trains' {
         $script:HasData = Test-Path $script:Train
         if (-not $script:HasData) { return }
         $script:Azure = Start-FineTuneEmulator -TimeScale 0.05 -Flavor Azure   # side by side with the OpenAI flavour
-        # Azure's training price: the built-in catalog's rows, plus gpt-4o-mini at $3.00 per 1M (Global Standard) where they have none
-        $catalog = Get-Content (Join-Path $PSScriptRoot '../../src/FineTune.Engine/Pricing/prices.json') -Raw | ConvertFrom-Json
-        foreach ($row in $catalog.models | Where-Object { $_.provider -eq 'Azure' -and $_.model -eq 'gpt-4o-mini-2024-07-18' -and -not $_.trainingPerMillion }) {
-            $row | Add-Member -Force trainingPerMillion 3.00
-        }
-        $script:Catalog = Join-Path $TestDrive 'prices.json'
-        $catalog | ConvertTo-Json -Depth 10 | Set-Content $script:Catalog -Encoding utf8NoBOM
-        $script:PriceCatalogBefore = $env:FINETUNE_PRICE_CATALOG
-        $env:FINETUNE_PRICE_CATALOG = $script:Catalog
-
         $key = ConvertTo-SecureString 'sk-archive-test' -AsPlainText -Force
         $script:ToAzure = Connect-FineTune -Endpoint $script:Azure.Endpoint -ApiKey $key -Provider Azure -PassThru
         Connect-FineTune -Endpoint $script:Emu.Endpoint -ApiKey $key -MaxRetries 1 -MaxRetryDelaySec 1
@@ -215,7 +205,6 @@ Describe 'Copying a job to a provider that still trains' {
 
     AfterAll {
         if ($script:Azure) { Stop-FineTuneEmulator $script:Azure }
-        $env:FINETUNE_PRICE_CATALOG = $script:PriceCatalogBefore
         Connect-FineTune -Endpoint $script:Emu.Endpoint -ApiKey (ConvertTo-SecureString 'sk-archive-test' -AsPlainText -Force) -MaxRetries 1 -MaxRetryDelaySec 1
         Set-EmulatorClosure -Open -Emulator $script:Emu | Out-Null
     }
@@ -226,10 +215,11 @@ Describe 'Copying a job to a provider that still trains' {
         Start-Transcript -Path $transcript | Out-Null
         try { Copy-FineTuneJob $script:Source.Id -Destination $script:ToAzure -WhatIf | Should -BeNullOrEmpty }
         finally { Stop-Transcript | Out-Null }
-        $examples = (Get-Content $script:Train).Count
         $billed = (Measure-FineTuneDataset $script:Train -Model gpt-4o-mini-2024-07-18).BilledTokensPerEpoch
-        $usd = [math]::Round([decimal]$billed * 2 * 3.00 / 1000000, 2, [MidpointRounding]::AwayFromZero)
-        (Get-Content $transcript -Raw) -replace '\s+', ' ' | Should -Match ([regex]::Escape("Azure estimate `$$($usd.ToString('0.00', [cultureinfo]::InvariantCulture)): $(($billed * 2).ToString('N0')) tokens"))
+        $azure = Get-FineTuneCost -Model gpt-4o-mini-2024-07-18 -Provider Azure -TrainingTokens $billed -Epochs 2 -WarningAction SilentlyContinue
+        $usd = $azure.EstimatedUsd
+        $usd | Should -BeGreaterThan 0
+        (Get-Content $transcript -Raw) -replace '\s+', ' ' | Should -Match ([regex]::Escape("Azure estimate `$$($usd.ToString('0.00', [cultureinfo]::InvariantCulture)): $(($billed * 2).ToString('N0')) tokens = $($billed.ToString('N0')) x 2 epochs at `$$($azure.PricePerMillion.ToString('0.00', [cultureinfo]::InvariantCulture)) per 1M"))
         Get-EmulatorRequestCount -Emulator $script:Azure -Route 'POST /v1/files' | Should -Be 0
 
         $copy = Copy-FineTuneJob $script:Source.Id -Destination $script:ToAzure -MaxCost 1 -Confirm:$false

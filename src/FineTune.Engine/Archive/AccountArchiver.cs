@@ -10,7 +10,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using FineTune.Engine.IO;
 using FineTune.Engine.Jobs;
-using FineTune.Engine.Pricing;
+using FineTune.Engine.Models;
 using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
 
@@ -183,12 +183,12 @@ namespace FineTune.Engine.Archive
                 fileRows[f.Key] = await ArchiveFileAsync(service, writer, f.Key, f.Value, ledger, options.Provider, feedback, cancellationToken).ConfigureAwait(false);
             }
 
-            PriceCatalog? catalog = null;
+            ModelCatalog? catalog = null;
             try
             {
-                catalog = PriceCatalog.Load();
+                catalog = ModelCatalog.Load();
             }
-            catch (PriceCatalogException ex)
+            catch (ModelCatalogException ex)
             {
                 feedback.Warning($"The price catalog could not be read ({ex.Message}); costs and catalog dates are left out.");
             }
@@ -305,7 +305,7 @@ namespace FineTune.Engine.Archive
         }
 
         private static async Task<JobRow> ArchiveJobAsync(IFineTuneProvider service, Writer writer, FineTuneJob job, IReadOnlyList<FineTuneModel>? models,
-            PriceCatalog? catalog, string provider, IReadOnlyDictionary<string, FileRow> files, IFeedback feedback, CancellationToken ct)
+            ModelCatalog? catalog, string provider, IReadOnlyDictionary<string, FileRow> files, IFeedback feedback, CancellationToken ct)
         {
             string dir = "jobs/" + Safe(job.Id) + "/";
             writer.Put(dir + "job.json", Pretty(job.ServiceJson ?? JsonSerializer.Serialize(job)));
@@ -347,8 +347,8 @@ namespace FineTune.Engine.Archive
                 }
             }
 
-            ModelPrice? price = job.BaseModel != null ? catalog?.Find(job.BaseModel, provider) : null;
-            if (job.TrainedTokens is long tokens && price?.TrainingPerMillion is decimal perMillion) row.CostUsd = tokens * perMillion / 1_000_000m;
+            ModelEntry? price = job.BaseModel != null ? catalog?.Find(job.BaseModel, provider) : null;
+            if (job.TrainedTokens is long tokens && price?.TrainingPerMillionFor(null) is decimal perMillion) row.CostUsd = tokens * perMillion / 1_000_000m;
             if (job.FineTunedModel != null)
             {
                 FineTuneModel? listed = models?.FirstOrDefault(m => m.Id == job.FineTunedModel);

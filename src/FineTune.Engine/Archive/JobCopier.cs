@@ -6,12 +6,24 @@ using System.Threading;
 using System.Threading.Tasks;
 using FineTune.Engine.Datasets;
 using FineTune.Engine.Jobs;
+using FineTune.Engine.Models;
 using FineTune.Engine.Pricing;
 using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
 
 namespace FineTune.Engine.Archive
 {
+    /// <summary>Why a copy cannot be made (Reason: NoData, NotTrained, AlreadyCopied), before anything was uploaded.</summary>
+    public sealed class CopyRefusedException : InvalidOperationException
+    {
+        /// <summary>Creates the exception.</summary>
+        public CopyRefusedException(string reason, string message)
+            : base(message) => Reason = reason;
+
+        /// <summary>NoData, NotTrained or AlreadyCopied.</summary>
+        public string Reason { get; }
+    }
+
     /// <summary>What Copy-FineTuneJob may override (<see cref="JobCopier.PlanAsync"/>).</summary>
     public sealed class CopyOptions
     {
@@ -21,7 +33,7 @@ namespace FineTune.Engine.Archive
         /// <summary>The local validation file; default: the ledger's copy of the source job's validation file.</summary>
         public string? ValidationPath { get; set; }
 
-        /// <summary>The model to train on the destination; default: the source job's base model as the destination's price catalog rows name it.</summary>
+        /// <summary>The model to train on the destination; default: the source job's base model as the destination's rows of the price catalog name it.</summary>
         public string? Model { get; set; }
 
         /// <summary>Azure's training type (Standard, GlobalStandard, Developer); null: the service's default.</summary>
@@ -52,7 +64,7 @@ namespace FineTune.Engine.Archive
         /// <summary>The job to create (training and validation file ids are filled in after the upload).</summary>
         public JobRequest Request { get; set; } = new JobRequest();
 
-        /// <summary>The destination's estimate (its price catalog rows), or null when it has no training price.</summary>
+        /// <summary>The destination's estimate (its rows of the price catalog), or null when it has no training price.</summary>
         public CostEstimate? Estimate { get; set; }
 
         /// <summary>The estimate in words, for the confirmation and -WhatIf.</summary>
@@ -113,7 +125,7 @@ namespace FineTune.Engine.Archive
         public const string SourceJobKey = "source_job_id";
 
         /// <summary>
-        /// Works the copy out without uploading or creating anything. Throws <see cref="InvalidOperationException"/> when the
+        /// Works the copy out without uploading or creating anything. Throws <see cref="CopyRefusedException"/> when the
         /// training data cannot be found, the destination trains no such model, or the job was copied there already;
         /// <see cref="ArgumentException"/> when the request breaks a limit; <see cref="FineTuneServiceException"/> from either service.
         /// </summary>
@@ -126,7 +138,7 @@ namespace FineTune.Engine.Archive
                     .Items.FirstOrDefault(j => j.Metadata.TryGetValue(SourceJobKey, out string? v) && v == job.Id);
                 if (copied != null)
                 {
-                    throw new InvalidOperationException($"{job.Id} was already copied to {destination.Connection.Endpoint} as {copied.Id} (status {copied.Status}). Pass -Force to start another copy.");
+                    throw new CopyRefusedException("AlreadyCopied", $"{job.Id} was already copied to {destination.Connection.Endpoint} as {copied.Id} (status {copied.Status}). Pass -Force to start another copy.");
                 }
             }
 
@@ -135,18 +147,18 @@ namespace FineTune.Engine.Archive
             string? validation = job.ValidationFile == null && options.ValidationPath == null ? null
                 : LocalData(job.ValidationFile, "validation", options.ValidationPath, ledger, feedback, ct);
 
-            string provider = destination.Connection.Provider == ServiceProvider.Azure ? "Azure" : "OpenAI";
-            if (FineTuneModel.BaseModelOf(job.BaseModel) != null && options.Model == null)
+            string provider = destination.Name;
+            if (ModelCatalog.BaseModelOf(job.BaseModel) != null && options.Model == null)
             {
-                throw new InvalidOperationException($"{job.Id} continued training of the fine-tuned model {job.BaseModel}, which exists only where it was trained. Copy the job that made it first, then pass its new model as -Model.");
+                throw new CopyRefusedException("NotTrained", $"{job.Id} continued training of the fine-tuned model {job.BaseModel}, which exists only where it was trained. Copy the job that made it first, then pass its new model as -Model.");
             }
 
-            ModelPrice? price = PriceCatalog.Load().Find(options.Model ?? job.BaseModel ?? string.Empty, provider);
-            string model = options.Model ?? price?.Model ?? throw new InvalidOperationException(
+            ModelEntry? price = ModelCatalog.Load().Find(options.Model ?? job.BaseModel ?? string.Empty, provider);
+            string model = options.Model ?? price?.Model ?? throw new CopyRefusedException("NotTrained",
                 $"The price catalog has no {provider} row for {job.BaseModel}: the destination may not train it. Pass -Model with the destination's name of the model.");
             if (price != null && (price.Retired || price.NoNewTrainingFrom is DateTime last && last <= DateTime.UtcNow.Date))
             {
-                throw new InvalidOperationException($"{provider} takes no new fine-tuning jobs on {model}{(price.NoNewTrainingFrom is DateTime d ? " since " + d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : string.Empty)} (price catalog {price.CatalogDate}). Pass -Model with a model the destination still trains.");
+                throw new CopyRefusedException("NotTrained", $"{provider} takes no new fine-tuning jobs on {model}{(price.NoNewTrainingFrom is DateTime d ? " since " + d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : string.Empty)} (price catalog {price.CatalogDate}). Pass -Model with a model the destination still trains.");
             }
 
             var request = new JobRequest
@@ -172,7 +184,7 @@ namespace FineTune.Engine.Archive
                 Source = job, SourceEndpoint = source.Connection.Endpoint.AbsoluteUri, Destination = destination.Connection,
                 TrainingPath = training, ValidationPath = validation, Request = request,
             };
-            if (price?.TrainingPerMillion != null)
+            if (price?.TrainingPerMillionFor(options.TrainingType) != null)
             {
                 DatasetMeasurement m = DatasetChecker.Measure(training, model, DatasetFormat.Auto, null, null, ct);
                 plan.Estimate = CostEstimator.Estimate(price, m.BilledTokensPerEpoch, (int)Math.Min(int.MaxValue, m.Examples), job.Epochs, 0, model, trainingType: options.TrainingType);
@@ -239,7 +251,7 @@ namespace FineTune.Engine.Archive
         {
             if (given != null)
             {
-                if (!File.Exists(given)) throw new InvalidOperationException($"The {what} file {given} does not exist.");
+                if (!File.Exists(given)) throw new CopyRefusedException("NoData", $"The {what} file {given} does not exist.");
                 LedgerEntry? uploaded = fileId == null ? null : ledger.LastOrDefault(e => e.FileId == fileId);
                 if (uploaded != null && !string.Equals(UploadLedger.Sha256Of(given, ct), uploaded.Sha256, StringComparison.OrdinalIgnoreCase))
                 {
@@ -251,7 +263,7 @@ namespace FineTune.Engine.Archive
 
             LedgerEntry? copy = fileId == null ? null : UploadLedger.FindLocalCopy(fileId, ledger, ct);
             if (copy != null) return copy.Path;
-            throw new InvalidOperationException(
+            throw new CopyRefusedException("NoData",
                 $"The source job's {what} file {fileId} cannot be downloaded (OpenAI keeps training files to itself) and the upload ledger ({UploadLedger.LedgerPath}) knows no local copy of it that still matches. " +
                 $"Give the file it was uploaded from with -{(what == "training" ? "Training" : "Validation")}Path.");
         }

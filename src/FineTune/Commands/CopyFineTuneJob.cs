@@ -77,10 +77,9 @@ namespace FineTune.Commands
             {
                 if (!TryRun(ct => JobCopier.PlanAsync(Service, destination, JobId, options, Feedback, ct), JobId, out plan)) return;
             }
-            catch (InvalidOperationException ex)
+            catch (CopyRefusedException ex)
             {
-                string reason = ex.Message.Contains("already copied") ? "AlreadyCopied" : ex.Message.Contains("upload ledger") || ex.Message.Contains("does not exist") ? "NoData" : "NotTrained";
-                WriteError(new ErrorRecord(ex, "FineTune.CopyJob." + reason, ErrorCategory.InvalidOperation, JobId));
+                WriteError(new ErrorRecord(ex, "FineTune.CopyJob." + ex.Reason, ex.Reason == "NoData" ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidOperation, JobId));
                 return;
             }
             catch (ArgumentException ex)

@@ -59,11 +59,13 @@ namespace FineTune.Commands
             else if (TryRun(ct => Service.ListModelsAsync(ct), null, out IReadOnlyList<FineTuneModel> all))
             {
                 models.AddRange(all.Where(m => !FineTuned || m.IsFineTuned));
-                if (WithJobs && TryRun(ct => ListAllJobsAsync(ct), null, out List<FineTuneJob> jobs)) models.AddRange(Join(models, all, jobs));
+                if (WithJobs && TryRun(ct => Pages.AllAsync((after, limit, c) => Service.ListJobsAsync(after, limit, null, c), 100, ct), null, out IReadOnlyList<FineTuneJob> jobs))
+                {
+                    models.AddRange(Join(models, all, jobs));
+                }
             }
 
             WriteObject(models, enumerateCollection: true);
-
 
             // One warning per shutdown date, not per model: a list of base models would otherwise repeat it.
             foreach (var group in models.Where(m => m.DaysToShutdown is int d && d <= ShutdownWarningDays).GroupBy(m => m.ShutdownDate!.Value))
@@ -75,22 +77,9 @@ namespace FineTune.Commands
                     : $"Shut down on {group.Key:yyyy-MM-dd}, in {days} days: {ids}. Export what you need (Get-FineTuneJob, Save-FineTuneFile) before then.");
             }
         }
-            private async System.Threading.Tasks.Task<List<FineTuneJob>> ListAllJobsAsync(System.Threading.CancellationToken ct)
-        {
-            var jobs = new List<FineTuneJob>();
-            string? after = null;
-            do
-            {
-                Page<FineTuneJob> page = await Service.ListJobsAsync(after, 100, null, ct).ConfigureAwait(false);
-                jobs.AddRange(page.Items);
-                after = page.HasMore && page.Items.Count > 0 ? page.LastId : null;
-            }
-            while (after != null);
-            return jobs;
-        }
 
         // JobId on the listed fine-tuned models; the models of succeeded jobs that are no longer listed, as deleted ones.
-        private static IEnumerable<FineTuneModel> Join(List<FineTuneModel> shown, IReadOnlyList<FineTuneModel> listed, List<FineTuneJob> jobs)
+        private static IEnumerable<FineTuneModel> Join(List<FineTuneModel> shown, IReadOnlyList<FineTuneModel> listed, IReadOnlyList<FineTuneJob> jobs)
         {
             var byModel = new Dictionary<string, FineTuneJob>(System.StringComparer.Ordinal);
             foreach (FineTuneJob j in jobs.Where(j => j.FineTunedModel != null)) byModel[j.FineTunedModel!] = j;
