@@ -51,10 +51,8 @@ namespace FineTune.Engine.Datasets
             string source = Path.GetFullPath(path);
             string train = Path.GetFullPath(trainingPath);
             string valid = Path.GetFullPath(validationPath);
-            if (PathEquals(train, source) || PathEquals(valid, source) || PathEquals(train, valid))
-            {
-                throw new ArgumentException($"The training, validation and source files must be three different files ({source}).");
-            }
+            FilePaths.RefuseOverlap(train, "The training file", ("the source", source), ("the validation file", valid));
+            FilePaths.RefuseOverlap(valid, "The validation file", ("the source", source));
 
             byte[] bytes = File.ReadAllBytes(source);
             List<(int Start, int Length)> lines = Lines(bytes);
@@ -126,7 +124,5 @@ namespace FineTune.Engine.Datasets
 
             return lines;
         }
-
-        private static bool PathEquals(string a, string b) => string.Equals(a, b, Path.DirectorySeparatorChar == '\\' ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
     }
 }

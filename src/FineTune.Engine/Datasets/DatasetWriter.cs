@@ -101,7 +101,7 @@ namespace FineTune.Engine.Datasets
         public long CopyLines(string sourcePath)
         {
             string source = System.IO.Path.GetFullPath(sourcePath);
-            if (string.Equals(source, Path, StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"{source} cannot be copied into itself; use -Append with new examples instead.");
+            if (FilePaths.Same(source, Path)) throw new ArgumentException($"{source} cannot be copied into itself; use -Append with new examples instead.");
             byte[] bytes = File.ReadAllBytes(source);
             long n = 0;
             foreach ((int start, int length) in DatasetSplitter.Lines(bytes))

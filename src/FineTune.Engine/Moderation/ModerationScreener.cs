@@ -79,17 +79,14 @@ namespace FineTune.Engine.Moderation
             string path = System.IO.Path.GetFullPath(options.Path);
             if (!File.Exists(path)) throw new FileNotFoundException($"The training file {path} does not exist.", path);
             string? outFile = options.OutFile == null ? null : System.IO.Path.GetFullPath(options.OutFile);
-            if (outFile != null && string.Equals(outFile, path, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new ArgumentException($"-OutFile {outFile} is the file being screened; the original is never written. Name another file.");
-            }
-
+            string journalPath = options.ResumeFile != null ? System.IO.Path.GetFullPath(options.ResumeFile) : DefaultResumeFile(path, outFile);
+            if (outFile != null) FilePaths.RefuseOverlap(outFile, "-OutFile", ("the training file", path), ("-ResumeFile", journalPath));
+            FilePaths.RefuseOverlap(journalPath, "-ResumeFile", ("the training file", path));
             if (outFile != null && File.Exists(outFile) && !options.Force) throw new DatasetFileExistsException(outFile);
             string model = string.IsNullOrEmpty(options.Model) ? ModerationScreener.DefaultModel : options.Model;
             int throttle = Math.Max(1, Math.Min(16, options.ThrottleLimit));
 
             ModerationJournal journal;
-            string journalPath = options.ResumeFile != null ? System.IO.Path.GetFullPath(options.ResumeFile) : DefaultResumeFile(path, outFile);
             try
             {
                 journal = ModerationJournal.Open(journalPath);

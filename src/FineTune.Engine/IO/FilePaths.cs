@@ -1,0 +1,78 @@
+using System;
+using System.IO;
+using System.Reflection;
+
+namespace FineTune.Engine.IO
+{
+    /// <summary>
+    /// Which file a path names: the full path with every symbolic link along it resolved, so that an output
+    /// (a clean copy, a journal, a split) is never one of the command's inputs under another name.
+    /// </summary>
+    public static class FilePaths
+    {
+        // FileSystemInfo.LinkTarget exists on the .NET the module runs on (6 and later), not in netstandard2.0.
+        private static readonly PropertyInfo? LinkTarget = typeof(FileSystemInfo).GetProperty("LinkTarget");
+
+        private static readonly StringComparison Comparison = Path.DirectorySeparatorChar == '\\' ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
+        /// <summary>The full path of <paramref name="path"/> with every symbolic link along it (folders and the file) resolved; parts that do not exist are kept as given.</summary>
+        public static string Resolve(string path)
+        {
+            string full = Path.GetFullPath(path);
+            if (LinkTarget == null) return full;
+            for (int hops = 0; hops < 40; hops++)
+            {
+                string? linked = FirstLink(full);
+                if (linked == null) return full;
+                full = linked;
+            }
+
+            return full; // a link loop: the path as far as it resolved
+        }
+
+        /// <summary>True when both paths name the same file (after <see cref="Resolve"/>).</summary>
+        public static bool Same(string a, string b) => string.Equals(Resolve(a), Resolve(b), Comparison);
+
+        /// <summary>
+        /// Refuses to write <paramref name="output"/> when it is one of <paramref name="inputs"/> (also through a
+        /// link): throws <see cref="ArgumentException"/> naming both, before anything is written.
+        /// </summary>
+        /// <param name="output">The file about to be written.</param>
+        /// <param name="what">What the output is, e.g. "-ResumeFile".</param>
+        /// <param name="inputs">(name, path) of each file the command reads or writes otherwise; null paths are skipped.</param>
+        public static void RefuseOverlap(string output, string what, params (string Name, string? Path)[] inputs)
+        {
+            foreach ((string name, string? input) in inputs)
+            {
+                if (input != null && Same(output, input))
+                {
+                    throw new ArgumentException($"{what} {output} is the same file as {name} {input}; writing it would destroy that file. Name another file.");
+                }
+            }
+        }
+
+        // The path with its first symbolic link (from the root down) replaced by the link's target, or null when there is none.
+        private static string? FirstLink(string full)
+        {
+            string root = Path.GetPathRoot(full) ?? string.Empty;
+            string[] parts = full.Substring(root.Length).Split(new[] { Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar }, StringSplitOptions.RemoveEmptyEntries);
+            string current = root;
+            for (int i = 0; i < parts.Length; i++)
+            {
+                string next = Path.Combine(current, parts[i]);
+                FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+                if (!info.Exists) return null;
+                if (LinkTarget!.GetValue(info) is string target)
+                {
+                    string resolved = Path.GetFullPath(Path.Combine(current, target));
+                    for (int j = i + 1; j < parts.Length; j++) resolved = Path.Combine(resolved, parts[j]);
+                    return resolved;
+                }
+
+                current = next;
+            }
+
+            return null;
+        }
+    }
+}
