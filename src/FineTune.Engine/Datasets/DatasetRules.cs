@@ -48,7 +48,7 @@ namespace FineTune.Engine.Datasets
         internal static readonly DatasetRule Bom = R("FT001", FindingSeverity.Error, "The file starts with a UTF-8 byte-order mark (OpenAI rejects line 1 as \"not a dictionary\").", "Save the file as UTF-8 without BOM (New-FineTuneDataset does; in Windows PowerShell 5.1 avoid Set-Content -Encoding utf8).");
         internal static readonly DatasetRule BomAzure = R("FT002", FindingSeverity.Info, "The file starts with a UTF-8 byte-order mark, which Azure OpenAI accepts.", "Nothing to do for Azure OpenAI; remove the BOM before using the file with OpenAI.");
         internal static readonly DatasetRule Utf16 = R("FT003", FindingSeverity.Error, "The file is UTF-16 or UTF-32, not UTF-8.", "Re-save the file as UTF-8, e.g. Get-Content in.jsonl | Set-Content -Encoding utf8NoBOM out.jsonl (PowerShell 7).");
-        internal static readonly DatasetRule InvalidUtf8 = R("FT004", FindingSeverity.Error, "A line holds bytes that are not valid UTF-8.", "Re-save the source as UTF-8; the bytes usually come from a Windows-1252 or Latin-1 file.");
+        internal static readonly DatasetRule InvalidUtf8 = R("FT004", FindingSeverity.Error, "A line holds bytes that are not valid UTF-8, or an escaped lone surrogate (\\ud800 without its pair) that cannot become UTF-8.", "Re-save the source as UTF-8; the bytes usually come from a Windows-1252 or Latin-1 file. Replace a lone \\uD800-\\uDFFF escape with the character meant (both halves of the pair, or the character itself).");
         internal static readonly DatasetRule FileTooLarge = R("FT005", FindingSeverity.Error, "The file is larger than 512 MB, the most the files API takes.", "Split the file (Split-FineTuneDataset) or trim examples.");
 
         // Framing

@@ -99,6 +99,14 @@ namespace FineTune.Engine.Datasets
                     return;
                 }
 
+                string? lone = LoneSurrogates.Find(span, root);
+                if (lone != null)
+                {
+                    ctx.Add(DatasetRules.InvalidUtf8, LoneSurrogates.Describe(lineNo, lone));
+                    o.Findings = ctx.Findings;
+                    return;
+                }
+
                 o.Parsed = true;
                 o.Format = Detect(root);
                 DatasetFormat format = o.Format != DatasetFormat.Unknown ? o.Format : forced == DatasetFormat.Auto ? DatasetFormat.Unknown : forced;

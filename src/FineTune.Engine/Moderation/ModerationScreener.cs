@@ -231,6 +231,14 @@ namespace FineTune.Engine.Moderation
                         try
                         {
                             using JsonDocument doc = JsonDocument.Parse(line.Text);
+                            string? lone = LoneSurrogates.Find(System.Text.Encoding.UTF8.GetBytes(line.Text), doc.RootElement);
+                            if (lone != null)
+                            {
+                                skipped++;
+                                feedback.Warning($"{path}: {LoneSurrogates.Describe(line.Number, lone)} Not screened (the clean copy keeps it); the service refuses it. Replace the escape with the character meant, then screen again.");
+                                continue;
+                            }
+
                             texts = ModerationText.Extract(doc.RootElement);
                             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new JsonException("not an object");
                         }
