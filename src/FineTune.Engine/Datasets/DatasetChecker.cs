@@ -228,7 +228,7 @@ namespace FineTune.Engine.Datasets
                 }
 
                 foreach (DatasetFinding f in systems.Findings(path)) Emit(f);
-                if (reader.CrlfLines > 0) Emit(DatasetRules.Crlf.At(path, reader.FirstCrlfLine, null, $"{reader.CrlfLines:N0} lines end in CRLF, the first is line {reader.FirstCrlfLine}."));
+                if (reader.CrlfLines > 0) Emit(DatasetRules.Crlf.At(path, reader.FirstCrlfLine, null, $"{reader.CrlfLines:N0} lines end in {(reader.CrOnly ? "CR alone (classic Mac OS line ends)" : "CRLF")}, the first is line {reader.FirstCrlfLine}."));
                 if (!reader.EndsWithNewline && examples > 0) Emit(DatasetRules.NoFinalNewline.At(path, null, null, "The last line has no newline at its end."));
             }
 

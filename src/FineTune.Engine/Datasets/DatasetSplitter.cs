@@ -106,14 +106,16 @@ namespace FineTune.Engine.Datasets
             return (Path.Combine(dir, name + ".train" + ext), Path.Combine(dir, name + ".validation" + ext));
         }
 
-        /// <summary>(start, length) of every line that holds more than white space, without its \n or \r\n.</summary>
+        /// <summary>(start, length) of every line that holds more than white space, without its \n, \r\n, or \r in a file whose lines end in CR alone.</summary>
         internal static List<(int, int)> Lines(byte[] bytes)
         {
             var lines = new List<(int, int)>();
             int start = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+            int first = bytes.AsSpan(start).IndexOfAny((byte)'\r', (byte)'\n') + start;
+            byte newline = first >= start && bytes[first] == (byte)'\r' && (first + 1 == bytes.Length || bytes[first + 1] != (byte)'\n') ? (byte)'\r' : (byte)'\n'; // CR alone: classic Mac OS
             while (start < bytes.Length)
             {
-                int end = Array.IndexOf(bytes, (byte)'\n', start);
+                int end = Array.IndexOf(bytes, newline, start);
                 if (end < 0) end = bytes.Length;
                 int stop = end > start && bytes[end - 1] == (byte)'\r' ? end - 1 : end;
                 bool blank = true;

@@ -61,6 +61,15 @@ namespace FineTune.Engine.Datasets
 
         public long FirstCrlfLine { get; private set; }
 
+        /// <summary>
+        /// True when the file ends its lines in <c>\r</c> alone (classic Mac OS): the first line end of the file
+        /// is a <c>\r</c> not followed by <c>\n</c>. Lines are then split on <c>\r</c>, and <see cref="CrlfLines"/>
+        /// counts the lines ended that way.
+        /// </summary>
+        public bool CrOnly { get; private set; }
+
+        private byte newline = (byte)'\n';
+
         public bool EndsWithNewline { get; private set; } = true;
 
         /// <summary>Bytes consumed so far (for progress).</summary>
@@ -83,7 +92,7 @@ namespace FineTune.Engine.Datasets
             int pos = start;
             while (true)
             {
-                int nl = end > pos ? buffer.AsSpan(pos, end - pos).IndexOf((byte)'\n') : -1;
+                int nl = end > pos ? buffer.AsSpan(pos, end - pos).IndexOf(newline) : -1;
                 if (nl >= 0)
                 {
                     Add(lines, pos, nl);
@@ -135,7 +144,11 @@ namespace FineTune.Engine.Datasets
         private void Add(List<LineSlice> lines, int offset, int length)
         {
             line++;
-            if (length > 0 && buffer[offset + length - 1] == (byte)'\r')
+            if (CrOnly)
+            {
+                if (offset + length < end && CrlfLines++ == 0) FirstCrlfLine = line;
+            }
+            else if (length > 0 && buffer[offset + length - 1] == (byte)'\r')
             {
                 length--;
                 if (CrlfLines++ == 0) FirstCrlfLine = line;
@@ -161,7 +174,7 @@ namespace FineTune.Engine.Datasets
             lines.Add(new LineSlice { Offset = 0, Length = 0, Line = line, Kind = LineKind.TooLong });
             while (true)
             {
-                int nl = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
+                int nl = buffer.AsSpan(start, end - start).IndexOf(newline);
                 if (nl >= 0)
                 {
                     BytesConsumed += nl + 1;
@@ -195,6 +208,13 @@ namespace FineTune.Engine.Datasets
                 HasUtf8Bom = true;
                 start += 3;
                 BytesConsumed = 3;
+            }
+
+            int firstEnd = buffer.AsSpan(start, end - start).IndexOfAny((byte)'\r', (byte)'\n');
+            if (firstEnd >= 0 && buffer[start + firstEnd] == (byte)'\r' && (start + firstEnd + 1 == end ? eof : buffer[start + firstEnd + 1] != (byte)'\n'))
+            {
+                CrOnly = true;
+                newline = (byte)'\r';
             }
 
             for (int i = start; i < end; i++)

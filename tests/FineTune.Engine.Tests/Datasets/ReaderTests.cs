@@ -36,6 +36,18 @@ namespace FineTune.Engine.Tests.Datasets
         }
 
         [Fact]
+        public void CrOnlyFileIsReadAsCrLinesWithEveryExample()
+        {
+            Result r = Check(Encoding.UTF8.GetBytes(string.Join("\r", Many(Chat, 12)) + "\r"));
+            Assert.Equal(12, r.Report.Examples);
+            Assert.True(r.Report.Valid, r.ToString());
+            DatasetFinding f = Assert.Single(r.Of("FT012"));
+            Assert.Contains("12 lines end in CR alone", f.Message);
+            Assert.DoesNotContain("CRLF", f.Message);
+            Assert.Equal(12, DatasetSplitter.Lines(Encoding.UTF8.GetBytes(string.Join("\r", Many(Chat, 12)))).Count);
+        }
+
+        [Fact]
         public void LinesLongerThanTheBufferAndAcrossBatchesKeepTheirNumbers()
         {
             string big = "{\"t\":\"" + new string('y', 3 * 1024 * 1024) + "\"}";
