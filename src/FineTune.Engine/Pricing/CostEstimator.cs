@@ -52,6 +52,12 @@ namespace FineTune.Engine.Pricing
             if (epochs == null && examples < 1) throw new ArgumentException("Auto epochs depend on the number of training examples: give the examples, or a number of epochs.", nameof(examples));
 
             int n = epochs ?? AutoEpochs(examples);
+            if (billedTokensPerEpoch > long.MaxValue / n)
+            {
+                throw new ArgumentOutOfRangeException(nameof(billedTokensPerEpoch), $"{billedTokensPerEpoch:N0} training tokens × {n} epochs is more tokens than can be counted (over 9.2 × 10^18); a training file holds at most 512 MB. Check -TrainingTokens.");
+            }
+
+            if (hostingHours > 1_000_000m) throw new ArgumentOutOfRangeException(nameof(hostingHours), "Hosting hours above 1,000,000 (114 years) are not an estimate. Check -HostingHours.");
             DateTime day = (today ?? DateTime.UtcNow).Date;
             var estimate = new CostEstimate
             {

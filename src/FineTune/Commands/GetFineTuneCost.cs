@@ -150,7 +150,20 @@ namespace FineTune.Commands
                 return;
             }
 
-            CostEstimate estimate = CostEstimator.Estimate(price, TrainingTokens, Examples, epochs, ValidationTokens, Model, trainingType: TrainingType, hostingHours: HostingHours);
+            CostEstimate estimate;
+            try
+            {
+                estimate = CostEstimator.Estimate(price, TrainingTokens, Examples, epochs, ValidationTokens, Model, trainingType: TrainingType, hostingHours: HostingHours);
+            }
+            catch (ArgumentException ex)
+            {
+                WriteError(new ErrorRecord(ex, "FineTune.Cost.InvalidArgument", ErrorCategory.InvalidArgument, Model)
+                {
+                    ErrorDetails = new ErrorDetails(DatasetCommandHelper.WithoutParameterName(ex)),
+                });
+                return;
+            }
+
             if (estimate.Warning != null) WriteWarning(estimate.Warning);
             WriteObject(estimate);
         }

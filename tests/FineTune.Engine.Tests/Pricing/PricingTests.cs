@@ -41,6 +41,17 @@ namespace FineTune.Engine.Tests.Pricing
         public void AutoEpochsFollowTheCookbookRule(int examples, int epochs) => Assert.Equal(epochs, CostEstimator.AutoEpochs(examples));
 
         [Fact]
+        public void TokensTimesEpochsBeyondALongIsAClearErrorNotANegativeFigure()
+        {
+            var ex = Assert.Throws<ArgumentOutOfRangeException>(() => CostEstimator.Estimate(Catalog.Find("gpt-4o-mini")!, long.MaxValue, 0, 50, 0));
+            Assert.Contains("training tokens", ex.Message);
+            Assert.Throws<ArgumentOutOfRangeException>(() => CostEstimator.Estimate(Catalog.Find("gpt-4o-mini")!, 1000, 0, 3, 0, hostingHours: decimal.MaxValue));
+            CostEstimate most = CostEstimator.Estimate(Catalog.Find("gpt-4o-mini")!, long.MaxValue / 50, 0, 50, 0);
+            Assert.Equal(long.MaxValue / 50 * 50, most.TrainedTokens);
+            Assert.True(most.EstimatedUsd > 0);
+        }
+
+        [Fact]
         public void AutoEpochsAreUsedWhenNoneAreGiven()
         {
             CostEstimate e = CostEstimator.Estimate(Catalog.Find("gpt-4o-mini")!, 50_000, 10, null, 7_000, null, new DateTime(2026, 9, 1));

@@ -1,0 +1,79 @@
+# Hostile inputs against the cmdlets: outputs that are inputs, odd encodings, huge numbers, odd paths.
+# Each case is a defect that once lost data, crashed or misreported; the emulator stands in for the service.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot TestHelpers.psm1)
+    Import-Module (Join-Path $PSScriptRoot '../../src/FineTune.Emulator/Emulator.psm1') -Force
+    Import-Module (Get-FineTuneModulePath) -Force
+    $script:emu = Start-FineTuneEmulator
+    Connect-FineTune -Endpoint $emu.Endpoint -ApiKey (ConvertTo-SecureString 'sk-emulator-robustness' -AsPlainText -Force) -MaxRetries 0
+
+    function script:Chat([int] $i) { '{"messages":[{"role":"user","content":"Question ' + $i + '?"},{"role":"assistant","content":"Answer ' + $i + '."}]}' }
+    function script:New-Train([string] $Name = 'train.jsonl', [int] $Count = 12, [string] $Extra) {
+        $lines = @(1..$Count | ForEach-Object { Chat $_ })
+        if ($Extra) { $lines += $Extra }
+        $path = Join-Path $TestDrive $Name
+        [IO.File]::WriteAllText($path, ($lines -join "`n") + "`n", [Text.UTF8Encoding]::new($false))
+        $path
+    }
+}
+
+AfterAll {
+    Disconnect-FineTune -ErrorAction SilentlyContinue
+    if ($script:emu) { $script:emu | Stop-FineTuneEmulator }
+}
+
+Describe 'An output that is an input is refused before anything is written' {
+    It 'refuses -ResumeFile equal to -Path, also through a symbolic link, and leaves the file as it was' {
+        $train = New-Train
+        $before = Get-FileHash $train
+        Test-FineTuneModeration -Path $train -ResumeFile $train -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.Moderate.InvalidArgument*'
+        "$($err[0])" | Should -BeLike '*-ResumeFile*same file as the training file*'
+        $link = Join-Path $TestDrive 'journal-link.jsonl'
+        $null = New-Item -ItemType SymbolicLink -Path $link -Target $train
+        Test-FineTuneModeration -Path $train -ResumeFile $link -ErrorVariable err2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err2.Count | Should -Be 1
+        (Get-FileHash $train).Hash | Should -Be $before.Hash
+    }
+
+    It 'refuses -OutFile equal to -ResumeFile at once' {
+        $train = New-Train
+        $same = Join-Path $TestDrive 'same.jsonl'
+        Test-FineTuneModeration -Path $train -OutFile $same -ResumeFile $same -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        "$($err[0])" | Should -BeLike '*-OutFile*same file as -ResumeFile*'
+        Test-Path $same | Should -BeFalse
+    }
+}
+
+Describe 'One rule for escaped lone surrogates' {
+    It 'is an error naming file, line and field in Test-FineTuneDataset, and Add-FineTuneFile uploads nothing' {
+        $train = New-Train -Name 'lone.jsonl' -Extra '{"messages":[{"role":"user\ud800","content":"Hi"},{"role":"assistant","content":"Hello."}]}'
+        $out = @(Test-FineTuneDataset $train)
+        $finding = @($out | Where-Object { $_.PSObject.Properties['RuleId'] -and $_.RuleId -eq 'FT004' })
+        $finding.Count | Should -Be 1
+        $finding[0].Line | Should -Be 13
+        $finding[0].Message | Should -BeLike '*messages`[0`].role*lone surrogate*'
+        $out[-1].Valid | Should -BeFalse
+        Add-FineTuneFile $train -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        "$($err[0])" | Should -BeLike '*line*13*'
+    }
+}
+
+Describe 'Get-FineTuneCost with numbers beyond a long' {
+    It 'writes a clear error, never negative tokens or $0.00' {
+        $r = Get-FineTuneCost -Model gpt-4o-mini-2024-07-18 -TrainingTokens ([long]::MaxValue) -Epochs 50 -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $r | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.Cost.InvalidArgument*'
+        "$($err[0])" | Should -BeLike '*training tokens*50 epochs*'
+    }
+}
+
+Describe 'A CR-only file' {
+    It 'is reported as CR line ends with every example' {
+        $path = Join-Path $TestDrive 'cr.jsonl'
+        [IO.File]::WriteAllText($path, ((1..12 | ForEach-Object { Chat $_ }) -join "`r") + "`r")
+        $out = @(Test-FineTuneDataset $path)
+        $out[-1].Examples | Should -Be 12
+        ($out | Where-Object { $_.PSObject.Properties['RuleId'] -and $_.RuleId -eq 'FT012' }).Message | Should -BeLike '*CR alone*'
+    }
+}
