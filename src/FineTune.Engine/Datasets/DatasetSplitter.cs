@@ -17,6 +17,9 @@ namespace FineTune.Engine.Datasets
 
         /// <summary>The seed the shuffle used (the one given, or the one drawn): pass it again to get the same split.</summary>
         public int Seed { get; set; }
+
+        /// <summary>What was cleaned up first: an interrupted earlier split of the same pair finished, temporary files it left deleted (one sentence each).</summary>
+        public IReadOnlyList<string> Recovered { get; set; } = Array.Empty<string>();
     }
 
     /// <summary>
@@ -25,7 +28,8 @@ namespace FineTune.Engine.Datasets
     /// UTF-8 BOM at the start of the file is dropped); blank lines are not examples and are left out.
     /// The shuffle is Fisher–Yates over <see cref="Random"/> seeded with the seed, whose sequence for a given
     /// seed is the same on every .NET version, so a seed reproduces a split. Both files are written
-    /// atomically; the source is read whole into memory (a training file is at most 512 MB).
+    /// as one change (<see cref="AtomicPair"/>: both files are replaced or neither, and an interrupted split is finished
+    /// by the next); the source is read whole into memory (a training file is at most 512 MB).
     /// </summary>
     public static class DatasetSplitter
     {
@@ -54,6 +58,7 @@ namespace FineTune.Engine.Datasets
             FilePaths.RefuseOverlap(train, "The training file", ("the source", source), ("the validation file", valid));
             FilePaths.RefuseOverlap(valid, "The validation file", ("the source", source));
 
+            IReadOnlyList<string> recovered = AtomicPair.Recover(train, valid);
             byte[] bytes = File.ReadAllBytes(source);
             List<(int Start, int Length)> lines = Lines(bytes);
             int n = lines.Count;
@@ -74,8 +79,8 @@ namespace FineTune.Engine.Datasets
                 (order[i], order[j]) = (order[j], order[i]);
             }
 
-            using AtomicFile validation = AtomicFile.Open(valid, mode);
             using AtomicFile training = AtomicFile.Open(train, mode);
+            using AtomicFile validation = AtomicFile.Open(valid, mode);
             for (int k = 0; k < n; k++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -85,11 +90,11 @@ namespace FineTune.Engine.Datasets
                 into.WriteByte((byte)'\n');
             }
 
-            long validBytes = validation.Commit();
-            long trainBytes = training.Commit();
+            (long trainBytes, long validBytes) = AtomicPair.Commit(training, validation);
             return new DatasetSplit
             {
                 Seed = used,
+                Recovered = recovered,
                 Training = new FineTuneDataset { Path = train, Format = format, ExampleCount = n - count, Bytes = trainBytes },
                 Validation = new FineTuneDataset { Path = valid, Format = format, ExampleCount = count, Bytes = validBytes },
             };

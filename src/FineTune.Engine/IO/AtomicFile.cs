@@ -43,6 +43,7 @@ namespace FineTune.Engine.IO
         private readonly string temp;
         private readonly bool replace;
         private bool committed;
+        private long length = -1;
 
         private AtomicFile(string target, string temp, bool replace, FileStream stream, long existingLines)
         {
@@ -62,12 +63,29 @@ namespace FineTune.Engine.IO
         /// <summary>Non-empty lines copied from the existing file (Append), else 0.</summary>
         public long ExistingLines { get; }
 
+        /// <summary>The temporary file (in the target's folder).</summary>
+        internal string TempPath => temp;
+
+        /// <summary>The size in bytes once <see cref="Seal"/> ran, else -1.</summary>
+        internal long Length => length;
+
+        /// <summary>Flushes the temporary file to disk and closes it (before a rename). Returns its size in bytes.</summary>
+        internal long Seal()
+        {
+            if (length >= 0) return length;
+            Stream.Flush(true);
+            length = Stream.Length;
+            Stream.Dispose();
+            return length;
+        }
+
         /// <summary>Opens the temporary file for <paramref name="path"/>.</summary>
         /// <exception cref="DatasetFileExistsException">The file exists and <paramref name="mode"/> is New.</exception>
         /// <exception cref="IOException">The folder does not exist or cannot be written.</exception>
         public static AtomicFile Open(string path, DatasetWriteMode mode)
         {
             string target = System.IO.Path.GetFullPath(path);
+            if (Directory.Exists(target)) throw new IOException($"{target} is a folder; give the path of a file to write.");
             bool exists = File.Exists(target);
             if (exists && mode == DatasetWriteMode.New) throw new DatasetFileExistsException(target);
             string dir = System.IO.Path.GetDirectoryName(target) ?? ".";
@@ -125,9 +143,7 @@ namespace FineTune.Engine.IO
         /// <exception cref="DatasetFileExistsException">The target appeared meanwhile and the mode was New.</exception>
         public long Commit()
         {
-            Stream.Flush(true);
-            long bytes = Stream.Length;
-            Stream.Dispose();
+            long bytes = Seal();
             if (replace && File.Exists(Target))
             {
                 File.Replace(temp, Target, null);

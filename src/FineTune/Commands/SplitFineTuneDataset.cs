@@ -7,7 +7,7 @@ namespace FineTune.Commands
 {
     /// <summary>
     /// <para type="synopsis">Splits a training file into training and validation files by a seeded shuffle.</para>
-    /// <para type="description">Shuffles the non-empty lines (Fisher–Yates, seeded) and writes the first -ValidationCount (or round(examples × -ValidationFraction), default 0.2, at least 1) to the validation file and the rest to the training file. Every line is copied byte for byte: no example is lost, changed or duplicated. The same -Seed gives the same split; without one a seed is drawn and written to the verbose and information streams. Both files are written atomically; existing files are only replaced with -Force. Default names: NAME.train.jsonl and NAME.validation.jsonl beside the input. Outputs two dataset objects, training first.</para>
+    /// <para type="description">Shuffles the non-empty lines (Fisher–Yates, seeded) and writes the first -ValidationCount (or round(examples × -ValidationFraction), default 0.2, at least 1) to the validation file and the rest to the training file. Every line is copied byte for byte: no example is lost, changed or duplicated. The same -Seed gives the same split; without one a seed is drawn and written to the verbose and information streams. Both files change together or neither does: they are written to temporary files and renamed only when both are complete; a split stopped during the renames (Ctrl+C, a killed process) is finished by the next split of the same files, which also deletes temporary files a stopped split left, with a warning for each. Existing files are only replaced with -Force; a folder given as an output is an error. Default names: NAME.train.jsonl and NAME.validation.jsonl beside the input. Outputs two dataset objects, training first.</para>
     /// </summary>
     /// <example>
     /// <code>Split-FineTuneDataset -Path all.jsonl -ValidationFraction 0.1 -Seed 42</code>
@@ -73,6 +73,7 @@ namespace FineTune.Commands
                 DatasetSplit split = DatasetSplitter.Split(
                     source, train, valid, ValidationFraction, ParameterSetName == CountSet ? ValidationCount : (int?)null, Seed,
                     DatasetCommandHelper.ParseFormat(Format), Force ? DatasetWriteMode.Replace : DatasetWriteMode.New, CancellationToken);
+                foreach (string note in split.Recovered) WriteWarning(note);
                 string message = $"Split {source}: {split.Training.ExampleCount} training, {split.Validation.ExampleCount} validation examples (seed {split.Seed}).";
                 WriteVerbose(message);
                 WriteInformation(message, new[] { "FineTune" });
