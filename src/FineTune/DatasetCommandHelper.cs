@@ -29,6 +29,10 @@ namespace FineTune
             {
                 cmdlet.WriteError(Record(ex, operation + ".FileNotFound", ErrorCategory.ObjectNotFound, full, "Check the path; Test-Path shows whether the file exists."));
             }
+            catch (Engine.IO.NotAFileException ex)
+            {
+                cmdlet.WriteError(Record(ex, operation + ".NotAFile", ErrorCategory.InvalidArgument, full, "Give the path of a regular file."));
+            }
             catch (UnauthorizedAccessException ex)
             {
                 cmdlet.WriteError(Record(ex, operation + ".FileUnreadable", ErrorCategory.PermissionDenied, full, "Give your account read access to the file."));

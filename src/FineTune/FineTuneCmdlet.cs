@@ -179,6 +179,29 @@ namespace FineTune
         protected string FileSystemPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
         /// <summary>
+        /// True when <paramref name="path"/> is a regular file to read; else writes a non-terminating error
+        /// <c>FineTune.{operation}.FileNotFound</c> or <c>.NotAFile</c> (a folder, a named pipe, a device) and returns false.
+        /// </summary>
+        protected bool IsInputFile(string path, string operation)
+        {
+            try
+            {
+                Engine.IO.FilePaths.RequireRegularFile(path);
+                return true;
+            }
+            catch (FileNotFoundException ex)
+            {
+                WriteError(new ErrorRecord(new FileNotFoundException($"The file '{path}' does not exist. Give the path of a JSON Lines training file.", path, ex), $"FineTune.{operation}.FileNotFound", ErrorCategory.ObjectNotFound, path));
+            }
+            catch (Engine.IO.NotAFileException ex)
+            {
+                WriteError(new ErrorRecord(ex, $"FineTune.{operation}.NotAFile", ErrorCategory.InvalidArgument, path) { ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Give the path of a regular file." } });
+            }
+
+            return false;
+        }
+
+        /// <summary>
         /// Checks a local training file (unless <paramref name="skipValidation"/>) and uploads it with progress in
         /// bytes; writes a non-terminating error naming the file and lines when it has errors or the upload
         /// fails. Used by Add-FineTuneFile and Start-FineTuneJob -Path.
@@ -186,6 +209,7 @@ namespace FineTune
         protected bool TryUploadFile(string path, string purpose, bool skipValidation, bool useUploadApi, out FineTuneFile file)
         {
             file = null!;
+            if (!IsInputFile(path, "AddFile")) return false;
             if (!skipValidation)
             {
                 DatasetTarget target = DatasetCommandHelper.ParseTarget(Service.Name);

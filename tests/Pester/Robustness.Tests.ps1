@@ -77,3 +77,20 @@ Describe 'A CR-only file' {
         ($out | Where-Object { $_.PSObject.Properties['RuleId'] -and $_.RuleId -eq 'FT012' }).Message | Should -BeLike '*CR alone*'
     }
 }
+
+Describe 'What is not a regular file' {
+    It 'refuses a named pipe and a folder at once, naming them' {
+        if ($IsWindows -or -not (Get-Command mkfifo -ErrorAction SilentlyContinue)) { Set-ItResult -Skipped -Because 'mkfifo is not available'; return }
+        $fifo = Join-Path $TestDrive 'pipe.jsonl'
+        & mkfifo $fifo
+        foreach ($target in $fifo, $TestDrive) {
+            Test-FineTuneDataset $target -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.TestDataset.NotAFile*'
+            Add-FineTuneFile $target -SkipValidation -ErrorVariable err2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err2[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.AddFile.NotAFile*'
+        }
+        "$($err[0])" | Should -BeLike '*folder*'
+        Test-FineTuneModeration $fifo -ErrorVariable err3 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        "$($err3[0])" | Should -BeLike '*named pipe*'
+    }
+}

@@ -78,7 +78,8 @@ namespace FineTune.Engine.Datasets
         {
             path = Path.GetFullPath(path);
             var file = new FileInfo(path);
-            if (!file.Exists) throw new FileNotFoundException($"No training file at '{path}'.", path);
+            if (!file.Exists && !Directory.Exists(path)) throw new FileNotFoundException($"No training file at '{path}'.", path);
+            IO.FilePaths.RequireRegularFile(path);
 
             TokenEncoder? encoder = options.Model == null ? null : TokenEncoder.ForModel(options.Model);
             ModelCatalog catalog = ModelCatalog.CurrentOrEmbedded();
@@ -112,7 +113,7 @@ namespace FineTune.Engine.Datasets
             long examples = 0;
             string activity = "Checking " + Path.GetFileName(path);
 
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+            using (FileStream stream = IO.FilePaths.OpenRead(path, 1, FileOptions.SequentialScan))
             using (var reader = new JsonlReader(stream))
             {
                 bool more = reader.ReadBatch(lines);

@@ -59,6 +59,7 @@ namespace FineTune.Engine.Datasets
             FilePaths.RefuseOverlap(valid, "The validation file", ("the source", source));
 
             IReadOnlyList<string> recovered = AtomicPair.Recover(train, valid);
+            FilePaths.RequireRegularFile(source);
             byte[] bytes = File.ReadAllBytes(source);
             List<(int Start, int Length)> lines = Lines(bytes);
             int n = lines.Count;

@@ -102,6 +102,7 @@ namespace FineTune.Engine.Datasets
         {
             string source = System.IO.Path.GetFullPath(sourcePath);
             if (FilePaths.Same(source, Path)) throw new ArgumentException($"{source} cannot be copied into itself; use -Append with new examples instead.");
+            FilePaths.RequireRegularFile(source);
             byte[] bytes = File.ReadAllBytes(source);
             long n = 0;
             foreach ((int start, int length) in DatasetSplitter.Lines(bytes))

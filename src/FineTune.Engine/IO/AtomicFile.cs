@@ -85,7 +85,7 @@ namespace FineTune.Engine.IO
         public static AtomicFile Open(string path, DatasetWriteMode mode)
         {
             string target = System.IO.Path.GetFullPath(path);
-            if (Directory.Exists(target)) throw new IOException($"{target} is a folder; give the path of a file to write.");
+            if (Directory.Exists(target)) throw new NotAFileException($"{target} is a folder; give the path of a file to write.");
             bool exists = File.Exists(target);
             if (exists && mode == DatasetWriteMode.New) throw new DatasetFileExistsException(target);
             string dir = System.IO.Path.GetDirectoryName(target) ?? ".";
@@ -112,7 +112,7 @@ namespace FineTune.Engine.IO
             long lines = 0;
             bool lineHasBytes = false;
             byte last = (byte)'\n';
-            using var source = new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            using FileStream source = FilePaths.OpenRead(target);
             int n;
             while ((n = source.Read(buffer, 0, buffer.Length)) > 0)
             {

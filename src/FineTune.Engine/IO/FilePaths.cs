@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Reflection;
+using System.Runtime.InteropServices;
 
 namespace FineTune.Engine.IO
 {
@@ -51,6 +52,60 @@ namespace FineTune.Engine.IO
             }
         }
 
+        /// <summary>
+        /// Opens an input for reading after refusing what is not a regular file: a folder, a named pipe (FIFO),
+        /// a device or a socket (opening or reading those can block forever or never end).
+        /// </summary>
+        /// <exception cref="FileNotFoundException">Nothing is at <paramref name="path"/>.</exception>
+        /// <exception cref="NotAFileException">The path is a folder or not a regular file; the message says which and what to give instead.</exception>
+        public static FileStream OpenRead(string path, int bufferSize = 1 << 16, FileOptions options = FileOptions.None)
+        {
+            RequireRegularFile(path);
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize, options);
+        }
+
+        /// <summary>Throws unless <paramref name="path"/> is a regular file (see <see cref="OpenRead"/>).</summary>
+        public static void RequireRegularFile(string path)
+        {
+            string full = Path.GetFullPath(path);
+            if (Directory.Exists(full)) throw new NotAFileException($"{full} is a folder; give the path of a file.");
+            if (!File.Exists(full)) throw new FileNotFoundException($"No file at '{full}'.", full);
+            if (UnixFileType(full) is int type && type != RegularFile)
+            {
+                throw new NotAFileException($"{full} is not a regular file but a {(type == 0x1000 ? "named pipe (FIFO)" : type == 0xC000 ? "socket" : "device")}; reading it could block or never end. Give the path of a regular file (copy the data to one first).");
+            }
+        }
+
+        private const int RegularFile = 0x8000; // S_IFREG
+
+        // The S_IFMT bits of the file (symbolic links followed), or null where they cannot be read (Windows).
+        private static int? UnixFileType(string path)
+        {
+            if (Path.DirectorySeparatorChar == '\\') return null;
+            try
+            {
+                return Stat(path, out NativeStatus status) == 0 ? status.Mode & 0xF000 : (int?)null;
+            }
+            catch (Exception ex) when (ex is DllNotFoundException || ex is EntryPointNotFoundException)
+            {
+                return null;
+            }
+        }
+
+        // .NET's own POSIX layer (shipped with every .NET on Unix): stat into its fixed FileStatus layout,
+        // whose second field is st_mode. The struct is larger than the runtime's so that added fields fit.
+        [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat", CharSet = CharSet.Ansi, SetLastError = true)]
+        private static extern int Stat(string path, out NativeStatus status);
+
+        [StructLayout(LayoutKind.Sequential)]
+        private struct NativeStatus
+        {
+            public int Flags;
+            public int Mode;
+            [MarshalAs(UnmanagedType.ByValArray, SizeConst = 32)]
+            public long[] Rest;
+        }
+
         // The path with its first symbolic link (from the root down) replaced by the link's target, or null when there is none.
         private static string? FirstLink(string full)
         {
@@ -73,6 +128,16 @@ namespace FineTune.Engine.IO
             }
 
             return null;
+        }
+    }
+
+    /// <summary>A path given as a file names a folder, a named pipe, a device or a socket.</summary>
+    public sealed class NotAFileException : IOException
+    {
+        /// <summary>Creates the exception with the message for the user.</summary>
+        public NotAFileException(string message)
+            : base(message)
+        {
         }
     }
 }

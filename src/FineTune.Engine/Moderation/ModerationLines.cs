@@ -38,7 +38,7 @@ namespace FineTune.Engine.Moderation
         /// <exception cref="InvalidDataException">The file is UTF-16/UTF-32 or a JSON array, not JSON Lines.</exception>
         public static IEnumerable<RawLine> Read(string path)
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            using FileStream stream = IO.FilePaths.OpenRead(path);
             using var reader = new JsonlReader(stream);
             var batch = new List<LineSlice>();
             while (reader.ReadBatch(batch))
@@ -62,7 +62,7 @@ namespace FineTune.Engine.Moderation
         /// <summary>Copies <paramref name="path"/> to <paramref name="into"/> byte for byte, leaving out the lines numbered in <paramref name="skip"/>.</summary>
         public static void CopyWithout(string path, ISet<long> skip, Stream into)
         {
-            using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            using FileStream source = IO.FilePaths.OpenRead(path);
             var buffer = new byte[1 << 16];
             long line = 1;
             int n;

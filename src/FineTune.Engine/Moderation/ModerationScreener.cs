@@ -77,7 +77,8 @@ namespace FineTune.Engine.Moderation
             ModerationOptions options, IFeedback feedback, CancellationToken cancellationToken)
         {
             string path = System.IO.Path.GetFullPath(options.Path);
-            if (!File.Exists(path)) throw new FileNotFoundException($"The training file {path} does not exist.", path);
+            if (!File.Exists(path) && !Directory.Exists(path)) throw new FileNotFoundException($"The training file {path} does not exist.", path);
+            FilePaths.RequireRegularFile(path);
             string? outFile = options.OutFile == null ? null : System.IO.Path.GetFullPath(options.OutFile);
             string journalPath = options.ResumeFile != null ? System.IO.Path.GetFullPath(options.ResumeFile) : DefaultResumeFile(path, outFile);
             if (outFile != null) FilePaths.RefuseOverlap(outFile, "-OutFile", ("the training file", path), ("-ResumeFile", journalPath));

@@ -45,11 +45,7 @@ namespace FineTune.Commands
         protected override void ProcessRecord()
         {
             string path = FileSystemPath(Path);
-            if (!File.Exists(path))
-            {
-                WriteError(new ErrorRecord(new FileNotFoundException($"The file '{path}' does not exist. Give the path of a JSON Lines training file.", path), "FineTune.AddFile.FileNotFound", ErrorCategory.ObjectNotFound, Path));
-                return;
-            }
+            if (!IsInputFile(path, "AddFile")) return;
 
             if (!ShouldProcess(path, $"Upload ({new FileInfo(path).Length:N0} bytes, purpose {Purpose})")) return;
             if (Moderate && !ScreenBeforeUpload(path, Force)) return;

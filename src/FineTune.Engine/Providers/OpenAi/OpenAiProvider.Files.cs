@@ -42,6 +42,7 @@ namespace FineTune.Engine.Providers
         {
             var info = new FileInfo(path);
             if (!info.Exists) throw new FileNotFoundException($"The file '{path}' does not exist.", path);
+            IO.FilePaths.RequireRegularFile(path);
             if (useUploadApi || info.Length > MaxDirectUploadBytes)
             {
                 return await UploadInPartsAsync(path, purpose, UploadPartBytes, progress, feedback, cancellationToken).ConfigureAwait(false);
