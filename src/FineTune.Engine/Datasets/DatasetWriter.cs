@@ -43,13 +43,45 @@ namespace FineTune.Engine.Datasets
 
         /// <summary>Opens the temporary file for <paramref name="path"/> (relative to the current directory of the process).</summary>
         /// <exception cref="DatasetFileExistsException">The file exists and <paramref name="mode"/> is <see cref="DatasetWriteMode.New"/>.</exception>
+        /// <exception cref="InvalidDataException">Append to a file whose examples are in another format (a chat example added to a prompt/completion file).</exception>
         /// <exception cref="IOException">The folder is missing or not writable.</exception>
         /// <exception cref="UnauthorizedAccessException">The folder is not writable.</exception>
         public DatasetWriter(string path, DatasetFormat format, DatasetWriteMode mode)
         {
+            if (mode == DatasetWriteMode.Append && File.Exists(path) && FirstExample(path) is (long at, DatasetFormat found) && found != format && format != DatasetFormat.Auto)
+            {
+                throw new InvalidDataException($"{System.IO.Path.GetFullPath(path)} holds {found} examples (line {at}); appending {format} examples would mix two formats in one file, which the service rejects. Write them to another file, or append {found} examples.");
+            }
+
             file = AtomicFile.Open(path, mode);
             Format = format;
             json = new Utf8JsonWriter(line, ExampleJson.Options);
+        }
+
+        // The line and format of the first example of an existing file that has a recognisable one.
+        private static (long Line, DatasetFormat Format)? FirstExample(string path)
+        {
+            using FileStream stream = FilePaths.OpenRead(path);
+            using var reader = new StreamReader(stream, AtomicFile.Utf8NoBom);
+            long n = 0;
+            for (string? text = reader.ReadLine(); text != null; text = reader.ReadLine())
+            {
+                n++;
+                if (text.Trim().Length == 0) continue;
+                try
+                {
+                    using JsonDocument doc = JsonDocument.Parse(text);
+                    if (doc.RootElement.ValueKind != JsonValueKind.Object) continue;
+                    DatasetFormat format = ExampleChecker.Detect(doc.RootElement);
+                    if (format != DatasetFormat.Unknown) return (n, format);
+                }
+                catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException)
+                {
+                    // not an example: Test-FineTuneDataset reports it
+                }
+            }
+
+            return null;
         }
 
         /// <summary>The full path of the target file.</summary>

@@ -128,6 +128,22 @@ namespace FineTune.Engine.Tests.Datasets
         }
 
         [Fact]
+        public void AppendOfChatToAPromptCompletionFileIsRefusedAndTheFileIsUntouched()
+        {
+            string path = Path.Combine(NewFolder(), "legacy.jsonl");
+            File.WriteAllText(path, "\n{\"prompt\":\"Q ->\",\"completion\":\" A END\"}\n");
+            var ex = Assert.Throws<InvalidDataException>(() => new DatasetWriter(path, DatasetFormat.Chat, DatasetWriteMode.Append));
+            Assert.Contains("Completion", ex.Message);
+            Assert.Contains("line 2", ex.Message);
+            Assert.Equal("\n{\"prompt\":\"Q ->\",\"completion\":\" A END\"}\n", File.ReadAllText(path));
+            Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!));
+            using (var same = new DatasetWriter(path, DatasetFormat.Completion, DatasetWriteMode.Append))
+            {
+                Assert.Equal(1, same.Commit().ExampleCount);
+            }
+        }
+
+        [Fact]
         public void ReplaceSwapsTheWholeFile()
         {
             string dir = NewFolder();
