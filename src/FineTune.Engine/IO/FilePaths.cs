@@ -53,6 +53,29 @@ namespace FineTune.Engine.IO
         }
 
         /// <summary>
+        /// A name from a service (a file's <c>filename</c>) made safe to save under in a folder: only its last
+        /// part (no folders, no <c>..</c>), without control characters (NUL), characters no file system takes
+        /// (<c>/ \ : * ? " &lt; &gt; |</c>), leading dots (no hidden <c>.bashrc</c>) and spaces or dots at the ends
+        /// (Windows drops them). A name with nothing left, or one that Windows reserves (CON, NUL, COM1...),
+        /// gives <paramref name="fallback"/> (the file's id).
+        /// </summary>
+        public static string SafeFileName(string? name, string fallback)
+        {
+            string last = (name ?? string.Empty).Replace('\\', '/');
+            last = last.Substring(last.LastIndexOf('/') + 1);
+            var kept = new System.Text.StringBuilder(last.Length);
+            foreach (char c in last)
+            {
+                if (!char.IsControl(c) && "/\\:*?\"<>|".IndexOf(c) < 0) kept.Append(c);
+            }
+
+            string safe = kept.ToString().Trim().TrimStart('.').TrimEnd('.', ' ').Trim();
+            string stem = safe.Split('.')[0].ToUpperInvariant();
+            bool reserved = stem == "CON" || stem == "PRN" || stem == "AUX" || stem == "NUL" || (stem.Length == 4 && (stem.StartsWith("COM", StringComparison.Ordinal) || stem.StartsWith("LPT", StringComparison.Ordinal)) && char.IsDigit(stem[3]));
+            return safe.Length == 0 || reserved ? fallback : safe;
+        }
+
+        /// <summary>
         /// Opens an input for reading after refusing what is not a regular file: a folder, a named pipe (FIFO),
         /// a device or a socket (opening or reading those can block forever or never end).
         /// </summary>

@@ -42,8 +42,7 @@ namespace FineTune.Commands
             if (folder)
             {
                 if (!TryRun(ct => Service.GetFileAsync(Id, ct), Id, out FineTuneFile meta)) return;
-                string name = System.IO.Path.GetFileName(meta.Filename ?? string.Empty);
-                target = System.IO.Path.Combine(target, string.IsNullOrEmpty(name) ? Id : name);
+                target = System.IO.Path.Combine(target, Engine.IO.FilePaths.SafeFileName(meta.Filename, Id));
             }
 
             if (File.Exists(target) && !Force)
