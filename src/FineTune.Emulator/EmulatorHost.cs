@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
@@ -61,7 +62,20 @@ namespace FineTune.Emulator
             app.Use(async (context, next) =>
             {
                 context.Response.Headers["x-request-id"] = "req_" + Guid.NewGuid().ToString("N");
-                await next(context);
+                try
+                {
+                    await next(context);
+                }
+                catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested &&
+                    (ex is InvalidDataException || ex is IOException || ex is BadHttpRequestException))
+                {
+                    // a body that cannot be read (a multipart body with a wrong, missing or cut boundary): 400 as the service answers
+                    await ApiError.Write(context, 400, $"The request body could not be read: {ex.Message} Send multipart/form-data whose parts are separated by the boundary named in the Content-Type header and closed by it.", "invalid_request_error", null, null);
+                }
+                catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+                {
+                    await ApiError.Write(context, 500, "The server had an error while processing your request: " + ex.GetType().Name, "server_error", null, null);
+                }
             });
             app.UseRouting();
             app.UseMiddleware<Gate>();

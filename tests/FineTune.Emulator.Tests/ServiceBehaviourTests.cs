@@ -278,6 +278,24 @@ namespace FineTune.Emulator.Tests
             Assert.Equal("Invalid URL (GET /v1/nothing/here)", (string?)JsonNode.Parse(await r.Content.ReadAsStringAsync())!["error"]!["message"]);
         }
 
+        [Theory]
+        [InlineData("files", "multipart/form-data; boundary=XYZ", "--ABC\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nfine-tune\r\n--ABC--\r\n")] // wrong boundary
+        [InlineData("files", "multipart/form-data", "--XYZ\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nfine-tune\r\n--XYZ--\r\n")] // no boundary
+        [InlineData("files", "multipart/form-data; boundary=XYZ", "--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"t.jsonl\"\r\n\r\n{\"a\":1}")] // cut off
+        [InlineData("uploads/upload_x/parts", "multipart/form-data; boundary=XYZ", "--XYZ\r\nContent-Disposition: form-data; name=\"data\"")] // cut in the headers
+        public async Task Malformed_multipart_is_400_in_the_service_shape_with_a_request_id(string route, string contentType, string body)
+        {
+            await using EmulatorClient emu = await EmulatorClient.StartAsync();
+            var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            using HttpResponseMessage r = await emu.Http.PostAsync(route, content);
+            Assert.True(route.StartsWith("uploads", StringComparison.Ordinal) ? (int)r.StatusCode is 400 or 404 : (int)r.StatusCode == 400, $"HTTP {(int)r.StatusCode}");
+            Assert.True(r.Headers.Contains("x-request-id"));
+            JsonNode error = JsonNode.Parse(await r.Content.ReadAsStringAsync())!["error"]!;
+            Assert.Equal("invalid_request_error", (string?)error["type"]);
+            Assert.False(string.IsNullOrEmpty((string?)error["message"]));
+        }
+
         [Fact]
         public void Options_parse_the_command_line_and_name_a_bad_option()
         {
