@@ -168,6 +168,7 @@ namespace FineTune
             ErrorKind.ServerError => "Try again later; quote the request id to the service's support if it persists.",
             ErrorKind.Network => "Check -Endpoint, the network and -Proxy (Connect-FineTune).",
             ErrorKind.Timeout => "Raise Connect-FineTune -TimeoutSec or try again later.",
+            ErrorKind.InvalidResponse => "The answer is not what an OpenAI-compatible API returns: check -Endpoint (Get-FineTuneContext shows it); quote the request id to the service's support if it persists.",
             ErrorKind.NotFound => "Check the id (Get-FineTuneJob, Get-FineTuneFile, Get-FineTuneModel list what exists).",
             _ => "Correct the request as the message says and run the command again.",
         };

@@ -1,4 +1,6 @@
 using System;
+using FineTune.Engine.Service;
+using System.Linq;
 
 namespace FineTune.Engine.Providers
 {
@@ -89,7 +91,7 @@ namespace FineTune.Engine.Providers
             Project = string.IsNullOrEmpty(project) ? null : project;
             MaxRetries = maxRetries;
             TimeoutSec = timeoutSec;
-            Proxy = proxy;
+            ProxyAddress = proxy;
             MaxRetryDelaySec = maxRetryDelaySec;
             Provider = provider ?? ProviderFactory.KindOf(endpoint);
             AuthKind = this.apiKey == null ? AuthKind.None : authKind == AuthKind.None ? AuthKind.ApiKey : authKind;
@@ -125,8 +127,24 @@ namespace FineTune.Engine.Providers
         /// <summary>The longest wait a <c>Retry-After</c> header can ask for, in seconds (longer asks are capped).</summary>
         public int MaxRetryDelaySec { get; }
 
-        /// <summary>The HTTP proxy, or null for the system's default.</summary>
-        public Uri? Proxy { get; }
+        /// <summary>The HTTP proxy, or null for the system's default; a user name and password in it show as <c>***</c>.</summary>
+        public Uri? Proxy => ProxyAddress == null || string.IsNullOrEmpty(ProxyAddress.UserInfo) ? ProxyAddress : new Uri(SecretMasker.MaskUri(ProxyAddress)!);
+
+        /// <summary>The proxy as given, with its user name and password (for the wire only).</summary>
+        internal Uri? ProxyAddress { get; }
+
+        /// <summary>Masks this connection's secrets (key or token, proxy user and password) and every secret-shaped text.</summary>
+        internal SecretMasker Masker => masker ??= new SecretMasker(new[] { apiKey }.Concat(ProxySecrets(ProxyAddress)));
+
+        private SecretMasker? masker;
+
+        /// <summary>The user name and password of a proxy URL (unescaped), when it has them.</summary>
+        internal static string?[] ProxySecrets(Uri? proxy)
+        {
+            if (proxy == null || string.IsNullOrEmpty(proxy.UserInfo)) return Array.Empty<string?>();
+            string[] parts = proxy.UserInfo.Split(new[] { ':' }, 2);
+            return parts.Select(p => Uri.UnescapeDataString(p)).Concat(parts).ToArray<string?>();
+        }
 
         internal string? ApiKey => apiKey;
 
@@ -190,7 +208,7 @@ namespace FineTune.Engine.Providers
                 project ?? context?.Project,
                 maxRetries ?? context?.MaxRetries ?? 2,
                 timeoutSec ?? context?.TimeoutSec ?? 100,
-                proxy ?? context?.Proxy,
+                proxy ?? context?.ProxyAddress,
                 maxRetryDelaySec ?? context?.MaxRetryDelaySec ?? 60,
                 kind,
                 provider ?? (endpoint == null ? context?.Provider : null));

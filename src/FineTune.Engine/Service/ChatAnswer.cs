@@ -35,6 +35,9 @@ namespace FineTune.Engine.Service
         /// <summary>The <c>x-request-id</c> of the call, or null.</summary>
         public string? RequestId { get; set; }
 
+        /// <summary>The model's refusal (<c>message.refusal</c>) when it declined to answer, else null.</summary>
+        public string? Refusal { get; set; }
+
         /// <inheritdoc/>
         public override string ToString() => Answer ?? string.Empty;
     }

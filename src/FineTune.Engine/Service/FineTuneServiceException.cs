@@ -14,7 +14,7 @@ namespace FineTune.Engine.Service
         public FineTuneServiceException(
             string operation, ErrorKind kind, string reason, string message,
             int? status = null, string? code = null, string? param = null, string? requestId = null, Exception? inner = null)
-            : base(message, inner)
+            : base(SecretMasker.Shapes.Mask(message) ?? string.Empty, inner)
         {
             Operation = operation;
             Kind = kind;
@@ -54,6 +54,13 @@ namespace FineTune.Engine.Service
             operation, ErrorKind.Authentication, "NoApiKey",
             "No API key was found. Give one in one of three ways: Connect-FineTune -ApiKey (a SecureString), " +
             "Connect-FineTune -Credential (the key as the password), or the OPENAI_API_KEY environment variable.");
+
+        /// <summary>This exception with <paramref name="masker"/>'s secrets masked in the message (the same one when nothing changes).</summary>
+        public FineTuneServiceException MaskedWith(SecretMasker masker)
+        {
+            string masked = masker.Mask(Message)!;
+            return masked == Message ? this : new FineTuneServiceException(Operation, Kind, Reason, masked, Status, Code, Param, RequestId, InnerException);
+        }
 
         internal static Exception Innermost(Exception ex)
         {

@@ -2,6 +2,7 @@ using System;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -23,6 +24,7 @@ namespace FineTune.Engine.Providers
 
         private readonly ClientPipeline pipeline;
         private readonly Uri armEndpoint;
+        private readonly SecretMasker masker;
 
         /// <summary>
         /// A client for <paramref name="armEndpoint"/> (null: https://management.azure.com) with <paramref name="armToken"/>.
@@ -34,6 +36,7 @@ namespace FineTune.Engine.Providers
             if (string.IsNullOrEmpty(armToken)) throw new ArgumentException("An ARM access token is needed: pass -ArmToken or sign in with Connect-AzAccount (Az.Accounts).", nameof(armToken));
             string url = (armEndpoint ?? AzureArm.DefaultEndpoint).AbsoluteUri;
             this.armEndpoint = new Uri(url.EndsWith("/", StringComparison.Ordinal) ? url : url + "/");
+            masker = new SecretMasker(new[] { armToken, connection?.ApiKey }.Concat(FineTuneConnection.ProxySecrets(connection?.ProxyAddress)));
             var options = new ClientPipelineOptions();
             Pipelines.Configure(options, connection, connection?.MaxRetries ?? 2);
             pipeline = ClientPipeline.Create(options,
@@ -156,12 +159,12 @@ namespace FineTune.Engine.Providers
             }
             catch (Exception ex) when (!(ex is FineTuneServiceException))
             {
-                throw WireErrors.FromException(operation, ex, cancellationToken.IsCancellationRequested);
+                throw Masked(WireErrors.FromException(operation, ex, cancellationToken.IsCancellationRequested));
             }
 
             PipelineResponse response = message.Response!;
             if (allowNotFound && response.Status == 404) return null;
-            if (response.IsError) throw WireErrors.FromResponse(operation, response.Status, response, response.ReasonPhrase);
+            if (response.IsError) throw Masked(WireErrors.FromResponse(operation, response.Status, response, response.ReasonPhrase));
             if (response.Status == 204 || response.Content.ToMemory().Length == 0) return noContentIsNull && response.Status == 204 ? null : JsonDocument.Parse("{}");
             try
             {
@@ -172,5 +175,7 @@ namespace FineTune.Engine.Providers
                 throw WireErrors.FromException(operation, ex, false);
             }
         }
+
+        private Exception Masked(Exception ex) => ex is FineTuneServiceException f ? f.MaskedWith(masker) : ex;
     }
 }

@@ -31,9 +31,11 @@ namespace FineTune.Engine.Providers
             var options = new SendOptions();
             using JsonDocument doc = await SendAsync("Chat", "POST", "chat/completions", Json(request), cancellationToken, options: options).ConfigureAwait(false);
             JsonElement root = doc.RootElement;
-            JsonElement choice = FirstChoice(root);
+            JsonElement choice = FirstChoice("Chat", root, options.RequestId);
             string question = messages.LastOrDefault(m => m.Role == "user")?.Content ?? messages[messages.Count - 1].Content;
-            return Answer(root, model, question, choice.Child("message").Str("content"), choice.Str("finish_reason"), options.RequestId);
+            ChatAnswer answer = Answer("Chat", root, model, question, choice.Child("message").Str("content"), choice.Str("finish_reason"), options.RequestId);
+            answer.Refusal = choice.Child("message").Str("refusal");
+            return answer;
         }
 
         /// <summary>
@@ -49,8 +51,8 @@ namespace FineTune.Engine.Providers
             var options = new SendOptions();
             using JsonDocument doc = await SendAsync("Complete", "POST", "completions", Json(request), cancellationToken, options: options).ConfigureAwait(false);
             JsonElement root = doc.RootElement;
-            JsonElement choice = FirstChoice(root);
-            return Answer(root, model, prompt, choice.Str("text"), choice.Str("finish_reason"), options.RequestId);
+            JsonElement choice = FirstChoice("Complete", root, options.RequestId);
+            return Answer("Complete", root, model, prompt, choice.Str("text"), choice.Str("finish_reason"), options.RequestId);
         }
 
         /// <summary>
@@ -89,16 +91,34 @@ namespace FineTune.Engine.Providers
 
         private static BinaryContent Json(object request) => BinaryContent.Create(BinaryData.FromString(JsonSerializer.Serialize(request)));
 
-        private static JsonElement FirstChoice(JsonElement root)
+        // The first choice; an answer that is not an object or has no choice is InvalidResponse naming the request.
+        private static JsonElement FirstChoice(string operation, JsonElement root, string? requestId)
         {
+            if (root.ValueKind != JsonValueKind.Object) throw Malformed(operation, $"is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object", requestId);
             JsonElement choices = root.Child("choices");
-            return choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0 ? choices[0] : default;
+            if (choices.ValueKind != JsonValueKind.Array || choices.GetArrayLength() == 0)
+            {
+                throw Malformed(operation, choices.ValueKind == JsonValueKind.Array ? "has an empty \"choices\" list" : "has no \"choices\" list", requestId);
+            }
+
+            if (choices[0].ValueKind != JsonValueKind.Object) throw Malformed(operation, "has a first choice that is not an object", requestId);
+            return choices[0];
         }
 
-        private static ChatAnswer Answer(JsonElement root, string model, string question, string? text, string? finishReason, string? requestId)
+        private static FineTuneServiceException Malformed(string operation, string what, string? requestId) =>
+            new FineTuneServiceException(operation, ErrorKind.InvalidResponse, "InvalidResponse",
+                $"The service's answer {what}, so there is no answer to show{(requestId != null ? " (request id " + requestId + ")" : string.Empty)}. Check that -Endpoint is an OpenAI-compatible API; quote the request id to the service's support if it persists.",
+                requestId: requestId);
+
+        private static ChatAnswer Answer(string operation, JsonElement root, string model, string question, string? text, string? finishReason, string? requestId)
         {
             JsonElement usage = root.Child("usage");
             long input = usage.Long("prompt_tokens") ?? 0, output = usage.Long("completion_tokens") ?? 0;
+            if (input < 0 || output < 0 || input > int.MaxValue || output > int.MaxValue)
+            {
+                throw Malformed(operation, $"reports a token usage that cannot be (prompt_tokens {input}, completion_tokens {output})", requestId);
+            }
+
             return new ChatAnswer
             {
                 Model = root.Str("model") ?? model,

@@ -189,6 +189,7 @@ namespace FineTune.Engine.Providers
         /// </summary>
         internal async Task<JsonDocument> SendAsync(string operation, string method, string path, BinaryContent? content, CancellationToken cancellationToken, string? contentType = "application/json", SendOptions? options = null)
         {
+            options ??= new SendOptions();
             BinaryData body = await SendRawAsync(operation, method, path, content, cancellationToken, contentType, options).ConfigureAwait(false);
             try
             {
@@ -196,9 +197,12 @@ namespace FineTune.Engine.Providers
             }
             catch (JsonException ex)
             {
-                throw WireErrors.FromException(operation, ex, false);
+                throw Masked(WireErrors.NotJson(operation, body, options.RequestId, Connection.Endpoint, ex));
             }
         }
+
+        /// <summary>A service failure with this connection's secrets masked (see <see cref="SecretMasker"/>); other exceptions as they are.</summary>
+        internal Exception Masked(Exception ex) => ex is FineTuneServiceException f ? f.MaskedWith(Connection.Masker) : ex;
 
         /// <summary>Per-call options: no automatic retry (create calls), a longer network timeout (uploads), the answer's request id.</summary>
         internal sealed class SendOptions
@@ -254,14 +258,14 @@ namespace FineTune.Engine.Providers
                 }
                 catch (Exception ex) when (!(ex is FineTuneServiceException))
                 {
-                    throw WireErrors.FromException(operation, ex, cancellationToken.IsCancellationRequested);
+                    throw Masked(WireErrors.FromException(operation, ex, cancellationToken.IsCancellationRequested));
                 }
 
                 PipelineResponse response = message.Response!;
                 if (response.IsError)
                 {
                     if (!bufferResponse) await CappedRetryPolicy.TryBufferAsync(response, cancellationToken).ConfigureAwait(false);
-                    throw WireErrors.FromResponse(operation, response.Status, response, response.ReasonPhrase);
+                    throw Masked(WireErrors.FromResponse(operation, response.Status, response, response.ReasonPhrase));
                 }
 
                 if (options != null && response.Headers.TryGetValue("x-request-id", out string? id)) options.RequestId = id;

@@ -18,9 +18,12 @@ namespace FineTune.Engine.Providers
         {
             options.NetworkTimeout = TimeSpan.FromSeconds(connection?.TimeoutSec ?? 100);
             options.RetryPolicy = new CappedRetryPolicy(maxRetries, TimeSpan.FromSeconds(connection?.MaxRetryDelaySec ?? 60), notReadyRetries);
-            if (connection?.Proxy != null)
+            if (connection?.ProxyAddress is Uri proxy)
             {
-                var handler = new HttpClientHandler { Proxy = new WebProxy(connection.Proxy), UseProxy = true };
+                var address = new UriBuilder(proxy) { UserName = string.Empty, Password = string.Empty }.Uri;
+                string?[] secrets = FineTuneConnection.ProxySecrets(proxy);
+                var webProxy = new WebProxy(address) { Credentials = secrets.Length > 0 ? new NetworkCredential(secrets[0], secrets.Length > 1 ? secrets[1] : string.Empty) : null };
+                var handler = new HttpClientHandler { Proxy = webProxy, UseProxy = true };
                 options.Transport = new HttpClientPipelineTransport(new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan });
             }
         }

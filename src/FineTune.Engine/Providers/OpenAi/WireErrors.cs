@@ -28,7 +28,7 @@ namespace FineTune.Engine.Providers
                     // no HTTP answer: the SDK wraps the transport's failure
                     return FromException(operation, cre.InnerException, cancelledByCaller);
                 case ClientResultException cre:
-                    return FromResponse(operation, cre.Status, cre.GetRawResponse(), cre.Message, cre);
+                    return FromResponse(operation, cre.Status, cre.GetRawResponse(), "The service answered HTTP " + cre.Status + ".");
                 case OperationCanceledException _:
                     return new FineTuneServiceException(operation, ErrorKind.Timeout, "Timeout",
                         "The service did not answer within the network timeout. Raise it with Connect-FineTune -TimeoutSec, or try again later.", inner: ex);
@@ -43,6 +43,26 @@ namespace FineTune.Engine.Providers
                 default:
                     return ex;
             }
+        }
+
+        /// <summary>
+        /// A success answer whose body is not JSON: an HTML or XML page (a login page, a proxy's or a web site's) says
+        /// that <paramref name="endpoint"/> is not an OpenAI-compatible API (Reason NotAnApi); other text is InvalidResponse.
+        /// </summary>
+        internal static FineTuneServiceException NotJson(string operation, BinaryData body, string? requestId, Uri endpoint, JsonException ex)
+        {
+            string text = body.ToString().TrimStart();
+            string id = requestId != null ? ", request id " + requestId : string.Empty;
+            if (text.StartsWith("<", StringComparison.Ordinal))
+            {
+                return new FineTuneServiceException(operation, ErrorKind.InvalidResponse, "NotAnApi",
+                    $"{endpoint} answered with a web page (HTML), not the JSON of an API{id}: it is not an OpenAI-compatible API endpoint (a sign-in page, a proxy or a web site answered). Check -Endpoint: the base URL ends with /v1 (Azure: /openai/v1).",
+                    requestId: requestId, inner: ex);
+            }
+
+            return new FineTuneServiceException(operation, ErrorKind.InvalidResponse, "InvalidResponse",
+                $"The service's answer is not JSON ({ex.Message.Split('.')[0]}{id}); {endpoint} may not be an OpenAI-compatible API. Check -Endpoint, or try again if the answer was cut off.",
+                requestId: requestId, inner: ex);
         }
 
         /// <summary>Builds the exception from an HTTP answer that was not a success.</summary>
