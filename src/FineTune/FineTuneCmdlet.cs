@@ -276,7 +276,8 @@ namespace FineTune
             FineTuneJob job = result.Job;
             if (result.TimedOut)
             {
-                WriteError(new ErrorRecord(new TimeoutException($"Job {jobId} is still {job.Status} after {options.Timeout?.TotalSeconds:0} s; it keeps running. Wait again with Wait-FineTuneJob {jobId}, or stop it with Stop-FineTuneJob."),
+                string state = job.Status.Length == 0 ? "got no answer from the service" : "is still " + job.Status;
+                WriteError(new ErrorRecord(new TimeoutException($"Job {jobId} {state} after {options.Timeout?.TotalSeconds:0} s; it keeps running. Wait again with Wait-FineTuneJob {jobId}, or stop it with Stop-FineTuneJob."),
                     "FineTune.WaitJob.Timeout", ErrorCategory.OperationTimeout, job));
                 return null;
             }

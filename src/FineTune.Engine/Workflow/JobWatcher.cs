@@ -46,8 +46,30 @@ namespace FineTune.Engine.Workflow
         /// <summary>The page size used to read events.</summary>
         public const int EventPageSize = 100;
 
-        /// <summary>Waits for <paramref name="jobId"/>; see the class summary.</summary>
+        /// <summary>
+        /// Waits for <paramref name="jobId"/>; see the class summary. <see cref="WaitOptions.Timeout"/> bounds the whole
+        /// wait, the service calls and their retries included: when it passes during a call, the result is TimedOut
+        /// with the job as last seen (Status empty when the service never answered).
+        /// </summary>
         public static async Task<WaitResult> WaitAsync(IFineTuneProvider source, string jobId, WaitOptions options, Action<FineTuneEvent>? onEvent, IFeedback feedback, CancellationToken cancellationToken)
+        {
+            if (!(options.Timeout is TimeSpan limit) || limit.TotalMilliseconds >= int.MaxValue) return await WatchAsync(source, jobId, options, onEvent, feedback, _ => { }, cancellationToken).ConfigureAwait(false);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(limit < TimeSpan.Zero ? TimeSpan.Zero : limit);
+            FineTuneJob? last = null;
+            try
+            {
+                return await WatchAsync(source, jobId, options, onEvent, feedback, job => last = job, deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested &&
+                (ex is OperationCanceledException || (ex is FineTuneServiceException f && f.Kind == ErrorKind.Timeout)))
+            {
+                feedback.Progress(1, "Fine-tuning job " + jobId, last?.Status ?? "no answer", -1, true);
+                return new WaitResult { Job = last ?? new FineTuneJob { Id = jobId }, State = JobState.Active, TimedOut = true };
+            }
+        }
+
+        private static async Task<WaitResult> WatchAsync(IFineTuneProvider source, string jobId, WaitOptions options, Action<FineTuneEvent>? onEvent, IFeedback feedback, Action<FineTuneJob> seen, CancellationToken cancellationToken)
         {
             DateTime start = DateTime.UtcNow;
             TimeSpan poll = options.PollInterval ?? TimeSpan.FromSeconds(1);
@@ -60,6 +82,7 @@ namespace FineTune.Engine.Workflow
             while (true)
             {
                 FineTuneJob job = await source.GetJobAsync(jobId, cancellationToken).ConfigureAwait(false);
+                seen(job);
                 IReadOnlyList<FineTuneEvent> events = await NewEventsAsync(source, jobId, lastEvent, first ? options.Backlog : int.MaxValue, cancellationToken).ConfigureAwait(false);
                 foreach (FineTuneEvent e in events)
                 {

@@ -103,23 +103,30 @@ namespace FineTune.Engine.Providers
         /// </summary>
         public async Task<AzureDeployment> WaitAsync(AzureDeployment deployment, TimeSpan pollInterval, TimeSpan timeout, IFeedback feedback, CancellationToken cancellationToken)
         {
-            DateTime deadline = DateTime.UtcNow + timeout;
             AzureDeployment current = deployment;
             string activity = $"Deploying {deployment.ModelName} as {deployment.Name}";
             TimeSpan delay = TimeSpan.FromMilliseconds(250);
-            while (!current.IsTerminal)
-            {
-                feedback.Progress(3, activity, "Provisioning state: " + current.ProvisioningState, -1);
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new FineTuneServiceException("WaitDeployment", ErrorKind.Timeout, "Timeout",
-                        $"Deployment {deployment.Name} is still {current.ProvisioningState} after {timeout.TotalSeconds:0} s. Check it later with Get-FineTuneDeployment.");
-                }
+            FineTuneServiceException TimedOut() => new FineTuneServiceException("WaitDeployment", ErrorKind.Timeout, "Timeout",
+                $"Deployment {deployment.Name} is still {current.ProvisioningState} after {timeout.TotalSeconds:0} s. Check it later with Get-FineTuneDeployment.");
 
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(pollInterval.Ticks, delay.Ticks * 2));
-                current = await GetAsync(deployment.SubscriptionId, deployment.ResourceGroupName, deployment.AccountName, deployment.Name, cancellationToken).ConfigureAwait(false)
-                    ?? throw new FineTuneServiceException("WaitDeployment", ErrorKind.NotFound, "NotFound", $"Deployment {deployment.Name} disappeared while it was provisioning.");
+            // the timeout bounds the whole wait, ARM calls and their retries included
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (timeout.TotalMilliseconds < int.MaxValue) deadline.CancelAfter(timeout < TimeSpan.Zero ? TimeSpan.Zero : timeout);
+            try
+            {
+                while (!current.IsTerminal)
+                {
+                    feedback.Progress(3, activity, "Provisioning state: " + current.ProvisioningState, -1);
+                    await Task.Delay(delay, deadline.Token).ConfigureAwait(false);
+                    delay = TimeSpan.FromTicks(Math.Min(pollInterval.Ticks, delay.Ticks * 2));
+                    current = await GetAsync(deployment.SubscriptionId, deployment.ResourceGroupName, deployment.AccountName, deployment.Name, deadline.Token).ConfigureAwait(false)
+                        ?? throw new FineTuneServiceException("WaitDeployment", ErrorKind.NotFound, "NotFound", $"Deployment {deployment.Name} disappeared while it was provisioning.");
+                }
+            }
+            catch (Exception ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested &&
+                (ex is OperationCanceledException || (ex is FineTuneServiceException f && f.Kind == ErrorKind.Timeout)))
+            {
+                throw TimedOut();
             }
 
             feedback.Progress(3, activity, current.ProvisioningState ?? string.Empty, 100, completed: true);
