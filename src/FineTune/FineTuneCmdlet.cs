@@ -123,11 +123,36 @@ namespace FineTune
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
+                // Ctrl+C: the work ends at once, except what it must finish on a stop (an upload that completed
+                // deletes its file); give that a bounded moment and show its warnings (on the host: the
+                // pipeline's streams are closed by now), then stop.
+                var grace = System.Diagnostics.Stopwatch.StartNew();
+                while (!task.IsCompleted && grace.Elapsed < StopGrace)
+                {
+                    if (queue.TryTake(out Action? write, 100)) TryWrite(write);
+                }
+
+                while (queue.TryTake(out Action? write)) TryWrite(write);
                 throw new PipelineStoppedException();
             }
             finally
             {
                 pending = null;
+            }
+        }
+
+        /// <summary>How long Ctrl+C waits for engine work to finish what it does on a stop (35 s: one bounded service call and a delete).</summary>
+        private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(35);
+
+        private static void TryWrite(Action write)
+        {
+            try
+            {
+                write();
+            }
+            catch (Exception ex) when (ex is PipelineStoppedException || ex is InvalidOperationException)
+            {
+                // the pipeline is stopping: what cannot be written any more is dropped
             }
         }
 
@@ -307,7 +332,11 @@ namespace FineTune
 
             public void Verbose(string message) => cmdlet.Post(() => cmdlet.WriteVerbose(message));
 
-            public void Warning(string message) => cmdlet.Post(() => cmdlet.WriteWarning(message));
+            public void Warning(string message) => cmdlet.Post(() =>
+            {
+                if (cmdlet.Stopping) cmdlet.Host?.UI?.WriteWarningLine(message); // after Ctrl+C the warning stream is closed
+                else cmdlet.WriteWarning(message);
+            });
 
             public void Information(object message) => cmdlet.Post(() => cmdlet.WriteInformation(message, new[] { "FineTune" }));
 

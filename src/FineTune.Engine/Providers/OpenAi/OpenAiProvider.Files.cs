@@ -81,7 +81,9 @@ namespace FineTune.Engine.Providers
         /// <summary>
         /// The Uploads API (<c>POST /uploads</c>, parts, complete with md5): parts of <paramref name="partBytes"/>
         /// streamed from disk, <see cref="ParallelParts"/> at a time; on any failure or cancellation the upload
-        /// is cancelled on the service (<c>POST /uploads/{id}/cancel</c>) before the error is rethrown.
+        /// is cancelled on the service (<c>POST /uploads/{id}/cancel</c>) before the error is rethrown. The complete
+        /// call is not cut short by a stop (it would leave a completed file behind unseen): it runs to its answer,
+        /// then a stop deletes the file it made, or warns with the file id when that fails.
         /// </summary>
         public virtual async Task<FineTuneFile> UploadInPartsAsync(string path, string purpose, int partBytes, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken)
         {
@@ -101,6 +103,7 @@ namespace FineTune.Engine.Providers
 
             feedback.Verbose($"Upload {uploadId}: {info.Length} bytes in parts of {partBytes} bytes.");
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bool completed = false;
             try
             {
                 Task<string> md5 = Task.Run(() => Md5Of(path, linked.Token), linked.Token);
@@ -136,7 +139,12 @@ namespace FineTune.Engine.Providers
                 }).ToList();
                 await Task.WhenAll(parts).ConfigureAwait(false);
                 string complete = JsonSerializer.Serialize(new Dictionary<string, object> { ["part_ids"] = partIds, ["md5"] = await md5.ConfigureAwait(false) });
-                using JsonDocument done = await SendAsync("AddFile", "POST", $"uploads/{uploadId}/complete", BinaryContent.Create(BinaryData.FromString(complete)), cancellationToken).ConfigureAwait(false);
+
+                // A complete that reaches the service makes the file whatever we do next, so it is not stopped half-way
+                // (it is bounded by the network timeout); a stop that came meanwhile then deletes the file it made.
+                using var completing = new CancellationTokenSource(TimeSpan.FromSeconds(Connection.TimeoutSec));
+                using JsonDocument done = await SendAsync("AddFile", "POST", $"uploads/{uploadId}/complete", BinaryContent.Create(BinaryData.FromString(complete)), completing.Token).ConfigureAwait(false);
+                completed = true; // from here on there is nothing to cancel: a stop deletes the file instead
                 JsonElement fileJson = done.RootElement.Child("file");
                 if (fileJson.ValueKind != JsonValueKind.Object)
                 {
@@ -145,9 +153,15 @@ namespace FineTune.Engine.Providers
 
                 FineTuneFile file = FineTuneFile.FromJson(fileJson);
                 file.LocalPath = info.FullName;
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    await DiscardAsync(uploadId, file.Id, feedback).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
                 return file;
             }
-            catch (Exception ex) when (!(ex is OutOfMemoryException))
+            catch (Exception ex) when (!(ex is OutOfMemoryException) && !completed)
             {
                 feedback.Verbose($"Upload {uploadId} failed or was stopped: cancelling it on the service.");
                 try
@@ -161,6 +175,21 @@ namespace FineTune.Engine.Providers
                 }
 
                 throw;
+            }
+        }
+
+        // Deletes the file an upload stopped by the user completed as; says which file is left when that fails.
+        private async Task DiscardAsync(string uploadId, string fileId, IFeedback feedback)
+        {
+            try
+            {
+                using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Min(30, Connection.TimeoutSec)));
+                await DeleteFileAsync(fileId, limit.Token).ConfigureAwait(false);
+                feedback.Verbose($"Stopped: upload {uploadId} had already completed as file {fileId}, which was deleted; nothing is left on the service.");
+            }
+            catch (Exception ex) when (ex is FineTuneServiceException || ex is OperationCanceledException)
+            {
+                feedback.Warning($"Stopped after upload {uploadId} had completed as file {fileId}, which could not be deleted ({ex.Message}). Remove it with Remove-FineTuneFile {fileId}.");
             }
         }
 
