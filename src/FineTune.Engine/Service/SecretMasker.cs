@@ -45,6 +45,27 @@ namespace FineTune.Engine.Service
             return Shape.Replace(masked, m => m.Groups["keep"].Value + (m.Groups["keep"].Value.EndsWith("://", StringComparison.Ordinal) ? "***@" : "***"));
         }
 
+        /// <summary>
+        /// A JSON answer with every exact secret replaced by <c>***</c> before it is read, so that no field of any
+        /// object made from it (a job's error, an event, a chat answer) can carry the key back; the same data when
+        /// no secret is in it. Shapes are left alone here: a body's text is the service's data.
+        /// </summary>
+        public BinaryData MaskBody(BinaryData body)
+        {
+            ReadOnlySpan<byte> bytes = body.ToMemory().Span;
+            foreach (string secret in secrets)
+            {
+                if (bytes.IndexOf(System.Text.Encoding.UTF8.GetBytes(secret)) >= 0)
+                {
+                    string text = body.ToString();
+                    foreach (string s in secrets) text = text.Replace(s, "***");
+                    return BinaryData.FromString(text);
+                }
+            }
+
+            return body;
+        }
+
         /// <summary>A URL without its user name and password (<c>http://***@proxy:8080/</c>); null stays null.</summary>
         public static string? MaskUri(Uri? uri)
         {

@@ -175,7 +175,7 @@ namespace FineTune.Engine.Providers
             if (response.Status == 204 || response.Content.ToMemory().Length == 0) return noContentIsNull && response.Status == 204 ? null : JsonDocument.Parse("{}");
             try
             {
-                return JsonDocument.Parse(response.Content.ToMemory());
+                return JsonDocument.Parse(masker.MaskBody(response.Content).ToMemory());
             }
             catch (JsonException ex)
             {

@@ -190,7 +190,7 @@ namespace FineTune.Engine.Providers
         internal async Task<JsonDocument> SendAsync(string operation, string method, string path, BinaryContent? content, CancellationToken cancellationToken, string? contentType = "application/json", SendOptions? options = null)
         {
             options ??= new SendOptions();
-            BinaryData body = await SendRawAsync(operation, method, path, content, cancellationToken, contentType, options).ConfigureAwait(false);
+            BinaryData body = Connection.Masker.MaskBody(await SendRawAsync(operation, method, path, content, cancellationToken, contentType, options).ConfigureAwait(false));
             try
             {
                 return JsonDocument.Parse(body.ToMemory());
