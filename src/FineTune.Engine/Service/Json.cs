@@ -18,7 +18,7 @@ namespace FineTune.Engine.Service
 
         public static double? Double(this JsonElement obj, string name) =>
             obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number
-                ? v.GetDouble()
+                ? Finite(v.GetDouble())
                 : (double?)null;
 
         public static bool? Bool(this JsonElement obj, string name) =>
@@ -52,7 +52,7 @@ namespace FineTune.Engine.Service
             if (o.ValueKind != JsonValueKind.Object) return map;
             foreach (JsonProperty p in o.EnumerateObject())
             {
-                if (p.Value.ValueKind == JsonValueKind.Number) map[p.Name] = p.Value.GetDouble();
+                if (p.Value.ValueKind == JsonValueKind.Number && Finite(p.Value.GetDouble()) is double d) map[p.Name] = d;
             }
 
             return map;
@@ -77,11 +77,14 @@ namespace FineTune.Engine.Service
         {
             if (obj.ValueKind != JsonValueKind.Object || !obj.TryGetProperty(name, out JsonElement v)) return null;
             double d;
-            if (v.ValueKind == JsonValueKind.Number) d = v.GetDouble();
-            else if (v.ValueKind == JsonValueKind.String && double.TryParse(v.GetString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double parsed)) d = parsed;
+            if (v.ValueKind == JsonValueKind.Number) d = Finite(v.GetDouble()) ?? -1;
+            else if (v.ValueKind == JsonValueKind.String && double.TryParse(v.GetString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double parsed)) d = Finite(parsed) ?? -1;
             else return null;
             return d < 0 ? (double?)null : d;
         }
+
+        /// <summary>The number, or null when it is not finite (a service's 1e999 reads as infinity: not a figure to show or add).</summary>
+        private static double? Finite(double d) => double.IsNaN(d) || double.IsInfinity(d) ? (double?)null : d;
 
         /// <summary>A child object or array, or default when missing or null.</summary>
         public static JsonElement Child(this JsonElement obj, string name) =>

@@ -44,7 +44,7 @@ namespace FineTune.Engine.Tests.Datasets
             Assert.Equal(lines.Count(l => !IsBlank(l)), r.Report.Examples);
         }
 
-        private static byte[] Mutate(byte[] line, Random random)
+        internal static byte[] Mutate(byte[] line, Random random)
         {
             var bytes = new List<byte>(line);
             int n = random.Next(1, 4);

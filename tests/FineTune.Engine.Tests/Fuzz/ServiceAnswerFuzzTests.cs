@@ -1,0 +1,164 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using FineTune.Engine.Providers;
+using FineTune.Engine.Service;
+using Xunit;
+
+namespace FineTune.Engine.Tests.Fuzz
+{
+    /// <summary>
+    /// Seeded mutations of real-shaped service answers (truncated, wrong types, huge numbers, missing fields, HTML,
+    /// echoed secrets, odd statuses) served from a loopback server to every read path: every call either returns
+    /// or fails with a <see cref="FineTuneServiceException"/> whose message says what happened, and the key never
+    /// appears in a result or an error.
+    /// </summary>
+    public sealed class ServiceAnswerFuzzTests
+    {
+        private const string Key = "sk-fuzz-Qv73TopSecretKey0042";
+        private const int Rounds = 30;
+
+        private static readonly (string Name, string Body, Func<IFineTuneProvider, Task<object>> Call)[] Paths =
+        {
+            ("ListModels", "{\"object\":\"list\",\"data\":[{\"id\":\"gpt-4o-mini-2024-07-18\",\"object\":\"model\",\"created\":1721172741,\"owned_by\":\"system\"}]}", async p => await p.ListModelsAsync(default)),
+            ("GetModel", "{\"id\":\"ft:gpt-4o-mini-2024-07-18:acme::abc\",\"object\":\"model\",\"created\":1764000000,\"owned_by\":\"acme\"}", async p => await p.GetModelAsync("m", default)),
+            ("ListFiles", "{\"object\":\"list\",\"data\":[{\"id\":\"file-1\",\"object\":\"file\",\"bytes\":120,\"created_at\":1764000000,\"filename\":\"t.jsonl\",\"purpose\":\"fine-tune\",\"status\":\"processed\"}],\"has_more\":false}", async p => await p.ListFilesAsync(null, null, 10, default)),
+            ("GetFile", "{\"id\":\"file-1\",\"object\":\"file\",\"bytes\":120,\"created_at\":1764000000,\"filename\":\"t.jsonl\",\"purpose\":\"fine-tune\",\"status\":\"processed\"}", async p => await p.GetFileAsync("file-1", default)),
+            ("GetJob", Job, async p => await p.GetJobAsync("ftjob-1", default)),
+            ("ListJobs", "{\"object\":\"list\",\"data\":[" + Job + "],\"has_more\":false}", async p => await p.ListJobsAsync(null, 10, null, default)),
+            ("ListEvents", "{\"object\":\"list\",\"data\":[{\"id\":\"ftevent-1\",\"object\":\"fine_tuning.job.event\",\"created_at\":1764000100,\"level\":\"info\",\"message\":\"Step 1/30: training loss=1.20\",\"type\":\"metrics\",\"data\":{\"step\":1,\"total_steps\":30,\"train_loss\":1.2}}],\"has_more\":false}", async p => await p.ListEventsAsync("ftjob-1", null, 10, default)),
+            ("ListCheckpoints", "{\"object\":\"list\",\"data\":[{\"id\":\"ftckpt-1\",\"object\":\"fine_tuning.job.checkpoint\",\"created_at\":1764000200,\"fine_tuned_model_checkpoint\":\"ft:gpt-4o-mini:acme::abc:ckpt-step-10\",\"step_number\":10,\"metrics\":{\"train_loss\":0.5,\"valid_loss\":0.6},\"fine_tuning_job_id\":\"ftjob-1\"}],\"has_more\":false}", async p => await p.ListCheckpointsAsync("ftjob-1", null, 10, default)),
+            ("Chat", "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello.\",\"refusal\":null},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}", async p => await p.ChatAsync("gpt-4o-mini-2024-07-18", new[] { new ChatMessage("user", "Hi") }, null, null, default)),
+            ("Moderate", "{\"id\":\"modr-1\",\"model\":\"omni-moderation-latest\",\"results\":[{\"flagged\":false,\"categories\":{\"hate\":false},\"category_scores\":{\"hate\":0.001}}]}", async p => await p.ModerateAsync(new[] { "hello" }, null, default)),
+        };
+
+        private const string Job = "{\"id\":\"ftjob-1\",\"object\":\"fine_tuning.job\",\"model\":\"gpt-4o-mini-2024-07-18\",\"created_at\":1764000000,\"finished_at\":null,\"fine_tuned_model\":null,\"status\":\"running\",\"trained_tokens\":null,\"training_file\":\"file-1\",\"validation_file\":null,\"hyperparameters\":{\"n_epochs\":3,\"batch_size\":1,\"learning_rate_multiplier\":1.8},\"error\":{\"code\":null,\"message\":null,\"param\":null},\"seed\":42,\"estimated_finish\":null,\"method\":{\"type\":\"supervised\"}}";
+
+        [Fact]
+        public async Task MutatedAnswersOnEveryReadPathGiveAResultOrAClearErrorAndNeverTheKey()
+        {
+            var random = new Random(12);
+            (int Status, string Body) answer = (200, "{}");
+            using var server = new LoopbackServer(async ctx =>
+            {
+                (int status, string body) = answer;
+                byte[] bytes = Encoding.UTF8.GetBytes(body);
+                ctx.Response.StatusCode = status;
+                ctx.Response.ContentType = body.StartsWith("<", StringComparison.Ordinal) ? "text/html" : "application/json";
+                ctx.Response.Headers["x-request-id"] = "req_fuzz";
+                await ctx.Response.OutputStream.WriteAsync(bytes);
+                ctx.Response.Close();
+            });
+            var provider = new OpenAiProvider(new FineTuneConnection(server.Endpoint, Key, KeySource.Parameter, maxRetries: 0, timeoutSec: 10, maxRetryDelaySec: 1));
+            var failures = new List<string>();
+            int errors = 0, results = 0;
+            foreach (var path in Paths)
+            {
+                for (int round = 0; round < Rounds; round++)
+                {
+                    (string how, string body) = Mutate(path.Body, random);
+                    int status = random.Next(6) switch { 0 => 400, 1 => 401, 2 => 404, _ => 200 };
+                    answer = (status, body);
+                    string what = $"{path.Name} HTTP {status} {how}: {Cut(body)}";
+                    try
+                    {
+                        object result = await path.Call(provider);
+                        results++;
+                        string shown = JsonSerializer.Serialize(result);
+                        if (shown.Contains(Key, StringComparison.Ordinal) || shown.Contains("TopSecretKey", StringComparison.Ordinal)) failures.Add("key in the result of " + what);
+                    }
+                    catch (FineTuneServiceException ex)
+                    {
+                        errors++;
+                        if (ex.ToString().Contains("TopSecretKey", StringComparison.Ordinal)) failures.Add("key in the error of " + what);
+                        if (ex.Message.Trim().Length < 20) failures.Add($"an error that says nothing ({ex.Kind}: {ex.Message}) for " + what);
+                    }
+                    catch (Exception ex)
+                    {
+                        failures.Add($"{ex.GetType().Name} ({ex.Message}) for {what}");
+                    }
+                }
+            }
+
+            Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
+            Assert.True(errors > Paths.Length * 5 && results > Paths.Length * 5, $"{errors} errors, {results} results: the mutations should give both");
+        }
+
+        private static string Cut(string s) => s.Length <= 120 ? s : s.Substring(0, 120) + "...";
+
+        private static (string How, string Body) Mutate(string json, Random random)
+        {
+            switch (random.Next(8))
+            {
+                case 0:
+                    return ("truncated", json.Substring(0, random.Next(json.Length)));
+                case 1:
+                    return ("html", "<!DOCTYPE html><html><head><title>Sign in</title></head><body>Please sign in</body></html>");
+                case 2:
+                    return ("odd root", new[] { "null", "[]", "\"text\"", "42", "[{}]", "{}" }[random.Next(6)]);
+                case 3:
+                    return ("huge numbers", System.Text.RegularExpressions.Regex.Replace(json, @"(?<=[:\[,])\d+(\.\d+)?", m => random.Next(3) switch { 0 => "1e999", 1 => "-99999999999999999999999", _ => "-1" }));
+                case 4:
+                    return ("echoed secret", ReplaceStrings(json, random, s => $"Incorrect API key provided: Bearer {Key} ({Key.Substring(0, 12)}...)"));
+                default:
+                    JsonNode root = JsonNode.Parse(json)!;
+                    for (int n = random.Next(1, 4); n > 0; n--) MutateNode(root, random);
+                    return (random.Next(2) == 0 ? "wrong types" : "missing fields", root.ToJsonString());
+            }
+        }
+
+        private static string ReplaceStrings(string json, Random random, Func<string, string> with)
+        {
+            JsonNode root = JsonNode.Parse(json)!;
+            foreach (JsonNode? node in Walk(root).ToList())
+            {
+                if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String && random.Next(2) == 0) v.ReplaceWith(JsonValue.Create(with(v.GetValue<string>())));
+            }
+
+            return root.ToJsonString();
+        }
+
+        private static void MutateNode(JsonNode root, Random random)
+        {
+            List<JsonNode> nodes = Walk(root).Where(n => n != null && n.Parent != null).Select(n => n!).ToList();
+            if (nodes.Count == 0) return;
+            JsonNode target = nodes[random.Next(nodes.Count)];
+            if (random.Next(2) == 0 && target.Parent is JsonObject parent)
+            {
+                parent.Remove(target.GetPropertyName());
+                return;
+            }
+
+            JsonNode? replacement = random.Next(6) switch
+            {
+                0 => JsonValue.Create("text"),
+                1 => JsonValue.Create(-7),
+                2 => new JsonArray(),
+                3 => new JsonObject(),
+                4 => JsonValue.Create(true),
+                _ => null,
+            };
+            if (target.Parent is JsonObject o) o[target.GetPropertyName()] = replacement;
+            else if (target.Parent is JsonArray a) a[target.GetElementIndex()] = replacement;
+        }
+
+        private static IEnumerable<JsonNode?> Walk(JsonNode? node)
+        {
+            yield return node;
+            if (node is JsonObject o)
+            {
+                foreach (var p in o.ToList()) foreach (JsonNode? n in Walk(p.Value)) yield return n;
+            }
+            else if (node is JsonArray a)
+            {
+                foreach (JsonNode? item in a.ToList()) foreach (JsonNode? n in Walk(item)) yield return n;
+            }
+        }
+    }
+}
