@@ -6,8 +6,8 @@
       Build  publishes the module into out/FineTune/<version>/ (FineTune.psd1, FineTune.dll,
              FineTune.Format.ps1xml, dependencies/ with the engine and every third-party DLL).
       Test   Build, then the xunit suites (tests/*/*.Tests.csproj), then Pester (tests/**/*.Tests.ps1)
-             in a child pwsh against the built module. Ends with one line 'N passed, N failed' that
-             counts every suite; exits non-zero on any failure.
+             in a child pwsh against the built module. Ends with one line 'N passed, N failed, N skipped'
+             that counts every suite; exits non-zero on any failure.
       Demo   Build, then runs the main job end to end (on the emulator unless -Endpoint is given).
       Bench  Build, then the benchmarks in bench/ against their peers.
       Clean  Removes out/ and every bin/ and obj/.
@@ -33,6 +33,12 @@ param(
     # Demo: OpenAI (default) or Azure flavour of the emulator.
     [ValidateSet('OpenAI', 'Azure')]
     [string] $Flavor = 'OpenAI',
+
+    # Demo: the column that holds the user text, the one that holds the reply (or label), and the system
+    # message of every example (default: recognized by name; the Lumen Backup support message).
+    [string] $UserProperty,
+    [string] $AssistantProperty,
+    [string] $SystemMessage,
 
     # Test: only Pester files whose path matches this wildcard (e.g. '*Dataset*').
     [string] $Filter = '*'
@@ -91,7 +97,8 @@ function Merge-FormatFile([string] $Destination) {
 
 function Get-TrxCount([string] $file) {
     $counters = ([xml](Get-Content -Raw $file)).TestRun.ResultSummary.Counters
-    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout; Skipped = [int]$counters.notExecuted }
+    # xunit's skipped tests are not 'notExecuted' in the trx: they are the ones counted in total but not executed.
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout; Skipped = [int]$counters.total - [int]$counters.executed }
 }
 
 function Invoke-Test {
@@ -141,7 +148,9 @@ switch ($Task) {
     'Test' { Invoke-Test }
     'Demo' {
         Invoke-Build
-        & (Join-Path $root 'samples/Demo.ps1') -ModulePath (Join-Path $moduleDir 'FineTune.psd1') -Path $Path -Endpoint $Endpoint -ApiKey $ApiKey -Flavor $Flavor
+        $demoArgs = @{}
+        foreach ($name in 'UserProperty', 'AssistantProperty', 'SystemMessage') { if ($PSBoundParameters.ContainsKey($name)) { $demoArgs[$name] = $PSBoundParameters[$name] } }
+        & (Join-Path $root 'samples/Demo.ps1') -ModulePath (Join-Path $moduleDir 'FineTune.psd1') -Path $Path -Endpoint $Endpoint -ApiKey $ApiKey -Flavor $Flavor @demoArgs
         if (-not $?) { exit 1 }
     }
     'Bench' {

@@ -13,6 +13,8 @@
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task Demo -Path ../shared/data/instruct_alpaca_seed_tasks.jsonl
 .EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Demo -Path tickets.csv -UserProperty text -AssistantProperty category -SystemMessage 'Answer with one of: Technical, Billing, Account, Product, Other.'
+.EXAMPLE
     dotnet pwsh ./samples/Demo.ps1 -ModulePath ./out/FineTune/0.1.0/FineTune.psd1 -Endpoint https://api.openai.com/v1 -ApiKey (Read-Host -AsSecureString) -MaxCost 1
 #>
 [CmdletBinding()]
@@ -39,6 +41,11 @@ param(
 
     # The system message of every example.
     [string] $SystemMessage = 'You are the support assistant of Lumen Backup. Answer briefly and exactly.',
+
+    # The column (property) that holds the user text, and the one that holds the reply or label. Default:
+    # recognized by name (question/answer-like, or text/label-like for classification data).
+    [string] $UserProperty,
+    [string] $AssistantProperty,
 
     # Azure (a real -Endpoint): the account's ARM coordinates for the deployment step (ARM token from Get-AzAccessToken).
     [string] $SubscriptionId = 'demo-subscription',
@@ -85,7 +92,10 @@ try {
 
     Step "Prepare: $([IO.Path]::GetFileName($Path)) -> chat examples with a system message"
     $records = if ($Path -like '*.csv') { Import-Csv -Path $Path } else { Get-Content -Path $Path | ConvertFrom-Json }
-    $dataset = $records | New-FineTuneDataset -Path (Join-Path $WorkDirectory 'all.jsonl') -SystemMessage $SystemMessage -Force -Verbose:$false
+    $mapping = @{}
+    if ($UserProperty) { $mapping.UserProperty = $UserProperty }
+    if ($AssistantProperty) { $mapping.AssistantProperty = $AssistantProperty }
+    $dataset = $records | New-FineTuneDataset -Path (Join-Path $WorkDirectory 'all.jsonl') -SystemMessage $SystemMessage @mapping -Force -Verbose:$false
     $dataset | Format-Table | Out-Host
 
     Step "Check against the service's rules for $Model"
@@ -126,7 +136,7 @@ try {
     $job | Format-Table | Out-Host
     if ($job.Status -ne 'succeeded') { throw "The job ended $($job.Status): $($job.ErrorMessage)" }
 
-    Step 'Events (newest first) and checkpoints'
+    Step 'The six newest events (oldest first) and the checkpoints'
     Get-FineTuneEvent -JobId $job.Id -First 6 | Format-Table | Out-Host
     Get-FineTuneCheckpoint -JobId $job.Id | Format-Table | Out-Host
 

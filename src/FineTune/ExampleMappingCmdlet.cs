@@ -13,11 +13,22 @@ namespace FineTune
     /// how properties map to roles, and turning pipeline objects into examples. A record that cannot be
     /// mapped is a non-terminating error (ErrorId <c>FineTune.{Operation}.InvalidRecord</c>, InvalidData) that
     /// names the record number, the missing property and the properties the record has; the pipeline goes on.
+    /// Records that lack a property for a role are held back until one record maps: when none does, the
+    /// command ends with ONE terminating error (<c>FineTune.{Operation}.NoMapping</c>) that names the
+    /// properties found and -UserProperty and -AssistantProperty, instead of one error a record.
     /// </summary>
     public abstract class ExampleMappingCmdlet : FineTuneCmdlet
     {
         private ExampleMapper? mapper;
         private readonly HashSet<string> mappings = new HashSet<string>(StringComparer.Ordinal);
+
+        // Records that had no property for a role, held while no record has mapped (at most HeldMax kept).
+        private const int HeldMax = 1000;
+        private readonly List<(string Message, object Target)> held = new List<(string, object)>();
+        private long heldCount;
+        private string? heldWhat;
+        private string? heldNames;
+        private long mapped;
 
         /// <summary>Chat (default), Preference (DPO pairs) or Completion (legacy prompt/completion).</summary>
         [Parameter]
@@ -28,12 +39,12 @@ namespace FineTune
         [Parameter]
         public string? SystemMessage { get; set; }
 
-        /// <summary>The property that holds the user text. Default: the first present of Prompt, Question, Query, Instruction, Input, User (case, spaces and '_' ignored; Instruction plus Input make one text).</summary>
+        /// <summary>The property that holds the user text. Default: the first present of Prompt, Question, Query, Instruction, Input, User, Text, Sentence, Review, Utterance, Message (case, spaces and '_' ignored; Instruction plus Input make one text).</summary>
         [Parameter]
         [Alias("PromptProperty")]
         public string? UserProperty { get; set; }
 
-        /// <summary>The property that holds the assistant reply. Default: the first present of Completion, Answer, Response, ExpectedResponse, Output, Reply, Assistant.</summary>
+        /// <summary>The property that holds the assistant reply. Default: the first present of Completion, Answer, Response, ExpectedResponse, Output, Reply, Assistant, Label, Category, Class, Sentiment, Intent.</summary>
         [Parameter]
         [Alias("CompletionProperty")]
         public string? AssistantProperty { get; set; }
@@ -114,6 +125,16 @@ namespace FineTune
             }
 
             ExampleMapResult result = MapperFor(format).Map(record, RecordNumber);
+            if (result.Examples.Count == 0 && result.MissingProperty != null && mapped == 0)
+            {
+                heldCount++;
+                heldWhat ??= result.MissingProperty;
+                heldNames ??= record.Count == 0 ? "no properties" : string.Join(", ", record.Keys);
+                if (held.Count < HeldMax) held.Add((result.Errors[0], input));
+                return result.Examples;
+            }
+
+            if (result.Examples.Count > 0 && mapped++ == 0) FlushHeld();
             foreach (string error in result.Errors) WriteRecordError(error, input);
             if (result.Examples.Count > 0 && mappings.Add(result.Mapping))
             {
@@ -122,6 +143,32 @@ namespace FineTune
             }
 
             return result.Examples;
+        }
+
+        private void FlushHeld()
+        {
+            foreach ((string message, object target) in held) WriteRecordError(message, target);
+            if (heldCount > held.Count) WriteRecordError($"{heldCount - held.Count} more records before record {RecordNumber} had no property for a role.", null);
+            held.Clear();
+        }
+
+        /// <summary>
+        /// Called from EndProcessing: when records came but none mapped because a property was missing, throws
+        /// ONE terminating error naming the properties found and the parameters that name them.
+        /// </summary>
+        private protected void ThrowIfNothingMapped(string consequence)
+        {
+            if (mapped > 0 || heldCount == 0) return;
+            string[] names = (heldNames ?? "").Split(new[] { ", " }, StringSplitOptions.RemoveEmptyEntries);
+            string example = names.Length >= 2 ? $" (e.g. -UserProperty {names[0]} -AssistantProperty {names[1]})" : "";
+            string message = $"None of the {heldCount} records maps to an example: {heldWhat}. The records have: {heldNames}. "
+                + $"Name the columns with -UserProperty and -AssistantProperty{example}; {consequence}";
+            var record = new ErrorRecord(new FormatException(message), $"FineTune.{Operation}.NoMapping", ErrorCategory.InvalidData, null);
+            record.ErrorDetails = new ErrorDetails(message)
+            {
+                RecommendedAction = $"Pass -UserProperty <column with the text> -AssistantProperty <column with the reply or label>{example}.",
+            };
+            ThrowTerminatingError(record);
         }
 
         private protected void WriteRecordError(string message, object? target)

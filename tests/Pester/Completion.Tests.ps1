@@ -25,7 +25,7 @@ Describe '-JobId completion' {
         Import-Module (Join-Path $PSScriptRoot '../../src/FineTune.Emulator/Emulator.psm1') -Force
         $script:emulator = Start-FineTuneEmulator -TimeScale 0.2
         Connect-FineTune -Endpoint $script:emulator.Endpoint -ApiKey (ConvertTo-SecureString 'completion-key' -AsPlainText -Force)
-        $file = Get-Item (Get-SharedPath 'data/chat_ticket_classification_train.jsonl') | Add-FineTuneFile
+        $file = Import-Csv (Join-Path $PSScriptRoot '../../samples/lumen-support-faq.csv') | New-FineTuneDataset -Path (Join-Path $TestDrive 'faq.jsonl') | Add-FineTuneFile
         $script:job = Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $file -Suffix compl -Confirm:$false
     }
     AfterAll {

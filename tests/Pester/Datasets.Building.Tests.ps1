@@ -43,18 +43,34 @@ Describe 'New-FineTuneDataset on CSV rows' {
         $back.messages[1].content | Should -BeExactly 'Delete Payment Method'
     }
 
-    It 'reports every record it cannot map, naming the record and its properties, and writes no file' -Skip:$noHelpcenter {
+    It 'stops with ONE error naming the columns and both parameters when no record maps, and writes no file' -Skip:$noHelpcenter {
         $rows = @(Import-Csv $helpcenter)
         $path = Join-Path $TestDrive 'unmapped.jsonl'
-        $result = $rows | New-FineTuneDataset -Path $path -ErrorAction SilentlyContinue -ErrorVariable errs
+        $thrown = $null
+        try { $result = $rows | New-FineTuneDataset -Path $path -ErrorVariable errs } catch { $thrown = $_ }
         $result | Should -BeNullOrEmpty
-        $errs.Count | Should -Be ($rows.Count + 1)
-        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.NewDataset.InvalidRecord,*'
-        $errs[0].CategoryInfo.Category | Should -Be 'InvalidData'
-        $errs[0].Exception.Message | Should -Be 'Record 1: no property for the user text (prompt): none of Prompt, Question, Query, Instruction, Input, User is set. It has: policy, content. Name it with -UserProperty.'
-        $errs[1].Exception.Message | Should -BeLike 'Record 2: *'
-        $errs[-1].FullyQualifiedErrorId | Should -BeLike 'FineTune.NewDataset.NoExamples,*'
+        $thrown | Should -Not -BeNullOrEmpty
+        $errs.Count | Should -Be 1
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'FineTune.NewDataset.NoMapping,*'
+        $thrown.CategoryInfo.Category | Should -Be 'InvalidData'
+        $thrown.Exception.Message | Should -BeLike "None of the $($rows.Count) records maps to an example: no property for the user text (prompt): none of Prompt, *, Message is set. The records have: policy, content. Name the columns with -UserProperty and -AssistantProperty (e.g. -UserProperty policy -AssistantProperty content); *unmapped.jsonl was not created."
         Test-Path $path | Should -BeFalse
+    }
+
+    It 'still reports each unmapped record, by number, once one record maps' {
+        $records = @{ note = 'no text here' }, @{ Question = 'Q?'; Answer = 'A.' }, @{ Question = 'Q2?' }
+        $examples = $records | ConvertTo-FineTuneExample -ErrorAction SilentlyContinue -ErrorVariable errs
+        @($examples).Count | Should -Be 1
+        $errs.Count | Should -Be 2
+        $errs[0].Exception.Message | Should -BeLike 'Record 1: no property for the user text*It has: note.*'
+        $errs[1].Exception.Message | Should -BeLike 'Record 3: no property for the assistant text*'
+    }
+
+    It 'maps classification columns (text/label, review/sentiment) by default' {
+        $examples = @{ text = 'Refund me'; label = 'Billing' }, @{ review = 'Great app'; sentiment = 'positive' } | ConvertTo-FineTuneExample
+        $examples[0].Messages[0].Content | Should -Be 'Refund me'
+        $examples[0].Messages[1].Content | Should -Be 'Billing'
+        $examples[1].Messages[1].Content | Should -Be 'positive'
     }
 
     It 'maps the BOM-headed travel CSV by its default names and says so' -Skip:$noTravel {

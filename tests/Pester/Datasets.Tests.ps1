@@ -80,11 +80,24 @@ Describe 'Test-FineTuneDataset' {
 
     It 'writes a non-terminating error naming a missing file and goes on' {
         $missing = Join-Path $TestDrive 'nothing-here.jsonl'
-        $out = Test-FineTuneDataset -Path $missing, $gsm8k -Quiet -ErrorVariable err -ErrorAction SilentlyContinue
+        # a real file that needs nothing outside the repository: the project's own sample
+        $good = Import-Csv (Join-Path $PSScriptRoot '../../samples/lumen-support-faq.csv') | New-FineTuneDataset -Path (Join-Path $TestDrive 'good.jsonl')
+        $out = Test-FineTuneDataset -Path $missing, $good.Path -Quiet -ErrorVariable err -ErrorAction SilentlyContinue
         $err.Count | Should -Be 1
         $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.TestDataset.FileNotFound*'
         $err[0].Exception.Message | Should -BeLike '*nothing-here.jsonl*'
-        if (Test-Path $gsm8k) { $out | Should -BeTrue }
+        $out | Should -Be $true
+    }
+
+    It 'gives a CSV one finding that says what it is and how to convert it' {
+        $csv = Join-Path $PSScriptRoot '../../samples/support-tickets.csv'
+        $out = @(Test-FineTuneDataset -Path $csv)
+        $findings = @($out | Where-Object RuleId)
+        $findings.Count | Should -Be 1
+        $findings[0].RuleId | Should -Be 'FT018'
+        $findings[0].Message | Should -BeLike '*CSV, not JSON Lines*(text,category)*'
+        $findings[0].Hint | Should -BeLike '*Import-Csv data.csv | New-FineTuneDataset -Path data.jsonl*'
+        ($out | Where-Object { $_.PSObject.Properties['Valid'] }).Valid | Should -BeFalse
     }
 
     It 'formats findings as a table with RuleId and Message' {

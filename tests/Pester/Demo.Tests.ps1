@@ -35,6 +35,36 @@ Describe 'The demo' {
         $run.Text | Should -Match 'Job\s+: ftjob-\S+ succeeded'
     }
 
+    It 'takes a text/category CSV with -UserProperty, -AssistantProperty and a system message' {
+        $tickets = Join-Path (Split-Path (Split-Path $PSScriptRoot)) 'samples/support-tickets.csv'
+        $system = 'Answer with one of: Technical, Billing, Account, Product, Other.'
+        $run = Invoke-Demo @('-Path', $tickets, '-UserProperty', 'text', '-AssistantProperty', 'category', '-SystemMessage', $system)
+        $run.ExitCode | Should -Be 0 -Because $run.Text
+        $run.Text | Should -Match 'Data\s+: support-tickets\.csv: 28 examples, 0 errors'
+        $run.Text | Should -Match 'Files\s+: training 18 examples, validation 10 examples'
+        $run.Text | Should -Match 'Job\s+: ftjob-\S+ succeeded'
+    }
+
+    It 'maps the same CSV by default, and stops with one error and a non-zero exit when no column maps' {
+        $tickets = Join-Path (Split-Path (Split-Path $PSScriptRoot)) 'samples/support-tickets.csv'
+        $run = Invoke-Demo @('-Path', $tickets, '-WorkDirectory', (Join-Path $TestDrive 'default'))
+        $run.ExitCode | Should -Be 0 -Because $run.Text
+        $run.Text | Should -Match 'Data\s+: support-tickets\.csv: 28 examples, 0 errors'
+        $first = Get-Content (Join-Path $TestDrive 'default/all.jsonl') -TotalCount 1 | ConvertFrom-Json
+        $first.messages.role -join ',' | Should -Be 'system,user,assistant'
+        $first.messages[1].content | Should -Be 'Getting error 500 when I open the dashboard, can someone help?'
+        $first.messages[2].content | Should -Be 'Technical'
+
+        $odd = Join-Path $TestDrive 'odd.csv'
+        Import-Csv $tickets | Select-Object @{ n = 'ticket'; e = { $_.text } }, @{ n = 'queue'; e = { $_.category } } | Export-Csv $odd
+        $run = Invoke-Demo @('-Path', $odd, '-WorkDirectory', (Join-Path $TestDrive 'odd'))
+        $run.ExitCode | Should -Not -Be 0
+        ([regex]::Matches($run.Text, 'None of the 28 records maps to an example')).Count | Should -Be 1 -Because $run.Text
+        $flat = $run.Text -replace '\n\s*\|\s*', ' '   # the host wraps the error message
+        $flat | Should -Match 'The records have: ticket, queue\. Name the columns with -UserProperty and -AssistantProperty'
+        $run.Text | Should -Not -Match 'Record 2:'
+    }
+
     It 'runs the same story on the Azure flavour, with the deployment step' {
         $run = Invoke-Demo @('-Flavor', 'Azure')
         $run.ExitCode | Should -Be 0 -Because $run.Text

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using FineTune.Engine.Models;
@@ -73,6 +74,31 @@ namespace FineTune.Engine.Datasets
                 $"'{Path.GetFullPath(path)}' cannot be measured: {fatal?.Message ?? "it is not JSON Lines."} {fatal?.Hint}".TrimEnd());
         }
 
+        /// <summary>
+        /// The first line of a file that is delimited text, not JSON Lines: a .csv/.tsv file, or a first
+        /// non-blank line that does not start with '{' or '[' and has commas or tabs; null otherwise.
+        /// </summary>
+        private static string? CsvHeader(string path)
+        {
+            string? first = null;
+            using (var text = new StreamReader(path, new UTF8Encoding(false), true))
+            {
+                for (int i = 0; i < 100 && first == null; i++)
+                {
+                    string? line = text.ReadLine();
+                    if (line == null) break;
+                    if (line.Trim().Length > 0) first = line.Trim();
+                }
+            }
+
+            if (first == null || first[0] == '{' || first[0] == '[') return null;
+            string ext = Path.GetExtension(path);
+            bool delimitedName = ext.Equals(".csv", StringComparison.OrdinalIgnoreCase) || ext.Equals(".tsv", StringComparison.OrdinalIgnoreCase);
+            return delimitedName || first.IndexOf(',') >= 0 || first.IndexOf('\t') >= 0 ? first : null;
+        }
+
+        private static string Shorten(string text) => text.Length <= 80 ? text : text.Substring(0, 77) + "...";
+
         private static DatasetReport Analyze(string path, DatasetCheckOptions options, Action<DatasetFinding>? onFinding, Action<ExampleTokenCount>? onExample,
             bool countOnly, IFeedback? feedback, CancellationToken ct, out DatasetMeasurement? measurement)
         {
@@ -120,6 +146,13 @@ namespace FineTune.Engine.Datasets
                 if (reader.IsUtf16)
                 {
                     Emit(DatasetRules.Utf16.At(path, 1, null, "The file starts with the bytes of UTF-16 (or UTF-32) text; training files must be UTF-8."));
+                    measurement = null;
+                    return Finish();
+                }
+
+                if (!reader.IsJsonArray && CsvHeader(path) is string header)
+                {
+                    Emit(DatasetRules.Csv.At(path, 1, null, $"The file is CSV, not JSON Lines: its first line is a header ({Shorten(header)})."));
                     measurement = null;
                     return Finish();
                 }

@@ -59,6 +59,7 @@ namespace FineTune.Engine.Datasets
         internal static readonly DatasetRule NotObject = R("FT014", FindingSeverity.Error, "A line is valid JSON but not an object (the service says \"not a dictionary\").", "Each line must be one JSON object such as {\"messages\": [...]}.");
         internal static readonly DatasetRule NoFinalNewline = R("FT015", FindingSeverity.Info, "The last line does not end with a newline.", "Nothing required; the last example is read. Editors and New-FineTuneDataset end the file with \\n.");
         internal static readonly DatasetRule LineTooLong = R("FT016", FindingSeverity.Error, "A line is too long to check (over 64 MB).", "Shorten the example; no single example can be that large.");
+        internal static readonly DatasetRule Csv = R("FT018", FindingSeverity.Error, "The file is CSV (comma- or tab-separated columns), not JSON Lines.", "Convert it: Import-Csv data.csv | New-FineTuneDataset -Path data.jsonl (-UserProperty and -AssistantProperty name the columns when their names are not recognized; -Delimiter \"`t\" on Import-Csv for a TSV).");
         internal static readonly DatasetRule PrettyPrinted = R("FT017", FindingSeverity.Error, "An example spans several lines (pretty-printed JSON).", "Write each example on one line (ConvertTo-Json -Compress, or New-FineTuneDataset).");
 
         // Format

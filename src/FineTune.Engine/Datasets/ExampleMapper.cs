@@ -48,6 +48,12 @@ namespace FineTune.Engine.Datasets
         /// <summary>One message a problem: names the record number, the missing property and the properties the record has.</summary>
         public List<string> Errors { get; } = new List<string>();
 
+        /// <summary>
+        /// Set when the record failed because it has no property for a role (not because a value was empty):
+        /// what was missing, e.g. <c>no property for the user text (prompt): none of Prompt, … is set</c>.
+        /// </summary>
+        public string? MissingProperty { get; internal set; }
+
         /// <summary>Which properties were used, e.g. <c>user ← Question, assistant ← ExpectedResponse</c>.</summary>
         public string Mapping { get; internal set; } = "";
     }
@@ -70,11 +76,17 @@ namespace FineTune.Engine.Datasets
     /// </summary>
     public sealed class ExampleMapper
     {
-        /// <summary>User text, in order of precedence: Prompt, Question, Query, Instruction, Input, User.</summary>
-        public static readonly IReadOnlyList<string> UserNames = new[] { "Prompt", "Question", "Query", "Instruction", "Input", "User" };
+        /// <summary>
+        /// User text, in order of precedence: Prompt, Question, Query, Instruction, Input, User, then the text
+        /// columns of classification data: Text, Sentence, Review, Utterance, Message.
+        /// </summary>
+        public static readonly IReadOnlyList<string> UserNames = new[] { "Prompt", "Question", "Query", "Instruction", "Input", "User", "Text", "Sentence", "Review", "Utterance", "Message" };
 
-        /// <summary>Assistant text, in order: Completion, Answer, Response, ExpectedResponse, Output, Reply, Assistant.</summary>
-        public static readonly IReadOnlyList<string> AssistantNames = new[] { "Completion", "Answer", "Response", "ExpectedResponse", "Output", "Reply", "Assistant" };
+        /// <summary>
+        /// Assistant text, in order: Completion, Answer, Response, ExpectedResponse, Output, Reply, Assistant,
+        /// then the label columns of classification data: Label, Category, Class, Sentiment, Intent.
+        /// </summary>
+        public static readonly IReadOnlyList<string> AssistantNames = new[] { "Completion", "Answer", "Response", "ExpectedResponse", "Output", "Reply", "Assistant", "Label", "Category", "Class", "Sentiment", "Intent" };
 
         /// <summary>Preference, preferred reply, in order: Preferred, PreferredOutput, PreferredResponse, Chosen.</summary>
         public static readonly IReadOnlyList<string> PreferredNames = new[] { "Preferred", "PreferredOutput", "PreferredResponse", "Chosen" };
@@ -152,6 +164,7 @@ namespace FineTune.Engine.Datasets
             catch (MappingException ex)
             {
                 result.Errors.Add($"Record {recordNumber}: {ex.Message}");
+                if (ex is MissingPropertyException missing) result.MissingProperty = missing.What;
             }
 
             return result;
@@ -411,12 +424,24 @@ namespace FineTune.Engine.Datasets
             _ => null,
         };
 
-        private sealed class MappingException : Exception
+        private class MappingException : Exception
         {
             public MappingException(string message)
                 : base(message)
             {
             }
+        }
+
+        /// <summary>No property for a role (as opposed to a property with a bad value).</summary>
+        private sealed class MissingPropertyException : MappingException
+        {
+            public MissingPropertyException(string what, string names, string? parameter)
+                : base($"{what}. It has: {names}.{(parameter != null ? " Name it with " + parameter + "." : "")}")
+            {
+                What = what;
+            }
+
+            public string What { get; }
         }
 
         /// <summary>A record's properties looked up by normalized name (letters and digits, lower case).</summary>
@@ -468,7 +493,7 @@ namespace FineTune.Engine.Datasets
                 {
                     if (Record.TryGetValue(explicitName, out object? exact) && exact != null) return (explicitName, exact);
                     if (byName.TryGetValue(Normalize(explicitName), out KeyValuePair<string, object?> kv) && kv.Value != null) return (kv.Key, kv.Value);
-                    throw new MappingException($"no property '{explicitName}' ({parameter}) for {role}. It has: {Names}.");
+                    throw new MissingPropertyException($"no property '{explicitName}' ({parameter}) for {role}", Names, null);
                 }
 
                 foreach (string d in defaults)
@@ -476,7 +501,7 @@ namespace FineTune.Engine.Datasets
                     if (byName.TryGetValue(Normalize(d), out KeyValuePair<string, object?> kv) && kv.Value != null) return (kv.Key, kv.Value);
                 }
 
-                throw new MappingException($"no property for {role}: none of {string.Join(", ", defaults)} is set. It has: {Names}. Name it with {parameter}.");
+                throw new MissingPropertyException($"no property for {role}: none of {string.Join(", ", defaults)} is set", Names, parameter);
             }
         }
     }

@@ -7,7 +7,7 @@ namespace FineTune.Commands
 {
     /// <summary>
     /// <para type="synopsis">Turns pipeline objects (CSV rows, JSON records, hashtables) or a list of messages into training examples.</para>
-    /// <para type="description">Each input object becomes one example (an Alpaca record with several instances becomes one an instance). By default the user text comes from the first present of Prompt, Question, Query, Instruction, Input, User and the assistant reply from the first present of Completion, Answer, Response, ExpectedResponse, Output, Reply, Assistant; case, spaces, '_' and '-' in names do not matter. Instruction plus a non-empty Input become one user text: the instruction, a blank line, the input. An object that already has messages (Chat) or input and preferred_output (Preference) is kept as it is. -Messages builds one multi-turn example with tool calls from hashtables. The properties used are written to the verbose stream and once to the information stream. A record without its user or assistant value is a non-terminating error naming the record number and the properties it has; the other records go on. Writes nothing to disk: pipe the examples to New-FineTuneDataset.</para>
+    /// <para type="description">Each input object becomes one example (an Alpaca record with several instances becomes one an instance). By default the user text comes from the first present of Prompt, Question, Query, Instruction, Input, User, Text, Sentence, Review, Utterance, Message and the assistant reply from the first present of Completion, Answer, Response, ExpectedResponse, Output, Reply, Assistant, Label, Category, Class, Sentiment, Intent (so classification data such as text/label or review/sentiment maps as it is); case, spaces, '_' and '-' in names do not matter. Instruction plus a non-empty Input become one user text: the instruction, a blank line, the input. An object that already has messages (Chat) or input and preferred_output (Preference) is kept as it is. -Messages builds one multi-turn example with tool calls from hashtables. The properties used are written to the verbose stream and once to the information stream. A record without its user or assistant value is a non-terminating error naming the record number and the properties it has; the other records go on. When no record maps at all (no column has a recognized name), there is one terminating error naming the columns found, -UserProperty and -AssistantProperty. Writes nothing to disk: pipe the examples to New-FineTuneDataset.</para>
     /// </summary>
     /// <example>
     /// <code>Import-Csv faq.csv | ConvertTo-FineTuneExample -SystemMessage 'You answer travel questions.' -UserProperty Question -AssistantProperty ExpectedResponse</code>
@@ -49,7 +49,12 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
-            if (ParameterSetName != MessagesSet) return;
+            if (ParameterSetName != MessagesSet)
+            {
+                ThrowIfNothingMapped("no example was written.");
+                return;
+            }
+
             if (BoundFormat is DatasetFormat f && f != DatasetFormat.Chat)
             {
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Messages builds Chat examples; leave out -Format or use -Format Chat."), "FineTune.ConvertExample.InvalidParameter", ErrorCategory.InvalidArgument, null));

@@ -107,6 +107,7 @@ namespace FineTune.Commands
         protected override void EndProcessing()
         {
             if (skip) return;
+            if (writer == null || writer.Written == 0) ThrowIfNothingMapped($"{target} was {(File.Exists(target) ? "left unchanged" : "not created")}.");
             if (writer == null || writer.Written == 0)
             {
                 WriteError(new ErrorRecord(new InvalidDataException($"No examples to write; {target} was {(File.Exists(target) ? "left unchanged" : "not created")}."), "FineTune.NewDataset.NoExamples", ErrorCategory.InvalidData, target));

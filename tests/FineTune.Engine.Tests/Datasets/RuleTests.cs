@@ -53,6 +53,7 @@ namespace FineTune.Engine.Tests.Datasets
             ["FT015"] = new Case(() => Encoding.UTF8.GetBytes(string.Join("\n", Many(Chat))), null),
             ["FT016"] = new Case(() => Array.Empty<byte>(), 11), // written in the test below
             ["FT017"] = new Case(() => Utf8Lines(Many(Chat).Concat(new[] { "{", "  \"messages\": []", "}" })), 11),
+            ["FT018"] = new Case(() => Utf8Lines(new[] { "text,category", "\"Cannot log in, help\",Account", "Refund my last invoice,Billing" }), 1),
             ["FT020"] = ChatLine11("{\"instruction\":\"Name a colour.\",\"output\":\"Blue\"}"),
             ["FT021"] = ChatLine11(Completion(1)),
             ["FT022"] = new Case(() => Utf8Lines(Many(Completion)), null, new DatasetCheckOptions { Model = "gpt-4o-mini-2024-07-18" }),
@@ -116,6 +117,17 @@ namespace FineTune.Engine.Tests.Datasets
             Assert.Equal(DatasetRules.Find(id)!.Severity, f.Severity);
             Assert.False(string.IsNullOrWhiteSpace(f.Hint));
             Assert.Equal(f.Severity == FindingSeverity.Error ? false : r.Report.Valid, r.Report.Valid);
+        }
+
+        [Fact]
+        public void CsvFileIsOneFindingThatSaysHowToConvertIt()
+        {
+            Result r = Check(new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Utf8Lines(new[] { "text,category" }.Concat(Enumerable.Range(1, 66).Select(i => $"\"Ticket {i}, please help\",Technical")))).ToArray(), null);
+            DatasetFinding f = Assert.Single(r.Findings);
+            Assert.Equal("FT018", f.RuleId);
+            Assert.Contains("(text,category)", f.Message);
+            Assert.Contains("Import-Csv", f.Hint);
+            Assert.False(r.Report.Valid);
         }
 
         [Theory]
