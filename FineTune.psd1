@@ -53,8 +53,10 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('OpenAI', 'FineTuning', 'Azure', 'AzureOpenAI', 'LLM', 'JSONL')
-            LicenseUri = 'https://opensource.org/licenses/MIT'
+            Tags         = @('OpenAI', 'FineTuning', 'FineTune', 'Azure', 'AzureOpenAI', 'LLM', 'JSONL', 'Training', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ProjectUri   = 'https://www.powershellgallery.com/packages/FineTune'
+            ReleaseNotes = '0.1.0: first release. Build, check, count, price and screen training files; upload them; start, watch, pause, resume and cancel jobs; events, checkpoints, metrics and loss charts; chat with the fine-tuned model; Azure OpenAI deployments. Get-Help about_FineTune for the workflow. Test runbooks offline with the companion module FineTune.Emulator. OpenAI takes no new fine-tuning jobs from 2027-01-06.'
         }
     }
 }

@@ -8,6 +8,9 @@
       Test   Build, then the xunit suites (tests/*/*.Tests.csproj), then Pester (tests/**/*.Tests.ps1)
              in a child pwsh against the built module. Ends with one line 'N passed, N failed, N skipped'
              that counts every suite; exits non-zero on any failure.
+      Package  Build, then out/packages/FineTune.<version>.nupkg and FineTune.Emulator.<version>.nupkg
+             with PSResourceGet (Publish-PSResource to a local folder repository); install them
+             by name from any repository that serves them (Install-PSResource FineTune).
       Demo   Build, then runs the main job end to end (on the emulator unless -Endpoint is given).
       Bench  Build, then the benchmarks in bench/ against their peers.
       Clean  Removes out/ and every bin/ and obj/.
@@ -15,7 +18,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -50,6 +53,7 @@ $root = $PSScriptRoot
 $version = ([xml](Get-Content -Raw (Join-Path $root 'Directory.Build.props'))).Project.PropertyGroup.Version
 $moduleDir = Join-Path $root "out/FineTune/$version"
 $results = Join-Path $root 'out/test-results'
+$packages = Join-Path $root 'out/packages'
 
 # The DLLs the module cannot work without; the build fails when one is missing.
 $requiredDependencies = @(
@@ -82,8 +86,40 @@ function Invoke-Build {
     & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tools/New-MamlHelp.ps1') -ModuleDirectory $moduleDir `
         -ModuleDoc (Join-Path $staging 'module/FineTune.xml') -EngineDoc (Join-Path $staging 'engine/FineTune.Engine.xml')
     if ($LASTEXITCODE -ne 0) { throw 'Writing the help (tools/New-MamlHelp.ps1) failed.' }
+    Copy-Item (Join-Path $root 'src/FineTune/en-US/about_*.help.txt') (Join-Path $moduleDir 'en-US')
     Remove-Item -Recurse -Force $staging
     Write-Host "Built $(Join-Path $moduleDir 'FineTune.psd1')"
+}
+
+# The companion module FineTune.Emulator (the emulator and the PowerShell functions that start and drive
+# it) laid out as an installable module in out/FineTune.Emulator/<version>/, the emulator in bin/.
+function Invoke-EmulatorModule {
+    $dir = Join-Path $root "out/FineTune.Emulator/$version"
+    Remove-Item -Recurse -Force $dir -ErrorAction SilentlyContinue
+    $bin = New-Item -ItemType Directory -Force (Join-Path $dir 'bin')
+    Copy-Item (Join-Path $root 'out/emulator/*') $bin -Recurse
+    Copy-Item (Join-Path $root 'src/FineTune.Emulator/Emulator.psm1') (Join-Path $dir 'FineTune.Emulator.psm1')
+    $manifest = (Get-Content -Raw (Join-Path $root 'src/FineTune.Emulator/FineTune.Emulator.psd1')) -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion     = '$version'"
+    Set-Content -Path (Join-Path $dir 'FineTune.Emulator.psd1') -Value $manifest -Encoding utf8NoBOM
+    $dir
+}
+
+# out/packages/*.nupkg for FineTune and FineTune.Emulator, made by PSResourceGet's Publish-PSResource into a
+# local folder repository registered for this run only.
+function Invoke-Package {
+    $emulatorDir = Invoke-EmulatorModule
+    Remove-Item -Recurse -Force $packages -ErrorAction SilentlyContinue
+    $null = New-Item -ItemType Directory -Force $packages
+    $name = "FineTuneBuild$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    Register-PSResourceRepository -Name $name -Uri $packages -Trusted
+    try {
+        Publish-PSResource -Path $moduleDir -Repository $name
+        Publish-PSResource -Path $emulatorDir -Repository $name
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $name
+    }
+    Get-ChildItem $packages -Filter *.nupkg | ForEach-Object { Write-Host "Packed $($_.FullName)" }
 }
 
 # One FineTune.Format.ps1xml from the views of src/FineTune/Formats/*.Format.ps1xml (one file an area).
@@ -122,6 +158,9 @@ function Invoke-Test {
         }
     }
 
+    Invoke-Package   # Package.Tests installs the packages by name
+    $env:FINETUNE_PACKAGES = $packages
+
     # Pester in a child pwsh: a loaded binary module cannot be unloaded, so the tests get a fresh process.
     Invoke-Dotnet restore (Join-Path $root 'tools/Tools.csproj') --nologo -v q
     $pesterJson = Join-Path $results 'pester.json'
@@ -146,6 +185,10 @@ function Invoke-Test {
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
+    'Package' {
+        Invoke-Build
+        Invoke-Package
+    }
     'Demo' {
         Invoke-Build
         $demoArgs = @{}

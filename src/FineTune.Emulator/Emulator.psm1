@@ -1,6 +1,7 @@
 <#
-    Starts and drives the FineTune emulator (src/FineTune.Emulator, built by build.ps1 into out/emulator) for
-    Pester tests, samples/Demo.ps1 and the benches. Typical use:
+    Starts and drives the FineTune emulator for runbook tests, Pester tests, samples/Demo.ps1 and the benches.
+    Installed as the module FineTune.Emulator (the emulator in bin/), or from the source tree (built by
+    build.ps1 into out/emulator). Typical use:
 
         BeforeAll { $emu = Start-FineTuneEmulator -TimeScale 0.2 }
         AfterAll  { $emu | Stop-FineTuneEmulator }
@@ -39,8 +40,9 @@ function Start-FineTuneEmulator {
         [Nullable[datetime]] $NoNewJobsFrom,
         [int] $TimeoutSeconds = 30
     )
-    $root = Split-Path (Split-Path $PSScriptRoot)
-    $dll = Join-Path $root 'out/emulator/FineTune.Emulator.dll'
+    # installed module: bin/ beside this file; in the source tree: the build's out/emulator
+    $dll = Join-Path $PSScriptRoot 'bin/FineTune.Emulator.dll'
+    if (-not (Test-Path $dll)) { $dll = Join-Path (Split-Path (Split-Path $PSScriptRoot)) 'out/emulator/FineTune.Emulator.dll' }
     if (-not (Test-Path $dll)) { throw "The emulator is not built ($dll missing): run ./build.ps1 -Task Build first." }
 
     $arguments = @($dll, '--port', $Port, '--time-scale', $TimeScale.ToString([cultureinfo]::InvariantCulture), '--seed', $Seed,

@@ -60,3 +60,21 @@ Describe 'Table view of <Type>' -ForEach $script:outputTypes {
         @($lines[1].Trim() -split '\s+').Count | Should -Be $names.Count -Because 'every column has its underline'
     }
 }
+
+Describe 'about_FineTune and what help names' {
+    It 'Get-Help about_FineTune works and covers the workflow, connecting, cost, runbooks and the OpenAI dates' {
+        $text = Get-Help about_FineTune | Out-String
+        foreach ($part in 'THE WORKFLOW', 'CONNECTING', 'COST AND SAFETY', 'RUNBOOK PATTERNS', '2027-01-06', '2027-01-14', 'Start-FineTuneEmulator', '-MaxCost') {
+            $text | Should -BeLikeExactly "*$part*"
+        }
+        # an 80-column log or terminal shows it without wrapping
+        $file = Join-Path (Split-Path (Get-Module FineTune).Path) 'en-US/about_FineTune.help.txt'
+        Get-Content $file | Where-Object { $_.Length -gt 80 } | Should -BeNullOrEmpty
+    }
+
+    It 'names no file a user does not have and no issue number, in any help or the price catalog it shows' {
+        $text = @(foreach ($c in Get-Command -Module FineTune) { Get-Help $c.Name -Full | Out-String -Width 200 }) + (Get-Help about_FineTune | Out-String) +
+            ((Get-FineTuneCost -Model gpt-4o-mini-2024-07-18 -TrainingTokens 1000 -Epochs 1) | Format-List * | Out-String)
+        $text -join "`n" | Should -Not -Match 'DESIGN\.md|OPENAI-FACTS|\.\./shared|STYLE\.md|SOURCES\.md|\bissue \d+'
+    }
+}

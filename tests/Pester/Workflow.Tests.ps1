@@ -7,9 +7,10 @@ BeforeAll {
     $script:Train = Get-SharedPath 'data/chat_ticket_classification_train.jsonl'
     $script:Scratch = New-Item -ItemType Directory (Join-Path ([IO.Path]::GetTempPath()) "finetune-workflow-$([guid]::NewGuid().ToString('N'))")
     if (-not (Test-Path $script:Train)) {
-        # without ../shared: the same kind of data (ticket classification) from the project's own sample
-        $script:Train = (Import-Csv (Join-Path $PSScriptRoot '../../samples/support-tickets.csv') |
-            New-FineTuneDataset -Path (Join-Path $script:Scratch 'tickets.jsonl') -SystemMessage 'Answer with one of: Technical, Billing, Account, Product, Other.').Path
+        # without ../shared: support data from the project's own samples (58 examples: more than 100 job events)
+        $samples = Join-Path $PSScriptRoot '../../samples'
+        $script:Train = (@(Import-Csv (Join-Path $samples 'support-tickets.csv')) + @(Import-Csv (Join-Path $samples 'lumen-support-faq.csv')) |
+            New-FineTuneDataset -Path (Join-Path $script:Scratch 'tickets.jsonl') -SystemMessage 'You are the support assistant of Lumen Backup.').Path
     }
     $script:Bad = Get-SharedPath 'data/bad_legacy_unescaped_quotes_semaphore.jsonl'
     $script:Model = 'gpt-4o-mini-2024-07-18'
@@ -98,7 +99,7 @@ Describe 'Files' {
 
     It 'uploads a file with its size and name, and lists and gets it' {
         $script:File.Bytes | Should -Be (Get-Item $script:Train).Length
-        $script:File.Filename | Should -Be 'chat_ticket_classification_train.jsonl'
+        $script:File.Filename | Should -Be (Split-Path $script:Train -Leaf)
         $script:File.Purpose | Should -Be 'fine-tune'
         (Get-FineTuneFile -Purpose fine-tune).Id | Should -Contain $script:File.Id
         (Get-FineTuneFile $script:File.Id).Bytes | Should -Be $script:File.Bytes

@@ -42,7 +42,7 @@ namespace FineTune.Engine.Datasets
     /// <summary>
     /// What <c>Measure-FineTuneDataset</c> returns: the token distribution of a file's examples for a model
     /// (tokens), the examples over its per-example limit, and the tokens billed for one epoch (each example
-    /// capped at the limit; OPENAI-FACTS.md, Counting tokens). Examples that could not be read (invalid JSON,
+    /// capped at the limit, as OpenAI's fine-tuning guide counts them). Examples that could not be read (invalid JSON,
     /// unknown format) are not counted: see <see cref="Examples"/> against <see cref="CountedExamples"/>.
     /// </summary>
     public sealed class DatasetMeasurement

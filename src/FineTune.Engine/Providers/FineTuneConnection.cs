@@ -43,7 +43,7 @@ namespace FineTune.Engine.Providers
 
     /// <summary>
     /// Everything needed to call the service: endpoint, key, organization, project, retries, timeout,
-    /// proxy. Resolution order (DESIGN.md 2.3): key from parameter, then the session's context, then
+    /// proxy. Resolution order: key from parameter, then the session's context, then
     /// <c>OPENAI_API_KEY</c>; endpoint from parameter, then context, then <c>OPENAI_BASE_URL</c>, then
     /// <c>https://api.openai.com/v1</c>. The key is held privately: no public member, no
     /// <see cref="ToString"/>, no serializer ever sees it.
