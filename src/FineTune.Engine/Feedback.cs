@@ -10,6 +10,9 @@ namespace FineTune.Engine
         /// <summary>A detail for <c>-Verbose</c>.</summary>
         void Verbose(string message);
 
+        /// <summary>A detail for <c>-Debug</c>: what went over the wire, secrets masked (<see cref="Providers.WireLogPolicy"/>).</summary>
+        void Debug(string message);
+
         /// <summary>Something the user should see and may act on.</summary>
         void Warning(string message);
 
@@ -28,6 +31,9 @@ namespace FineTune.Engine
 
         /// <inheritdoc/>
         public void Verbose(string message) { }
+
+        /// <inheritdoc/>
+        public void Debug(string message) { }
 
         /// <inheritdoc/>
         public void Warning(string message) { }

@@ -2,11 +2,15 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading.Tasks;
+using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Threading;
 using FineTune.Engine.Providers;
+using FineTune.Engine.Jobs;
 using FineTune.Engine.Models;
+using JobState = FineTune.Engine.Jobs.JobState;
 using FineTune.Engine.Service;
 
 namespace FineTune
@@ -54,36 +58,89 @@ namespace FineTune
     /// <summary>
     /// Tab completion for -JobId: the 20 newest jobs of the session's connection (one GET
     /// /fine_tuning/jobs, given 3 seconds at most), with status, base model and suffix as the tooltip.
+    /// Stop-FineTuneJob offers only jobs still at work (validating_files, queued, running, paused),
+    /// Suspend-FineTuneJob only running ones, Resume-FineTuneJob only paused ones; other commands every job.
     /// Without a key, offline or on any failure it offers nothing: completion never fails a command line.
     /// </summary>
     public sealed class JobIdCompleter : IArgumentCompleter
     {
         /// <summary>How long completion may wait for the service, in seconds.</summary>
-        public const int TimeoutSec = 3;
+        public const int TimeoutSec = ServiceCompletion.TimeoutSec;
 
         /// <inheritdoc/>
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            ServiceCompletion.Complete<FineTuneJob>(wordToComplete, async (p, ct) => (await p.ListJobsAsync(null, Pages.JobPageSize, null, ct).ConfigureAwait(false)).Items
+                    .Where(j => AppliesTo(commandName, j)),
+                j => j.Id, j => $"{j.Status} {j.BaseModel} {j.Suffix}".Trim());
+
+        private static bool AppliesTo(string? commandName, FineTuneJob job)
+        {
+            JobState state = JobStatus.Classify(job.Status, job.FinishedAt);
+            return commandName switch
+            {
+                "Stop-FineTuneJob" => state == JobState.Active || state == JobState.Paused,
+                "Suspend-FineTuneJob" => string.Equals(job.Status, "running", StringComparison.OrdinalIgnoreCase),
+                "Resume-FineTuneJob" => state == JobState.Paused,
+                _ => true,
+            };
+        }
+    }
+
+    /// <summary>
+    /// Tab completion for -Model of Invoke-FineTuneChat and Remove-FineTuneModel: the fine-tuned models the
+    /// session's connection serves (one GET /models, 3 seconds at most), newest first, with base model and
+    /// creation date as the tooltip. Offers nothing without a key, offline or on any failure.
+    /// </summary>
+    public sealed class FineTunedModelCompleter : IArgumentCompleter
+    {
+        /// <inheritdoc/>
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            ServiceCompletion.Complete<FineTuneModel>(wordToComplete, async (p, ct) => (await p.ListModelsAsync(ct).ConfigureAwait(false))
+                    .Where(m => m.IsFineTuned).OrderByDescending(m => m.Created),
+                m => m.Id, m => $"fine-tuned from {m.BaseModel}{(m.Created is DateTimeOffset c ? ", " + c.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "")}");
+    }
+
+    /// <summary>
+    /// Tab completion for file ids: -TrainingFile and -ValidationFile offer training files (purpose fine-tune);
+    /// -Id/-FileId of Get-, Save- and Remove-FineTuneFile offer every file (training files, result files...).
+    /// The newest 100 (one GET /files, 3 seconds at most), with name, purpose, size and status as
+    /// the tooltip. Offers nothing without a key, offline or on any failure.
+    /// </summary>
+    public sealed class FileIdCompleter : IArgumentCompleter
+    {
+        /// <inheritdoc/>
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            string? purpose = parameterName is "TrainingFile" or "ValidationFile" ? "fine-tune" : null;
+            return ServiceCompletion.Complete<FineTuneFile>(wordToComplete, async (p, ct) => (await p.ListFilesAsync(purpose, null, 100, ct).ConfigureAwait(false)).Items,
+                f => f.Id, f => $"{f.Filename} ({f.Purpose}, {f.Bytes:N0} bytes, {f.Status})");
+        }
+    }
+
+    /// <summary>Completion from the service: one call on the session's connection, bounded in time; any failure offers nothing.</summary>
+    internal static class ServiceCompletion
+    {
+        /// <summary>How long completion may wait for the service, in seconds.</summary>
+        internal const int TimeoutSec = 3;
+
+        internal static IEnumerable<CompletionResult> Complete<T>(string? wordToComplete, Func<IFineTuneProvider, CancellationToken, Task<IEnumerable<T>>> list, Func<T, string> id, Func<T, string> tip)
         {
             string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
             try
             {
-                return Jobs()
-                    .Where(j => j.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-                    .Select(j => new CompletionResult(j.Id, j.Id, CompletionResultType.ParameterValue, $"{j.Status} {j.BaseModel} {j.Suffix}".Trim()))
+                FineTuneConnection connection = FineTuneSession.Resolve();
+                if (!connection.HasKey) return Array.Empty<CompletionResult>();
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(TimeoutSec));
+                IEnumerable<T> items = list(ProviderFactory.Create(connection), timeout.Token).GetAwaiter().GetResult();
+                return items
+                    .Where(i => id(i).StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                    .Select(i => new CompletionResult(id(i), id(i), CompletionResultType.ParameterValue, tip(i)))
                     .ToList();
             }
             catch (Exception)
             {
                 return Array.Empty<CompletionResult>(); // no key, no network, a service error: nothing to offer
             }
-        }
-
-        private static IEnumerable<FineTuneJob> Jobs()
-        {
-            FineTuneConnection connection = FineTuneSession.Resolve();
-            if (!connection.HasKey) return Array.Empty<FineTuneJob>();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(TimeoutSec));
-            return ProviderFactory.Create(connection).ListJobsAsync(null, Pages.JobPageSize, null, timeout.Token).GetAwaiter().GetResult().Items;
         }
     }
 }

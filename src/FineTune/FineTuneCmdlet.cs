@@ -110,7 +110,14 @@ namespace FineTune
         {
             var queue = new BlockingCollection<Action>();
             pending = queue;
-            Task<T> task = Task.Run(() => work(stop.Token), stop.Token);
+            IFeedback feedback = Feedback;
+            Task<T> task = Task.Run(
+                () =>
+                {
+                    WireLogPolicy.Feedback.Value = feedback; // -Debug: the requests this work sends
+                    return work(stop.Token);
+                },
+                stop.Token);
             task.ContinueWith(_ => queue.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             try
             {
@@ -331,6 +338,8 @@ namespace FineTune
             internal StreamFeedback(FineTuneCmdlet cmdlet) => this.cmdlet = cmdlet;
 
             public void Verbose(string message) => cmdlet.Post(() => cmdlet.WriteVerbose(message));
+
+            public void Debug(string message) => cmdlet.Post(() => cmdlet.WriteDebug(message));
 
             public void Warning(string message) => cmdlet.Post(() =>
             {

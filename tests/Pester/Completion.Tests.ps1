@@ -51,6 +51,66 @@ Describe '-JobId completion' {
     }
 }
 
+Describe 'Completion from the service: fine-tuned models, file ids by purpose, jobs by state' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot '../../src/FineTune.Emulator/Emulator.psm1') -Force
+        # one second a phase: a job of 20 epochs stays running long enough to be seen running or paused
+        $script:emu = Start-FineTuneEmulator -TimeScale 1
+        Connect-FineTune -Endpoint $script:emu.Endpoint -ApiKey (ConvertTo-SecureString 'completion-key' -AsPlainText -Force)
+        $script:file = Import-Csv (Join-Path $PSScriptRoot '../../samples/lumen-support-faq.csv') | New-FineTuneDataset -Path (Join-Path $TestDrive 'faq.jsonl') | Add-FineTuneFile
+        $script:done = Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $file -Epochs 1 -Suffix done -Confirm:$false | Wait-FineTuneJob -InformationAction SilentlyContinue
+        $script:paused = Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $file -Epochs 20 -Confirm:$false
+        $script:running = Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $file -Epochs 20 -Confirm:$false
+        function Wait-Status([string] $Id, [string] $Status) {
+            $deadline = [datetime]::UtcNow.AddSeconds(30)
+            while ((Get-FineTuneJob $Id).Status -ne $Status) {
+                if ([datetime]::UtcNow -gt $deadline) { throw "Job $Id did not reach $Status." }
+                Start-Sleep -Milliseconds 200
+            }
+        }
+        Wait-Status $paused.Id running
+        Wait-Status $running.Id running
+        Suspend-FineTuneJob $paused.Id -Confirm:$false
+        Wait-Status $paused.Id paused
+        function Complete([string] $Line) { (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches }
+    }
+    AfterAll {
+        Stop-FineTuneJob $script:paused.Id, $script:running.Id -Confirm:$false -ErrorAction SilentlyContinue
+        Disconnect-FineTune
+        $script:emu | Stop-FineTuneEmulator
+    }
+
+    It 'offers the jobs each verb applies to' {
+        (Complete 'Stop-FineTuneJob -JobId ').CompletionText | Sort-Object | Should -Be (@($paused.Id, $running.Id) | Sort-Object)
+        (Complete 'Suspend-FineTuneJob ').CompletionText | Should -Be $running.Id
+        (Complete 'Resume-FineTuneJob -JobId ftjob-').CompletionText | Should -Be $paused.Id
+        (Complete 'Get-FineTuneJob -JobId ').CompletionText | Should -Contain $done.Id
+    }
+
+    It 'offers fine-tuned models for -Model of Invoke-FineTuneChat and Remove-FineTuneModel' {
+        $done.FineTunedModel | Should -BeLike 'ft:*'
+        foreach ($line in "Invoke-FineTuneChat 'hi' -Model ", 'Remove-FineTuneModel -Model ft:') {
+            $matches = Complete $line
+            $matches.CompletionText | Should -Be $done.FineTunedModel -Because $line
+            $matches[0].ToolTip | Should -BeLike 'fine-tuned from gpt-4o-mini-2024-07-18, 20*'
+        }
+    }
+
+    It 'offers training files for -TrainingFile, and every file with its purpose for -Id' {
+        $results = @($done.ResultFiles)
+        $results.Count | Should -BeGreaterThan 0
+        $training = Complete 'Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -TrainingFile '
+        $training.CompletionText | Should -Be $file.Id
+        $training[0].ToolTip | Should -BeLike 'faq.jsonl (fine-tune, * bytes, processed)'
+        $all = Complete 'Save-FineTuneFile -Id file-'
+        $all.CompletionText | Should -Contain $file.Id
+        foreach ($r in $results) {
+            $all.CompletionText | Should -Contain $r
+            ($all | Where-Object CompletionText -eq $r).ToolTip | Should -BeLike '* (fine-tune-results, * bytes, *)'
+        }
+    }
+}
+
 Describe '-Model completion tooltips' {
     It 'marks models retired for fine-tuning' {
         $line = 'Get-FineTuneCost -Model gpt-3.5-turbo-0125'

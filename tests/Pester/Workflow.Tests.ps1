@@ -544,13 +544,48 @@ Describe 'Secrets' {
     }
 }
 
+Describe 'The wire log (-Debug)' {
+    It 'shows each try of each request: method, URL, status, request id, duration and retry, the key masked' {
+        Use-Emulator $script:Slow
+        Set-EmulatorFault 503 -Route '/fine_tuning/jobs'
+        $records = @(Get-FineTuneJob -First 2 -Debug 5>&1 | Where-Object { $_ -is [System.Management.Automation.DebugRecord] })
+        $wire = @($records.Message | Where-Object { $_ -like 'HTTP GET *' })
+        $wire.Count | Should -Be 2 -Because ($records.Message -join "`n")
+        $wire[0] | Should -Match "^HTTP GET $([regex]::Escape($script:Slow.Endpoint))/fine_tuning/jobs\?limit=2 -> 503 Service Unavailable, \d+ ms, retry 0, request id \S+"
+        $wire[1] | Should -Match "^HTTP GET $([regex]::Escape($script:Slow.Endpoint))/fine_tuning/jobs\?limit=2 -> 200 OK, \d+ ms, retry 1, request id req_[0-9a-f]{32}"
+        $wire[1] | Should -Match 'Authorization: Bearer \*\*\*'
+        ($records.Message -join "`n") | Should -Not -Match $script:Key
+        # without -Debug, nothing
+        @(Get-FineTuneJob -First 2 5>&1 | Where-Object { $_ -is [System.Management.Automation.DebugRecord] }).Count | Should -Be 0
+    }
+
+    It 'masks the ARM token of the Azure deployment calls' {
+        $azure = Start-FineTuneEmulator -TimeScale 0.05 -Flavor Azure
+        try {
+            $global:PSDefaultParameterValues['*-Emulator*:Emulator'] = $azure
+            Connect-FineTune -Endpoint $azure.Endpoint -ApiKey (ConvertTo-SecureString $script:Key -AsPlainText -Force) -Provider Azure
+            $armToken = 'arm-' + [guid]::NewGuid().ToString('N')
+            $arm = @{ SubscriptionId = 'sub-1'; ResourceGroupName = 'rg-1'; AccountName = 'acct-1'; ArmEndpoint = $azure.BaseUri; ArmToken = (ConvertTo-SecureString $armToken -AsPlainText -Force) }
+            $records = @(Get-FineTuneDeployment @arm -Debug 5>&1 | Where-Object { $_ -is [System.Management.Automation.DebugRecord] })
+            $text = $records.Message -join "`n"
+            $text | Should -Match 'HTTP GET \S+/subscriptions/sub-1/resourceGroups/rg-1/\S+/deployments\S* -> 200 OK'
+            $text | Should -Match 'Authorization: Bearer \*\*\*'
+            $text | Should -Not -Match $armToken
+            $text | Should -Not -Match $script:Key
+        }
+        finally {
+            Stop-FineTuneEmulator $azure
+        }
+    }
+}
+
 Describe 'Formatting' {
     It 'has a table view for every output type' {
         Use-Emulator $script:Fast
         ($script:Job | Format-Table | Out-String) | Should -Match 'FineTunedModel'
         ($script:File | Format-Table | Out-String) | Should -Match 'Filename'
         (Get-FineTuneEvent $script:Job.Id -First 1 | Format-Table | Out-String) | Should -Match 'Level'
-        (Get-FineTuneCheckpoint $script:Job.Id | Format-Table | Out-String) | Should -Match 'StepNumber'
+        (Get-FineTuneCheckpoint $script:Job.Id | Format-Table | Out-String) | Should -Match 'FineTunedModelCheckpoint'
         (Get-FineTuneMetric $script:Job.Id | Select-Object -First 1 | Format-Table | Out-String) | Should -Match 'TrainLoss'
         foreach ($name in 'FineTuneFile', 'FineTuneJob', 'FineTuneEvent', 'FineTuneCheckpoint', 'FineTuneMetric', 'ChatAnswer') {
             Get-FormatData -TypeName "FineTune.Engine.*.$name" | Should -Not -BeNullOrEmpty -Because "$name needs a view"

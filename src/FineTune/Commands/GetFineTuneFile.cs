@@ -21,6 +21,7 @@ namespace FineTune.Commands
         /// <summary>File ids (file-...); binds Id of a file object and FileId.</summary>
         [Parameter(ParameterSetName = "Id", Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("FileId")]
+        [ArgumentCompleter(typeof(FileIdCompleter))]
         public string[] Id { get; set; } = new string[0];
 
         /// <summary>Lists only files of this purpose (fine-tune, fine-tune-results...).</summary>

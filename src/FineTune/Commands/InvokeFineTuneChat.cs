@@ -24,6 +24,7 @@ namespace FineTune.Commands
         /// <summary>The model to ask; binds FineTunedModel (a job), FineTunedModelCheckpoint (a checkpoint) or DeploymentName (an Azure deployment from New-FineTuneDeployment: on Azure the model is the deployment name). On Azure a deployment that is not ready yet (404 DeploymentNotFound) is retried for about 27 s.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("FineTunedModel", "FineTunedModelCheckpoint", "DeploymentName")]
+        [ArgumentCompleter(typeof(FineTunedModelCompleter))]
         public string Model { get; set; } = string.Empty;
 
         /// <summary>A system message sent before each user message (use the one the model was trained with).</summary>

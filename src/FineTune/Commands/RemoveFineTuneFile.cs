@@ -16,6 +16,7 @@ namespace FineTune.Commands
         /// <summary>File ids (file-...); binds Id of a file object.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("FileId")]
+        [ArgumentCompleter(typeof(FileIdCompleter))]
         public string[] Id { get; set; } = new string[0];
 
         /// <inheritdoc/>

@@ -15,6 +15,7 @@ namespace FineTune.Commands
         /// <summary>Fine-tuned model ids; binds FineTunedModel of a job or Id of a model.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("FineTunedModel", "Id")]
+        [ArgumentCompleter(typeof(FineTunedModelCompleter))]
         public string[] Model { get; set; } = new string[0];
 
         /// <inheritdoc/>

@@ -22,6 +22,7 @@ namespace FineTune.Commands
         /// <summary>The file id (file-...); binds Id of a file object.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("FileId")]
+        [ArgumentCompleter(typeof(FileIdCompleter))]
         public string Id { get; set; } = string.Empty;
 
         /// <summary>Where to write: a file path, or a folder (the service's file name is used): an existing one, or one to create when the path ends with a separator (./results/). Default: the current folder.</summary>

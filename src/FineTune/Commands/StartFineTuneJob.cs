@@ -46,6 +46,7 @@ namespace FineTune.Commands
         /// <summary>The training file: an id (file-...) or a file object (Add-FineTuneFile output, bound from the pipeline).</summary>
         [Parameter(ParameterSetName = FileSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [Alias("training_file")]
+        [ArgumentCompleter(typeof(FileIdCompleter))]
         public PSObject? TrainingFile { get; set; }
 
         /// <summary>A local training file to check, upload, then train on; binds Path/FullName from the pipeline.</summary>
@@ -56,6 +57,7 @@ namespace FineTune.Commands
         /// <summary>The validation file: an id, a file object, or a local path (checked and uploaded first).</summary>
         [Parameter]
         [Alias("validation_file")]
+        [ArgumentCompleter(typeof(FileIdCompleter))]
         public PSObject? ValidationFile { get; set; }
 
         /// <summary>Supervised (default), Dpo or Reinforcement.</summary>

@@ -12,12 +12,13 @@ namespace FineTune.Engine.Providers
         /// <summary>
         /// Sets the network timeout of one try (<paramref name="connection"/>'s TimeoutSec, else 100 s), the capped
         /// retry policy (<paramref name="maxRetries"/>; Retry-After capped at MaxRetryDelaySec, else 60 s; 404
-        /// DeploymentNotFound retried <paramref name="notReadyRetries"/> times) and the proxy, when the connection has one.
+        /// DeploymentNotFound retried <paramref name="notReadyRetries"/> times), the -Debug wire log (<see cref="WireLogPolicy"/>, each try) and the proxy, when the connection has one.
         /// </summary>
         internal static void Configure(ClientPipelineOptions options, FineTuneConnection? connection, int maxRetries, int notReadyRetries = 0)
         {
             options.NetworkTimeout = TimeSpan.FromSeconds(connection?.TimeoutSec ?? 100);
             options.RetryPolicy = new CappedRetryPolicy(maxRetries, TimeSpan.FromSeconds(connection?.MaxRetryDelaySec ?? 60), notReadyRetries);
+            options.AddPolicy(WireLogPolicy.Instance, PipelinePosition.PerTry);
             if (connection?.ProxyAddress is Uri proxy)
             {
                 var address = new UriBuilder(proxy) { UserName = string.Empty, Password = string.Empty }.Uri;
