@@ -78,6 +78,10 @@ namespace FineTune.Engine.Tests.Datasets
             {
             }
 
+            public void Debug(string message)
+            {
+            }
+
             public void Warning(string message)
             {
                 lock (list) list.Add(message);

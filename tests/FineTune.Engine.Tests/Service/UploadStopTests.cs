@@ -85,6 +85,10 @@ namespace FineTune.Engine.Tests.Service
                 lock (All) All.Add(message);
             }
 
+            public void Debug(string message)
+            {
+            }
+
             public void Warning(string message)
             {
                 lock (All)
