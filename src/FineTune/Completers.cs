@@ -67,7 +67,7 @@ namespace FineTune
             string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
             try
             {
-                return Jobs()
+                return Jobs(fakeBoundParameters)
                     .Where(j => j.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
                     .Select(j => new CompletionResult(j.Id, j.Id, CompletionResultType.ParameterValue, $"{j.Status} {j.BaseModel} {j.Suffix}".Trim()))
                     .ToList();
@@ -78,12 +78,43 @@ namespace FineTune
             }
         }
 
-        private static IEnumerable<FineTuneJob> Jobs()
+        private static IEnumerable<FineTuneJob> Jobs(IDictionary fakeBoundParameters)
         {
-            FineTuneConnection connection = FineTuneSession.Resolve();
+            FineTuneConnection connection = FineTuneSession.Resolve(Variables(), fakeBoundParameters["Connection"]);
             if (!connection.HasKey) return Array.Empty<FineTuneJob>();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(TimeoutSec));
             return ProviderFactory.Create(connection).ListJobsAsync(null, Pages.JobPageSize, null, timeout.Token).GetAwaiter().GetResult().Items;
+        }
+
+        /// <summary>The variables of the runspace completing the command line (completion runs on its pipeline thread).</summary>
+        internal static PSVariableIntrinsics Variables() =>
+            System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.SessionStateProxy.PSVariable
+            ?? throw new InvalidOperationException("No runspace on this thread.");
+    }
+
+    /// <summary>Tab completion for -Connection: the names of this session's connections (Connect-FineTune -Name), current first.</summary>
+    public sealed class ConnectionNameCompleter : IArgumentCompleter
+    {
+        /// <inheritdoc/>
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            try
+            {
+                return Names(wordToComplete);
+            }
+            catch (Exception)
+            {
+                return Array.Empty<CompletionResult>(); // no runspace or no engine yet: nothing to offer
+            }
+        }
+
+        private static IEnumerable<CompletionResult> Names(string wordToComplete)
+        {
+            string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
+            return FineTuneSession.Connections(JobIdCompleter.Variables()).All
+                .Where(c => c.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                .Select(c => new CompletionResult(c.Name, c.Name, CompletionResultType.ParameterValue, c.ToString()))
+                .ToList();
         }
     }
 }

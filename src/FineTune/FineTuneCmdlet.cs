@@ -43,7 +43,7 @@ namespace FineTune
                 {
                     try
                     {
-                        FineTuneConnection connection = FineTuneSession.Resolve();
+                        FineTuneConnection connection = ResolveConnection();
                         if (!connection.HasKey) throw FineTuneServiceException.NoKey("Connect");
                         service = ProviderFactory.Create(connection);
                     }
@@ -60,6 +60,26 @@ namespace FineTune
                 return service!;
             }
         }
+
+        /// <summary>The connection the user chose for this command (a name or a connection object: <c>-Connection</c>), or null for the session's current one.</summary>
+        private protected virtual object? ConnectionChoice => null;
+
+        /// <summary>The connection this command uses (<see cref="ConnectionChoice"/>, else the session's current one, else the environment); an unknown name ends the command (FineTune.Connect.InvalidConnection).</summary>
+        internal FineTuneConnection ResolveConnection()
+        {
+            try
+            {
+                return FineTuneSession.Resolve(SessionState.PSVariable, ConnectionChoice);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.Connect.InvalidConnection", ErrorCategory.InvalidArgument, ConnectionChoice));
+                throw; // not reached
+            }
+        }
+
+        /// <summary>"Azure" or "OpenAI": the provider name of the connection this command would use (never throws; see <see cref="FineTuneSession.ProviderName"/>).</summary>
+        internal string ProviderName => FineTuneSession.ProviderName(SessionState.PSVariable, ConnectionChoice);
 
         /// <summary>Cancels the token so that every HTTP call and wait ends at once.</summary>
         protected override void StopProcessing() => stop.Cancel();
@@ -138,7 +158,7 @@ namespace FineTune
         internal static ErrorRecord ToErrorRecord(FineTuneServiceException ex, object? target)
         {
             var record = new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.Kind), target);
-            record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = AdviceFor(ex) };
+            record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = ex.Advice ?? AdviceFor(ex) };
             return record;
         }
 

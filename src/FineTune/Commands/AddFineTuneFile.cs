@@ -14,7 +14,7 @@ namespace FineTune.Commands
     /// <example><code>Add-FineTuneFile ./big.jsonl -UseUploadApi -Verbose</code><para>Uploads in parts through the Uploads API.</para></example>
     [Cmdlet(VerbsCommon.Add, "FineTuneFile", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FineTuneFile))]
-    public sealed class AddFineTuneFileCommand : FineTuneCmdlet
+    public sealed class AddFineTuneFileCommand : ServiceCmdlet
     {
         /// <summary>The local file (JSON Lines). Binds FullName/PSPath of Get-Item and Path of New-FineTuneDataset output.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

@@ -17,7 +17,7 @@ namespace FineTune.Commands
     /// <example><code>New-Item -ItemType Directory ./backup -Force | Out-Null; Get-FineTuneFile -Purpose fine-tune-results | Save-FineTuneFile -Path ./backup</code><para>Backs up every result file into the backup folder under the service's file names; a file that fails to download is reported and the others go on.</para></example>
     [Cmdlet(VerbsData.Save, "FineTuneFile", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FileInfo))]
-    public sealed class SaveFineTuneFileCommand : FineTuneCmdlet
+    public sealed class SaveFineTuneFileCommand : ServiceCmdlet
     {
         /// <summary>The file id (file-...); binds Id of a file object.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

@@ -32,7 +32,7 @@ namespace FineTune.Commands
     /// <example><code>Add-FineTuneFile ./train.jsonl | Start-FineTuneJob -Model gpt-4.1-mini-2025-04-14 -TrainingType GlobalStandard -Confirm:$false</code><para>On Azure OpenAI: waits until the file is processed, then trains with the GlobalStandard training type.</para></example>
     [Cmdlet(VerbsLifecycle.Start, "FineTuneJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = FileSet)]
     [OutputType(typeof(FineTuneJob))]
-    public sealed class StartFineTuneJobCommand : FineTuneCmdlet
+    public sealed class StartFineTuneJobCommand : ServiceCmdlet
     {
         private const string FileSet = "File";
         private const string PathSet = "Path";
@@ -155,7 +155,7 @@ namespace FineTune.Commands
 
             try
             {
-                ProviderFactory.Create(FineTuneSession.Resolve()).CheckJob(request);
+                ProviderFactory.Create(ResolveConnection()).CheckJob(request);
             }
             catch (ArgumentException ex)
             {
@@ -168,7 +168,7 @@ namespace FineTune.Commands
             {
                 try
                 {
-                    string provider = FineTuneSession.ProviderName(); // Azure's rows (and its -TrainingType) on an Azure connection
+                    string provider = ProviderName; // Azure's rows (and its -TrainingType) on an Azure connection
                     estimate = Run(ct => System.Threading.Tasks.Task.Run(() => Costs.Current.EstimateTraining(Model, trainingPath, Epochs, ct, provider, TrainingType), ct));
                 }
                 catch (ModelCatalogException ex)
@@ -182,7 +182,7 @@ namespace FineTune.Commands
                 : estimate != null ? $"estimated cost unknown: no training price for {Model} in the price catalog"
                 : trainingPath == null ? "estimated cost unknown: no local training file to count"
                 : !File.Exists(trainingPath) ? $"estimated cost unknown: the training file {trainingPath} does not exist"
-                : $"estimated cost unknown: {Model} is not in the price catalog.{ModelCatalog.DidYouMean(Model, FineTuneSession.ProviderName())}";
+                : $"estimated cost unknown: {Model} is not in the price catalog.{ModelCatalog.DidYouMean(Model, ProviderName)}";
             if (estimate?.Warning != null) WriteWarning(estimate.Warning);
             string target = $"{trainingPath ?? trainingId} on {Model}";
             if (MaxCost is decimal max)
@@ -268,7 +268,7 @@ namespace FineTune.Commands
             else if (lookup.Serves == null) WriteVerbose($"The endpoint could not say whether it serves '{Model}'; uploading anyway.");
             if (lookup.Serves != false) return true;
             ThrowTerminatingError(new ErrorRecord(
-                new ItemNotFoundException($"The service has no model '{Model}' (or this key cannot use it); nothing was uploaded.{ModelCatalog.DidYouMean(Model, FineTuneSession.ProviderName())} Get-FineTuneModel lists the models this key can use; Get-FineTuneCost -Model tab-completes the fine-tunable ones."),
+                new ItemNotFoundException($"The service has no model '{Model}' (or this key cannot use it); nothing was uploaded.{ModelCatalog.DidYouMean(Model, ProviderName)} Get-FineTuneModel lists the models this key can use; Get-FineTuneCost -Model tab-completes the fine-tunable ones."),
                 "FineTune.StartJob.UnknownModel", ErrorCategory.ObjectNotFound, Model));
             return false;
         }

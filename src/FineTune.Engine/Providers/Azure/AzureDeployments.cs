@@ -23,6 +23,7 @@ namespace FineTune.Engine.Providers
 
         private readonly ClientPipeline pipeline;
         private readonly Uri armEndpoint;
+        private readonly ArmAccess access;
 
         /// <summary>
         /// A client for <paramref name="armEndpoint"/> (null: https://management.azure.com) with <paramref name="armToken"/>.
@@ -34,6 +35,7 @@ namespace FineTune.Engine.Providers
             if (string.IsNullOrEmpty(armToken)) throw new ArgumentException("An ARM access token is needed: pass -ArmToken or sign in with Connect-AzAccount (Az.Accounts).", nameof(armToken));
             string url = (armEndpoint ?? AzureArm.DefaultEndpoint).AbsoluteUri;
             this.armEndpoint = new Uri(url.EndsWith("/", StringComparison.Ordinal) ? url : url + "/");
+            access = new ArmAccess(this.armEndpoint, armToken);
             var options = new ClientPipelineOptions();
             Pipelines.Configure(options, connection, connection?.MaxRetries ?? 2);
             pipeline = ClientPipeline.Create(options,
@@ -56,14 +58,14 @@ namespace FineTune.Engine.Providers
                 },
             };
             using JsonDocument doc = (await SendAsync("NewDeployment", "PUT", Path(subscriptionId, resourceGroupName, accountName, name), JsonSerializer.Serialize(body), cancellationToken).ConfigureAwait(false))!;
-            return AzureDeployment.FromJson(doc.RootElement, subscriptionId, resourceGroupName, accountName);
+            return Read(doc.RootElement, subscriptionId, resourceGroupName, accountName);
         }
 
         /// <summary>The deployment, or null when it does not exist (404).</summary>
         public async Task<AzureDeployment?> GetAsync(string subscriptionId, string resourceGroupName, string accountName, string name, CancellationToken cancellationToken)
         {
             using JsonDocument? doc = await SendAsync("GetDeployment", "GET", Path(subscriptionId, resourceGroupName, accountName, name), null, cancellationToken, allowNotFound: true).ConfigureAwait(false);
-            return doc == null ? null : AzureDeployment.FromJson(doc.RootElement, subscriptionId, resourceGroupName, accountName);
+            return doc == null ? null : Read(doc.RootElement, subscriptionId, resourceGroupName, accountName);
         }
 
         /// <summary>Every deployment of the account (<c>GET .../deployments</c>, following <c>nextLink</c>).</summary>
@@ -77,7 +79,7 @@ namespace FineTune.Engine.Providers
                 JsonElement value = doc.RootElement.Child("value");
                 if (value.ValueKind == JsonValueKind.Array)
                 {
-                    foreach (JsonElement e in value.EnumerateArray()) list.Add(AzureDeployment.FromJson(e, subscriptionId, resourceGroupName, accountName));
+                    foreach (JsonElement e in value.EnumerateArray()) list.Add(Read(e, subscriptionId, resourceGroupName, accountName));
                 }
 
                 path = doc.RootElement.Str("nextLink");
@@ -127,6 +129,14 @@ namespace FineTune.Engine.Providers
             }
 
             return current;
+        }
+
+        /// <summary>A deployment as ARM describes it, carrying this client's <see cref="ArmAccess"/>.</summary>
+        private AzureDeployment Read(JsonElement e, string subscriptionId, string resourceGroupName, string accountName)
+        {
+            AzureDeployment d = AzureDeployment.FromJson(e, subscriptionId, resourceGroupName, accountName);
+            d.ArmAccess = access;
+            return d;
         }
 
         /// <summary>The ARM path of a deployment (or the account's deployments when <paramref name="name"/> is null), with the api-version.</summary>
