@@ -80,16 +80,11 @@ namespace FineTune
 
         private static IEnumerable<FineTuneJob> Jobs(IDictionary fakeBoundParameters)
         {
-            FineTuneConnection connection = FineTuneSession.Resolve(Variables(), fakeBoundParameters["Connection"]);
+            FineTuneConnection connection = FineTuneSession.Resolve(FineTuneSession.ForCompletion(), fakeBoundParameters["Connection"]);
             if (!connection.HasKey) return Array.Empty<FineTuneJob>();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(TimeoutSec));
             return ProviderFactory.Create(connection).ListJobsAsync(null, Pages.JobPageSize, null, timeout.Token).GetAwaiter().GetResult().Items;
         }
-
-        /// <summary>The variables of the runspace completing the command line (completion runs on its pipeline thread).</summary>
-        internal static PSVariableIntrinsics Variables() =>
-            System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.SessionStateProxy.PSVariable
-            ?? throw new InvalidOperationException("No runspace on this thread.");
     }
 
     /// <summary>Tab completion for -Connection: the names of this session's connections (Connect-FineTune -Name), current first.</summary>
@@ -111,7 +106,7 @@ namespace FineTune
         private static IEnumerable<CompletionResult> Names(string wordToComplete)
         {
             string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
-            return FineTuneSession.Connections(JobIdCompleter.Variables()).All
+            return FineTuneSession.ForCompletion().All
                 .Where(c => c.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
                 .Select(c => new CompletionResult(c.Name, c.Name, CompletionResultType.ParameterValue, c.ToString()))
                 .ToList();

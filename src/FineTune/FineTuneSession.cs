@@ -32,15 +32,21 @@ namespace FineTune
         /// else the current one, else one built from the environment. Throws <see cref="ArgumentException"/> for an
         /// unknown name (naming the known ones) or a bad OPENAI_BASE_URL.
         /// </summary>
-        internal static FineTuneConnection Resolve(PSVariableIntrinsics variables, object? choice = null)
+        internal static FineTuneConnection Resolve(PSVariableIntrinsics variables, object? choice = null) => Resolve(Connections(variables), choice);
+
+        /// <summary>The connections of the runspace running a tab completion (completers get no session state: they run on its pipeline thread); empty when there are none yet.</summary>
+        internal static ConnectionSet ForCompletion() =>
+            ScriptBlock.Create("$global:" + VariableName).Invoke() is { Count: > 0 } found && found[0]?.BaseObject is ConnectionSet set ? set : new ConnectionSet();
+
+        /// <summary>The connection <paramref name="choice"/> names in <paramref name="set"/> (see <see cref="Resolve(PSVariableIntrinsics, object?)"/>).</summary>
+        internal static FineTuneConnection Resolve(ConnectionSet set, object? choice)
         {
-            ConnectionSet set = Connections(variables);
             switch (choice)
             {
                 case null:
                     return set.Current ?? FineTuneConnection.Resolve(null, null, null, Environment.GetEnvironmentVariable);
                 case PSObject wrapped:
-                    return Resolve(variables, wrapped.BaseObject);
+                    return Resolve(set, wrapped.BaseObject);
                 case FineTuneConnection connection:
                     return connection;
                 default:

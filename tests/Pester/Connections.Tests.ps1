@@ -44,6 +44,11 @@ Describe 'Connect-FineTune -Name and -Connection' {
             Should -Be @(5, $a.Endpoint, 'Context')
     }
 
+    It 'tab-completes -Connection with the names of this session''s connections' {
+        $line = 'Get-FineTuneJob -Connection se'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('second')
+    }
+
     It 'Disconnect-FineTune -Name forgets only that connection' {
         Disconnect-FineTune -Name first
         (Get-FineTuneContext -ListAvailable).Name | Should -Be @('second')

@@ -1,6 +1,9 @@
 using System.IO;
 using System.Management.Automation;
+using FineTune.Engine;
+using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
+using FineTune.Engine.Workflow;
 
 namespace FineTune.Commands
 {
@@ -52,8 +55,16 @@ namespace FineTune.Commands
             }
 
             if (!ShouldProcess(path, $"Upload ({new FileInfo(path).Length:N0} bytes, purpose {Purpose})")) return;
-            if (Moderate && !ScreenBeforeUpload(path, Force)) return;
-            if (TryUploadFile(path, Purpose, SkipValidation, UseUploadApi, out FineTuneFile file)) WriteObject(file);
+            IFineTuneProvider provider = Service;
+            IFeedback feedback = Feedback;
+            if (TryRun(async ct =>
+                {
+                    if (Moderate) await Screening.ScreenBeforeUploadAsync(provider, path, Force, feedback, ct).ConfigureAwait(false);
+                    return await JobLauncher.UploadAsync(provider, path, Purpose, SkipValidation, UseUploadApi, feedback, ct).ConfigureAwait(false);
+                }, path, out FineTuneFile file, Screening.EndsCommand))
+            {
+                WriteObject(file);
+            }
         }
     }
 }

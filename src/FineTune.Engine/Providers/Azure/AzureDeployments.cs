@@ -108,7 +108,7 @@ namespace FineTune.Engine.Providers
             TimeSpan delay = TimeSpan.FromMilliseconds(250);
             while (!current.IsTerminal)
             {
-                feedback.Progress(3, activity, "Provisioning state: " + current.ProvisioningState, -1);
+                feedback.Progress(ProgressIds.Deployment, activity, "Provisioning state: " + current.ProvisioningState, -1);
                 if (DateTime.UtcNow > deadline)
                 {
                     throw new FineTuneServiceException("WaitDeployment", ErrorKind.Timeout, "Timeout",
@@ -121,7 +121,7 @@ namespace FineTune.Engine.Providers
                     ?? throw new FineTuneServiceException("WaitDeployment", ErrorKind.NotFound, "NotFound", $"Deployment {deployment.Name} disappeared while it was provisioning.");
             }
 
-            feedback.Progress(3, activity, current.ProvisioningState ?? string.Empty, 100, completed: true);
+            feedback.Progress(ProgressIds.Deployment, activity, current.ProvisioningState ?? string.Empty, 100, completed: true);
             if (!current.IsReady)
             {
                 throw new FineTuneServiceException("WaitDeployment", ErrorKind.InvalidRequest, "Failed",

@@ -12,7 +12,7 @@ namespace FineTune.Engine.Providers
     /// Azure difference held here (OPENAI-FACTS.md, "Azure OpenAI"): a key goes in the <c>api-key</c> header too; a
     /// training file is usable only once processed (the upload waits for it); jobs take <c>trainingType</c>; there is
     /// no Uploads API and no model delete; a fine-tuned model answers chat only through a deployment, made through
-    /// Azure Resource Manager (<see cref="ProviderFactory.Deployments"/>): chat on a deployment name still
+    /// Azure Resource Manager (<c>ProviderFactory.Deployments</c>): chat on a deployment name still
     /// provisioning (404 DeploymentNotFound) is retried for a while, chat on a model id with no deployment of that
     /// name fails at once saying to deploy it.
     /// </summary>
@@ -120,7 +120,7 @@ namespace FineTune.Engine.Providers
             {
                 if (string.Equals(file.Status, "error", StringComparison.OrdinalIgnoreCase) || string.Equals(file.Status, "deleted", StringComparison.OrdinalIgnoreCase))
                 {
-                    feedback.Progress(4, activity, file.Status!, 100, completed: true);
+                    feedback.Progress(ProgressIds.FileProcessing, activity, file.Status!, 100, completed: true);
                     throw new FineTuneServiceException("AddFile", ErrorKind.InvalidRequest, "FileProcessingFailed",
                         $"Azure could not process file {file.Id} (status {file.Status}{(file.StatusDetails != null ? ": " + file.StatusDetails : string.Empty)}). Check it with Test-FineTuneDataset -Target Azure, fix it and upload it again.");
                 }
@@ -131,13 +131,13 @@ namespace FineTune.Engine.Providers
                         $"File {file.Id} is still {file.Status} after {MaxProcessingWait.TotalMinutes:0} minutes. Check it later with Get-FineTuneFile {file.Id}, then start the job.");
                 }
 
-                feedback.Progress(4, activity, "Status: " + file.Status, -1);
+                feedback.Progress(ProgressIds.FileProcessing, activity, "Status: " + file.Status, -1);
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, delay.Ticks * 2));
                 file = await GetFileAsync(file.Id, cancellationToken).ConfigureAwait(false);
             }
 
-            feedback.Progress(4, activity, "processed", 100, completed: true);
+            feedback.Progress(ProgressIds.FileProcessing, activity, "processed", 100, completed: true);
             return file;
         }
     }
