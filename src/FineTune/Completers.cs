@@ -10,7 +10,7 @@ using System.Threading;
 using FineTune.Engine.Providers;
 using FineTune.Engine.Jobs;
 using FineTune.Engine.Models;
-using JobState = FineTune.Engine.Jobs.JobState;
+using JobState = FineTune.Engine.Service.JobState;
 using FineTune.Engine.Service;
 
 namespace FineTune
@@ -69,7 +69,7 @@ namespace FineTune
 
         /// <inheritdoc/>
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-            ServiceCompletion.Complete<FineTuneJob>(wordToComplete, async (p, ct) => (await p.ListJobsAsync(null, Pages.JobPageSize, null, ct).ConfigureAwait(false)).Items
+            ServiceCompletion.Complete<FineTuneJob>(fakeBoundParameters, wordToComplete, async (p, ct) => (await p.ListJobsAsync(null, Pages.JobPageSize, null, ct).ConfigureAwait(false)).Items
                     .Where(j => AppliesTo(commandName, j)),
                 j => j.Id, j => $"{j.Status} {j.BaseModel} {j.Suffix}".Trim());
 
@@ -95,7 +95,7 @@ namespace FineTune
     {
         /// <inheritdoc/>
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-            ServiceCompletion.Complete<FineTuneModel>(wordToComplete, async (p, ct) => (await p.ListModelsAsync(ct).ConfigureAwait(false))
+            ServiceCompletion.Complete<FineTuneModel>(fakeBoundParameters, wordToComplete, async (p, ct) => (await p.ListModelsAsync(ct).ConfigureAwait(false))
                     .Where(m => m.IsFineTuned).OrderByDescending(m => m.Created),
                 m => m.Id, m => $"fine-tuned from {m.BaseModel}{(m.Created is DateTimeOffset c ? ", " + c.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "")}");
     }
@@ -112,7 +112,7 @@ namespace FineTune
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
             string? purpose = parameterName is "TrainingFile" or "ValidationFile" ? "fine-tune" : null;
-            return ServiceCompletion.Complete<FineTuneFile>(wordToComplete, async (p, ct) => (await p.ListFilesAsync(purpose, null, 100, ct).ConfigureAwait(false)).Items,
+            return ServiceCompletion.Complete<FineTuneFile>(fakeBoundParameters, wordToComplete, async (p, ct) => (await p.ListFilesAsync(purpose, null, 100, ct).ConfigureAwait(false)).Items,
                 f => f.Id, f => $"{f.Filename} ({f.Purpose}, {f.Bytes:N0} bytes, {f.Status})");
         }
     }
@@ -123,12 +123,12 @@ namespace FineTune
         /// <summary>How long completion may wait for the service, in seconds.</summary>
         internal const int TimeoutSec = 3;
 
-        internal static IEnumerable<CompletionResult> Complete<T>(string? wordToComplete, Func<IFineTuneProvider, CancellationToken, Task<IEnumerable<T>>> list, Func<T, string> id, Func<T, string> tip)
+        internal static IEnumerable<CompletionResult> Complete<T>(IDictionary? fakeBoundParameters, string? wordToComplete, Func<IFineTuneProvider, CancellationToken, Task<IEnumerable<T>>> list, Func<T, string> id, Func<T, string> tip)
         {
             string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
             try
             {
-                FineTuneConnection connection = FineTuneSession.Resolve();
+                FineTuneConnection connection = FineTuneSession.Resolve(FineTuneSession.ForCompletion(), fakeBoundParameters?["Connection"]);
                 if (!connection.HasKey) return Array.Empty<CompletionResult>();
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(TimeoutSec));
                 IEnumerable<T> items = list(ProviderFactory.Create(connection), timeout.Token).GetAwaiter().GetResult();
@@ -141,6 +141,32 @@ namespace FineTune
             {
                 return Array.Empty<CompletionResult>(); // no key, no network, a service error: nothing to offer
             }
+        }
+    }
+
+    /// <summary>Tab completion for -Connection: the names of this session's connections (Connect-FineTune -Name), current first.</summary>
+    public sealed class ConnectionNameCompleter : IArgumentCompleter
+    {
+        /// <inheritdoc/>
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            try
+            {
+                return Names(wordToComplete);
+            }
+            catch (Exception)
+            {
+                return Array.Empty<CompletionResult>(); // no runspace or no engine yet: nothing to offer
+            }
+        }
+
+        private static IEnumerable<CompletionResult> Names(string wordToComplete)
+        {
+            string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
+            return FineTuneSession.ForCompletion().All
+                .Where(c => c.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                .Select(c => new CompletionResult(c.Name, c.Name, CompletionResultType.ParameterValue, c.ToString()))
+                .ToList();
         }
     }
 }

@@ -11,9 +11,9 @@ namespace FineTune
     /// The base of the deployment cmdlets (New-, Get-, Remove-FineTuneDeployment): the Azure OpenAI account's
     /// coordinates (subscription, resource group, account; bound by property name from a deployment object),
     /// the ARM token (-ArmToken, else Az.Accounts' Get-AzAccessToken for https://management.azure.com/.default)
-    /// and the ARM endpoint.
+    /// and the ARM endpoint. Retries, timeout and proxy come from -Connection, else the session's current connection.
     /// </summary>
-    public abstract class DeploymentCmdlet : FineTuneCmdlet
+    public abstract class DeploymentCmdlet : ServiceCmdlet
     {
         private IModelDeployments? arm;
 
@@ -37,6 +37,10 @@ namespace FineTune
         [Parameter]
         public Uri ArmEndpoint { get; set; } = new Uri("https://management.azure.com/");
 
+        /// <summary>The ARM endpoint and token a deployment object was read with (bound by property name from New- or Get-FineTuneDeployment output): used when -ArmToken is not given, so a piped deployment reaches the same ARM.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public PSObject? ArmAccess { get; set; }
+
         /// <summary>The ARM client, made once per command (retries, timeout and proxy from the session's connection).</summary>
         internal IModelDeployments Arm
         {
@@ -44,6 +48,13 @@ namespace FineTune
             {
                 if (arm != null) return arm;
                 string token;
+                FineTuneConnection? connection = Connection == null ? FineTuneSession.Connections(SessionState.PSVariable).Current : ResolveConnection();
+                if (ArmToken == null && ArmAccess?.BaseObject is ArmAccess kept && !MyInvocation.BoundParameters.ContainsKey(nameof(ArmEndpoint)))
+                {
+                    arm = ProviderFactory.Deployments(kept, connection);
+                    return arm;
+                }
+
                 if (ArmToken != null)
                 {
                     token = new NetworkCredential(string.Empty, ArmToken).Password;
@@ -60,7 +71,7 @@ namespace FineTune
                     return null!;
                 }
 
-                arm = ProviderFactory.Deployments(ArmEndpoint, token, FineTuneSession.Context);
+                arm = ProviderFactory.Deployments(ArmEndpoint, token, connection);
                 return arm;
             }
         }

@@ -43,7 +43,7 @@ namespace FineTune
                 {
                     try
                     {
-                        FineTuneConnection connection = FineTuneSession.Resolve();
+                        FineTuneConnection connection = ResolveConnection();
                         if (!connection.HasKey) throw FineTuneServiceException.NoKey("Connect");
                         service = ProviderFactory.Create(connection);
                     }
@@ -60,6 +60,26 @@ namespace FineTune
                 return service!;
             }
         }
+
+        /// <summary>The connection the user chose for this command (a name or a connection object: <c>-Connection</c>), or null for the session's current one.</summary>
+        private protected virtual object? ConnectionChoice => null;
+
+        /// <summary>The connection this command uses (<see cref="ConnectionChoice"/>, else the session's current one, else the environment); an unknown name ends the command (FineTune.Connect.InvalidConnection).</summary>
+        internal FineTuneConnection ResolveConnection()
+        {
+            try
+            {
+                return FineTuneSession.Resolve(SessionState.PSVariable, ConnectionChoice);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.Connect.InvalidConnection", ErrorCategory.InvalidArgument, ConnectionChoice));
+                throw; // not reached
+            }
+        }
+
+        /// <summary>"Azure" or "OpenAI": the provider name of the connection this command would use (never throws; see <see cref="FineTuneSession.ProviderName"/>).</summary>
+        internal string ProviderName => FineTuneSession.ProviderName(SessionState.PSVariable, ConnectionChoice);
 
         /// <summary>Cancels the token so that every HTTP call and wait ends at once.</summary>
         protected override void StopProcessing() => stop.Cancel();
@@ -78,7 +98,7 @@ namespace FineTune
             }
             catch (FineTuneServiceException ex)
             {
-                ThrowTerminatingError(ToErrorRecord(ex, null));
+                ThrowTerminatingError(ToErrorRecord(ex, ex.Target));
                 throw; // not reached: ThrowTerminatingError always throws
             }
         }
@@ -91,7 +111,7 @@ namespace FineTune
         /// Runs the work for one pipeline item; a service failure becomes a non-terminating error for
         /// that item (the pipeline goes on with the next). Returns false when it failed.
         /// </summary>
-        protected bool TryRun<T>(Func<CancellationToken, Task<T>> work, object? target, out T result)
+        protected bool TryRun<T>(Func<CancellationToken, Task<T>> work, object? target, out T result, Func<FineTuneServiceException, bool>? endsCommand = null)
         {
             try
             {
@@ -100,7 +120,9 @@ namespace FineTune
             }
             catch (FineTuneServiceException ex)
             {
-                WriteError(ToErrorRecord(ex, target));
+                ErrorRecord record = ToErrorRecord(ex, ex.Target ?? target);
+                if (endsCommand?.Invoke(ex) == true) ThrowTerminatingError(record);
+                WriteError(record);
                 result = default!;
                 return false;
             }
@@ -170,7 +192,7 @@ namespace FineTune
         internal static ErrorRecord ToErrorRecord(FineTuneServiceException ex, object? target)
         {
             var record = new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.Kind), target);
-            record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = AdviceFor(ex) };
+            record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = ex.Advice ?? AdviceFor(ex) };
             return record;
         }
 
@@ -189,6 +211,10 @@ namespace FineTune
             ErrorKind.Timeout => ErrorCategory.OperationTimeout,
             ErrorKind.InvalidResponse => ErrorCategory.InvalidResult,
             ErrorKind.NotSupported => ErrorCategory.NotImplemented,
+            ErrorKind.InvalidData => ErrorCategory.InvalidData,
+            ErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
+            ErrorKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
+            ErrorKind.FileSystem => ErrorCategory.WriteError,
             _ => ErrorCategory.NotSpecified,
         };
 
@@ -235,83 +261,32 @@ namespace FineTune
         }
 
         /// <summary>
-        /// Checks a local training file (unless <paramref name="skipValidation"/>) and uploads it with progress in
-        /// bytes; writes a non-terminating error naming the file and lines when it has errors or the upload
-        /// fails. Used by Add-FineTuneFile and Start-FineTuneJob -Path.
-        /// </summary>
-        protected bool TryUploadFile(string path, string purpose, bool skipValidation, bool useUploadApi, out FineTuneFile file)
-        {
-            file = null!;
-            if (!IsInputFile(path, "AddFile")) return false;
-            if (!skipValidation)
-            {
-                DatasetTarget target = DatasetCommandHelper.ParseTarget(Service.Name);
-                IReadOnlyList<UploadProblem> problems = Run(ct => Task.Run(() => UploadChecks.Current.Check(path, ct, target), ct));
-                if (problems.Count > 0)
-                {
-                    string list = string.Join("\n", problems.Take(10).Select(p => $"  {path}: {p}"));
-                    WriteError(new ErrorRecord(
-                        new InvalidDataException($"The file '{path}' has {problems.Count} error(s) the service would reject; nothing was uploaded. Fix them (Test-FineTuneDataset lists every finding), or pass -SkipValidation:\n{list}"),
-                        "FineTune.AddFile.InvalidFile", ErrorCategory.InvalidData, path));
-                    return false;
-                }
-            }
-
-            long size = new FileInfo(path).Length;
-            string activity = "Uploading " + Path.GetFileName(path);
-            int shown = -1;
-            IFeedback feedback = Feedback;
-            void Sent(long bytes)
-            {
-                int percent = size > 0 ? (int)Math.Min(100, bytes * 100 / size) : 100;
-                if (Interlocked.Exchange(ref shown, percent) != percent)
-                {
-                    feedback.Progress(2, activity, $"{Math.Min(bytes, size):N0} of {size:N0} bytes", percent);
-                }
-            }
-
-            bool ok = TryRun(ct => Service.UploadFileAsync(path, purpose, useUploadApi, Sent, feedback, ct), path, out file);
-            feedback.Progress(2, activity, "done", 100, completed: true);
-            if (ok) RecordUpload(file, path, purpose);
-            return ok;
-        }
-
-        /// <summary>
-        /// Notes the upload in the user's upload ledger (path, size, SHA-256, file id): the service never hands a
-        /// training file's content out again, so the archive and Copy-FineTuneJob find the local copy there. A ledger
-        /// that cannot be written is a warning: the upload itself succeeded.
-        /// </summary>
-        private void RecordUpload(FineTuneFile file, string path, string purpose)
-        {
-            string endpoint = Service.Connection.Endpoint.AbsoluteUri;
-            try
-            {
-                Run(ct => Task.Run(() => Engine.Archive.UploadLedger.Record(file.Id, path, endpoint, purpose, ct), ct));
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                WriteWarning($"{file.Id} was uploaded, but the upload ledger ({Engine.Archive.UploadLedger.LedgerPath}) could not record where it came from: {ex.Message}");
-            }
-        }
-
-        /// <summary>
         /// Waits for a job (<see cref="JobWatcher"/>): events go to the information stream (or, with
-        /// <paramref name="eventsAsOutput"/>, to the pipeline). Returns the final job, with a warning when it
-        /// failed or was cancelled; on timeout writes an OperationTimeout error and returns null. A service
-        /// failure is a non-terminating error (null); Ctrl+C stops at once and leaves the job running.
+        /// <paramref name="eventsAsOutput"/>, to the pipeline). Returns the final job (see <see cref="ReportWait"/>); a
+        /// service failure is a non-terminating error (null); Ctrl+C stops at once and leaves the job running.
         /// </summary>
         protected FineTuneJob? WaitForJob(string jobId, WaitOptions options, bool eventsAsOutput)
         {
             IFeedback feedback = Feedback;
+            IFineTuneProvider provider = Service;
             Action<FineTuneEvent> onEvent = eventsAsOutput ? (Action<FineTuneEvent>)Emit : e => feedback.Information(e);
-            if (!TryRun(ct => JobWatcher.WaitAsync(Service, jobId, options, onEvent, feedback, ct), jobId, out WaitResult result)) return null;
+            if (!TryRun(ct => JobWatcher.WaitAsync(provider, jobId, options, onEvent, feedback, ct), jobId, out WaitResult result)) return null;
+            return ReportWait(jobId, result, options.Timeout) ? result.Job : null;
+        }
+
+        /// <summary>
+        /// How a wait ended, for the user: false after writing an OperationTimeout error when it timed out (the job keeps
+        /// running); true otherwise, with a warning when the job failed or was cancelled.
+        /// </summary>
+        internal bool ReportWait(string jobId, WaitResult result, TimeSpan? timeout)
+        {
             FineTuneJob job = result.Job;
             if (result.TimedOut)
             {
                 string state = job.Status.Length == 0 ? "got no answer from the service" : "is still " + job.Status;
-                WriteError(new ErrorRecord(new TimeoutException($"Job {jobId} {state} after {options.Timeout?.TotalSeconds:0} s; it keeps running. Wait again with Wait-FineTuneJob {jobId}, or stop it with Stop-FineTuneJob."),
+                WriteError(new ErrorRecord(new TimeoutException($"Job {jobId} {state} after {timeout?.TotalSeconds:0} s; it keeps running. Wait again with Wait-FineTuneJob {jobId}, or stop it with Stop-FineTuneJob."),
                     "FineTune.WaitJob.Timeout", ErrorCategory.OperationTimeout, job));
-                return null;
+                return false;
             }
 
             if (job.Status == JobStatus.Failed)
@@ -323,7 +298,7 @@ namespace FineTune
                 WriteWarning($"Job {jobId} was cancelled.");
             }
 
-            return job;
+            return true;
         }
 
         /// <summary>The engine's view of this cmdlet's streams: callable from any thread, written on the pipeline thread.</summary>

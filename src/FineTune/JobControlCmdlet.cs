@@ -9,7 +9,7 @@ namespace FineTune
     /// What Stop-, Suspend- and Resume-FineTuneJob share: job ids from the pipeline, ShouldProcess per
     /// job (a session that cannot ask a High-impact question gets the ConfirmationNeeded error), one service call per job (a failure is a non-terminating error for that job), -PassThru.
     /// </summary>
-    public abstract class JobControlCmdlet : FineTuneCmdlet
+    public abstract class JobControlCmdlet : ServiceCmdlet
     {
         /// <summary>Job ids (ftjob-...); binds JobId of a job.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using FineTune.Engine.Jobs;
+using FineTune.Engine.IO;
 using FineTune.Engine.Moderation;
 using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
@@ -102,7 +103,7 @@ namespace FineTune.Engine.Tests
         public async Task<long> SaveFileAsync(string fileId, string path, bool force, Action<long, long?>? progress, CancellationToken cancellationToken)
         {
             byte[] content = await DownloadFileAsync(fileId, cancellationToken).ConfigureAwait(false);
-            if (!force && File.Exists(path)) throw new Engine.Datasets.DatasetFileExistsException(path);
+            if (!force && File.Exists(path)) throw new Engine.IO.DatasetFileExistsException(path);
             File.WriteAllBytes(path, content);
             progress?.Invoke(content.Length, content.Length);
             return content.Length;

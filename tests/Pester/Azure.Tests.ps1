@@ -101,6 +101,15 @@ Describe 'New-, Get-, Remove-FineTuneDeployment' {
         $e[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.GetDeployment.NotFound*'
     }
 
+    It 'keeps the ARM endpoint and token of deployments piped from Get-FineTuneDeployment to Remove-FineTuneDeployment' {
+        New-FineTuneDeployment -Name piped-bot -Model 'gpt-4o-mini-2024-07-18' @arm -Confirm:$false -WarningAction SilentlyContinue | Out-Null
+        $d = Get-FineTuneDeployment piped-bot @arm
+        $d.ArmAccess.ToString() | Should -Be $emu.BaseUri
+        ($d | Format-List * | Out-String) | Should -Not -Match 'arm-token'
+        Get-FineTuneDeployment @arm | Remove-FineTuneDeployment -Confirm:$false -ErrorAction Stop
+        @(Get-FineTuneDeployment @arm).Count | Should -Be 0
+    }
+
     It 'reports ARM errors clearly (an unknown model) and needs a token' {
         { New-FineTuneDeployment -Name x -Model 'gpt-4o-mini.ft-nothere' @arm -Confirm:$false -ErrorAction Stop -WarningAction SilentlyContinue } | Should -Throw '*does not exist*'
         $noToken = $arm.Clone(); $noToken.Remove('ArmToken')
@@ -209,6 +218,16 @@ Describe 'Azure shapes in the workflow cmdlets' {
         $run.Errors.FullyQualifiedErrorId | Should -Be 'FineTune.NewDeployment.ConfirmationNeeded,FineTune.Commands.NewFineTuneDeploymentCommand'
         $run.Errors[0].Exception.Message | Should -BeLike 'New-FineTuneDeployment asks for confirmation before it deploys gpt-4.1-mini-2025-04-14.ft-0123abcd (hosting costs $1.70 an hour while it exists (price catalog 2026-11, unverified)), and this session cannot ask. In a runbook pass -Confirm:$false*'
         (Get-FineTuneDeployment @arm).Name | Should -Not -Contain 'unattended-bot'
+    }
+
+    It 'says at once that a fine-tuned model without a deployment needs New-FineTuneDeployment (one request, no retries)' {
+        Reset-EmulatorRequestCount -Emulator $emu
+        Invoke-FineTuneChat -Model 'gpt-4o-mini-2024-07-18.ft-0123456789abcdef' 'hello' -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.Chat.NoDeployment*'
+        $e[0].Exception.Message | Should -BeLike '*New-FineTuneDeployment -Model gpt-4o-mini-2024-07-18.ft-0123456789abcdef*'
+        $e[0].ErrorDetails.RecommendedAction | Should -BeLike '*New-FineTuneDeployment*'
+        $e[0].ErrorDetails.RecommendedAction | Should -Not -BeLike '*Get-FineTuneJob*'
+        Get-EmulatorRequestCount -Route 'POST /v1/chat/completions' -Emulator $emu | Should -Be 1
     }
 
     It 'says what to use instead of the routes Azure lacks, and refuses -TrainingType elsewhere' {

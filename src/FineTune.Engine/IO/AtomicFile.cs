@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Text;
-using FineTune.Engine.Datasets;
 
 namespace FineTune.Engine.IO
 {

@@ -115,7 +115,7 @@ namespace FineTune.Engine.Moderation
                     summary.CleanExamples = summary.Examples - summary.Flagged;
                 }
 
-                feedback.Progress(1, "Moderation screen", "done", 100, completed: true);
+                feedback.Progress(ProgressIds.Moderation, "Moderation screen", "done", 100, completed: true);
                 return new ModerationReport(run.Findings.OrderBy(f => f.Line).ToList(), summary);
             }
         }
@@ -304,7 +304,7 @@ namespace FineTune.Engine.Moderation
                     journal.Flush();
                     double seconds = Math.Max(clock.Elapsed.TotalSeconds, 0.001);
                     int done = screened + resumed;
-                    feedback.Progress(1, "Moderation screen " + path,
+                    feedback.Progress(ProgressIds.Moderation, "Moderation screen " + path,
                         $"{done} examples ({screened} sent, {resumed} from the journal), {done / seconds:0.0} examples/s, {Findings.Count} flagged",
                         fileBytes > 0 ? (int)(100 * Interlocked.Read(ref bytesRead) / fileBytes) : -1);
                 }

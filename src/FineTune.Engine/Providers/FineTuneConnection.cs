@@ -73,7 +73,8 @@ namespace FineTune.Engine.Providers
             Uri? proxy = null,
             int maxRetryDelaySec = 60,
             AuthKind authKind = AuthKind.ApiKey,
-            ServiceProvider? provider = null)
+            ServiceProvider? provider = null,
+            string? name = null)
         {
             if (endpoint == null) throw new ArgumentNullException(nameof(endpoint));
             if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
@@ -84,6 +85,7 @@ namespace FineTune.Engine.Providers
             if (maxRetries < 0 || maxRetries > 10) throw new ArgumentOutOfRangeException(nameof(maxRetries), maxRetries, "MaxRetries must be between 0 and 10.");
             if (timeoutSec < 1) throw new ArgumentOutOfRangeException(nameof(timeoutSec), timeoutSec, "TimeoutSec must be at least 1 second.");
 
+            Name = string.IsNullOrWhiteSpace(name) ? ConnectionSet.DefaultName : name!.Trim();
             Endpoint = endpoint;
             this.apiKey = string.IsNullOrEmpty(apiKey) ? null : apiKey;
             KeySource = this.apiKey == null ? KeySource.None : keySource;
@@ -96,6 +98,9 @@ namespace FineTune.Engine.Providers
             Provider = provider ?? ProviderFactory.KindOf(endpoint);
             AuthKind = this.apiKey == null ? AuthKind.None : authKind == AuthKind.None ? AuthKind.ApiKey : authKind;
         }
+
+        /// <summary>The name a session knows it by (Connect-FineTune -Name; <see cref="ConnectionSet.DefaultName"/> without one).</summary>
+        public string Name { get; }
 
         /// <summary>The base URL, including <c>/v1</c> (Azure: <c>/openai/v1</c>).</summary>
         public Uri Endpoint { get; }
@@ -168,7 +173,8 @@ namespace FineTune.Engine.Providers
             int? maxRetryDelaySec = null,
             string? accessToken = null,
             ServiceProvider? provider = null,
-            KeySource accessTokenSource = KeySource.Parameter)
+            KeySource accessTokenSource = KeySource.Parameter,
+            string? name = null)
         {
             string? key = string.IsNullOrEmpty(accessToken) ? apiKey : accessToken;
             AuthKind kind = string.IsNullOrEmpty(accessToken) ? AuthKind.ApiKey : AuthKind.AccessToken;
@@ -211,7 +217,8 @@ namespace FineTune.Engine.Providers
                 proxy ?? context?.ProxyAddress,
                 maxRetryDelaySec ?? context?.MaxRetryDelaySec ?? 60,
                 kind,
-                provider ?? (endpoint == null ? context?.Provider : null));
+                provider ?? (endpoint == null ? context?.Provider : null),
+                name ?? context?.Name);
         }
 
         /// <summary>A one-line description without the key.</summary>

@@ -8,7 +8,7 @@ namespace FineTune.Engine.Providers
 {
     /// <summary>
     /// The deployments of one Azure OpenAI account (a fine-tuned model serves chat only once deployed), through Azure
-    /// Resource Manager; <see cref="ProviderFactory.Deployments"/> gives one. Failures are <see cref="FineTuneServiceException"/>.
+    /// Resource Manager; <c>ProviderFactory.Deployments</c> gives one. Failures are <see cref="FineTuneServiceException"/>.
     /// </summary>
     public interface IModelDeployments
     {

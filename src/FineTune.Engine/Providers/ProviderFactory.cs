@@ -43,5 +43,9 @@ namespace FineTune.Engine.Providers
         /// </summary>
         public static IModelDeployments Deployments(Uri? armEndpoint, string armToken, FineTuneConnection? connection) =>
             new AzureDeployments(armEndpoint, armToken, connection);
+
+        /// <summary>The deployments reached through <paramref name="access"/> (the ARM endpoint and token a deployment object was read with).</summary>
+        public static IModelDeployments Deployments(ArmAccess access, FineTuneConnection? connection) =>
+            new AzureDeployments(access.Endpoint, access.Token, connection);
     }
 }

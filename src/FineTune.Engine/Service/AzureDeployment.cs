@@ -43,6 +43,13 @@ namespace FineTune.Engine.Service
         /// <summary>The full ARM resource id.</summary>
         public string? Id { get; set; }
 
+        /// <summary>
+        /// The Azure Resource Manager endpoint and token this object was read with, so that piping it to another
+        /// deployment cmdlet reaches the same ARM without -ArmEndpoint and -ArmToken again (binds -ArmAccess by
+        /// property name). Shows only the endpoint; the token is never shown nor serialized.
+        /// </summary>
+        public ArmAccess? ArmAccess { get; set; }
+
         /// <summary>True in Succeeded: chat calls on <see cref="Name"/> are served.</summary>
         public bool IsReady => string.Equals(ProvisioningState, "Succeeded", StringComparison.OrdinalIgnoreCase);
 
@@ -73,6 +80,24 @@ namespace FineTune.Engine.Service
 
         /// <inheritdoc/>
         public override string ToString() => $"{Name} ({ModelName}, {SkuName}, {ProvisioningState})";
+    }
+
+    /// <summary>An Azure Resource Manager endpoint with the access token to call it: only the endpoint is public.</summary>
+    public sealed class ArmAccess
+    {
+        internal ArmAccess(Uri endpoint, string token)
+        {
+            Endpoint = endpoint;
+            Token = token;
+        }
+
+        /// <summary>The ARM endpoint (https://management.azure.com/, or the emulator's base URI).</summary>
+        public Uri Endpoint { get; }
+
+        internal string Token { get; }
+
+        /// <summary>The endpoint (never the token).</summary>
+        public override string ToString() => Endpoint.ToString();
     }
 
     /// <summary>Azure Resource Manager, where Azure OpenAI deployments live (OPENAI-FACTS.md, "Azure OpenAI").</summary>

@@ -30,5 +30,13 @@ namespace FineTune.Engine.Service
         InvalidResponse,
         /// <summary>A route or option this provider does not offer (NotImplemented).</summary>
         NotSupported,
+        /// <summary>A local file's content is wrong: dataset errors, flagged examples (InvalidData).</summary>
+        InvalidData,
+        /// <summary>The command cannot go on as asked: a cost that cannot be estimated under -MaxCost (InvalidOperation).</summary>
+        InvalidOperation,
+        /// <summary>A limit the user set was passed: -MaxCost (LimitsExceeded).</summary>
+        LimitsExceeded,
+        /// <summary>A local file could not be read or written (WriteError).</summary>
+        FileSystem,
     }
 }

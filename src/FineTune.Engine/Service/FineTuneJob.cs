@@ -20,7 +20,7 @@ namespace FineTune.Engine.Service
         public string JobId => Id;
 
         /// <summary>
-        /// An open string (<see cref="Jobs.JobStatus"/> classifies it): validating_files, queued, running,
+        /// An open string (<see cref="JobStatus"/> classifies it): validating_files, queued, running,
         /// succeeded, failed, cancelled; the live service adds pausing/paused, Azure says pending.
         /// </summary>
         public string Status { get; set; } = string.Empty;
@@ -86,7 +86,7 @@ namespace FineTune.Engine.Service
         public string? ErrorParam { get; set; }
 
         /// <summary>True for succeeded, failed and cancelled (and any unknown status with a finish time).</summary>
-        public bool IsTerminal => Jobs.JobStatus.Classify(Status, FinishedAt) == Jobs.JobState.Terminal;
+        public bool IsTerminal => JobStatus.Classify(Status, FinishedAt) == JobState.Terminal;
 
         /// <summary>The service's own JSON of this object, as it came (kept by an archive); null when not read from the service.</summary>
         internal string? ServiceJson { get; set; }

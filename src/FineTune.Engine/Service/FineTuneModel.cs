@@ -70,7 +70,7 @@ namespace FineTune.Engine.Service
         public override string ToString() => Id;
     }
 
-    /// <summary>What the endpoint said of a model (<see cref="Providers.IFineTuneProvider.LookUpModelAsync"/>).</summary>
+    /// <summary>What the endpoint said of a model (the provider port's LookUpModelAsync).</summary>
     public sealed class ModelLookup
     {
         /// <summary>Creates an answer.</summary>

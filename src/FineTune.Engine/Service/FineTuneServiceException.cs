@@ -46,6 +46,12 @@ namespace FineTune.Engine.Service
         /// <summary>The <c>x-request-id</c> response header, or null.</summary>
         public string? RequestId { get; }
 
+        /// <summary>What the failure is about (a file path, a model, a job id), for the ErrorRecord's target; null to let the caller name it.</summary>
+        public object? Target { get; set; }
+
+        /// <summary>What the user should do, when the failure knows better than its kind (the cmdlets' RecommendedAction); null for the kind's advice.</summary>
+        public string? Advice { get; set; }
+
         /// <summary>The stable error id: <c>FineTune.{Operation}.{Reason}</c>.</summary>
         public string ErrorId => $"FineTune.{Operation}.{Reason}";
 

@@ -101,7 +101,7 @@ namespace FineTune.Engine.Workflow
                 first = false;
 
                 JobState state = JobStatus.Classify(job.Status, job.FinishedAt);
-                feedback.Progress(1, activity, Describe(job.Status, step, total, loss), total > 0 && step != null ? Math.Min(100, step.Value * 100 / total.Value) : -1, state != JobState.Active);
+                feedback.Progress(ProgressIds.Job, activity, Describe(job.Status, step, total, loss), total > 0 && step != null ? Math.Min(100, step.Value * 100 / total.Value) : -1, state != JobState.Active);
                 if (state != JobState.Active)
                 {
                     if (state == JobState.Paused) feedback.Warning($"Job {jobId} is paused: stopped waiting. Resume it with Resume-FineTuneJob {jobId}.");
@@ -112,7 +112,7 @@ namespace FineTune.Engine.Workflow
                 TimeSpan elapsed = DateTime.UtcNow - start;
                 if (options.Timeout is TimeSpan limit && elapsed >= limit)
                 {
-                    feedback.Progress(1, activity, job.Status, -1, true);
+                    feedback.Progress(ProgressIds.Job, activity, job.Status, -1, true);
                     return new WaitResult { Job = job, State = state, TimedOut = true };
                 }
 

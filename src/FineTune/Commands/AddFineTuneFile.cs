@@ -1,6 +1,9 @@
 using System.IO;
 using System.Management.Automation;
+using FineTune.Engine;
+using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
+using FineTune.Engine.Workflow;
 
 namespace FineTune.Commands
 {
@@ -14,7 +17,7 @@ namespace FineTune.Commands
     /// <example><code>Add-FineTuneFile ./big.jsonl -UseUploadApi -Verbose</code><para>Uploads in parts through the Uploads API.</para></example>
     [Cmdlet(VerbsCommon.Add, "FineTuneFile", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FineTuneFile))]
-    public sealed class AddFineTuneFileCommand : FineTuneCmdlet
+    public sealed class AddFineTuneFileCommand : ServiceCmdlet
     {
         /// <summary>The local file (JSON Lines). Binds FullName/PSPath of Get-Item and Path of New-FineTuneDataset output.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -48,8 +51,16 @@ namespace FineTune.Commands
             if (!IsInputFile(path, "AddFile")) return;
 
             if (!ShouldProcess(path, $"Upload ({new FileInfo(path).Length:N0} bytes, purpose {Purpose})")) return;
-            if (Moderate && !ScreenBeforeUpload(path, Force)) return;
-            if (TryUploadFile(path, Purpose, SkipValidation, UseUploadApi, out FineTuneFile file)) WriteObject(file);
+            IFineTuneProvider provider = Service;
+            IFeedback feedback = Feedback;
+            if (TryRun(async ct =>
+                {
+                    if (Moderate) await Screening.ScreenBeforeUploadAsync(provider, path, Force, feedback, ct).ConfigureAwait(false);
+                    return await JobLauncher.UploadAsync(provider, path, Purpose, SkipValidation, UseUploadApi, feedback, ct).ConfigureAwait(false);
+                }, path, out FineTuneFile file, Screening.EndsCommand))
+            {
+                WriteObject(file);
+            }
         }
     }
 }

@@ -8,7 +8,7 @@ using FineTune.Engine.Service;
 namespace FineTune.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Sets the endpoint, key and options that every FineTune cmdlet in this session uses.</para>
+    /// <para type="synopsis">Sets the endpoint, key and options that FineTune cmdlets in this session use; -Name keeps several connections side by side.</para>
     /// <para type="description">The key is taken from -ApiKey or -Credential, else from an earlier Connect-FineTune, else from OPENAI_API_KEY. The endpoint from -Endpoint, else the earlier context, else OPENAI_BASE_URL, else https://api.openai.com/v1. Nothing is sent to the service. The key is never shown.</para>
     /// <para type="description">Azure OpenAI (v1 API, https://RESOURCE.openai.azure.com/openai/v1/): the key is sent both as a bearer token and in the api-key header. Instead of a key, -AccessToken takes a Microsoft Entra ID token; when neither is given and Az.Accounts' Get-AzAccessToken is available, the token is taken from it for -TokenScope (default https://ai.azure.com/.default). The provider (OpenAI, Azure, Other) is told from the URL; -Provider sets it for a URL that does not tell (a proxy, the emulator's Azure flavour).</para>
     /// </summary>
@@ -27,6 +27,10 @@ namespace FineTune.Commands
     /// <example>
     ///   <code>Connect-FineTune -Endpoint http://127.0.0.1:5000/v1 -ApiKey (ConvertTo-SecureString 'any' -AsPlainText -Force) -MaxRetries 5 -TimeoutSec 30 -PassThru</code>
     ///   <para>Connects to a compatible base URL (here the FineTune emulator) with more retries and a shorter timeout, and shows the context.</para>
+    /// </example>
+    /// <example>
+    ///   <code>$openai = Connect-FineTune -Name openai -ApiKey $key -PassThru; Connect-FineTune -Name azure -Endpoint https://contoso.openai.azure.com/openai/v1/; Get-FineTuneJob -Connection openai</code>
+    ///   <para>Keeps two connections in this session; the last one (azure) is current, and -Connection picks the other by name or object.</para>
     /// </example>
     [Cmdlet(VerbsCommunications.Connect, "FineTune", DefaultParameterSetName = KeySet)]
     [OutputType(typeof(FineTuneConnection))]
@@ -90,7 +94,13 @@ namespace FineTune.Commands
         [Parameter]
         public Uri? Proxy { get; set; }
 
-        /// <summary>Writes the new context (without the key) to the pipeline.</summary>
+        /// <summary>The name this session keeps the connection by (default: the current connection's, else Default). Connecting under a name replaces that name's connection, keeps the others, and makes it current; -Connection on any cmdlet picks one by name. Values not given are kept only from the connection of the same name, never from another one.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ConnectionNameCompleter))]
+        public string? Name { get; set; }
+
+        /// <summary>Writes the new connection (without the key) to the pipeline: pass it to -Connection of other cmdlets.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
@@ -101,6 +111,9 @@ namespace FineTune.Commands
             string? key = secret == null ? null : new NetworkCredential(string.Empty, secret).Password;
             string? token = AccessToken == null ? null : new NetworkCredential(string.Empty, AccessToken).Password;
             ServiceProvider? provider = Provider == null ? (ServiceProvider?)null : (ServiceProvider)Enum.Parse(typeof(ServiceProvider), Provider, true);
+            ConnectionSet set = FineTuneSession.Connections(SessionState.PSVariable);
+            FineTuneConnection? context = Name == null ? set.Current : set.Find(Name);
+            string name = Name ?? context?.Name ?? ConnectionSet.DefaultName;
             FineTuneConnection connection;
             try
             {
@@ -114,8 +127,8 @@ namespace FineTune.Commands
                     connection = Resolve();
                 }
 
-                FineTuneConnection Resolve() => FineTuneConnection.Resolve(key, Endpoint, FineTuneSession.Context, Environment.GetEnvironmentVariable,
-                    Organization, Project, MaxRetries, TimeoutSec, Proxy, MaxRetryDelaySec, token, provider, tokenSource);
+                FineTuneConnection Resolve() => FineTuneConnection.Resolve(key, Endpoint, context, Environment.GetEnvironmentVariable,
+                    Organization, Project, MaxRetries, TimeoutSec, Proxy, MaxRetryDelaySec, token, provider, tokenSource, name);
             }
             catch (ArgumentException ex)
             {
@@ -128,8 +141,8 @@ namespace FineTune.Commands
                 ThrowTerminatingError(ToErrorRecord(FineTuneServiceException.NoKey("Connect"), null));
             }
 
-            FineTuneSession.Context = connection;
-            WriteVerbose($"Connected: {connection}.");
+            set.Add(connection);
+            WriteVerbose($"Connected '{connection.Name}': {connection}.");
             if (PassThru)
             {
                 WriteObject(connection);

@@ -12,7 +12,7 @@ namespace FineTune.Commands
     /// <example><code>Get-FineTuneCheckpoint ftjob-abc123 | Select-Object -Last 1 | Invoke-FineTuneChat 'Hello'</code><para>Asks the earliest kept checkpoint a question.</para></example>
     [Cmdlet(VerbsCommon.Get, "FineTuneCheckpoint")]
     [OutputType(typeof(FineTuneCheckpoint))]
-    public sealed class GetFineTuneCheckpointCommand : FineTuneCmdlet
+    public sealed class GetFineTuneCheckpointCommand : ServiceCmdlet
     {
         /// <summary>The job id (ftjob-...); binds JobId of a job.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

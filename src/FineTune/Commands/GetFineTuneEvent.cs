@@ -16,7 +16,7 @@ namespace FineTune.Commands
     /// <example><code>Get-FineTuneEvent ftjob-abc123 -Follow | Where-Object Type -eq metrics</code><para>Follows the training metrics live.</para></example>
     [Cmdlet(VerbsCommon.Get, "FineTuneEvent")]
     [OutputType(typeof(FineTuneEvent))]
-    public sealed class GetFineTuneEventCommand : FineTuneCmdlet
+    public sealed class GetFineTuneEventCommand : ServiceCmdlet
     {
         /// <summary>The job id (ftjob-...); binds JobId of a job.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

@@ -16,7 +16,7 @@ namespace FineTune.Commands
     /// <example><code>Get-FineTuneFile -Purpose fine-tune | Format-List Id, Filename, LocalPath</code><para>Shows which training files still have their local copy.</para></example>
     [Cmdlet(VerbsCommon.Get, "FineTuneFile", DefaultParameterSetName = "List")]
     [OutputType(typeof(FineTuneFile))]
-    public sealed class GetFineTuneFileCommand : FineTuneCmdlet
+    public sealed class GetFineTuneFileCommand : ServiceCmdlet
     {
         /// <summary>File ids (file-...); binds Id of a file object and FileId.</summary>
         [Parameter(ParameterSetName = "Id", Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

@@ -15,7 +15,7 @@ namespace FineTune.Commands
     /// <example><code>Get-FineTuneJob -All -Metadata @{ team = 'support' }</code><para>Lists every job whose metadata has team=support.</para></example>
     [Cmdlet(VerbsCommon.Get, "FineTuneJob", DefaultParameterSetName = "List")]
     [OutputType(typeof(FineTuneJob))]
-    public sealed class GetFineTuneJobCommand : FineTuneCmdlet
+    public sealed class GetFineTuneJobCommand : ServiceCmdlet
     {
         /// <summary>Job ids (ftjob-...); binds JobId or Id of a job, event or checkpoint.</summary>
         [Parameter(ParameterSetName = "Id", Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

@@ -14,7 +14,7 @@ namespace FineTune.Commands
     /// <example><code>Get-FineTuneMetric ftjob-abc123 | Export-Csv ./metrics.csv</code><para>Keeps the metrics before the model goes away.</para></example>
     [Cmdlet(VerbsCommon.Get, "FineTuneMetric", DefaultParameterSetName = "Job")]
     [OutputType(typeof(FineTuneMetric))]
-    public sealed class GetFineTuneMetricCommand : FineTuneCmdlet
+    public sealed class GetFineTuneMetricCommand : ServiceCmdlet
     {
         /// <summary>The job id (ftjob-...); binds JobId of a job.</summary>
         [Parameter(ParameterSetName = "Job", Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

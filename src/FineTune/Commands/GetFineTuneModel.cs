@@ -27,7 +27,7 @@ namespace FineTune.Commands
     /// </example>
     [Cmdlet(VerbsCommon.Get, "FineTuneModel", DefaultParameterSetName = "List")]
     [OutputType(typeof(FineTuneModel))]
-    public sealed class GetFineTuneModelCommand : FineTuneCmdlet
+    public sealed class GetFineTuneModelCommand : ServiceCmdlet
     {
         /// <summary>Days before a shutdown date from which a warning is written.</summary>
         public const int ShutdownWarningDays = 60;

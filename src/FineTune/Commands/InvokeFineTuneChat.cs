@@ -13,7 +13,7 @@ namespace FineTune.Commands
     /// <example><code>Import-Csv ./questions.csv | Invoke-FineTuneChat -Model ft:gpt-4o-mini-2024-07-18:acme:support:abc -SystemMessage 'You are a support agent.'</code><para>Asks every question in the CSV's User column.</para></example>
     [Cmdlet(VerbsLifecycle.Invoke, "FineTuneChat")]
     [OutputType(typeof(ChatAnswer))]
-    public sealed class InvokeFineTuneChatCommand : FineTuneCmdlet
+    public sealed class InvokeFineTuneChatCommand : ServiceCmdlet
     {
         /// <summary>The user message; binds strings from the pipeline, or the User/Prompt/Question property of an object.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -21,7 +21,7 @@ namespace FineTune.Commands
         [AllowEmptyString]
         public string Message { get; set; } = string.Empty;
 
-        /// <summary>The model to ask; binds FineTunedModel (a job), FineTunedModelCheckpoint (a checkpoint) or DeploymentName (an Azure deployment from New-FineTuneDeployment: on Azure the model is the deployment name). On Azure a deployment that is not ready yet (404 DeploymentNotFound) is retried for about 27 s.</summary>
+        /// <summary>The model to ask; binds FineTunedModel (a job), FineTunedModelCheckpoint (a checkpoint) or DeploymentName (an Azure deployment from New-FineTuneDeployment: on Azure the model is the deployment name). On Azure a deployment name that is not ready yet (404 DeploymentNotFound) is retried for about 27 s; a fine-tuned model id with no deployment of that name fails at once with FineTune.Chat.NoDeployment, which says to run New-FineTuneDeployment.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("FineTunedModel", "FineTunedModelCheckpoint", "DeploymentName")]
         [ArgumentCompleter(typeof(FineTunedModelCompleter))]

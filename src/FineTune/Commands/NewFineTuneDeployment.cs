@@ -1,9 +1,9 @@
 using System;
-using System.Globalization;
 using System.Management.Automation;
+using FineTune.Engine;
 using FineTune.Engine.Providers;
-using FineTune.Engine.Models;
 using FineTune.Engine.Service;
+using FineTune.Engine.Workflow;
 
 namespace FineTune.Commands
 {
@@ -55,28 +55,17 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            // DeveloperTier is not billed by the hour, whether or not the catalog knows the model
-            ModelEntry? row = ModelCatalog.CurrentOrEmbedded().Find(Model, ModelCatalog.Azure);
-            decimal? perHour = row != null ? row.HostingPerHourFor(SkuName) : SkuName == "DeveloperTier" ? 0m : (decimal?)null;
-            string cost = perHour == null
-                ? "hosting cost unknown (no Azure price for this model in the catalog)"
-                : string.Format(CultureInfo.InvariantCulture, "hosting costs ${0:0.00} an hour while it exists{1}", perHour,
-                    row == null ? string.Empty : row.Verified ? $" (price catalog {row.CatalogDate})" : $" (price catalog {row.CatalogDate}, unverified)");
+            DeploymentPlan plan = Deploying.Plan(Model, SkuName);
             string target = $"deployment '{Name}' of account {AccountName}";
-            if (!ShouldProcessOrExplain(target, $"Deploy {Model} ({SkuName}, capacity {Capacity}): {cost}", $"deploys {Model} ({cost})")) return;
+            if (!ShouldProcessOrExplain(target, $"Deploy {Model} ({SkuName}, capacity {Capacity}): {plan.Cost}", $"deploys {Model} ({plan.Cost})")) return;
 
-            WriteWarning($"Azure deletes a deployment that has not been used for 15 days (the fine-tuned model stays); {(perHour is decimal p && p > 0 ? "hosting is billed every hour until Remove-FineTuneDeployment" : "remove it with Remove-FineTuneDeployment when done")}.");
+            WriteWarning(plan.Warning);
             IModelDeployments arm = Arm;
-            if (!TryRun(async ct =>
-                {
-                    AzureDeployment created = await arm.CreateAsync(SubscriptionId, ResourceGroupName, AccountName, Name, Model, SkuName, Capacity, ct).ConfigureAwait(false);
-                    return NoWait ? created : await arm.WaitAsync(created, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(TimeoutSec), Feedback, ct).ConfigureAwait(false);
-                }, target, out AzureDeployment deployment))
+            IFeedback feedback = Feedback;
+            if (TryRun(ct => Deploying.DeployAsync(arm, SubscriptionId, ResourceGroupName, AccountName, Name, Model, SkuName, Capacity, NoWait, TimeSpan.FromSeconds(TimeoutSec), feedback, ct), target, out AzureDeployment deployment))
             {
-                return;
+                WriteObject(deployment);
             }
-
-            WriteObject(deployment);
         }
     }
 }

@@ -11,7 +11,7 @@ namespace FineTune.Commands
     /// <example><code>Get-FineTuneFile -Purpose fine-tune | Remove-FineTuneFile -Confirm:$false</code><para>Deletes every training file without asking.</para></example>
     [Cmdlet(VerbsCommon.Remove, "FineTuneFile", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(void))]
-    public sealed class RemoveFineTuneFileCommand : FineTuneCmdlet
+    public sealed class RemoveFineTuneFileCommand : ServiceCmdlet
     {
         /// <summary>File ids (file-...); binds Id of a file object.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

@@ -10,7 +10,7 @@ namespace FineTune.Commands
     /// <example><code>Get-FineTuneJob ftjob-abc | Remove-FineTuneModel -Confirm:$false</code><para>Deletes the model a job made (binds FineTunedModel).</para></example>
     [Cmdlet(VerbsCommon.Remove, "FineTuneModel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(void))]
-    public sealed class RemoveFineTuneModelCommand : FineTuneCmdlet
+    public sealed class RemoveFineTuneModelCommand : ServiceCmdlet
     {
         /// <summary>Fine-tuned model ids; binds FineTunedModel of a job or Id of a model.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

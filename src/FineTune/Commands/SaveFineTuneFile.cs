@@ -3,6 +3,7 @@ using System.IO;
 using System.Management.Automation;
 using System.Threading;
 using FineTune.Engine;
+using FineTune.Engine.IO;
 using FineTune.Engine.Datasets;
 using FineTune.Engine.Service;
 
@@ -17,7 +18,7 @@ namespace FineTune.Commands
     /// <example><code>New-Item -ItemType Directory ./backup -Force | Out-Null; Get-FineTuneFile -Purpose fine-tune-results | Save-FineTuneFile -Path ./backup</code><para>Backs up every result file into the backup folder under the service's file names; a file that fails to download is reported and the others go on.</para></example>
     [Cmdlet(VerbsData.Save, "FineTuneFile", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FileInfo))]
-    public sealed class SaveFineTuneFileCommand : FineTuneCmdlet
+    public sealed class SaveFineTuneFileCommand : ServiceCmdlet
     {
         /// <summary>The file id (file-...); binds Id of a file object.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -53,23 +54,12 @@ namespace FineTune.Commands
             }
 
             if (!ShouldProcess(target, $"Save file {Id}")) return;
-            string activity = $"Downloading {Id} to {System.IO.Path.GetFileName(target)}";
-            int shown = -2;
-            IFeedback feedback = Feedback;
-            void Received(long bytes, long? total)
-            {
-                int percent = total > 0 ? (int)Math.Min(100, bytes * 100 / total.Value) : -1;
-                long step = total > 0 ? percent : bytes >> 20; // unknown size: a new line every MB
-                if (Interlocked.Exchange(ref shown, (int)Math.Min(int.MaxValue, step)) != step)
-                {
-                    feedback.Progress(5, activity, total > 0 ? $"{bytes:N0} of {total:N0} bytes" : $"{bytes:N0} bytes", percent);
-                }
-            }
+            var progress = new ProgressThrottle(Feedback, ProgressIds.Download, $"Downloading {Id} to {System.IO.Path.GetFileName(target)}");
 
             bool ok;
             try
             {
-                ok = TryRun(ct => Service.SaveFileAsync(Id, target, Force, Received, ct), Id, out long _);
+                ok = TryRun(ct => Service.SaveFileAsync(Id, target, Force, progress.Report, ct), Id, out long _);
             }
             catch (DatasetFileExistsException ex)
             {
@@ -82,7 +72,7 @@ namespace FineTune.Commands
                 WriteError(new ErrorRecord(ex, "FineTune.SaveFile.WriteFailed", ErrorCategory.WriteError, target));
             }
 
-            feedback.Progress(5, activity, "done", 100, completed: true);
+            progress.Complete();
             if (!ok) return;
             WriteObject(new FileInfo(target));
         }

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using FineTune.Engine.Datasets;
+using FineTune.Engine.IO;
 
 namespace FineTune.Commands
 {

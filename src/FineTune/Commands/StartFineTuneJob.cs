@@ -3,12 +3,13 @@ using System.Collections;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using FineTune.Engine;
 using FineTune.Engine.Jobs;
 using FineTune.Engine.Models;
-using FineTune.Engine.Pricing;
 using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
 using FineTune.Engine.Workflow;
+using System.Threading.Tasks;
 
 namespace FineTune.Commands
 {
@@ -32,7 +33,7 @@ namespace FineTune.Commands
     /// <example><code>Add-FineTuneFile ./train.jsonl | Start-FineTuneJob -Model gpt-4.1-mini-2025-04-14 -TrainingType GlobalStandard -Confirm:$false</code><para>On Azure OpenAI: waits until the file is processed, then trains with the GlobalStandard training type.</para></example>
     [Cmdlet(VerbsLifecycle.Start, "FineTuneJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = FileSet)]
     [OutputType(typeof(FineTuneJob))]
-    public sealed class StartFineTuneJobCommand : FineTuneCmdlet
+    public sealed class StartFineTuneJobCommand : ServiceCmdlet
     {
         private const string FileSet = "File";
         private const string PathSet = "Path";
@@ -138,106 +139,38 @@ namespace FineTune.Commands
 
             var request = new JobRequest
             {
-                Model = Model,
-                TrainingFile = trainingId ?? "(to upload)",
-                ValidationFile = validationId ?? (validationPath != null ? "(to upload)" : null),
-                Method = Method.ToString().ToLowerInvariant(),
-                Epochs = Epochs,
-                BatchSize = BatchSize,
-                LearningRateMultiplier = LearningRateMultiplier,
-                Beta = Beta,
-                Suffix = Suffix,
-                Seed = Seed,
-                TrainingType = TrainingType,
+                Model = Model, TrainingFile = trainingId ?? string.Empty, ValidationFile = validationId, Method = Method.ToString().ToLowerInvariant(), Epochs = Epochs, BatchSize = BatchSize,
+                LearningRateMultiplier = LearningRateMultiplier, Beta = Beta, Suffix = Suffix, Seed = Seed, TrainingType = TrainingType,
             };
-            if (Metadata != null)
-            {
-                foreach (DictionaryEntry e in Metadata) request.Metadata[e.Key.ToString()!] = e.Value?.ToString() ?? string.Empty;
-            }
+            foreach (DictionaryEntry e in Metadata ?? new Hashtable()) request.Metadata[e.Key.ToString()!] = e.Value?.ToString() ?? string.Empty;
+            var launch = new JobLaunch { Request = request, TrainingPath = trainingPath, ValidationPath = validationPath, MaxCost = MaxCost, SkipValidation = SkipValidation, Moderate = Moderate, Force = Force, Wait = Wait };
 
+            LaunchPlan plan;
             try
             {
-                ProviderFactory.Create(FineTuneSession.Resolve()).CheckJob(request);
+                IFineTuneProvider planner = ProviderFactory.Create(ResolveConnection()); // no key needed to plan (-WhatIf)
+                plan = Run(ct => Task.Run(() => JobLauncher.Prepare(planner, launch, Feedback, ct), ct));
             }
             catch (ArgumentException ex)
             {
                 ThrowTerminatingError(new ErrorRecord(ex, "FineTune.StartJob.InvalidArgument", ErrorCategory.InvalidArgument, request));
+                return;
             }
-
-            // the estimate: from the local file when there is one (nothing is sent for it)
-            CostEstimate? estimate = null;
-            if (trainingPath != null && File.Exists(trainingPath))
+            catch (ModelCatalogException ex)
             {
-                try
-                {
-                    string provider = FineTuneSession.ProviderName(); // Azure's rows (and its -TrainingType) on an Azure connection
-                    estimate = Run(ct => System.Threading.Tasks.Task.Run(() => Costs.Current.EstimateTraining(Model, trainingPath, Epochs, ct, provider, TrainingType), ct));
-                }
-                catch (ModelCatalogException ex)
-                {
-                    ThrowTerminatingError(new ErrorRecord(ex, "FineTune.StartJob.PriceCatalog", ErrorCategory.InvalidData, ex.Path));
-                }
+                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.StartJob.PriceCatalog", ErrorCategory.InvalidData, ex.Path));
+                return;
             }
 
-            string cost = estimate?.EstimatedUsd is decimal usdEstimate
-                ? $"estimated cost ${usdEstimate:0.00}: {estimate.TrainedTokens:N0} tokens = {estimate.BilledTokensPerEpoch:N0} x {estimate.Epochs} epochs at ${estimate.PricePerMillion:0.00} per 1M{(estimate.TrainingType != null ? $" ({estimate.TrainingType})" : string.Empty)}"
-                : estimate != null ? $"estimated cost unknown: no training price for {Model} in the price catalog"
-                : trainingPath == null ? "estimated cost unknown: no local training file to count"
-                : !File.Exists(trainingPath) ? $"estimated cost unknown: the training file {trainingPath} does not exist"
-                : $"estimated cost unknown: {Model} is not in the price catalog.{ModelCatalog.DidYouMean(Model, FineTuneSession.ProviderName())}";
-            if (estimate?.Warning != null) WriteWarning(estimate.Warning);
-            string target = $"{trainingPath ?? trainingId} on {Model}";
-            if (MaxCost is decimal max)
+            if (!ShouldProcessOrExplain(plan.Target, $"Start a paid fine-tuning job ({plan.Cost})", $"starts a paid job ({plan.Cost})", "-Confirm:$false (with -MaxCost to cap the estimate)")) return;
+            IFineTuneProvider provider = Service;
+            IFeedback feedback = Feedback;
+            if (TryRun(ct => JobLauncher.LaunchAsync(provider, plan, feedback, e => feedback.Information(e), ct), plan.Target, out (FineTuneJob Job, WaitResult? Wait) result,
+                    ex => ex.Reason == "UnknownModel" || Screening.EndsCommand(ex)) &&
+                (result.Wait == null || ReportWait(result.Job.Id, result.Wait, null)))
             {
-                if (estimate?.EstimatedUsd is not decimal usd)
-                {
-                    // what to fix depends on why: no local file, a missing one, a model the catalog lacks, or a row without a training price
-                    string fix = trainingPath == null ? "Pass -Path to the local training file"
-                        : !File.Exists(trainingPath) ? "Check -Path"
-                        : estimate == null ? "Correct -Model, or add the model to a price catalog (FINETUNE_PRICE_CATALOG, docs/PRICING.md)"
-                        : "Add the model's training price to a price catalog (FINETUNE_PRICE_CATALOG, docs/PRICING.md)";
-                    ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"-MaxCost {max} was given but the cost cannot be estimated ({cost}). {fix}, or leave out -MaxCost."), "FineTune.StartJob.CostUnknown", ErrorCategory.InvalidOperation, target));
-                    return;
-                }
-
-                if (usd > max)
-                {
-                    ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"The job would cost about ${usd:0.00} ({cost}), above -MaxCost ${max:0.00}. Nothing was started. Lower -Epochs, use a smaller file or model, or raise -MaxCost."), "FineTune.StartJob.OverBudget", ErrorCategory.LimitsExceeded, target));
-                    return;
-                }
+                WriteObject(result.Job);
             }
-
-            if (!ShouldProcessOrExplain(target, $"Start a paid fine-tuning job ({cost})", $"starts a paid job ({cost})", "-Confirm:$false (with -MaxCost to cap the estimate)")) return;
-            if ((trainingId == null || (validationPath != null && validationId == null)) && !ServiceServesModel()) return;
-            if (Moderate)
-            {
-                if (trainingPath == null) WriteWarning($"-Moderate screens local files only; the training file {trainingId} is already on the service and was not screened.");
-                else if (!ScreenBeforeUpload(trainingPath, Force)) return;
-                if (validationPath != null && validationId == null && !ScreenBeforeUpload(validationPath, Force)) return;
-            }
-
-            if (trainingId == null)
-            {
-                if (!TryUploadFile(trainingPath!, "fine-tune", SkipValidation, false, out FineTuneFile uploaded)) return;
-                request.TrainingFile = uploaded.Id;
-            }
-
-            if (validationPath != null && validationId == null)
-            {
-                if (!TryUploadFile(validationPath, "fine-tune", SkipValidation, false, out FineTuneFile uploaded)) return;
-                request.ValidationFile = uploaded.Id;
-            }
-
-            WriteVerbose($"Creating the job with client request id {request.RequestId} ({JobRequest.RequestIdKey} in its metadata).");
-            if (!TryRun(ct => Service.CreateJobAsync(request, Feedback, ct), target, out FineTuneJob job)) return;
-            if (Wait)
-            {
-                FineTuneJob? final = WaitForJob(job.Id, new WaitOptions { Backlog = 20 }, eventsAsOutput: false);
-                if (final == null) return;
-                job = final;
-            }
-
-            WriteObject(job);
         }
 
         /// <summary>A file argument as (id, local path): a string id, a file object (Id, and LocalPath when it was uploaded here), or a local file (FileInfo, a path, an object with FullName/Path).</summary>
@@ -258,21 +191,6 @@ namespace FineTune.Commands
             if (id != null) return (id, local != null && File.Exists(local) ? local : null);
             string? path = Prop("FullName") ?? Prop("Path");
             return path != null ? (null, FileSystemPath(path)) : (value.ToString(), null);
-        }
-        // Before anything is uploaded: a mistyped -Model would otherwise be found only when the job is created.
-        // Ends the command when the service says it has no such model; goes on when it cannot tell, also when
-        // asking fails (5xx, 429, network after the retries; a key without the models scope): the check only
-        // saves an upload, and the upload and create calls that follow handle such failures themselves.
-        private bool ServiceServesModel()
-        {
-            ModelLookup lookup = Run(ct => Service.LookUpModelAsync(Model, ct));
-            if (lookup.Unanswered != null) WriteWarning($"Could not ask the service whether it serves '{Model}' ({lookup.Unanswered}); uploading anyway.");
-            else if (lookup.Serves == null) WriteVerbose($"The endpoint could not say whether it serves '{Model}'; uploading anyway.");
-            if (lookup.Serves != false) return true;
-            ThrowTerminatingError(new ErrorRecord(
-                new ItemNotFoundException($"The service has no model '{Model}' (or this key cannot use it); nothing was uploaded.{ModelCatalog.DidYouMean(Model, FineTuneSession.ProviderName())} Get-FineTuneModel lists the models this key can use; Get-FineTuneCost -Model tab-completes the fine-tunable ones."),
-                "FineTune.StartJob.UnknownModel", ErrorCategory.ObjectNotFound, Model));
-            return false;
         }
     }
 }

@@ -50,7 +50,7 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            var options = new DatasetCheckOptions { Model = Model, Format = DatasetCommandHelper.ParseFormat(Format), Target = DatasetCommandHelper.ParseTarget(Target ?? FineTuneSession.ProviderName()) };
+            var options = new DatasetCheckOptions { Model = Model, Format = DatasetCommandHelper.ParseFormat(Format), Target = DatasetCommandHelper.ParseTarget(Target ?? ProviderName) };
             foreach (string path in Path)
             {
                 DatasetCommandHelper.TryOnFile(this, "TestDataset", path, full =>

@@ -24,7 +24,7 @@ namespace FineTune.Commands
     /// </example>
     [Cmdlet(VerbsDiagnostic.Test, "FineTuneModeration")]
     [OutputType(typeof(ModerationFinding), typeof(ModerationSummary))]
-    public sealed class TestFineTuneModerationCommand : FineTuneCmdlet
+    public sealed class TestFineTuneModerationCommand : ServiceCmdlet
     {
         /// <summary>The JSON Lines training file to screen (never written); binds the Path (or FullName) of a pipeline object.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]

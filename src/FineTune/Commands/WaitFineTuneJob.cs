@@ -15,7 +15,7 @@ namespace FineTune.Commands
     /// <example><code>Wait-FineTuneJob ftjob-abc -TimeoutSec 3600 -InformationAction Continue</code><para>Waits at most an hour, printing events as they come.</para></example>
     [Cmdlet(VerbsLifecycle.Wait, "FineTuneJob")]
     [OutputType(typeof(FineTuneJob))]
-    public sealed class WaitFineTuneJobCommand : FineTuneCmdlet
+    public sealed class WaitFineTuneJobCommand : ServiceCmdlet
     {
         /// <summary>The job id (ftjob-...); binds JobId of a job, event or checkpoint.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

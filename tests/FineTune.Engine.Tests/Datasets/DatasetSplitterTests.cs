@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using FineTune.Engine.Datasets;
+using FineTune.Engine.IO;
 using Xunit;
 using static FineTune.Engine.Tests.Datasets.RecordTestData;
 

@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using FineTune.Engine.Datasets;
+using FineTune.Engine.IO;
 using FineTune.Engine.Moderation;
 using FineTune.Engine.Tests.Datasets;
 using Xunit;

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using FineTune.Engine.Datasets;
+using FineTune.Engine.IO;
 using FineTune.Engine.Moderation;
 using Xunit;
 

@@ -1,5 +1,6 @@
 using System;
 using FineTune.Engine.Jobs;
+using FineTune.Engine.Service;
 using Xunit;
 
 namespace FineTune.Engine.Tests.Jobs

@@ -8,6 +8,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using FineTune.Engine.Providers;
+using FineTune.Engine.IO;
 using FineTune.Engine.Datasets;
 using FineTune.Engine.Service;
 using Xunit;

@@ -25,6 +25,7 @@ namespace FineTune.Engine.Providers
         private readonly ClientPipeline pipeline;
         private readonly Uri armEndpoint;
         private readonly SecretMasker masker;
+        private readonly ArmAccess access;
 
         /// <summary>
         /// A client for <paramref name="armEndpoint"/> (null: https://management.azure.com) with <paramref name="armToken"/>.
@@ -37,6 +38,7 @@ namespace FineTune.Engine.Providers
             string url = (armEndpoint ?? AzureArm.DefaultEndpoint).AbsoluteUri;
             this.armEndpoint = new Uri(url.EndsWith("/", StringComparison.Ordinal) ? url : url + "/");
             masker = new SecretMasker(new[] { armToken, connection?.ApiKey }.Concat(FineTuneConnection.ProxySecrets(connection?.ProxyAddress)));
+            access = new ArmAccess(this.armEndpoint, armToken);
             var options = new ClientPipelineOptions();
             Pipelines.Configure(options, connection, connection?.MaxRetries ?? 2);
             pipeline = ClientPipeline.Create(options,
@@ -59,14 +61,14 @@ namespace FineTune.Engine.Providers
                 },
             };
             using JsonDocument doc = (await SendAsync("NewDeployment", "PUT", Path(subscriptionId, resourceGroupName, accountName, name), JsonSerializer.Serialize(body), cancellationToken).ConfigureAwait(false))!;
-            return AzureDeployment.FromJson(doc.RootElement, subscriptionId, resourceGroupName, accountName);
+            return Read(doc.RootElement, subscriptionId, resourceGroupName, accountName);
         }
 
         /// <summary>The deployment, or null when it does not exist (404).</summary>
         public async Task<AzureDeployment?> GetAsync(string subscriptionId, string resourceGroupName, string accountName, string name, CancellationToken cancellationToken)
         {
             using JsonDocument? doc = await SendAsync("GetDeployment", "GET", Path(subscriptionId, resourceGroupName, accountName, name), null, cancellationToken, allowNotFound: true).ConfigureAwait(false);
-            return doc == null ? null : AzureDeployment.FromJson(doc.RootElement, subscriptionId, resourceGroupName, accountName);
+            return doc == null ? null : Read(doc.RootElement, subscriptionId, resourceGroupName, accountName);
         }
 
         /// <summary>Every deployment of the account (<c>GET .../deployments</c>, following <c>nextLink</c>).</summary>
@@ -80,7 +82,7 @@ namespace FineTune.Engine.Providers
                 JsonElement value = doc.RootElement.Child("value");
                 if (value.ValueKind == JsonValueKind.Array)
                 {
-                    foreach (JsonElement e in value.EnumerateArray()) list.Add(AzureDeployment.FromJson(e, subscriptionId, resourceGroupName, accountName));
+                    foreach (JsonElement e in value.EnumerateArray()) list.Add(Read(e, subscriptionId, resourceGroupName, accountName));
                 }
 
                 path = doc.RootElement.Str("nextLink");
@@ -116,7 +118,7 @@ namespace FineTune.Engine.Providers
             {
                 while (!current.IsTerminal)
                 {
-                    feedback.Progress(3, activity, "Provisioning state: " + current.ProvisioningState, -1);
+                    feedback.Progress(ProgressIds.Deployment, activity, "Provisioning state: " + current.ProvisioningState, -1);
                     await Task.Delay(delay, deadline.Token).ConfigureAwait(false);
                     delay = TimeSpan.FromTicks(Math.Min(pollInterval.Ticks, delay.Ticks * 2));
                     current = await GetAsync(deployment.SubscriptionId, deployment.ResourceGroupName, deployment.AccountName, deployment.Name, deadline.Token).ConfigureAwait(false)
@@ -129,7 +131,7 @@ namespace FineTune.Engine.Providers
                 throw TimedOut();
             }
 
-            feedback.Progress(3, activity, current.ProvisioningState ?? string.Empty, 100, completed: true);
+            feedback.Progress(ProgressIds.Deployment, activity, current.ProvisioningState ?? string.Empty, 100, completed: true);
             if (!current.IsReady)
             {
                 throw new FineTuneServiceException("WaitDeployment", ErrorKind.InvalidRequest, "Failed",
@@ -137,6 +139,14 @@ namespace FineTune.Engine.Providers
             }
 
             return current;
+        }
+
+        /// <summary>A deployment as ARM describes it, carrying this client's <see cref="ArmAccess"/>.</summary>
+        private AzureDeployment Read(JsonElement e, string subscriptionId, string resourceGroupName, string accountName)
+        {
+            AzureDeployment d = AzureDeployment.FromJson(e, subscriptionId, resourceGroupName, accountName);
+            d.ArmAccess = access;
+            return d;
         }
 
         /// <summary>The ARM path of a deployment (or the account's deployments when <paramref name="name"/> is null), with the api-version.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using FineTune.Engine.Jobs;
@@ -11,17 +12,18 @@ namespace FineTune.Engine.Providers
     /// Azure difference held here (OPENAI-FACTS.md, "Azure OpenAI"): a key goes in the <c>api-key</c> header too; a
     /// training file is usable only once processed (the upload waits for it); jobs take <c>trainingType</c>; there is
     /// no Uploads API and no model delete; a fine-tuned model answers chat only through a deployment, made through
-    /// Azure Resource Manager (<see cref="ProviderFactory.Deployments"/>), so a call on a deployment still
-    /// provisioning (404 DeploymentNotFound) is retried for a while.
+    /// Azure Resource Manager (<c>ProviderFactory.Deployments</c>): chat on a deployment name still
+    /// provisioning (404 DeploymentNotFound) is retried for a while, chat on a model id with no deployment of that
+    /// name fails at once saying to deploy it.
     /// </summary>
     public sealed class AzureProvider : OpenAiProvider
     {
-        /// <summary>How often a call is retried while its deployment answers 404 DeploymentNotFound (about 27 s in all; see <see cref="CappedRetryPolicy"/>).</summary>
+        /// <summary>How often a chat call on a deployment name is retried while it answers 404 DeploymentNotFound (about 27 s in all; see <see cref="CappedRetryPolicy"/>).</summary>
         public const int DeploymentNotReadyRetries = 8;
 
         /// <summary>A provider for an Azure OpenAI connection; nothing is sent until the first call.</summary>
         public AzureProvider(FineTuneConnection connection)
-            : base(connection, DeploymentNotReadyRetries, apiKeyHeader: true)
+            : base(connection, apiKeyHeader: true)
         {
         }
 
@@ -33,6 +35,51 @@ namespace FineTune.Engine.Providers
 
         /// <summary>The service's limits; <c>trainingType</c> is Azure's own and allowed here.</summary>
         public override void CheckJob(JobRequest request) => request.Validate();
+
+        /// <summary>
+        /// Chat as OpenAI does, where <paramref name="model"/> is a deployment name. A fine-tuned model id
+        /// (<c>BASE.ft-HEX</c>) with no deployment of that name fails at once
+        /// (Chat.NoDeployment, saying to run New-FineTuneDeployment); a deployment name that is not ready is retried
+        /// about 27 s first (a deployment made with -NoWait may still be provisioning).
+        /// </summary>
+        public override async Task<ChatAnswer> ChatAsync(string model, IReadOnlyList<ChatMessage> messages, int? maxTokens, double? temperature, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await base.ChatAsync(model, messages, maxTokens, temperature, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FineTuneServiceException ex) when (ex.Code == "DeploymentNotFound")
+            {
+                throw NoDeployment("Chat", model, ex);
+            }
+        }
+
+        /// <summary>A legacy completion on a deployment name; see <see cref="ChatAsync"/> for a model without one.</summary>
+        public override async Task<ChatAnswer> CompleteAsync(string model, string prompt, int? maxTokens, double? temperature, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await base.CompleteAsync(model, prompt, maxTokens, temperature, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FineTuneServiceException ex) when (ex.Code == "DeploymentNotFound")
+            {
+                throw NoDeployment("Complete", model, ex);
+            }
+        }
+
+        /// <summary>A model id is not a deployment name: its 404 is not retried.</summary>
+        private protected override SendOptions InferenceOptions(string model) =>
+            new SendOptions { DeploymentNotReadyRetries = IsModelId(model) ? 0 : DeploymentNotReadyRetries };
+
+        private static bool IsModelId(string model) => Models.ModelCatalog.BaseModelOf(model) != null;
+
+        private static FineTuneServiceException NoDeployment(string operation, string model, FineTuneServiceException ex) => IsModelId(model)
+            ? new FineTuneServiceException(operation, ErrorKind.NotFound, "NoDeployment",
+                $"Azure OpenAI answers a fine-tuned model only through a deployment, and this account has no deployment named '{model}'. Deploy it with New-FineTuneDeployment -Model {model} -Name NAME (or pipe the job to New-FineTuneDeployment), then chat with the deployment.",
+                ex.Status, ex.Code, ex.Param, ex.RequestId, ex) { Advice = $"Run New-FineTuneDeployment -Model {model} -Name NAME, then Invoke-FineTuneChat -Model NAME." }
+            : new FineTuneServiceException(operation, ErrorKind.NotFound, "NoDeployment",
+                $"This Azure OpenAI account has no ready deployment named '{model}' (still not found after about 27 s). If it was just made with -NoWait, wait until Get-FineTuneDeployment shows it Succeeded; otherwise create it with New-FineTuneDeployment.",
+                ex.Status, ex.Code, ex.Param, ex.RequestId, ex) { Advice = "Check the deployment with Get-FineTuneDeployment, or create it with New-FineTuneDeployment." };
 
         /// <summary>Uploads as OpenAI does, then, for a training file (purpose fine-tune), waits until Azure has processed it (<see cref="WaitForProcessedAsync"/>).</summary>
         public override async Task<FineTuneFile> UploadFileAsync(string path, string purpose, bool useUploadApi, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken)
@@ -73,7 +120,7 @@ namespace FineTune.Engine.Providers
             {
                 if (string.Equals(file.Status, "error", StringComparison.OrdinalIgnoreCase) || string.Equals(file.Status, "deleted", StringComparison.OrdinalIgnoreCase))
                 {
-                    feedback.Progress(4, activity, file.Status!, 100, completed: true);
+                    feedback.Progress(ProgressIds.FileProcessing, activity, file.Status!, 100, completed: true);
                     throw new FineTuneServiceException("AddFile", ErrorKind.InvalidRequest, "FileProcessingFailed",
                         $"Azure could not process file {file.Id} (status {file.Status}{(file.StatusDetails != null ? ": " + file.StatusDetails : string.Empty)}). Check it with Test-FineTuneDataset -Target Azure, fix it and upload it again.");
                 }
@@ -84,13 +131,13 @@ namespace FineTune.Engine.Providers
                         $"File {file.Id} is still {file.Status} after {MaxProcessingWait.TotalMinutes:0} minutes. Check it later with Get-FineTuneFile {file.Id}, then start the job.");
                 }
 
-                feedback.Progress(4, activity, "Status: " + file.Status, -1);
+                feedback.Progress(ProgressIds.FileProcessing, activity, "Status: " + file.Status, -1);
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, delay.Ticks * 2));
                 file = await GetFileAsync(file.Id, cancellationToken).ConfigureAwait(false);
             }
 
-            feedback.Progress(4, activity, "processed", 100, completed: true);
+            feedback.Progress(ProgressIds.FileProcessing, activity, "processed", 100, completed: true);
             return file;
         }
     }

@@ -10,21 +10,21 @@ namespace FineTune.Engine.Providers
     /// The SDK's retry policy (408, 429, 5xx and dropped connections, exponential back-off, Retry-After
     /// honoured) with two changes (DESIGN.md 2.4): a Retry-After longer than the cap waits only the cap,
     /// and a 429 whose <c>error.code</c> is <c>insufficient_quota</c> is never retried, since waiting
-    /// does not add credit. For Azure (<c>notReadyRetries</c> &gt; 0) a 404 whose code is <c>DeploymentNotFound</c>
-    /// (a deployment still provisioning: Azure asks to wait a few minutes) is retried up to that many times,
+    /// does not add credit. A message marked with <see cref="RetryWhileDeploying"/> (Azure's chat on a deployment name)
+    /// has a 404 whose code is <c>DeploymentNotFound</c> (a deployment still provisioning: Azure asks to wait a few minutes) retried up to that many times,
     /// waiting 0.5 s, 1 s, 2 s, 4 s, then 5 s each (8 retries: about 27 s).
     /// </summary>
     internal sealed class CappedRetryPolicy : ClientRetryPolicy
     {
         private readonly TimeSpan cap;
 
-        private readonly int notReadyRetries;
-
-        public CappedRetryPolicy(int maxRetries, TimeSpan cap, int notReadyRetries = 0) : base(maxRetries)
+        public CappedRetryPolicy(int maxRetries, TimeSpan cap) : base(maxRetries)
         {
             this.cap = cap;
-            this.notReadyRetries = notReadyRetries;
         }
+
+        /// <summary>Lets <paramref name="message"/> be retried <paramref name="retries"/> times while it answers 404 DeploymentNotFound.</summary>
+        internal static void RetryWhileDeploying(PipelineMessage message, int retries) => message.SetProperty(typeof(NotReadyLimit), retries);
 
         protected override TimeSpan GetNextDelay(PipelineMessage message, int tryCount)
         {
@@ -81,9 +81,10 @@ namespace FineTune.Engine.Providers
 
             if (message.Response is { Status: 404 } notFound)
             {
-                if (notReadyRetries == 0 || !Contains(notFound, "DeploymentNotFound")) return false;
+                int limit = message.TryGetProperty(typeof(NotReadyLimit), out object? l) && l is int max ? max : 0;
+                if (limit == 0 || !Contains(notFound, "DeploymentNotFound")) return false;
                 int done = message.TryGetProperty(typeof(NotReadyTries), out object? n) && n is int i ? i : 0;
-                if (done >= notReadyRetries) return false;
+                if (done >= limit) return false;
                 message.SetProperty(typeof(NotReadyTries), done + 1);
                 return true;
             }
@@ -92,6 +93,11 @@ namespace FineTune.Engine.Providers
         }
 
         private sealed class NoRetry
+        {
+        }
+
+        /// <summary>The key of the message property that allows DeploymentNotFound retries.</summary>
+        private sealed class NotReadyLimit
         {
         }
 

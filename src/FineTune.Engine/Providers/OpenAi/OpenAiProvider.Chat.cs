@@ -28,7 +28,7 @@ namespace FineTune.Engine.Providers
             };
             if (maxTokens != null) request["max_completion_tokens"] = maxTokens.Value;
             if (temperature != null) request["temperature"] = temperature.Value;
-            var options = new SendOptions();
+            SendOptions options = InferenceOptions(model);
             using JsonDocument doc = await SendAsync("Chat", "POST", "chat/completions", Json(request), cancellationToken, options: options).ConfigureAwait(false);
             JsonElement root = doc.RootElement;
             JsonElement choice = FirstChoice("Chat", root, options.RequestId);
@@ -48,7 +48,7 @@ namespace FineTune.Engine.Providers
             var request = new Dictionary<string, object> { ["model"] = model, ["prompt"] = prompt };
             if (maxTokens != null) request["max_tokens"] = maxTokens.Value;
             if (temperature != null) request["temperature"] = temperature.Value;
-            var options = new SendOptions();
+            SendOptions options = InferenceOptions(model);
             using JsonDocument doc = await SendAsync("Complete", "POST", "completions", Json(request), cancellationToken, options: options).ConfigureAwait(false);
             JsonElement root = doc.RootElement;
             JsonElement choice = FirstChoice("Complete", root, options.RequestId);
@@ -88,6 +88,9 @@ namespace FineTune.Engine.Providers
 
             return vectors;
         }
+
+        /// <summary>How a chat or completion call on <paramref name="model"/> is sent (Azure retries a deployment still provisioning).</summary>
+        private protected virtual SendOptions InferenceOptions(string model) => new SendOptions();
 
         private static BinaryContent Json(object request) => BinaryContent.Create(BinaryData.FromString(JsonSerializer.Serialize(request)));
 

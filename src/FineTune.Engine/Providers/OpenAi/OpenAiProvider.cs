@@ -23,28 +23,25 @@ namespace FineTune.Engine.Providers
     public partial class OpenAiProvider : IFineTuneProvider
     {
         private readonly Uri baseUri;
-        private readonly int deploymentNotFoundRetries;
         private readonly bool apiKeyHeader;
         private readonly object clientSync = new object();
         private OpenAIClient? client;
 
         /// <summary>A provider for <paramref name="connection"/>; nothing is sent and no key is needed until the first call (which throws the NoApiKey error without one).</summary>
         public OpenAiProvider(FineTuneConnection connection)
-            : this(connection, 0, false)
+            : this(connection, false)
         {
         }
 
         /// <summary>
-        /// For a provider that differs: <paramref name="deploymentNotFoundRetries"/> retries of a 404 DeploymentNotFound
-        /// (see <see cref="CappedRetryPolicy"/>), and <paramref name="apiKeyHeader"/> to send a key in the <c>api-key</c>
-        /// header as well as <c>Authorization: Bearer</c>.
+        /// For a provider that differs: <paramref name="apiKeyHeader"/> sends a key in the <c>api-key</c> header as well
+        /// as <c>Authorization: Bearer</c>.
         /// </summary>
-        protected OpenAiProvider(FineTuneConnection connection, int deploymentNotFoundRetries, bool apiKeyHeader)
+        protected OpenAiProvider(FineTuneConnection connection, bool apiKeyHeader)
         {
             Connection = connection ?? throw new ArgumentNullException(nameof(connection));
             string url = connection.Endpoint.AbsoluteUri;
             baseUri = new Uri(url.EndsWith("/", StringComparison.Ordinal) ? url : url + "/");
-            this.deploymentNotFoundRetries = deploymentNotFoundRetries;
             this.apiKeyHeader = apiKeyHeader;
         }
 
@@ -90,7 +87,7 @@ namespace FineTune.Engine.Providers
                 ProjectId = Connection.Project,
                 UserAgentApplicationId = "FineTune-PowerShell",
             };
-            Pipelines.Configure(options, Connection, maxRetries, deploymentNotFoundRetries);
+            Pipelines.Configure(options, Connection, maxRetries);
             if (apiKeyHeader && Connection.AuthKind == AuthKind.ApiKey)
             {
                 options.AddPolicy(ApiKeyAuthenticationPolicy.CreateHeaderApiKeyPolicy(new ApiKeyCredential(Connection.ApiKey), "api-key"), PipelinePosition.PerCall);
@@ -213,6 +210,9 @@ namespace FineTune.Engine.Providers
 
             public string? RequestId { get; set; }
 
+            /// <summary>Retries of a 404 DeploymentNotFound (a deployment still provisioning; Azure); 0: none.</summary>
+            public int DeploymentNotReadyRetries { get; set; }
+
             /// <summary>Another pipeline of this connection to send through (moderation's, which allows more retries).</summary>
             public ClientPipeline? Pipeline { get; set; }
         }
@@ -241,6 +241,7 @@ namespace FineTune.Engine.Providers
                 message.Apply(new RequestOptions { CancellationToken = cancellationToken, ErrorOptions = ClientErrorBehaviors.NoThrow, BufferResponse = bufferResponse });
                 message.ResponseClassifier = PipelineMessageClassifier.Create(stackalloc ushort[] { 200, 201, 204 });
                 if (options?.NoRetry == true) CappedRetryPolicy.DisableFor(message);
+                if (options?.DeploymentNotReadyRetries > 0) CappedRetryPolicy.RetryWhileDeploying(message, options.DeploymentNotReadyRetries);
                 if (options?.NetworkTimeout is TimeSpan timeout) message.NetworkTimeout = timeout;
                 PipelineRequest request = message.Request;
                 request.Method = method;

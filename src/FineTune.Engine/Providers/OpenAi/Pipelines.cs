@@ -11,13 +11,13 @@ namespace FineTune.Engine.Providers
     {
         /// <summary>
         /// Sets the network timeout of one try (<paramref name="connection"/>'s TimeoutSec, else 100 s), the capped
-        /// retry policy (<paramref name="maxRetries"/>; Retry-After capped at MaxRetryDelaySec, else 60 s; 404
-        /// DeploymentNotFound retried <paramref name="notReadyRetries"/> times), the -Debug wire log (<see cref="WireLogPolicy"/>, each try) and the proxy, when the connection has one.
+        /// retry policy (<paramref name="maxRetries"/>; Retry-After capped at MaxRetryDelaySec, else 60 s), the -Debug wire
+        /// log (<see cref="WireLogPolicy"/>, each try) and the proxy, when the connection has one.
         /// </summary>
-        internal static void Configure(ClientPipelineOptions options, FineTuneConnection? connection, int maxRetries, int notReadyRetries = 0)
+        internal static void Configure(ClientPipelineOptions options, FineTuneConnection? connection, int maxRetries)
         {
             options.NetworkTimeout = TimeSpan.FromSeconds(connection?.TimeoutSec ?? 100);
-            options.RetryPolicy = new CappedRetryPolicy(maxRetries, TimeSpan.FromSeconds(connection?.MaxRetryDelaySec ?? 60), notReadyRetries);
+            options.RetryPolicy = new CappedRetryPolicy(maxRetries, TimeSpan.FromSeconds(connection?.MaxRetryDelaySec ?? 60));
             options.AddPolicy(WireLogPolicy.Instance, PipelinePosition.PerTry);
             if (connection?.ProxyAddress is Uri proxy)
             {

@@ -1,6 +1,6 @@
 using System;
 
-namespace FineTune.Engine.Jobs
+namespace FineTune.Engine.Service
 {
     /// <summary>What a job status means to a waiter.</summary>
     public enum JobState

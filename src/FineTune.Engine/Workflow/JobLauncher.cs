@@ -1,0 +1,223 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using FineTune.Engine.Datasets;
+using FineTune.Engine.Jobs;
+using FineTune.Engine.Models;
+using FineTune.Engine.Pricing;
+using FineTune.Engine.Providers;
+using FineTune.Engine.Service;
+
+namespace FineTune.Engine.Workflow
+{
+    /// <summary>What to launch: the job request and the local files to check, screen and upload first.</summary>
+    public sealed class JobLaunch
+    {
+        /// <summary>The job; its TrainingFile/ValidationFile are ids, or empty/null when <see cref="TrainingPath"/>/<see cref="ValidationPath"/> are uploaded first.</summary>
+        public JobRequest Request { get; set; } = new JobRequest();
+
+        /// <summary>A local training file (checked, screened, uploaded), or null when the request names a file id.</summary>
+        public string? TrainingPath { get; set; }
+
+        /// <summary>A local validation file, or null.</summary>
+        public string? ValidationPath { get; set; }
+
+        /// <summary>Refuse to start when the estimate is higher (USD), or cannot be made.</summary>
+        public decimal? MaxCost { get; set; }
+
+        /// <summary>Upload without running the dataset checks first.</summary>
+        public bool SkipValidation { get; set; }
+
+        /// <summary>Screen the local files with the moderation endpoint first.</summary>
+        public bool Moderate { get; set; }
+
+        /// <summary>With <see cref="Moderate"/>: go on even when examples are flagged.</summary>
+        public bool Force { get; set; }
+
+        /// <summary>Wait for the job to end and return the final job.</summary>
+        public bool Wait { get; set; }
+    }
+
+    /// <summary>What a launch will do, known before anything is sent: the target and the cost sentence for the confirmation.</summary>
+    public sealed class LaunchPlan
+    {
+        internal LaunchPlan(JobLaunch launch, string target, string cost, CostEstimate? estimate)
+        {
+            Launch = launch;
+            Target = target;
+            Cost = cost;
+            Estimate = estimate;
+        }
+
+        /// <summary>The inputs.</summary>
+        public JobLaunch Launch { get; }
+
+        /// <summary>"FILE on MODEL": what the confirmation names.</summary>
+        public string Target { get; }
+
+        /// <summary>The estimate's sentence ("estimated cost $1.23: N tokens = ..." or why it is unknown).</summary>
+        public string Cost { get; }
+
+        /// <summary>The estimate from the local training file, or null when none could be made.</summary>
+        public CostEstimate? Estimate { get; }
+    }
+
+    /// <summary>
+    /// Starts a fine-tuning job the one way every command does (Start-FineTuneJob): <see cref="Prepare"/> checks the
+    /// request, estimates the cost from the local file and applies the budget, sending nothing (the caller asks for
+    /// confirmation with the plan's sentence); <see cref="LaunchAsync"/> then asks the service for the model (before
+    /// any upload), screens, checks and uploads the local files, creates the job once, and waits when asked.
+    /// Failures are <see cref="FineTuneServiceException"/> (StartJob.UnknownModel, StartJob.CostUnknown,
+    /// StartJob.OverBudget, AddFile.InvalidFile, Moderate.Flagged, and the service's), <see cref="ArgumentException"/>
+    /// for a request that breaks a limit, and the file system's.
+    /// </summary>
+    public static class JobLauncher
+    {
+        /// <summary>
+        /// Checks the request against the provider's limits, estimates the cost (from <see cref="JobLaunch.TrainingPath"/>
+        /// through <see cref="Costs.Current"/> at the provider's price for the request's training type; the estimate's
+        /// warning goes to <paramref name="feedback"/>) and applies
+        /// <see cref="JobLaunch.MaxCost"/>. Sends nothing.
+        /// </summary>
+        public static LaunchPlan Prepare(IFineTuneProvider provider, JobLaunch launch, IFeedback feedback, CancellationToken cancellationToken)
+        {
+            JobRequest request = launch.Request;
+            string model = request.Model;
+            string? path = launch.TrainingPath;
+            string? trainingId = string.IsNullOrEmpty(request.TrainingFile) ? null : request.TrainingFile;
+            var checkable = new JobRequest
+            {
+                Model = request.Model, TrainingFile = trainingId ?? "(to upload)", ValidationFile = request.ValidationFile ?? (launch.ValidationPath != null ? "(to upload)" : null),
+                Method = request.Method, Epochs = request.Epochs, BatchSize = request.BatchSize, LearningRateMultiplier = request.LearningRateMultiplier,
+                Beta = request.Beta, Suffix = request.Suffix, Seed = request.Seed, TrainingType = request.TrainingType,
+            };
+            foreach (KeyValuePair<string, string> p in request.Metadata) checkable.Metadata[p.Key] = p.Value;
+            provider.CheckJob(checkable);
+
+            CostEstimate? estimate = path != null && File.Exists(path) ? Costs.Current.EstimateTraining(model, path, request.Epochs, cancellationToken, provider.Name, request.TrainingType) : null;
+            if (estimate?.Warning != null) feedback.Warning(estimate.Warning);
+            string cost = estimate?.EstimatedUsd is decimal usdEstimate
+                ? $"estimated cost ${usdEstimate:0.00}: {estimate.TrainedTokens:N0} tokens = {estimate.BilledTokensPerEpoch:N0} x {estimate.Epochs} epochs at ${estimate.PricePerMillion:0.00} per 1M{(estimate.TrainingType != null ? $" ({estimate.TrainingType})" : string.Empty)}"
+                : estimate != null ? $"estimated cost unknown: no training price for {model} in the price catalog"
+                : path == null ? "estimated cost unknown: no local training file to count"
+                : !File.Exists(path) ? $"estimated cost unknown: the training file {path} does not exist"
+                : $"estimated cost unknown: {model} is not in the price catalog.{ModelCatalog.DidYouMean(model, provider.Name)}";
+            string target = $"{path ?? trainingId} on {model}";
+            if (launch.MaxCost is decimal max)
+            {
+                if (estimate?.EstimatedUsd is not decimal usd)
+                {
+                    // what to fix depends on why: no local file, a missing one, a model the catalog lacks, or a row without a training price
+                    string fix = path == null ? "Pass -Path to the local training file"
+                        : !File.Exists(path) ? "Check -Path"
+                        : estimate == null ? "Correct -Model, or add the model to a price catalog (FINETUNE_PRICE_CATALOG, docs/PRICING.md)"
+                        : "Add the model's training price to a price catalog (FINETUNE_PRICE_CATALOG, docs/PRICING.md)";
+                    throw new FineTuneServiceException("StartJob", ErrorKind.InvalidOperation, "CostUnknown",
+                        $"-MaxCost {max} was given but the cost cannot be estimated ({cost}). {fix}, or leave out -MaxCost.");
+                }
+
+                if (usd > max)
+                {
+                    throw new FineTuneServiceException("StartJob", ErrorKind.LimitsExceeded, "OverBudget",
+                        $"The job would cost about ${usd:0.00} ({cost}), above -MaxCost ${max:0.00}. Nothing was started. Lower -Epochs, use a smaller file or model, or raise -MaxCost.");
+                }
+            }
+
+            return new LaunchPlan(launch, target, cost, estimate);
+        }
+
+        /// <summary>
+        /// Carries out <paramref name="plan"/> (after the caller's confirmation): model check before any upload, screen,
+        /// check and upload of the local files, the job created once, and with <see cref="JobLaunch.Wait"/> the wait
+        /// (<paramref name="onEvent"/> gets its events). Returns the job (the final one when waited for) and how the
+        /// wait ended (null when not waited).
+        /// </summary>
+        public static async Task<(FineTuneJob Job, WaitResult? Wait)> LaunchAsync(IFineTuneProvider provider, LaunchPlan plan, IFeedback feedback, Action<FineTuneEvent>? onEvent, CancellationToken cancellationToken)
+        {
+            JobLaunch launch = plan.Launch;
+            JobRequest request = launch.Request;
+            bool uploads = string.IsNullOrEmpty(request.TrainingFile) || launch.ValidationPath != null && request.ValidationFile == null;
+            if (uploads) await CheckModelAsync(provider, request.Model, feedback, cancellationToken).ConfigureAwait(false);
+            if (launch.Moderate)
+            {
+                if (launch.TrainingPath == null) feedback.Warning($"-Moderate screens local files only; the training file {request.TrainingFile} is already on the service and was not screened.");
+                else await Screening.ScreenBeforeUploadAsync(provider, launch.TrainingPath, launch.Force, feedback, cancellationToken).ConfigureAwait(false);
+                if (launch.ValidationPath != null && request.ValidationFile == null) await Screening.ScreenBeforeUploadAsync(provider, launch.ValidationPath, launch.Force, feedback, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (string.IsNullOrEmpty(request.TrainingFile)) request.TrainingFile = (await UploadAsync(provider, launch.TrainingPath!, "fine-tune", launch.SkipValidation, false, feedback, cancellationToken).ConfigureAwait(false)).Id;
+            if (launch.ValidationPath != null && request.ValidationFile == null) request.ValidationFile = (await UploadAsync(provider, launch.ValidationPath, "fine-tune", launch.SkipValidation, false, feedback, cancellationToken).ConfigureAwait(false)).Id;
+
+            feedback.Verbose($"Creating the job with client request id {request.RequestId} ({JobRequest.RequestIdKey} in its metadata).");
+            FineTuneJob job = await provider.CreateJobAsync(request, feedback, cancellationToken).ConfigureAwait(false);
+            if (!launch.Wait) return (job, null);
+            WaitResult wait = await JobWatcher.WaitAsync(provider, job.Id, new WaitOptions { Backlog = 20 }, onEvent, feedback, cancellationToken).ConfigureAwait(false);
+            return (wait.Job, wait);
+        }
+
+        /// <summary>
+        /// Checks a local file (unless <paramref name="skipValidation"/>: the dataset rules' errors for the provider, via
+        /// <see cref="UploadChecks.Current"/>), uploads it with throttled progress in bytes and notes it in the upload
+        /// ledger (a ledger that cannot be written is a warning). Throws
+        /// <see cref="FineTuneServiceException"/> AddFile.InvalidFile naming the file and lines when it has errors.
+        /// </summary>
+        public static async Task<FineTuneFile> UploadAsync(IFineTuneProvider provider, string path, string purpose, bool skipValidation, bool useUploadApi, IFeedback feedback, CancellationToken cancellationToken)
+        {
+            if (!skipValidation)
+            {
+                DatasetTarget target = (DatasetTarget)Enum.Parse(typeof(DatasetTarget), provider.Name, ignoreCase: true);
+                IReadOnlyList<UploadProblem> problems = await Task.Run(() => UploadChecks.Current.Check(path, cancellationToken, target), cancellationToken).ConfigureAwait(false);
+                if (problems.Count > 0)
+                {
+                    string list = string.Join("\n", problems.Take(10).Select(p => $"  {path}: {p}"));
+                    throw new FineTuneServiceException("AddFile", ErrorKind.InvalidData, "InvalidFile",
+                        $"The file '{path}' has {problems.Count} error(s) the service would reject; nothing was uploaded. Fix them (Test-FineTuneDataset lists every finding), or pass -SkipValidation:\n{list}")
+                    { Target = path };
+                }
+            }
+
+            var progress = new ProgressThrottle(feedback, ProgressIds.Upload, "Uploading " + Path.GetFileName(path));
+            long size = new FileInfo(path).Length;
+            FineTuneFile file;
+            try
+            {
+                file = await provider.UploadFileAsync(path, purpose, useUploadApi, sent => progress.Report(sent, size), feedback, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                progress.Complete();
+            }
+
+            // The upload ledger (path, size, SHA-256, file id): the service never hands a training file's content out
+            // again, so the archive and Copy-FineTuneJob find the local copy there. A ledger that cannot be written is
+            // a warning: the upload itself succeeded.
+            try
+            {
+                await Task.Run(() => Archive.UploadLedger.Record(file.Id, path, provider.Connection.Endpoint.AbsoluteUri, purpose, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                feedback.Warning($"{file.Id} was uploaded, but the upload ledger ({Archive.UploadLedger.LedgerPath}) could not record where it came from: {ex.Message}");
+            }
+
+            return file;
+        }
+
+        // Before anything is uploaded: a mistyped model would otherwise be found only when the job is created.
+        // Stops when the service says it has no such model; goes on when it cannot tell, also when asking fails
+        // (5xx, 429, network after the retries; a key without the models scope): the check only saves an upload.
+        private static async Task CheckModelAsync(IFineTuneProvider provider, string model, IFeedback feedback, CancellationToken cancellationToken)
+        {
+            ModelLookup lookup = await provider.LookUpModelAsync(model, cancellationToken).ConfigureAwait(false);
+            if (lookup.Unanswered != null) feedback.Warning($"Could not ask the service whether it serves '{model}' ({lookup.Unanswered}); uploading anyway.");
+            else if (lookup.Serves == null) feedback.Verbose($"The endpoint could not say whether it serves '{model}'; uploading anyway.");
+            if (lookup.Serves != false) return;
+            throw new FineTuneServiceException("StartJob", ErrorKind.NotFound, "UnknownModel",
+                $"The service has no model '{model}' (or this key cannot use it); nothing was uploaded.{ModelCatalog.DidYouMean(model, provider.Name)} Get-FineTuneModel lists the models this key can use; Get-FineTuneCost -Model tab-completes the fine-tunable ones.")
+            { Target = model };
+        }
+    }
+}
