@@ -13,6 +13,7 @@
     FormatsToProcess     = @('FineTune.Format.ps1xml')
     CmdletsToExport      = @(
         'Add-FineTuneFile'
+        'Compare-FineTuneModel'
         'Connect-FineTune'
         'ConvertTo-FineTuneExample'
         'Copy-FineTuneJob'

@@ -65,7 +65,7 @@ namespace FineTune.Emulator
         public DateTime? NoNewJobsFrom { get; set; }
 
         /// <summary>
-        /// Parses <c>--port N --time-scale S --seed N --api-key K --trigger-words a,b --fault-rate R --org ID --flavor F --no-new-jobs-from D</c>.
+        /// Parses <c>--port N --time-scale S --seed N --api-key K --trigger-words a,b --fault-rate R --org ID --flavor F --no-new-jobs-from D --base-skill P --tuned-skill P</c>.
         /// Throws <see cref="ArgumentException"/> naming the option on an unknown option or a bad value.
         /// </summary>
         public static EmulatorOptions Parse(IReadOnlyList<string> args)

@@ -39,7 +39,7 @@ namespace FineTune.Engine.Evaluation
         /// <summary>Pick up the results of this batch (sent by an earlier run) instead of sending one.</summary>
         public string? BatchId { get; set; }
 
-        /// <summary>How often a batch is polled (default 10 s).</summary>
+        /// <summary>The longest wait between two polls of a batch (default 10 s; the first poll comes after 0.5 s, each wait doubles).</summary>
         public TimeSpan BatchPollInterval { get; set; } = TimeSpan.FromSeconds(10);
 
         /// <summary>How long to wait for a batch in this run; null waits until it ends (or Ctrl+C). Rows still pending then say so.</summary>
@@ -197,22 +197,6 @@ namespace FineTune.Engine.Evaluation
             return r;
         }
 
-        /// <summary>The USD cost of one call from the price catalog's inference prices (half for a batch call); null when the model has no price.</summary>
-        public static decimal? CallCost(string model, long promptTokens, long completionTokens, bool batch)
-        {
-            decimal? cost;
-            try
-            {
-                cost = Costs.Current.ChatCost(model, promptTokens, completionTokens);
-            }
-            catch (Pricing.PriceCatalogException)
-            {
-                return null;
-            }
-
-            return batch ? cost / 2 : cost;
-        }
-
         private sealed class Run
         {
             private readonly IEvalClient client;
@@ -271,13 +255,14 @@ namespace FineTune.Engine.Evaluation
                 foreach (string id in ids)
                 {
                     BatchState state = await client.GetBatchAsync(id, ct).ConfigureAwait(false);
+                    TimeSpan delay = TimeSpan.FromMilliseconds(250);
                     while (!state.IsFinal && DateTime.UtcNow < until)
                     {
                         int percent = state.Total > 0 ? (int)(100 * (state.Completed + state.Failed) / state.Total) : -1;
                         feedback.Progress(1, "Comparing models", $"batch {id} {state.Status}: {state.Completed + state.Failed} of {state.Total} requests", percent);
-                        TimeSpan delay = options.BatchPollInterval;
-                        if (until != DateTime.MaxValue && until - DateTime.UtcNow < delay) delay = until - DateTime.UtcNow;
-                        if (delay > TimeSpan.Zero) await Task.Delay(delay, ct).ConfigureAwait(false);
+                        delay = TimeSpan.FromTicks(Math.Min(options.BatchPollInterval.Ticks, delay.Ticks * 2)); // 0.5 s, 1 s, 2 s ... up to the interval
+                        TimeSpan pause = until != DateTime.MaxValue && until - DateTime.UtcNow < delay ? until - DateTime.UtcNow : delay;
+                        if (pause > TimeSpan.Zero) await Task.Delay(pause, ct).ConfigureAwait(false);
                         state = await client.GetBatchAsync(id, ct).ConfigureAwait(false);
                     }
 
@@ -334,7 +319,7 @@ namespace FineTune.Engine.Evaluation
                     row.PromptTokens = reply.PromptTokens;
                     row.CompletionTokens = reply.CompletionTokens;
                     row.LatencySeconds = seconds;
-                    row.CostUsd = CallCost(contender.Model, reply.PromptTokens, reply.CompletionTokens, viaBatch);
+                    row.CostUsd = EvalPrices.CallCost(contender.Model, reply.PromptTokens, reply.CompletionTokens, viaBatch);
                     await GradeAsync(row, example, ct).ConfigureAwait(false);
                 }
 

@@ -111,7 +111,7 @@ namespace FineTune.Engine.Evaluation
             lock (sync)
             {
                 answers[key] = (reply, seconds, batch);
-                Write(new JsonObject { ["key"] = key, ["text"] = reply.Text, ["prompt_tokens"] = reply.PromptTokens, ["completion_tokens"] = reply.CompletionTokens, ["seconds"] = Math.Round(seconds, 4), ["batch"] = batch });
+                Write(new JsonObject { ["key"] = key, ["text"] = reply.Text, ["prompt_tokens"] = reply.PromptTokens, ["completion_tokens"] = reply.CompletionTokens, ["seconds"] = seconds, ["batch"] = batch });
             }
         }
 
