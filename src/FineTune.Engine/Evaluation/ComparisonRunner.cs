@@ -178,7 +178,7 @@ namespace FineTune.Engine.Evaluation
             if (contender.SystemMessage != null)
             {
                 messages.RemoveAll(m => m.Role == "system" || m.Role == "developer");
-                if (contender.SystemMessage.Length > 0) messages.Insert(0, new EvalMessage("system", contender.SystemMessage));
+                if (contender.SystemMessage.Length > 0) messages.Insert(0, new ChatMessage("system", contender.SystemMessage));
             }
 
             var r = new EvalRequest { Model = contender.Model, MaxTokens = options.MaxTokens, Temperature = options.Temperature };
@@ -189,7 +189,7 @@ namespace FineTune.Engine.Evaluation
             }
             else
             {
-                if (example.LegacyPrompt != null) messages.Add(new EvalMessage("user", example.LegacyPrompt));
+                if (example.LegacyPrompt != null) messages.Add(new ChatMessage("user", example.LegacyPrompt));
                 r.Messages = messages;
             }
 
@@ -254,7 +254,7 @@ namespace FineTune.Engine.Evaluation
                 DateTime until = options.BatchWait is TimeSpan wait ? DateTime.UtcNow + wait : DateTime.MaxValue;
                 foreach (string id in ids)
                 {
-                    BatchState state = await client.GetBatchAsync(id, ct).ConfigureAwait(false);
+                    FineTuneBatch state = await client.GetBatchAsync(id, ct).ConfigureAwait(false);
                     TimeSpan delay = TimeSpan.FromMilliseconds(250);
                     while (!state.IsFinal && DateTime.UtcNow < until)
                     {
@@ -354,7 +354,7 @@ namespace FineTune.Engine.Evaluation
             }
 
             /// <summary>A grader model's call, journaled like the answers.</summary>
-            private async Task<string> AskGraderAsync(string model, IReadOnlyList<EvalMessage> messages, CancellationToken ct)
+            private async Task<string> AskGraderAsync(string model, IReadOnlyList<ChatMessage> messages, CancellationToken ct)
             {
                 var request = new EvalRequest { Model = model, Messages = messages, Temperature = 0 };
                 request.Key = EvalJournal.KeyOf(request);

@@ -5,29 +5,10 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FineTune.Engine.Service;
 
 namespace FineTune.Engine.Evaluation
 {
-    /// <summary>One message of a prompt: a role (system, developer, user, assistant, tool) and its text.</summary>
-    public sealed class EvalMessage
-    {
-        /// <summary>Creates a message.</summary>
-        public EvalMessage(string role, string content)
-        {
-            Role = role;
-            Content = content;
-        }
-
-        /// <summary>system, developer, user, assistant or tool.</summary>
-        public string Role { get; }
-
-        /// <summary>The text (text parts of a content array joined).</summary>
-        public string Content { get; }
-
-        /// <inheritdoc/>
-        public override string ToString() => Role + ": " + Content;
-    }
-
     /// <summary>
     /// One held-out example: the prompt (every message before the last assistant message of a chat line, or a
     /// legacy line's <c>prompt</c>), the reference (that assistant message, or <c>completion</c>) and the item
@@ -36,7 +17,7 @@ namespace FineTune.Engine.Evaluation
     /// </summary>
     public sealed class EvalExample
     {
-        internal EvalExample(long line, IReadOnlyList<EvalMessage> prompt, string? legacyPrompt, string reference, JsonObject item)
+        internal EvalExample(long line, IReadOnlyList<ChatMessage> prompt, string? legacyPrompt, string reference, JsonObject item)
         {
             Line = line;
             Prompt = prompt;
@@ -49,7 +30,7 @@ namespace FineTune.Engine.Evaluation
         public long Line { get; }
 
         /// <summary>The messages sent (chat lines; empty for legacy lines).</summary>
-        public IReadOnlyList<EvalMessage> Prompt { get; }
+        public IReadOnlyList<ChatMessage> Prompt { get; }
 
         /// <summary>A legacy line's prompt text (sent to the completions route), or null.</summary>
         public string? LegacyPrompt { get; }
@@ -137,7 +118,7 @@ namespace FineTune.Engine.Evaluation
 
             if (obj["messages"] is JsonArray messages)
             {
-                var all = new List<EvalMessage>();
+                var all = new List<ChatMessage>();
                 int lastAssistant = -1;
                 for (int i = 0; i < messages.Count; i++)
                 {
@@ -149,7 +130,7 @@ namespace FineTune.Engine.Evaluation
                     string content = TextOf(m["content"]);
                     if (role == "assistant" && content.Length == 0 && m["tool_calls"] != null) content = m["tool_calls"]!.ToJsonString();
                     if (role == "assistant") lastAssistant = i;
-                    all.Add(new EvalMessage(role!, content));
+                    all.Add(new ChatMessage(role!, content));
                 }
 
                 if (lastAssistant < 0) throw new EvalSetException(path, number, "messages", "has no assistant message to use as the reference answer. Add the expected answer as the last assistant message.");
@@ -162,7 +143,7 @@ namespace FineTune.Engine.Evaluation
             {
                 string completion = obj["completion"] is JsonValue cv && cv.TryGetValue(out string? c) ? c! : throw new EvalSetException(path, number, "completion", "a legacy line needs a 'completion' string as the reference answer.");
                 if (!item.ContainsKey("reference")) item["reference"] = completion;
-                return new EvalExample(number, Array.Empty<EvalMessage>(), prompt, completion, item);
+                return new EvalExample(number, Array.Empty<ChatMessage>(), prompt, completion, item);
             }
 
             throw new EvalSetException(path, number, "messages", "has neither a 'messages' array (chat) nor 'prompt'/'completion' strings (legacy).");

@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using FineTune.Engine.Service;
 using Json.Schema;
 
 namespace FineTune.Engine.Evaluation
@@ -340,7 +341,7 @@ namespace FineTune.Engine.Evaluation
         public override async Task<GradeResult> GradeAsync(GradingContext context, CancellationToken cancellationToken)
         {
             var messages = ModelGrading.Render(Input, context);
-            messages.Add(new EvalMessage("system", "Answer with exactly one of these labels and nothing else: " + string.Join(", ", reader.Labels) + "."));
+            messages.Add(new ChatMessage("system", "Answer with exactly one of these labels and nothing else: " + string.Join(", ", reader.Labels) + "."));
             string reply = await ModelGrading.AskAsync(context, Model, messages, cancellationToken).ConfigureAwait(false);
             string label = reader.LabelOf(reply, out bool exact);
             return Check(PassingLabels.Contains(label, StringComparer.OrdinalIgnoreCase), exact, label, label == LabelSetGrader.NoLabel ? "the grader model answered none of the labels: " + Short(reply) : null);
@@ -393,7 +394,7 @@ namespace FineTune.Engine.Evaluation
         public override async Task<GradeResult> GradeAsync(GradingContext context, CancellationToken cancellationToken)
         {
             var messages = ModelGrading.Render(Input, context);
-            messages.Add(new EvalMessage("system", string.Format(CultureInfo.InvariantCulture, "Reply with only a number from {0} to {1}.", Low, High)));
+            messages.Add(new ChatMessage("system", string.Format(CultureInfo.InvariantCulture, "Reply with only a number from {0} to {1}.", Low, High)));
             string reply = await ModelGrading.AskAsync(context, Model, messages, cancellationToken).ConfigureAwait(false);
             Match m = Number.Match(reply);
             if (!m.Success || !double.TryParse(m.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double score))
@@ -453,10 +454,10 @@ namespace FineTune.Engine.Evaluation
     /// <summary>What label_model and score_model share: rendering the messages and asking the model.</summary>
     internal static class ModelGrading
     {
-        public static List<EvalMessage> Render(IReadOnlyList<(string Role, string Content)> input, GradingContext context) =>
-            input.Select(m => new EvalMessage(m.Role, Template.Render(m.Content, context))).ToList();
+        public static List<ChatMessage> Render(IReadOnlyList<(string Role, string Content)> input, GradingContext context) =>
+            input.Select(m => new ChatMessage(m.Role, Template.Render(m.Content, context))).ToList();
 
-        public static Task<string> AskAsync(GradingContext context, string model, IReadOnlyList<EvalMessage> messages, CancellationToken cancellationToken)
+        public static Task<string> AskAsync(GradingContext context, string model, IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken)
         {
             if (context.Chat == null) throw new InvalidOperationException("This grader asks a model, and no connection to one was given.");
             return context.Chat(model, messages, cancellationToken);

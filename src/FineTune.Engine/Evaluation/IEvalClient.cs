@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using FineTune.Engine.Service;
 
 namespace FineTune.Engine.Evaluation
 {
@@ -27,7 +28,7 @@ namespace FineTune.Engine.Evaluation
         public string Model { get; set; } = string.Empty;
 
         /// <summary>The chat messages, or null for a completions request.</summary>
-        public IReadOnlyList<EvalMessage>? Messages { get; set; }
+        public IReadOnlyList<ChatMessage>? Messages { get; set; }
 
         /// <summary>The completions prompt, or null for a chat request.</summary>
         public string? Prompt { get; set; }
@@ -37,34 +38,6 @@ namespace FineTune.Engine.Evaluation
 
         /// <summary>The sampling temperature, or null.</summary>
         public double? Temperature { get; set; }
-    }
-
-    /// <summary>Where a batch stands.</summary>
-    public sealed class BatchState
-    {
-        /// <summary>The batch id.</summary>
-        public string Id { get; set; } = string.Empty;
-
-        /// <summary>validating, in_progress, finalizing, completed, failed, expired, cancelling, cancelled.</summary>
-        public string Status { get; set; } = string.Empty;
-
-        /// <summary>Requests done so far.</summary>
-        public long Completed { get; set; }
-
-        /// <summary>Requests that failed so far.</summary>
-        public long Failed { get; set; }
-
-        /// <summary>Requests in all.</summary>
-        public long Total { get; set; }
-
-        /// <summary>The output file's id once there is one.</summary>
-        public string? OutputFileId { get; set; }
-
-        /// <summary>The error file's id, if any.</summary>
-        public string? ErrorFileId { get; set; }
-
-        /// <summary>Whether the batch will change no more.</summary>
-        public bool IsFinal => Status == "completed" || Status == "failed" || Status == "expired" || Status == "cancelled";
     }
 
     /// <summary>One result line of a batch: the reply, or the error that request got.</summary>
@@ -93,9 +66,9 @@ namespace FineTune.Engine.Evaluation
         Task<string> CreateBatchAsync(IReadOnlyList<EvalRequest> requests, CancellationToken cancellationToken);
 
         /// <summary>Where a batch stands.</summary>
-        Task<BatchState> GetBatchAsync(string batchId, CancellationToken cancellationToken);
+        Task<FineTuneBatch> GetBatchAsync(string batchId, CancellationToken cancellationToken);
 
         /// <summary>The results of a finished batch (its output and error files).</summary>
-        Task<IReadOnlyList<BatchResult>> GetBatchResultsAsync(BatchState batch, CancellationToken cancellationToken);
+        Task<IReadOnlyList<BatchResult>> GetBatchResultsAsync(FineTuneBatch batch, CancellationToken cancellationToken);
     }
 }

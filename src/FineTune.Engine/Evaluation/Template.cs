@@ -5,11 +5,12 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using FineTune.Engine.Service;
 
 namespace FineTune.Engine.Evaluation
 {
     /// <summary>Asks a grader model: the model, the rendered messages; returns the reply text.</summary>
-    public delegate Task<string> GraderChat(string model, IReadOnlyList<EvalMessage> messages, CancellationToken cancellationToken);
+    public delegate Task<string> GraderChat(string model, IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken);
 
     /// <summary>What a grader sees: the item, the model's answer and (for model graders) a way to ask a model.</summary>
     public sealed class GradingContext

@@ -162,12 +162,12 @@ namespace FineTune.Commands
                 BatchWait = BatchWaitSec is int w ? TimeSpan.FromSeconds(w) : (TimeSpan?)null,
                 MaxTokens = MaxTokens,
                 Temperature = Temperature,
-                IsAzure = Service.Connection.Provider == ServiceProvider.Azure,
+                IsAzure = Service.Name == "Azure",
             };
             Comparison comparison;
             try
             {
-                comparison = Run(ct => ComparisonRunner.RunAsync(Service, options, Feedback, ct));
+                comparison = Run(ct => ComparisonRunner.RunAsync(new ProviderEvalClient(Service, Feedback), options, Feedback, ct));
             }
             catch (EvalSetException ex)
             {

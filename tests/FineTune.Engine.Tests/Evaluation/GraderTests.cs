@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using FineTune.Engine.Service;
 using FineTune.Engine.Evaluation;
 using Xunit;
 
@@ -151,7 +152,7 @@ namespace FineTune.Engine.Tests.Evaluation
                 ""input"": [ { ""role"": ""user"", ""content"": ""Tone of: {{sample.output_text}}"" } ] } ]";
             var graders = GraderFile.Parse(text);
             string? asked = null;
-            Task<string> Ask(string model, System.Collections.Generic.IReadOnlyList<EvalMessage> messages, CancellationToken ct)
+            Task<string> Ask(string model, System.Collections.Generic.IReadOnlyList<ChatMessage> messages, CancellationToken ct)
             {
                 asked = messages[0].Content;
                 return Task.FromResult(messages.Last().Content.Contains("labels") ? "Polite." : "Score: 8.5 out of 10");

@@ -52,10 +52,10 @@ namespace FineTune.Engine.Tests.Evaluation
                 return Task.FromResult("batch_1");
             }
 
-            public Task<BatchState> GetBatchAsync(string batchId, CancellationToken cancellationToken) =>
-                Task.FromResult(new BatchState { Id = batchId, Status = "completed", Total = batch.Count, Completed = batch.Count, OutputFileId = "file-out" });
+            public Task<FineTuneBatch> GetBatchAsync(string batchId, CancellationToken cancellationToken) =>
+                Task.FromResult(new FineTuneBatch { Id = batchId, Status = "completed", Total = batch.Count, Completed = batch.Count, OutputFileId = "file-out" });
 
-            public Task<IReadOnlyList<BatchResult>> GetBatchResultsAsync(BatchState state, CancellationToken cancellationToken) =>
+            public Task<IReadOnlyList<BatchResult>> GetBatchResultsAsync(FineTuneBatch state, CancellationToken cancellationToken) =>
                 Task.FromResult<IReadOnlyList<BatchResult>>(batch.Values.Select(r => new BatchResult { Key = r.Key, Reply = Answer(r) }).ToList());
         }
 
