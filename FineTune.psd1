@@ -19,6 +19,7 @@
         'Copy-FineTuneJob'
         'Disconnect-FineTune'
         'Export-FineTuneArchive'
+        'Export-FineTuneComparison'
         'Export-FineTuneLossChart'
         'Get-FineTuneCheckpoint'
         'Get-FineTuneContext'
@@ -46,6 +47,7 @@
         'Suspend-FineTuneJob'
         'Test-FineTuneArchive'
         'Test-FineTuneDataset'
+        'Test-FineTuneJob'
         'Test-FineTuneModeration'
         'Wait-FineTuneJob'
     )

@@ -158,6 +158,17 @@ try {
     $answers = $questions | Invoke-FineTuneChat -Model $model -SystemMessage $SystemMessage
     $answers | Format-List | Out-Host
 
+    if ($validation) {
+        Step "Did it pay off? $Model against $model on the validation split"
+        # answers graded by character similarity to the reference (the service's text_similarity grader)
+        $grader = '{"type":"text_similarity","name":"similar","input":"{{sample.output_text}}","reference":"{{item.reference}}","evaluation_metric":"fuzzy_match","pass_threshold":0.8}'
+        $contenders = if ((Get-FineTuneContext).Provider -eq 'Azure') { @($model) } else { @($Model, $model) }
+        $trainingCost = ($costs | Where-Object Model -eq $Model | Select-Object -First 1).EstimatedUsd
+        $comparison = Compare-FineTuneModel -Path $validation.Path -Model $contenders -Grader $grader -TrainingCost $trainingCost -JournalPath (Join-Path $WorkDirectory 'compare-journal.jsonl')
+        $comparison | Format-Table | Out-Host
+        $comparisonReport = $comparison | Export-FineTuneComparison -Path (Join-Path $WorkDirectory 'comparison.html') -Force
+    }
+
     Step 'Clean up: the model and the files'
     if (Get-Variable deployment -ErrorAction SilentlyContinue) { $deployment | Remove-FineTuneDeployment @arm -Confirm:$false }
     elseif ((Get-FineTuneContext).Provider -ne 'Azure') { Remove-FineTuneModel -Model $job.FineTunedModel -Confirm:$false }
@@ -174,6 +185,10 @@ try {
     $answers | ForEach-Object { if ($null -ne $_.CostUsd) { $chatCost += $_.CostUsd } }
     $report['Chat cost'] = '${0}' -f $chatCost
     $report['Chart'] = $chart.FullName
+    if ($comparison) {
+        $report['Comparison'] = ($comparison | ForEach-Object { '{0}: {1:P0} passed' -f $_.Contender, $_.PassRate }) -join '; '
+        $report['Comparison report'] = $comparisonReport.FullName
+    }
     $report['Cleaned up'] = "$($fileIds.Count) files and the $(if (Get-Variable deployment -ErrorAction SilentlyContinue) { 'deployment (Azure keeps the model)' } else { 'model' })"
     $report['Time'] = '{0:N1} s' -f ((Get-Date) - $started).TotalSeconds
 }

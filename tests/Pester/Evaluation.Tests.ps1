@@ -194,6 +194,43 @@ Describe 'Compare-FineTuneModel: ticket classification and JSON output' {
         $s[0].GraderPassed['schema'] | Should -BeLessThan 50
     }
 
+    It 'writes a report that a real browser shows: chart, confusion matrices, flips side by side' {
+        $chromium = '/usr/bin/chromium'
+        if (-not (Test-Path $chromium)) { Set-ItResult -Skipped -Because "$chromium is missing (.ci/run installs Debian's chromium)"; return }
+        $labels = 'Technical', 'Billing', 'Account', 'Product', 'Other'
+        $s = $script:TicketJob | Compare-FineTuneModel -Path $script:Tickets -Label $labels -JournalPath (Join-Path $TestDrive 'tickets.jsonl')
+        $file = $s | Export-FineTuneComparison -Path (Join-Path $TestDrive 'report.html')
+        $file.Name | Should -Be 'report.html'
+        { $s | Export-FineTuneComparison -Path $file.FullName -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.ExportComparison.FileExists*'
+        $profile = Join-Path $TestDrive 'chromium-profile'
+        $dom = & $chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run "--user-data-dir=$profile" --dump-dom ([uri]$file.FullName).AbsoluteUri 2>$null | Out-String
+        # the browser's DOM, read as XML: the only void element of the page is its <meta>
+        $doc = [xml]($dom -replace '<!DOCTYPE html>', '' -replace '<meta[^>]*>', '')
+        # the chart: one point per contender, inside the picture, the better contender higher up
+        $points = @($doc.SelectNodes("//*[local-name()='g'][@class='point']"))
+        $points | Should -HaveCount 2
+        $cy = $points | ForEach-Object { [double]$_.circle.cy }
+        $cy | ForEach-Object { $_ | Should -BeGreaterThan 0; $_ | Should -BeLessThan 360 }
+        $cy[1] | Should -BeLessThan $cy[0]
+        # each contender's confusion matrix holds the counts of its rows
+        $tables = @($doc.SelectNodes("//table[@class='confusion']"))
+        $tables | Should -HaveCount 2
+        for ($k = 0; $k -lt 2; $k++) {
+            $cells = @($tables[$k].SelectNodes('.//tr[position()>1 and position()<8]/td[position()<7]') | ForEach-Object { [int]$_.InnerText })
+            $cells | Should -Be @($s[$k].Labels.Matrix | ForEach-Object { $_ })
+        }
+        # the flips, both answers side by side
+        $flips = @($doc.SelectNodes("//table[@class='flips']//tr[@class='gained' or @class='lost']"))
+        $flips | Should -HaveCount ($s[1].Gained + $s[1].Lost)
+        @($flips | Where-Object class -eq 'gained') | Should -HaveCount $s[1].Gained
+        $row = $flips[0]
+        $line = [int]$row.td[0].InnerText
+        $row.td[4].InnerText | Should -Be ($s[0].Rows | Where-Object Line -eq $line).Answer
+        $row.td[5].InnerText | Should -Be ($s[1].Rows | Where-Object Line -eq $line).Answer
+        # self-contained: nothing is fetched from anywhere
+        (Get-Content $file.FullName -Raw) | Should -Not -Match '(src|href)\s*=\s*"(https?:)?//'
+    }
+
     It 'stops with a clear error for a grader file it cannot use' {
         { Compare-FineTuneModel -Path $script:Tickets -Model gpt-4o-mini -Grader '{"type":"python","name":"p","source":"x"}' -ErrorAction Stop } |
             Should -Throw -ErrorId 'FineTune.CompareModel.InvalidGrader*'
