@@ -159,11 +159,12 @@ try {
     $answers | Format-List | Out-Host
 
     if ($validation) {
-        Step "Did it pay off? $Model against $model on the validation split"
+        Step "Did it pay off? $($job.BaseModel) against $model on the validation split"
         # answers graded by character similarity to the reference (the service's text_similarity grader)
         $grader = '{"type":"text_similarity","name":"similar","input":"{{sample.output_text}}","reference":"{{item.reference}}","evaluation_metric":"fuzzy_match","pass_threshold":0.8}'
-        $contenders = if ((Get-FineTuneContext).Provider -eq 'Azure') { @($model) } else { @($Model, $model) }
-        $trainingCost = ($costs | Where-Object Model -eq $Model | Select-Object -First 1).EstimatedUsd
+        # (PowerShell names are case-insensitive: $model, the fine-tuned model or deployment, has replaced -Model)
+        $contenders = if ((Get-FineTuneContext).Provider -eq 'Azure') { @($model) } else { @($job.BaseModel, $model) }
+        $trainingCost = @($costs)[0].EstimatedUsd   # the estimate for the base model (the first of the two)
         $comparison = Compare-FineTuneModel -Path $validation.Path -Model $contenders -Grader $grader -TrainingCost $trainingCost -JournalPath (Join-Path $WorkDirectory 'compare-journal.jsonl')
         $comparison | Format-Table | Out-Host
         $comparisonReport = $comparison | Export-FineTuneComparison -Path (Join-Path $WorkDirectory 'comparison.html') -Force
@@ -186,7 +187,7 @@ try {
     $report['Chat cost'] = '${0}' -f $chatCost
     $report['Chart'] = $chart.FullName
     if ($comparison) {
-        $report['Comparison'] = ($comparison | ForEach-Object { '{0}: {1:P0} passed' -f $_.Contender, $_.PassRate }) -join '; '
+        $report['Comparison'] = '{0} passed ({1})' -f (($comparison | ForEach-Object { $_.PassRate.ToString('P0', [cultureinfo]::InvariantCulture) }) -join ' -> '), $(if (@($comparison).Count -gt 1) { 'base -> fine-tuned' } else { 'fine-tuned' })
         $report['Comparison report'] = $comparisonReport.FullName
     }
     $report['Cleaned up'] = "$($fileIds.Count) files and the $(if (Get-Variable deployment -ErrorAction SilentlyContinue) { 'deployment (Azure keeps the model)' } else { 'model' })"

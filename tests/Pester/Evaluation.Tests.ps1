@@ -104,7 +104,7 @@ Describe 'Compare-FineTuneModel: gsm8k base against fine-tuned' {
     It 'prices the training from the job for the break-even' {
         $expected = $script:Job.TrainedTokens * 3.00 / 1e6   # gpt-4o-mini training: $3.00 per 1M tokens
         [double]$script:Summary[1].TrainingCostUsd | Should -Be $expected
-        # both answer at the same per-token price with the same prompt: training is never paid back
+        # the same prompt costs more on the fine-tuned model (fine-tuned rates above the base model's): never paid back
         $script:Summary[1].BreakEven | Should -Be 'never'
     }
 
@@ -125,6 +125,25 @@ Describe 'Compare-FineTuneModel: gsm8k base against fine-tuned' {
         ($batch[0].Comparison.Rows | ForEach-Object { "$($_.Line) $($_.Contender) $($_.Passed)" }) |
             Should -Be ($script:Summary[0].Comparison.Rows | ForEach-Object { "$($_.Line) $($_.Contender) $($_.Passed)" })
         $batch[1].CostPer1000Usd | Should -Be ($script:Summary[1].CostPer1000Usd / 2)
+    }
+
+    It 'takes a job''s checkpoints as contenders and diagnoses its training curve' {
+        $checkpoints = Get-FineTuneCheckpoint -JobId $script:Job.Id
+        $s = $checkpoints | Compare-FineTuneModel -Path $script:Valid -Regex $script:FinalNumber -First 10 -JournalPath (Join-Path $TestDrive 'ckpt.journal.jsonl')
+        $s.Model | Should -Be @($checkpoints.FineTunedModelCheckpoint)
+        $s.Examples | Should -Be (@(10) * $checkpoints.Count)
+
+        $d = Test-FineTuneJob $script:Job.Id
+        $metrics = Get-FineTuneMetric -JobId $script:Job.Id
+        $valid = @($metrics | Where-Object { $null -ne $(if ($null -ne $_.FullValidLoss) { $_.FullValidLoss } else { $_.ValidLoss }) } | ForEach-Object {
+            [pscustomobject]@{ Step = $_.Step; Loss = $(if ($null -ne $_.FullValidLoss) { $_.FullValidLoss } else { $_.ValidLoss }) } })
+        $best = $valid | Sort-Object Loss, Step | Select-Object -First 1
+        $d.BestStep | Should -Be $best.Step
+        $d.BestValidLoss | Should -Be $best.Loss
+        $d.FinalValidLoss | Should -Be $valid[-1].Loss
+        $d.Overfitted | Should -Be (($valid[-1].Loss -gt 1.1 * $best.Loss) -or ($valid[-1].Loss -gt 1.5 * $d.FinalTrainLoss))
+        $d.FewerEpochs | Should -Be ($script:Job.Epochs - $d.BestEpoch)
+        $d.Verdict | Should -Match $(if ($d.Overfitted) { '^Overfitted' } else { '^No overfitting' })
     }
 
     It 'shows a summary table that fits 80 columns' {
@@ -202,8 +221,12 @@ Describe 'Compare-FineTuneModel: ticket classification and JSON output' {
         $file = $s | Export-FineTuneComparison -Path (Join-Path $TestDrive 'report.html')
         $file.Name | Should -Be 'report.html'
         { $s | Export-FineTuneComparison -Path $file.FullName -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.ExportComparison.FileExists*'
-        $profile = Join-Path $TestDrive 'chromium-profile'
-        $dom = & $chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run "--user-data-dir=$profile" --dump-dom ([uri]$file.FullName).AbsoluteUri 2>$null | Out-String
+        $userData = Join-Path $TestDrive 'chromium-profile'
+        $url = ([uri]$file.FullName).AbsoluteUri
+        # stderr merged and dropped afterwards: with 2>$null Chromium's output comes back empty
+        $output = & $chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run "--user-data-dir=$userData" --dump-dom $url 2>&1
+        $dom = ($output | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] }) -join "`n"
+        $dom | Should -Match '<svg id="chart"'
         # the browser's DOM, read as XML: the only void element of the page is its <meta>
         $doc = [xml]($dom -replace '<!DOCTYPE html>', '' -replace '<meta[^>]*>', '')
         # the chart: one point per contender, inside the picture, the better contender higher up

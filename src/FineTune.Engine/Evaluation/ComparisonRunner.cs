@@ -76,7 +76,7 @@ namespace FineTune.Engine.Evaluation
             var dup = options.Contenders.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
             if (dup != null) throw new ArgumentException($"Two contenders are named '{dup.Key}'. Give each a Name of its own.");
             bool batch = options.UseBatch || options.BatchId != null;
-            if (batch && options.IsAzure && options.Contenders.FirstOrDefault(c => FineTuneModel.BaseModelOf(c.Model) != null || c.Model.IndexOf(".ft-", StringComparison.OrdinalIgnoreCase) >= 0) is Contender tuned)
+            if (batch && options.IsAzure && options.Contenders.FirstOrDefault(c => Models.ModelCatalog.BaseModelOf(c.Model) != null) is Contender tuned)
             {
                 throw new FineTuneServiceException("CompareModel", ErrorKind.NotSupported, "BatchNotForFineTunedOnAzure",
                     $"Azure OpenAI's Batch API does not serve fine-tuned models ({tuned.Model}). Compare without -UseBatch (direct calls to the deployment).");
@@ -319,7 +319,7 @@ namespace FineTune.Engine.Evaluation
                     row.PromptTokens = reply.PromptTokens;
                     row.CompletionTokens = reply.CompletionTokens;
                     row.LatencySeconds = seconds;
-                    row.CostUsd = EvalPrices.CallCost(contender.Model, reply.PromptTokens, reply.CompletionTokens, viaBatch);
+                    row.CostUsd = EvalPrices.CallCost(contender.Model, reply.PromptTokens, reply.CompletionTokens, viaBatch, options.IsAzure ? Models.ModelCatalog.Azure : Models.ModelCatalog.OpenAI);
                     await GradeAsync(row, example, ct).ConfigureAwait(false);
                 }
 

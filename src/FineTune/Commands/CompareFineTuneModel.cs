@@ -126,7 +126,7 @@ namespace FineTune.Commands
         protected override void ProcessRecord()
         {
             if (BaseModel != null && contenders.All(c => c.Model != BaseModel)) contenders.Insert(0, new Contender { Name = BaseModel, Model = BaseModel });
-            decimal? trained = BaseModel != null && TrainedTokens is long t ? EvalPrices.TrainingCost(BaseModel, t) : null;
+            decimal? trained = BaseModel != null && TrainedTokens is long t ? EvalPrices.TrainingCost(BaseModel, t, Service.Name) : null;
             for (int i = 0; i < (Model?.Length ?? 0); i++)
             {
                 string m = Model![i];
