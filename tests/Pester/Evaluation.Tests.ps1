@@ -222,10 +222,10 @@ Describe 'Compare-FineTuneModel: ticket classification and JSON output' {
         $file.Name | Should -Be 'report.html'
         { $s | Export-FineTuneComparison -Path $file.FullName -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.ExportComparison.FileExists*'
         $userData = Join-Path $TestDrive 'chromium-profile'
-        $url = ([uri]$file.FullName).AbsoluteUri
-        # stderr merged and dropped afterwards: with 2>$null Chromium's output comes back empty
-        $output = & $chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run "--user-data-dir=$userData" --dump-dom $url 2>&1
-        $dom = ($output | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] }) -join "`n"
+        $domFile = Join-Path $TestDrive 'dom.html'
+        # through sh with both streams redirected to files: read through PowerShell's pipes, Chromium's DOM sometimes came back empty
+        & /bin/sh -c '"$0" --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run --user-data-dir="$1" --dump-dom "$2" > "$3" 2>/dev/null' $chromium $userData ([uri]$file.FullName).AbsoluteUri $domFile
+        $dom = Get-Content $domFile -Raw
         $dom | Should -Match '<svg id="chart"'
         # the browser's DOM, read as XML: the only void element of the page is its <meta>
         $doc = [xml]($dom -replace '<!DOCTYPE html>', '' -replace '<meta[^>]*>', '')
