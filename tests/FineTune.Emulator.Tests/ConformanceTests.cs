@@ -127,11 +127,11 @@ namespace FineTune.Emulator.Tests
             string batchLine = new JsonObject { ["custom_id"] = "r1", ["method"] = "POST", ["url"] = "/v1/chat/completions", ["body"] = new JsonObject { ["model"] = "gpt-4o-mini", ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Hi" }) } }.ToJsonString() + "\n";
             JsonNode input = await Send(http, "POST /files", HttpMethod.Post, "files", Multipart("file", Encoding.UTF8.GetBytes(batchLine), "batch.jsonl", ("purpose", "batch")));
             JsonObject batchRequest = new JsonObject { ["input_file_id"] = (string)input["id"]!, ["endpoint"] = "/v1/chat/completions", ["completion_window"] = "24h", ["metadata"] = new JsonObject { ["run"] = "conformance" } };
-            JsonNode batch = await Send(http, "POST /batches", HttpMethod.Post, "batches", Json(batchRequest));
+            JsonNode created = await Send(http, "POST /batches", HttpMethod.Post, "batches", Json(batchRequest));
             JsonNode toCancel = await Send(http, "POST /batches", HttpMethod.Post, "batches", Json(batchRequest.DeepClone()));
             await Send(http, "POST /batches/{batch_id}/cancel", HttpMethod.Post, $"batches/{toCancel["id"]}/cancel");
-            while ((string?)(await emu.GetAsync("batches/" + batch["id"]))["status"] != "completed") await Task.Delay(20);
-            JsonNode ran = await Send(http, "GET /batches/{batch_id}", HttpMethod.Get, $"batches/{batch["id"]}");
+            while ((string?)(await emu.GetAsync("batches/" + created["id"]))["status"] != "completed") await Task.Delay(20);
+            JsonNode ran = await Send(http, "GET /batches/{batch_id}", HttpMethod.Get, $"batches/{created["id"]}");
             Assert.Equal(1, (int?)ran["request_counts"]!["completed"]);
             await Send(http, "GET /batches", HttpMethod.Get, "batches?limit=1");
             await Send(http, "GET /files/{file_id}/content", HttpMethod.Get, $"files/{ran["output_file_id"]}/content");
