@@ -13,11 +13,13 @@
     FormatsToProcess     = @('FineTune.Format.ps1xml')
     CmdletsToExport      = @(
         'Add-FineTuneFile'
+        'Compare-FineTuneModel'
         'Connect-FineTune'
         'ConvertTo-FineTuneExample'
         'Copy-FineTuneJob'
         'Disconnect-FineTune'
         'Export-FineTuneArchive'
+        'Export-FineTuneComparison'
         'Export-FineTuneLossChart'
         'Get-FineTuneCheckpoint'
         'Get-FineTuneContext'
@@ -45,6 +47,7 @@
         'Suspend-FineTuneJob'
         'Test-FineTuneArchive'
         'Test-FineTuneDataset'
+        'Test-FineTuneJob'
         'Test-FineTuneModeration'
         'Wait-FineTuneJob'
     )

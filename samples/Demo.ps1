@@ -158,6 +158,18 @@ try {
     $answers = $questions | Invoke-FineTuneChat -Model $model -SystemMessage $SystemMessage
     $answers | Format-List | Out-Host
 
+    if ($validation) {
+        Step "Did it pay off? $($job.BaseModel) against $model on the validation split"
+        # answers graded by character similarity to the reference (the service's text_similarity grader)
+        $grader = '{"type":"text_similarity","name":"similar","input":"{{sample.output_text}}","reference":"{{item.reference}}","evaluation_metric":"fuzzy_match","pass_threshold":0.8}'
+        # (PowerShell names are case-insensitive: $model, the fine-tuned model or deployment, has replaced -Model)
+        $contenders = if ((Get-FineTuneContext).Provider -eq 'Azure') { @($model) } else { @($job.BaseModel, $model) }
+        $trainingCost = @($costs)[0].EstimatedUsd   # the estimate for the base model (the first of the two)
+        $comparison = Compare-FineTuneModel -Path $validation.Path -Model $contenders -Grader $grader -TrainingCost $trainingCost -JournalPath (Join-Path $WorkDirectory 'compare-journal.jsonl')
+        $comparison | Format-Table | Out-Host
+        $comparisonReport = $comparison | Export-FineTuneComparison -Path (Join-Path $WorkDirectory 'comparison.html') -Force
+    }
+
     Step 'Clean up: the model and the files'
     if (Get-Variable deployment -ErrorAction SilentlyContinue) { $deployment | Remove-FineTuneDeployment @arm -Confirm:$false }
     elseif ((Get-FineTuneContext).Provider -ne 'Azure') { Remove-FineTuneModel -Model $job.FineTunedModel -Confirm:$false }
@@ -174,6 +186,10 @@ try {
     $answers | ForEach-Object { if ($null -ne $_.CostUsd) { $chatCost += $_.CostUsd } }
     $report['Chat cost'] = '${0}' -f $chatCost
     $report['Chart'] = $chart.FullName
+    if ($comparison) {
+        $report['Comparison'] = '{0} passed ({1})' -f (($comparison | ForEach-Object { $_.PassRate.ToString('P0', [cultureinfo]::InvariantCulture) }) -join ' -> '), $(if (@($comparison).Count -gt 1) { 'base -> fine-tuned' } else { 'fine-tuned' })
+        $report['Comparison report'] = $comparisonReport.FullName
+    }
     $report['Cleaned up'] = "$($fileIds.Count) files and the $(if (Get-Variable deployment -ErrorAction SilentlyContinue) { 'deployment (Azure keeps the model)' } else { 'model' })"
     $report['Time'] = '{0:N1} s' -f ((Get-Date) - $started).TotalSeconds
 }

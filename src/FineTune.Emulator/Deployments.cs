@@ -149,14 +149,17 @@ namespace FineTune.Emulator
         }
 
         /// <summary>Azure's 404 for a chat call on a deployment that does not exist or is not ready.</summary>
-        public static IResult DeploymentNotFound() => Results.Json(new JsonObject
+        public static IResult DeploymentNotFound() => Results.Json(DeploymentNotFoundBody(), statusCode: 404);
+
+        /// <summary>The body of <see cref="DeploymentNotFound"/>.</summary>
+        public static JsonObject DeploymentNotFoundBody() => new JsonObject
         {
             ["error"] = new JsonObject
             {
                 ["code"] = "DeploymentNotFound",
                 ["message"] = "The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.",
             },
-        }, statusCode: 404);
+        };
 
         /// <summary>ARM's 401 when the bearer token is missing.</summary>
         public static Task Unauthorized(HttpContext context)

@@ -38,6 +38,8 @@ function Start-FineTuneEmulator {
         [string] $Flavor = 'OpenAI',
         # The first day (UTC) on which job creation is refused with 403, as for an organization that can no longer fine-tune.
         [Nullable[datetime]] $NoNewJobsFrom,
+        [ValidateRange(0, 1)] [double] $BaseSkill = 0.4,
+        [ValidateRange(0, 1)] [double] $TunedSkill = 0.8,
         [int] $TimeoutSeconds = 30
     )
     # installed module: bin/ beside this file; in the source tree: the build's out/emulator
@@ -52,6 +54,7 @@ function Start-FineTuneEmulator {
     if ($Organization) { $arguments += '--org', $Organization }
     $arguments += '--flavor', $Flavor.ToLowerInvariant()
     if ($NoNewJobsFrom) { $arguments += '--no-new-jobs-from', $NoNewJobsFrom.Value.ToString('yyyy-MM-dd', [cultureinfo]::InvariantCulture) }
+    $arguments += '--base-skill', $BaseSkill.ToString([cultureinfo]::InvariantCulture), '--tuned-skill', $TunedSkill.ToString([cultureinfo]::InvariantCulture)
 
     $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
     foreach ($a in $arguments) { $info.ArgumentList.Add([string]$a) }

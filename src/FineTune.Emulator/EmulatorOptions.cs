@@ -45,6 +45,12 @@ namespace FineTune.Emulator
         /// <summary>Organization id in job objects; its name part (without "org-") goes into fine-tuned model names.</summary>
         public string Organization { get; set; } = "org-emulator";
 
+        /// <summary>How often a base model answers a question it knows right (<c>--base-skill</c>, 0–1, default 0.4; see <see cref="Skill"/>).</summary>
+        public double BaseSkill { get; set; } = 0.4;
+
+        /// <summary>How often a fine-tuned model answers a held-out question of its task right (<c>--tuned-skill</c>, 0–1, default 0.8).</summary>
+        public double TunedSkill { get; set; } = 0.8;
+
         /// <summary>True for the Azure flavour.</summary>
         public bool IsAzure => Flavor == Flavor.Azure;
 
@@ -59,7 +65,7 @@ namespace FineTune.Emulator
         public DateTime? NoNewJobsFrom { get; set; }
 
         /// <summary>
-        /// Parses <c>--port N --time-scale S --seed N --api-key K --trigger-words a,b --fault-rate R --org ID --flavor F --no-new-jobs-from D</c>.
+        /// Parses <c>--port N --time-scale S --seed N --api-key K --trigger-words a,b --fault-rate R --org ID --flavor F --no-new-jobs-from D --base-skill P --tuned-skill P</c>.
         /// Throws <see cref="ArgumentException"/> naming the option on an unknown option or a bad value.
         /// </summary>
         public static EmulatorOptions Parse(IReadOnlyList<string> args)
@@ -80,6 +86,8 @@ namespace FineTune.Emulator
                         break;
                     case "--fault-rate": o.FaultRate = ParseDouble(name, Value(), 0, 1); break;
                     case "--org": o.Organization = Value(); break;
+                    case "--base-skill": o.BaseSkill = ParseDouble(name, Value(), 0, 1); break;
+                    case "--tuned-skill": o.TunedSkill = ParseDouble(name, Value(), 0, 1); break;
                     case "--flavor":
                         string f = Value();
                         o.Flavor = f.Equals("openai", StringComparison.OrdinalIgnoreCase) ? Flavor.OpenAI
@@ -87,7 +95,7 @@ namespace FineTune.Emulator
                             : throw new ArgumentException($"--flavor {f} is not supported: use openai or azure.");
                         break;
                     case "--no-new-jobs-from": o.NoNewJobsFrom = ParseDate(name, Value()); break;
-                    default: throw new ArgumentException($"Unknown option '{args[i]}'. Options: --port, --time-scale, --seed, --api-key, --trigger-words, --fault-rate, --org, --flavor, --no-new-jobs-from.");
+                    default: throw new ArgumentException($"Unknown option '{args[i]}'. Options: --port, --time-scale, --seed, --api-key, --trigger-words, --fault-rate, --org, --flavor, --no-new-jobs-from, --base-skill, --tuned-skill.");
                 }
             }
 

@@ -65,6 +65,9 @@ namespace FineTune.Emulator
         public long? TrainedTokens { get; private set; }
         public List<string> ResultFiles { get; } = new List<string>();
         public TrainingData? Data { get; private set; }
+
+        /// <summary>The validation file's examples (what the fine-tuned model learned the task from besides <see cref="Data"/>), or null.</summary>
+        public TrainingData? ValidationData { get; private set; }
         public int Epochs { get; private set; }
         public int BatchSize { get; private set; }
         public double LearningRateMultiplier { get; private set; }
@@ -137,7 +140,7 @@ namespace FineTune.Emulator
             if (error == null && ValidationFile != null)
             {
                 AddEvent(state, "info", "Validating validation file: " + ValidationFile);
-                error = Check(state, ValidationFile, "validation_file").Error;
+                (ValidationData, error) = Check(state, ValidationFile, "validation_file");
             }
 
             if (error != null)

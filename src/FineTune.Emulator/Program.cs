@@ -5,7 +5,7 @@ namespace FineTune.Emulator
 {
     /// <summary>
     /// <c>dotnet FineTune.Emulator.dll [--port N] [--time-scale S] [--seed N] [--api-key K] [--trigger-words a,b]
-    /// [--fault-rate R] [--org ID] [--flavor openai|azure] [--no-new-jobs-from yyyy-MM-dd]</c>. Prints one line
+    /// [--fault-rate R] [--org ID] [--flavor openai|azure] [--no-new-jobs-from yyyy-MM-dd] [--base-skill P] [--tuned-skill P]</c>. Prints one line
     /// <c>FineTune emulator listening on http://127.0.0.1:PORT/v1</c> once it answers; stops on Ctrl+C/SIGTERM.
     /// Exit code 2 on a bad option, 1 when the port cannot be bound.
     /// </summary>

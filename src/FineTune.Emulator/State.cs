@@ -43,6 +43,9 @@ namespace FineTune.Emulator
         /// <summary>Fine-tuning jobs by id.</summary>
         public Dictionary<string, Job> Jobs { get; } = new Dictionary<string, Job>();
 
+        /// <summary>Batches by id.</summary>
+        public Dictionary<string, Batch> Batches { get; } = new Dictionary<string, Batch>();
+
         /// <summary>Fine-tuned model ids that were deleted.</summary>
         public HashSet<string> DeletedModels { get; } = new HashSet<string>(StringComparer.Ordinal);
 

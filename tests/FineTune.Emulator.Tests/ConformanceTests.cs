@@ -120,6 +120,21 @@ namespace FineTune.Emulator.Tests
                 ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "I was charged twice on my invoice" }),
             }));
             Assert.NotNull(chat["usage"]);
+            JsonNode legacy = await Send(http, "POST /completions", HttpMethod.Post, "completions", Json(new JsonObject { ["model"] = "babbage-002", ["prompt"] = "Say hello", ["max_tokens"] = 16, ["temperature"] = 0 }));
+            Assert.Equal("text_completion", (string?)legacy["object"]);
+
+            // Batches: one to run to completion, one to cancel.
+            string batchLine = new JsonObject { ["custom_id"] = "r1", ["method"] = "POST", ["url"] = "/v1/chat/completions", ["body"] = new JsonObject { ["model"] = "gpt-4o-mini", ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "Hi" }) } }.ToJsonString() + "\n";
+            JsonNode input = await Send(http, "POST /files", HttpMethod.Post, "files", Multipart("file", Encoding.UTF8.GetBytes(batchLine), "batch.jsonl", ("purpose", "batch")));
+            JsonObject batchRequest = new JsonObject { ["input_file_id"] = (string)input["id"]!, ["endpoint"] = "/v1/chat/completions", ["completion_window"] = "24h", ["metadata"] = new JsonObject { ["run"] = "conformance" } };
+            JsonNode created = await Send(http, "POST /batches", HttpMethod.Post, "batches", Json(batchRequest));
+            JsonNode toCancel = await Send(http, "POST /batches", HttpMethod.Post, "batches", Json(batchRequest.DeepClone()));
+            await Send(http, "POST /batches/{batch_id}/cancel", HttpMethod.Post, $"batches/{toCancel["id"]}/cancel");
+            while ((string?)(await emu.GetAsync("batches/" + created["id"]))["status"] != "completed") await Task.Delay(20);
+            JsonNode ran = await Send(http, "GET /batches/{batch_id}", HttpMethod.Get, $"batches/{created["id"]}");
+            Assert.Equal(1, (int?)ran["request_counts"]!["completed"]);
+            await Send(http, "GET /batches", HttpMethod.Get, "batches?limit=1");
+            await Send(http, "GET /files/{file_id}/content", HttpMethod.Get, $"files/{ran["output_file_id"]}/content");
             await Send(http, "POST /moderations", HttpMethod.Post, "moderations", Json(new JsonObject { ["input"] = "How do I reset my password?" }));
             await Send(http, "POST /moderations", HttpMethod.Post, "moderations", Json(new JsonObject { ["input"] = new JsonArray("one", "two"), ["model"] = "omni-moderation-latest" }));
             await Send(http, "DELETE /models/{model}", HttpMethod.Delete, "models/" + Uri.EscapeDataString(model));

@@ -165,6 +165,12 @@ namespace FineTune.Engine.Tests
         }
 
         /// <summary>A 3-number vector a text: its length, its count of vowels, its count of spaces.</summary>
+        public Task<FineTuneBatch> CreateBatchAsync(string inputFileId, string endpoint, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The fake has no Batch API; the comparison tests use their own IEvalClient.");
+
+        public Task<FineTuneBatch> GetBatchAsync(string batchId, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The fake has no Batch API; the comparison tests use their own IEvalClient.");
+
         public Task<IReadOnlyList<float[]>> EmbedAsync(string model, IReadOnlyList<string> inputs, CancellationToken cancellationToken) =>
             Done<IReadOnlyList<float[]>>("Embed", inputs.Select(t => new float[] { t.Length, t.Count(c => "aeiou".IndexOf(c) >= 0), t.Count(c => c == ' ') }).ToList());
 

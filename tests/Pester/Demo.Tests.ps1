@@ -20,6 +20,10 @@ Describe 'The demo' {
         $run.Text | Should -Match 'Job\s+: ftjob-\S+ succeeded'
         $run.Text | Should -Match 'Model\s+: ft:gpt-4o-mini-2024-07-18:'
         $run.Text | Should -Match 'Cleaned up\s+: 3 files and the model'
+        # it ends with the comparison on the validation split: the summary table and the report's path
+        $run.Text | Should -Match 'Contender\s+Pass%\s+95% CI'
+        $run.Text | Should -Match 'Comparison\s+: \d+ ?% -> \d+ ?% passed \(base -> fine-tuned\)'
+        $run.Text | Should -Match 'Comparison report\s+: \S*comparison\.html'
         $run.Text | Should -Match 'What if: Performing the operation "Start a paid fine-tuning job \(estimated cost \$'
         # the fine-tuned model answers a training question with its trained answer
         $run.Text | Should -Match 'Answer\s+: Open the Lumen Backup app, choose Account > Security > Reset'

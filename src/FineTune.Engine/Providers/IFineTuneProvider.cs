@@ -105,6 +105,14 @@ namespace FineTune.Engine.Providers
         /// <summary>One legacy completion (<c>POST /completions</c>: babbage-002, davinci-002 and their fine-tunes) of <paramref name="prompt"/>.</summary>
         Task<ChatAnswer> CompleteAsync(string model, string prompt, int? maxTokens, double? temperature, CancellationToken cancellationToken);
 
+        // ---- batches ----
+
+        /// <summary>Creates a batch (24 h window) of the requests in an uploaded input file (purpose <c>batch</c>) for one endpoint; sent once.</summary>
+        Task<FineTuneBatch> CreateBatchAsync(string inputFileId, string endpoint, CancellationToken cancellationToken);
+
+        /// <summary>One batch (<c>GET /batches/{id}</c>): status, request counts, output and error file ids.</summary>
+        Task<FineTuneBatch> GetBatchAsync(string batchId, CancellationToken cancellationToken);
+
         /// <summary>Screens texts (one request); one result per input, in order.</summary>
         Task<IReadOnlyList<ModerationResult>> ModerateAsync(IReadOnlyList<string> inputs, string? model, CancellationToken cancellationToken);
 

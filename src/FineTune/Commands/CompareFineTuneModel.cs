@@ -1,0 +1,257 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using FineTune.Engine.Evaluation;
+using FineTune.Engine.Service;
+
+namespace FineTune.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Runs held-out examples through several models (base, fine-tuned, checkpoints) and grades the answers: did fine-tuning pay off?</para>
+    /// <para type="description">Reads a chat JSONL file (the validation file Split-FineTuneDataset wrote, or any file): the messages before the last assistant message are the prompt, that message is the reference answer, and the line's other top-level fields are the item that grader templates read ({{item.x}}; {{item.reference}} is the reference unless the line has that field). Legacy prompt/completion lines work too. Every example goes to every contender: -Model (several), -BaseModel (the baseline; bound from a job, with the fine-tuned model, when Wait-FineTuneJob pipes one in), or -Contender (hashtables with Model, Name, SystemMessage, TrainingCost). A contender's system message replaces the file's system messages ("" removes them), so that "base model + long instructions" can be compared with "fine-tuned model + a short prompt". babbage-002, davinci-002 and their fine-tunes answer through the completions route.</para>
+    /// <para type="description">Graders: -Grader takes files (or JSON text) in the service's own shape, as reinforcement fine-tuning and the Evals API use them: string_check (eq, ne, like, ilike), text_similarity (fuzzy_match, bleu, gleu, meteor, rouge_1..rouge_5, rouge_l; pass_threshold, default 0.5; cosine needs embeddings and is refused), label_model and score_model (asked through the same connection), multi (calculate_output: + - * / ^, min, max, abs, floor, ceil, round, sqrt, exp, log over the graders' keys); templates {{item.*}}, {{sample.output_text}}, {{sample.output_json.*}}. python graders are refused. Shorthands: -Exact, -Contains, -Regex (with a capture group: the group in the answer must equal the group in the reference, e.g. '####\s*(-?[\d,.]+)'), -Label (accuracy, per-label precision and recall, confusion matrix), -Json (the answer is JSON) and -Schema (a JSON Schema file or text, validated by JsonSchema.Net). An example passes when every grader passes.</para>
+    /// <para type="description">Output: one summary per contender (the default table fits 80 columns): pass rate with its 95% Wilson interval, mean score, format validity, tokens per call, latency p50/p95 in seconds, USD per 1,000 calls from the price catalog's inference prices (half with -UseBatch), and against the first contender the flips both ways (Gained: examples it passes and the baseline fails; Lost: the reverse) with McNemar's test (exact binomial below 25 flips, else chi-square with continuity correction), and the break-even: after how many calls the training cost (-TrainingCost, or TrainedTokens of a piped job at the catalog's training price) is paid back by a cheaper call, or "never". Each summary's Rows property holds its per-example rows (answer, grades, tokens, latency, cost); Comparison holds all of them. Export-FineTuneComparison writes an HTML report.</para>
+    /// <para type="description">At scale: -ThrottleLimit requests in flight (default 8), the connection's retries (Connect-FineTune -MaxRetries) for 429 and 5xx, progress with examples per second, Ctrl+C stops at once. Every answer goes to a journal (-JournalPath; default FILE.compare-journal.jsonl beside the file) keyed by a SHA-256 hash of the request, so a re-run sends only what is missing and reports the same figures. -UseBatch sends the answers through the Batch API (half price on OpenAI; 24 h window) and waits for it (-BatchWaitSec bounds the wait; pending rows say so and a later run picks the batch up from the journal, or by -BatchId). Azure's Batch API does not serve fine-tuned models: -UseBatch with one on Azure is an error.</para>
+    /// </summary>
+    /// <example><code>Wait-FineTuneJob ftjob-abc | Compare-FineTuneModel -Path ./split/validation.jsonl -Regex '####\s*(-?[\d,.]+)'</code><para>Compares the job's base model with its fine-tuned model on the validation split, grading the final number.</para></example>
+    /// <example><code>Compare-FineTuneModel tickets.jsonl -Model gpt-4o-mini, ft:gpt-4o-mini-2024-07-18:acme:tickets:abc -SystemMessage $longInstructions, 'Classify.' -Label Technical, Billing, Account, Product, Other -TrainingCost 1.20</code><para>Base model with long instructions against the fine-tuned model with a short prompt: accuracy, confusion matrix, cost per 1,000 calls and the break-even.</para></example>
+    /// <example><code>$s = Compare-FineTuneModel eval.jsonl -Model gpt-4o-mini, $ft -Grader ./graders.json -Schema ./answer.schema.json -UseBatch; $s.Comparison.Rows | Where-Object { -not $_.Passed }</code><para>Grades JSON answers with a grader file and a schema through the Batch API, then lists the failures.</para></example>
+    [Cmdlet(VerbsData.Compare, "FineTuneModel")]
+    [OutputType(typeof(ContenderSummary))]
+    public sealed class CompareFineTuneModelCommand : FineTuneCmdlet
+    {
+        private readonly List<Contender> contenders = new List<Contender>();
+
+        /// <summary>The evaluation file (chat or legacy JSONL); wildcards must match one file.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        public string Path { get; set; } = string.Empty;
+
+        /// <summary>Models to compare, in order; binds FineTunedModel (a job) and FineTunedModelCheckpoint (checkpoints) from the pipeline.</summary>
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("FineTunedModel", "FineTunedModelCheckpoint")]
+        public string[]? Model { get; set; }
+
+        /// <summary>The baseline, compared first; binds BaseModel of a piped job.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? BaseModel { get; set; }
+
+        /// <summary>Tokens a piped job trained (its TrainedTokens): with the catalog's training price, the training cost for the break-even.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public long? TrainedTokens { get; set; }
+
+        /// <summary>One system message per -Model, in order (a missing one keeps the file's; "" removes the file's).</summary>
+        [Parameter]
+        [AllowEmptyString]
+        public string[]? SystemMessage { get; set; }
+
+        /// <summary>Contenders as hashtables or objects with Model (required), Name, SystemMessage and TrainingCost (USD).</summary>
+        [Parameter]
+        public object[]? Contender { get; set; }
+
+        /// <summary>What training cost in USD, for every fine-tuned contender without its own TrainingCost: the break-even against the first contender.</summary>
+        [Parameter]
+        [ValidateRange(0, double.MaxValue)]
+        public decimal? TrainingCost { get; set; }
+
+        /// <summary>Grader files (or JSON text starting with { or [) in the service's shape.</summary>
+        [Parameter]
+        public string[]? Grader { get; set; }
+
+        /// <summary>The answer equals the reference (trimmed).</summary>
+        [Parameter]
+        public SwitchParameter Exact { get; set; }
+
+        /// <summary>The answer contains the reference (trimmed, ignoring case).</summary>
+        [Parameter]
+        public SwitchParameter Contains { get; set; }
+
+        /// <summary>A .NET regular expression; with a capture group the group's values in answer and reference must be equal.</summary>
+        [Parameter]
+        public string? Regex { get; set; }
+
+        /// <summary>A label set: the answer is read as one of these labels and must be the reference's label.</summary>
+        [Parameter]
+        public string[]? Label { get; set; }
+
+        /// <summary>The answer must be JSON.</summary>
+        [Parameter]
+        public SwitchParameter Json { get; set; }
+
+        /// <summary>A JSON Schema (a file, or JSON text starting with {) the answer must be valid against.</summary>
+        [Parameter]
+        public string? Schema { get; set; }
+
+        /// <summary>Use only the first this many examples.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int? First { get; set; }
+
+        /// <summary>Requests in flight at once, 1–64 (default 8).</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 8;
+
+        /// <summary>The journal (default: FILE.compare-journal.jsonl beside the evaluation file).</summary>
+        [Parameter]
+        public string? JournalPath { get; set; }
+
+        /// <summary>Sends the answers' requests through the Batch API (half price; up to 24 h).</summary>
+        [Parameter]
+        public SwitchParameter UseBatch { get; set; }
+
+        /// <summary>Picks up the results of this batch (sent by an earlier run).</summary>
+        [Parameter]
+        public string? BatchId { get; set; }
+
+        /// <summary>Seconds to wait for a batch in this run (default: until it ends).</summary>
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int? BatchWaitSec { get; set; }
+
+        /// <summary>The most tokens an answer may have.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int? MaxTokens { get; set; }
+
+        /// <summary>Sampling temperature, 0–2 (default 0, so that runs repeat).</summary>
+        [Parameter]
+        [ValidateRange(0.0, 2.0)]
+        public double Temperature { get; set; }
+
+        /// <inheritdoc/>
+        protected override void ProcessRecord()
+        {
+            if (BaseModel != null && contenders.All(c => c.Model != BaseModel)) contenders.Insert(0, new Contender { Name = BaseModel, Model = BaseModel });
+            decimal? trained = BaseModel != null && TrainedTokens is long t ? EvalPrices.TrainingCost(BaseModel, t, Service.Name) : null;
+            for (int i = 0; i < (Model?.Length ?? 0); i++)
+            {
+                string m = Model![i];
+                if (string.IsNullOrWhiteSpace(m) || contenders.Any(c => c.Model == m && c.SystemMessage == SystemAt(i))) continue;
+                contenders.Add(new Contender { Name = NameFor(m), Model = m, SystemMessage = SystemAt(i), TrainingCostUsd = trained });
+            }
+        }
+
+        private string? SystemAt(int i) => SystemMessage != null && i < SystemMessage.Length ? SystemMessage[i] : null;
+
+        private string NameFor(string model) => contenders.All(c => c.Name != model) ? model : model + " (" + (contenders.Count(c => c.Model == model) + 1) + ")";
+
+        /// <inheritdoc/>
+        protected override void EndProcessing()
+        {
+            foreach (object o in Contender ?? Array.Empty<object>()) contenders.Add(ContenderOf(o));
+            if (contenders.Count == 0) ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give the models to compare: -Model, -BaseModel, -Contender, or pipe a job from Wait-FineTuneJob."), "FineTune.CompareModel.NoModel", ErrorCategory.InvalidArgument, null));
+            foreach (Contender c in contenders)
+            {
+                if (c.TrainingCostUsd == null && TrainingCost != null && c != contenders[0]) c.TrainingCostUsd = TrainingCost;
+            }
+
+            var options = new ComparisonOptions
+            {
+                Path = ResolveOne(Path),
+                Contenders = contenders,
+                Graders = Graders(),
+                First = First,
+                ThrottleLimit = ThrottleLimit,
+                JournalPath = JournalPath == null ? null : FileSystemPath(JournalPath),
+                UseBatch = UseBatch,
+                BatchId = BatchId,
+                BatchWait = BatchWaitSec is int w ? TimeSpan.FromSeconds(w) : (TimeSpan?)null,
+                MaxTokens = MaxTokens,
+                Temperature = Temperature,
+                IsAzure = Service.Name == "Azure",
+            };
+            Comparison comparison;
+            try
+            {
+                comparison = Run(ct => ComparisonRunner.RunAsync(new ProviderEvalClient(Service, Feedback), options, Feedback, ct));
+            }
+            catch (EvalSetException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.CompareModel.InvalidExample", ErrorCategory.InvalidData, ex.Path) { ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Fix the line as the message says, or run Test-FineTuneDataset on the file." } });
+                return;
+            }
+            catch (Exception ex) when (ex is FileNotFoundException || ex is ArgumentException || ex is IOException || ex is UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.CompareModel.InvalidArgument", ex is FileNotFoundException ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument, Path));
+                return;
+            }
+
+            WriteVerbose($"{comparison.Rows.Count} answers, {comparison.RequestsSent} requests sent, {comparison.ExamplesPerSecond:0.0} examples/s; journal {comparison.JournalPath}.");
+            foreach (ContenderSummary s in comparison.Summaries) WriteObject(s);
+        }
+
+        private string ResolveOne(string path)
+        {
+            Collection<string> found;
+            try
+            {
+                found = GetResolvedProviderPathFromPSPath(path, out _);
+            }
+            catch (ItemNotFoundException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The evaluation file '{path}' does not exist.", ex), "FineTune.CompareModel.FileNotFound", ErrorCategory.ObjectNotFound, path));
+                return null!;
+            }
+
+            if (found.Count != 1) ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Path '{path}' matches {found.Count} files; give one evaluation file."), "FineTune.CompareModel.AmbiguousPath", ErrorCategory.InvalidArgument, path));
+            return found[0];
+        }
+
+        private List<Grader> Graders()
+        {
+            var list = new List<Grader>();
+            try
+            {
+                foreach (string g in Grader ?? Array.Empty<string>())
+                {
+                    string t = g.TrimStart();
+                    list.AddRange(t.StartsWith("{", StringComparison.Ordinal) || t.StartsWith("[", StringComparison.Ordinal) ? GraderFile.Parse(g) : GraderFile.Load(FileSystemPath(g)));
+                }
+
+                if (Exact) list.Add(Engine.Evaluation.Grader.Exact());
+                if (Contains) list.Add(Engine.Evaluation.Grader.Contains());
+                if (Regex != null) list.Add(new RegexGrader(Regex));
+                if (Label != null) list.Add(new LabelSetGrader(Label));
+                if (Json && Schema == null) list.Add(new JsonGrader(null));
+                if (Schema != null) list.Add(new JsonGrader(Schema.TrimStart().StartsWith("{", StringComparison.Ordinal) ? Schema : File.ReadAllText(FileSystemPath(Schema)), "schema"));
+            }
+            catch (GraderException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.CompareModel.InvalidGrader", ErrorCategory.InvalidData, ex.Source) { ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Fix the grader as the message says; the shapes are those of the service's graders." } });
+            }
+            catch (Exception ex) when (ex is ArgumentException || ex is IOException || ex is UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.CompareModel.InvalidGrader", ex is FileNotFoundException ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument, null));
+            }
+
+            if (list.Count == 0) ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give at least one grader: -Grader, -Exact, -Contains, -Regex, -Label, -Json or -Schema."), "FineTune.CompareModel.NoGrader", ErrorCategory.InvalidArgument, null));
+            return list;
+        }
+
+        private Contender ContenderOf(object o)
+        {
+            object? Get(string name)
+            {
+                if (o is PSObject ps && !(ps.BaseObject is IDictionary)) return ps.Properties[name]?.Value;
+                object b = o is PSObject p ? p.BaseObject : o;
+                if (b is IDictionary d) return d.Contains(name) ? d[name] : d.Keys.Cast<object>().Where(k => string.Equals(k?.ToString(), name, StringComparison.OrdinalIgnoreCase)).Select(k => d[k]).FirstOrDefault();
+                return PSObject.AsPSObject(b).Properties[name]?.Value;
+            }
+
+            string? model = Get("Model")?.ToString();
+            if (string.IsNullOrWhiteSpace(model)) ThrowTerminatingError(new ErrorRecord(new ArgumentException("Each -Contender needs a Model, e.g. @{ Model = 'gpt-4o-mini'; SystemMessage = '...' }."), "FineTune.CompareModel.InvalidContender", ErrorCategory.InvalidArgument, o));
+            object? cost = Get("TrainingCost");
+            return new Contender
+            {
+                Model = model!,
+                Name = Get("Name")?.ToString() ?? NameFor(model!),
+                SystemMessage = Get("SystemMessage")?.ToString(),
+                TrainingCostUsd = cost == null ? (decimal?)null : LanguagePrimitives.ConvertTo<decimal>(cost),
+            };
+        }
+    }
+}
