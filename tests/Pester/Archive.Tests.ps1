@@ -198,7 +198,7 @@ Describe 'Copying a job to a provider that still trains' {
         if (-not $script:HasData) { return }
         $script:Azure = Start-FineTuneEmulator -TimeScale 0.05 -Flavor Azure   # side by side with the OpenAI flavour
         $key = ConvertTo-SecureString 'sk-archive-test' -AsPlainText -Force
-        $script:ToAzure = Connect-FineTune -Endpoint $script:Azure.Endpoint -ApiKey $key -Provider Azure -PassThru
+        $script:ToAzure = Connect-FineTune -Name azure-dest -Endpoint $script:Azure.Endpoint -ApiKey $key -Provider Azure -PassThru
         Connect-FineTune -Endpoint $script:Emu.Endpoint -ApiKey $key -MaxRetries 1 -MaxRetryDelaySec 1
         $script:Source = Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Path $script:Train -Epochs 2 -Suffix moved -Seed 7 -Metadata @{ team = 'support' } -Confirm:$false -Wait
     }
@@ -213,7 +213,7 @@ Describe 'Copying a job to a provider that still trains' {
         if (-not $script:HasData) { Set-ItResult -Skipped -Because "input missing: $script:Train"; return }
         $transcript = Join-Path $TestDrive 'whatif.txt'
         Start-Transcript -Path $transcript | Out-Null
-        try { Copy-FineTuneJob $script:Source.Id -Destination $script:ToAzure -WhatIf | Should -BeNullOrEmpty }
+        try { Copy-FineTuneJob $script:Source.Id -Destination azure-dest -WhatIf | Should -BeNullOrEmpty }
         finally { Stop-Transcript | Out-Null }
         $billed = (Measure-FineTuneDataset $script:Train -Model gpt-4o-mini-2024-07-18).BilledTokensPerEpoch
         $azure = Get-FineTuneCost -Model gpt-4o-mini-2024-07-18 -Provider Azure -TrainingTokens $billed -Epochs 2 -WarningAction SilentlyContinue

@@ -22,7 +22,7 @@ namespace FineTune.Commands
     /// <example><code>$s = Compare-FineTuneModel eval.jsonl -Model gpt-4o-mini, $ft -Grader ./graders.json -Schema ./answer.schema.json -UseBatch; $s.Comparison.Rows | Where-Object { -not $_.Passed }</code><para>Grades JSON answers with a grader file and a schema through the Batch API, then lists the failures.</para></example>
     [Cmdlet(VerbsData.Compare, "FineTuneModel")]
     [OutputType(typeof(ContenderSummary))]
-    public sealed class CompareFineTuneModelCommand : FineTuneCmdlet
+    public sealed class CompareFineTuneModelCommand : ServiceCmdlet
     {
         private readonly List<Contender> contenders = new List<Contender>();
 

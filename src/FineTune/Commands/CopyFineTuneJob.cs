@@ -16,7 +16,7 @@ namespace FineTune.Commands
     /// <example><code>Copy-FineTuneJob ftjob-abc123 -Destination $azure -TrainingPath ./train.jsonl -TrainingType GlobalStandard -Confirm:$false</code><para>Copies a job whose upload is not in the ledger, with Azure's GlobalStandard training type.</para></example>
     [Cmdlet(VerbsCommon.Copy, "FineTuneJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(JobCopy))]
-    public sealed class CopyFineTuneJobCommand : FineTuneCmdlet
+    public sealed class CopyFineTuneJobCommand : ServiceCmdlet
     {
         /// <summary>The source job (ftjob-...) on the current connection; binds JobId or Id of a job.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -24,8 +24,9 @@ namespace FineTune.Commands
         [ArgumentCompleter(typeof(JobIdCompleter))]
         public string JobId { get; set; } = string.Empty;
 
-        /// <summary>Where to re-run the job: a connection from Connect-FineTune -PassThru or Get-FineTuneContext.</summary>
+        /// <summary>Where to re-run the job: the name of a connection (Connect-FineTune -Name) or a connection object (Connect-FineTune -PassThru, Get-FineTuneContext -ListAvailable).</summary>
         [Parameter(Mandatory = true)]
+        [ArgumentCompleter(typeof(ConnectionNameCompleter))]
         public PSObject Destination { get; set; } = null!;
 
         /// <summary>The local training file, when the upload ledger does not know the source job's one.</summary>
@@ -58,10 +59,14 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            if (!(Destination.BaseObject is FineTuneConnection connection))
+            FineTuneConnection connection;
+            try
             {
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Destination takes a connection from Connect-FineTune -PassThru or Get-FineTuneContext, not {Destination.BaseObject.GetType().Name} '{Destination}'."),
-                    "FineTune.CopyJob.InvalidDestination", ErrorCategory.InvalidArgument, Destination));
+                connection = FineTuneSession.Resolve(SessionState.PSVariable, Destination);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.CopyJob.InvalidDestination", ErrorCategory.InvalidArgument, Destination));
                 return;
             }
 

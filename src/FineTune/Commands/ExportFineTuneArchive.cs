@@ -17,7 +17,7 @@ namespace FineTune.Commands
     /// <example><code>Get-FineTuneJob -Metadata @{ team = 'support' } | Export-FineTuneArchive ./support-archive; Test-FineTuneArchive ./support-archive</code><para>Archives the jobs of one team, then checks every file against the manifest.</para></example>
     [Cmdlet(VerbsData.Export, "FineTuneArchive", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(ArchiveReport))]
-    public sealed class ExportFineTuneArchiveCommand : FineTuneCmdlet
+    public sealed class ExportFineTuneArchiveCommand : ServiceCmdlet
     {
         private readonly List<string> jobIds = new List<string>();
 

@@ -15,7 +15,7 @@ namespace FineTune.Commands
     /// <example><code>Wait-FineTuneJob ftjob-abc123 | Test-FineTuneJob | Where-Object Overfitted | ForEach-Object Checkpoint</code><para>Prints the checkpoint to use when the run overfitted.</para></example>
     [Cmdlet(VerbsDiagnostic.Test, "FineTuneJob")]
     [OutputType(typeof(CurveDiagnosis))]
-    public sealed class TestFineTuneJobCommand : FineTuneCmdlet
+    public sealed class TestFineTuneJobCommand : ServiceCmdlet
     {
         /// <summary>The job id (ftjob-...); binds JobId of a job.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
