@@ -199,7 +199,7 @@ Describe 'Copying a job to a provider that still trains' {
         $script:Azure = Start-FineTuneEmulator -TimeScale 0.05 -Flavor Azure   # side by side with the OpenAI flavour
         $key = ConvertTo-SecureString 'sk-archive-test' -AsPlainText -Force
         $script:ToAzure = Connect-FineTune -Name azure-dest -Endpoint $script:Azure.Endpoint -ApiKey $key -Provider Azure -PassThru
-        Connect-FineTune -Endpoint $script:Emu.Endpoint -ApiKey $key -MaxRetries 1 -MaxRetryDelaySec 1
+        Connect-FineTune -Name source -Endpoint $script:Emu.Endpoint -ApiKey $key -MaxRetries 1 -MaxRetryDelaySec 1
         $script:Source = Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Path $script:Train -Epochs 2 -Suffix moved -Seed 7 -Metadata @{ team = 'support' } -Confirm:$false -Wait
     }
 
