@@ -17,7 +17,8 @@ AfterAll {
     Stop-FineTuneEmulator $script:Emu
     $global:PSDefaultParameterValues.Remove('*-Emulator*:Emulator')
     $env:FINETUNE_DATA_HOME = $script:DataHome
-    Disconnect-FineTune
+    # every connection this file made (named ones too): the session is shared with the other test files
+    @(Get-FineTuneContext -ListAvailable).Name | ForEach-Object { Disconnect-FineTune -Name $_ -ErrorAction SilentlyContinue }
 }
 
 Describe 'The upload ledger' {
