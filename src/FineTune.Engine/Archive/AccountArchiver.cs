@@ -451,10 +451,10 @@ namespace FineTune.Engine.Archive
             internal void Put(string relative, byte[] bytes)
             {
                 string sha;
-                using (SHA256 h = SHA256.Create()) sha = UploadLedger.Hex(h.ComputeHash(bytes));
+                using (SHA256 h = SHA256.Create()) sha = IO.FileHash.Hex(h.ComputeHash(bytes));
                 string full = Full(relative);
                 if (manifest.Find(relative) is ManifestEntry e && e.Sha256 == sha && e.Bytes == bytes.LongLength &&
-                    File.Exists(full) && new FileInfo(full).Length == bytes.LongLength && UploadLedger.Sha256Of(full, CancellationToken.None) == sha)
+                    File.Exists(full) && new FileInfo(full).Length == bytes.LongLength && IO.FileHash.Sha256Of(full, CancellationToken.None) == sha)
                 {
                     Report.Unchanged++;
                     return;
@@ -478,7 +478,7 @@ namespace FineTune.Engine.Archive
 
                 string full = Full(relative);
                 long bytes = await service.SaveFileAsync(fileId, full, true, null, ct).ConfigureAwait(false);
-                manifest.Set(new ManifestEntry { Path = relative, Bytes = bytes, Sha256 = UploadLedger.Sha256Of(full, ct) });
+                manifest.Set(new ManifestEntry { Path = relative, Bytes = bytes, Sha256 = IO.FileHash.Sha256Of(full, ct) });
                 Report.Written.Add(relative);
                 Report.BytesWritten += bytes;
             }

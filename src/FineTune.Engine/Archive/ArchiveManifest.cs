@@ -144,7 +144,7 @@ namespace FineTune.Engine.Archive
                 }
                 else
                 {
-                    string sha = UploadLedger.Sha256Of(info.FullName, cancellationToken);
+                    string sha = IO.FileHash.Sha256Of(info.FullName, cancellationToken);
                     if (!string.Equals(sha, e.Sha256, StringComparison.OrdinalIgnoreCase))
                     {
                         problems.Add(new ArchiveProblem { Path = e.Path, Problem = "ContentChanged", Expected = expected, Actual = $"{info.Length} bytes, SHA-256 {sha}" });

@@ -253,7 +253,7 @@ namespace FineTune.Engine.Archive
             {
                 if (!File.Exists(given)) throw new CopyRefusedException("NoData", $"The {what} file {given} does not exist.");
                 LedgerEntry? uploaded = fileId == null ? null : ledger.LastOrDefault(e => e.FileId == fileId);
-                if (uploaded != null && !string.Equals(UploadLedger.Sha256Of(given, ct), uploaded.Sha256, StringComparison.OrdinalIgnoreCase))
+                if (uploaded != null && !string.Equals(IO.FileHash.Sha256Of(given, ct), uploaded.Sha256, StringComparison.OrdinalIgnoreCase))
                 {
                     feedback.Warning($"{given} is not what was uploaded as {fileId} ({uploaded.Path}, SHA-256 {uploaded.Sha256}): the copy trains on other data.");
                 }

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -85,7 +84,7 @@ namespace FineTune.Engine.Archive
                 FileId = fileId,
                 Path = info.FullName,
                 Bytes = info.Length,
-                Sha256 = Sha256Of(info.FullName, cancellationToken),
+                Sha256 = IO.FileHash.Sha256Of(info.FullName, cancellationToken),
                 Endpoint = endpoint,
                 Purpose = purpose,
                 UploadedAt = DateTimeOffset.UtcNow,
@@ -189,32 +188,7 @@ namespace FineTune.Engine.Archive
         public static bool Matches(LedgerEntry entry, CancellationToken cancellationToken)
         {
             var info = new FileInfo(entry.Path);
-            return info.Exists && info.Length == entry.Bytes && string.Equals(Sha256Of(info.FullName, cancellationToken), entry.Sha256, StringComparison.OrdinalIgnoreCase);
-        }
-
-        /// <summary>The SHA-256 of a file, lower-case hex.</summary>
-        public static string Sha256Of(string path, CancellationToken cancellationToken)
-        {
-            using SHA256 sha = SHA256.Create();
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            var buffer = new byte[1 << 16];
-            int n;
-            while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                sha.TransformBlock(buffer, 0, n, null, 0);
-            }
-
-            sha.TransformFinalBlock(buffer, 0, 0);
-            return Hex(sha.Hash);
-        }
-
-        /// <summary>Lower-case hex of <paramref name="bytes"/>.</summary>
-        public static string Hex(byte[] bytes)
-        {
-            var sb = new StringBuilder(bytes.Length * 2);
-            foreach (byte b in bytes) sb.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
-            return sb.ToString();
+            return info.Exists && info.Length == entry.Bytes && string.Equals(IO.FileHash.Sha256Of(info.FullName, cancellationToken), entry.Sha256, StringComparison.OrdinalIgnoreCase);
         }
     }
 }

@@ -22,7 +22,7 @@ namespace FineTune.Engine.Tests.Archive
             {
                 string full = Path.Combine(dir, path.Replace('/', Path.DirectorySeparatorChar));
                 File.WriteAllText(full, text);
-                m.Set(new ManifestEntry { Path = path, Bytes = new FileInfo(full).Length, Sha256 = UploadLedger.Sha256Of(full, CancellationToken.None) });
+                m.Set(new ManifestEntry { Path = path, Bytes = new FileInfo(full).Length, Sha256 = FineTune.Engine.IO.FileHash.Sha256Of(full, CancellationToken.None) });
             }
 
             m.Write(dir);

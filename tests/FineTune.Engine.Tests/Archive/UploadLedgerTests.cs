@@ -18,7 +18,7 @@ namespace FineTune.Engine.Tests.Archive
 
         private LedgerEntry Entry(string id, string path) => new LedgerEntry
         {
-            FileId = id, Path = path, Bytes = new FileInfo(path).Length, Sha256 = UploadLedger.Sha256Of(path, CancellationToken.None), UploadedAt = DateTimeOffset.UtcNow,
+            FileId = id, Path = path, Bytes = new FileInfo(path).Length, Sha256 = FineTune.Engine.IO.FileHash.Sha256Of(path, CancellationToken.None), UploadedAt = DateTimeOffset.UtcNow,
         };
 
         [Fact]
@@ -68,7 +68,7 @@ namespace FineTune.Engine.Tests.Archive
         {
             string data = Path.Combine(dir, "abc.txt");
             File.WriteAllText(data, "abc");
-            Assert.Equal("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", UploadLedger.Sha256Of(data, CancellationToken.None));
+            Assert.Equal("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", FineTune.Engine.IO.FileHash.Sha256Of(data, CancellationToken.None));
         }
 
         [Fact]

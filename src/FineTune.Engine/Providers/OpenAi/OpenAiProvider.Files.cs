@@ -7,7 +7,6 @@ using System.IO;
 using System.Linq;
 using System.Net.Http;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -106,7 +105,7 @@ namespace FineTune.Engine.Providers
             bool completed = false;
             try
             {
-                Task<string> md5 = Task.Run(() => Md5Of(path, linked.Token), linked.Token);
+                Task<string> md5 = Task.Run(() => IO.FileHash.Md5Of(path, linked.Token), linked.Token);
                 int count = (int)Math.Max(1, (info.Length + partBytes - 1) / partBytes);
                 var partIds = new string[count];
                 long sent = 0;
@@ -349,21 +348,5 @@ namespace FineTune.Engine.Providers
 
         /// <summary>The network timeout of an upload: the connection's, plus a second for every 256 KB.</summary>
         private TimeSpan UploadTimeout(long bytes) => TimeSpan.FromSeconds(Connection.TimeoutSec + bytes / (256 * 1024));
-
-        private static string Md5Of(string path, CancellationToken cancellationToken)
-        {
-            using MD5 md5 = MD5.Create();
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-            var buffer = new byte[1 << 20];
-            int n;
-            while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                md5.TransformBlock(buffer, 0, n, null, 0);
-            }
-
-            md5.TransformFinalBlock(buffer, 0, 0);
-            return string.Concat(md5.Hash.Select(b => b.ToString("x2")));
-        }
     }
 }
