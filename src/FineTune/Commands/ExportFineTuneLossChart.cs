@@ -12,11 +12,11 @@ namespace FineTune.Commands
     /// <para type="description">Takes the metric objects of Get-FineTuneMetric (or any objects with Step, TrainLoss and ValidLoss) from the pipeline. The file type follows the extension of -Path: .svg writes an SVG image; .html or .htm writes a page holding the same SVG inline. Neither has scripts or external references, so it opens anywhere, offline. The file is written atomically (a temporary file, then a rename); an existing file is replaced only with -Force. Errors: FineTune.ExportLossChart.FileExists when the file exists without -Force; FineTune.ExportLossChart.UnknownExtension for another extension; FineTune.ExportLossChart.WriteFailed when the folder cannot be written.</para>
     /// </summary>
     /// <example>
-    ///   <code>Get-FineTuneMetric -JobId ftjob-abc123 | Export-FineTuneLossChart -Path ./loss.svg</code>
+    ///   <code>Get-FineTuneMetric -JobId $jobId | Export-FineTuneLossChart -Path ./loss.svg</code>
     ///   <para>Saves the loss chart of a job as an SVG image.</para>
     /// </example>
     /// <example>
-    ///   <code>Get-FineTuneMetric -JobId ftjob-abc123 | Export-FineTuneLossChart -Path ./report/loss.html -Force -PassThru | Invoke-Item</code>
+    ///   <code>Get-FineTuneMetric -JobId $jobId | Export-FineTuneLossChart -Path ./report/loss.html -Force -PassThru | Invoke-Item</code>
     ///   <para>Replaces an HTML page with the chart and opens it.</para>
     /// </example>
     [Cmdlet(VerbsData.Export, "FineTuneLossChart", SupportsShouldProcess = true)]

@@ -8,8 +8,8 @@ namespace FineTune.Commands
     /// <para type="synopsis">Gets a job's checkpoints: the models saved at the last epochs, with their step and metrics.</para>
     /// <para type="description">The service keeps the checkpoints of the last 3 epochs. Each FineTunedModelCheckpoint is a model name that Invoke-FineTuneChat can call (it binds -Model by property name).</para>
     /// </summary>
-    /// <example><code>Get-FineTuneCheckpoint ftjob-abc123</code><para>Lists the checkpoints, newest first.</para></example>
-    /// <example><code>Get-FineTuneCheckpoint ftjob-abc123 | Select-Object -Last 1 | Invoke-FineTuneChat 'Hello'</code><para>Asks the earliest kept checkpoint a question.</para></example>
+    /// <example><code>Get-FineTuneCheckpoint $jobId</code><para>Lists the checkpoints, newest first.</para></example>
+    /// <example><code>Get-FineTuneCheckpoint $jobId | Select-Object -Last 1 | Invoke-FineTuneChat 'Hello'</code><para>Asks the earliest kept checkpoint a question.</para></example>
     [Cmdlet(VerbsCommon.Get, "FineTuneCheckpoint")]
     [OutputType(typeof(FineTuneCheckpoint))]
     public sealed class GetFineTuneCheckpointCommand : ServiceCmdlet

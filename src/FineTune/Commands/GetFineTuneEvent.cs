@@ -12,8 +12,8 @@ namespace FineTune.Commands
     /// <para type="synopsis">Gets a job's events (messages and training metrics), oldest first; -Follow keeps writing new ones until the job ends.</para>
     /// <para type="description">Reads every page of the job's events (the service lists them newest first, 100 a page) and writes them in the order they happened; -First N keeps only the newest N. -Follow then polls for new events and writes each as it arrives until the job succeeds, fails, is cancelled or paused; Ctrl+C stops following and leaves the job running. Metrics events carry Step, TotalSteps, TrainLoss and the full Data.</para>
     /// </summary>
-    /// <example><code>Get-FineTuneEvent ftjob-abc123 -First 5</code><para>The five newest events.</para></example>
-    /// <example><code>Get-FineTuneEvent ftjob-abc123 -Follow | Where-Object Type -eq metrics</code><para>Follows the training metrics live.</para></example>
+    /// <example><code>Get-FineTuneEvent $jobId -First 5</code><para>The five newest events.</para></example>
+    /// <example><code>Get-FineTuneEvent $jobId -Follow | Where-Object Type -eq metrics</code><para>Follows the training metrics live.</para></example>
     [Cmdlet(VerbsCommon.Get, "FineTuneEvent")]
     [OutputType(typeof(FineTuneEvent))]
     public sealed class GetFineTuneEventCommand : ServiceCmdlet

@@ -12,7 +12,7 @@ namespace FineTune.Commands
     /// <para type="description">Without -Id lists every file (all pages), optionally of one -Purpose (fine-tune for training files, fine-tune-results for jobs' result files). Status is an open string: Azure reports pending, running and processed where OpenAI says processed. LocalPath names the local file a training file was uploaded from, when the upload ledger knows it (Add-FineTuneFile records path, size and SHA-256 in uploads.jsonl under $env:FINETUNE_DATA_HOME, else %LOCALAPPDATA%\FineTune on Windows or ~/.local/share/FineTune elsewhere) and the file still has the same size and SHA-256; else it is empty. OpenAI never hands a training file's content out again, so that copy is the one to keep.</para>
     /// </summary>
     /// <example><code>Get-FineTuneFile -Purpose fine-tune</code><para>Lists the training and validation files.</para></example>
-    /// <example><code>Get-FineTuneFile file-abc123</code><para>Gets one file's size, status and dates.</para></example>
+    /// <example><code>Get-FineTuneFile $fileId</code><para>Gets one file's size, status and dates.</para></example>
     /// <example><code>Get-FineTuneFile -Purpose fine-tune | Format-List Id, Filename, LocalPath</code><para>Shows which training files still have their local copy.</para></example>
     [Cmdlet(VerbsCommon.Get, "FineTuneFile", DefaultParameterSetName = "List")]
     [OutputType(typeof(FineTuneFile))]

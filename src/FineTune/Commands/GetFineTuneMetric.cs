@@ -10,8 +10,8 @@ namespace FineTune.Commands
     /// <para type="synopsis">Gets a job's training metrics, one object a step, from its result file.</para>
     /// <para type="description">Downloads the job's result file (a CSV the service writes when the job ends, sometimes base64-encoded) and writes Step, TrainLoss, TrainAccuracy, ValidLoss, ValidAccuracy, FullValidLoss and FullValidAccuracy (null where the file has no value). -ResultFile reads a result file by id instead.</para>
     /// </summary>
-    /// <example><code>Get-FineTuneMetric ftjob-abc123 | Format-Table</code><para>Shows the loss curve as a table.</para></example>
-    /// <example><code>Get-FineTuneMetric ftjob-abc123 | Export-Csv ./metrics.csv</code><para>Keeps the metrics before the model goes away.</para></example>
+    /// <example><code>Get-FineTuneMetric $jobId | Format-Table</code><para>Shows the loss curve as a table.</para></example>
+    /// <example><code>Get-FineTuneMetric $jobId | Export-Csv ./metrics.csv</code><para>Keeps the metrics before the model goes away.</para></example>
     [Cmdlet(VerbsCommon.Get, "FineTuneMetric", DefaultParameterSetName = "Job")]
     [OutputType(typeof(FineTuneMetric))]
     public sealed class GetFineTuneMetricCommand : ServiceCmdlet

@@ -9,8 +9,8 @@ namespace FineTune.Commands
     /// <para type="synopsis">Asks a (fine-tuned) model questions: one chat completion for each message.</para>
     /// <para type="description">Takes messages as strings or as objects with a User (or Prompt, Question) property from the pipeline, with an optional -SystemMessage. -Model binds FineTunedModel of a job (Wait-FineTuneJob output) or FineTunedModelCheckpoint of a checkpoint. A refusal by the model is a warning and fills the answer's Refusal; an answer the service sends malformed (no choices, an impossible token usage, not JSON) is an error naming the request id. Outputs the answer with its token usage and the call's cost in USD from the price catalog (fine-tuned inference prices by base model; empty when the model has no price).</para>
     /// </summary>
-    /// <example><code>Wait-FineTuneJob ftjob-abc | Invoke-FineTuneChat 'Where is my parcel?'</code><para>Asks the model a job made.</para></example>
-    /// <example><code>Import-Csv ./questions.csv | Invoke-FineTuneChat -Model ft:gpt-4o-mini-2024-07-18:acme:support:abc -SystemMessage 'You are a support agent.'</code><para>Asks every question in the CSV's User column.</para></example>
+    /// <example><code>Wait-FineTuneJob $jobId | Invoke-FineTuneChat 'Where is my parcel?'</code><para>Asks the model a job made.</para></example>
+    /// <example><code>Import-Csv ./questions.csv | Invoke-FineTuneChat -Model $model -SystemMessage 'You are a support agent.'</code><para>Asks every question in the CSV's User column.</para></example>
     [Cmdlet(VerbsLifecycle.Invoke, "FineTuneChat")]
     [OutputType(typeof(ChatAnswer))]
     public sealed class InvokeFineTuneChatCommand : ServiceCmdlet

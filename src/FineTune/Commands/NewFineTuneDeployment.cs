@@ -12,11 +12,11 @@ namespace FineTune.Commands
     /// <para type="description">Azure serves a fine-tuned model only through a deployment, which this cmdlet creates with PUT .../providers/Microsoft.CognitiveServices/accounts/{account}/deployments/{name}?api-version=2024-10-01 (SKU Standard, GlobalStandard or DeveloperTier, and capacity), then waits (with progress) until the provisioning state is Succeeded. It asks for confirmation (ConfirmImpact High: a deployment is billed by the hour; runbooks pass -Confirm:$false, and a session that cannot ask gets the error FineTune.NewDeployment.ConfirmationNeeded), and the confirmation message gives the hourly hosting cost from the price catalog (Azure rows; DeveloperTier has no hosting fee and expires after 24 h). Azure deletes a deployment unused for 15 days (the model stays): a warning says so. -Model binds FineTunedModel from Wait-FineTuneJob; the output's Name (also DeploymentName) binds Invoke-FineTuneChat's -Model.</para>
     /// </summary>
     /// <example>
-    ///   <code>Wait-FineTuneJob ftjob-abc | New-FineTuneDeployment -Name support-bot -SubscriptionId $sub -ResourceGroupName rg-ai -AccountName contoso | Invoke-FineTuneChat 'Where is my parcel?'</code>
+    ///   <code>Wait-FineTuneJob $jobId | New-FineTuneDeployment -Name support-bot -SubscriptionId $sub -ResourceGroupName rg-ai -AccountName contoso | Invoke-FineTuneChat 'Where is my parcel?'</code>
     ///   <para>Deploys the model a job made (ARM token from Get-AzAccessToken), waits until it serves, and asks it a question.</para>
     /// </example>
     /// <example>
-    ///   <code>New-FineTuneDeployment -Name trial -Model gpt-4.1-mini-2025-04-14.ft-0123abcd -SkuName DeveloperTier -SubscriptionId $sub -ResourceGroupName rg-ai -AccountName contoso -ArmToken $armToken -WhatIf</code>
+    ///   <code>New-FineTuneDeployment -Name trial -Model $model -SkuName DeveloperTier -SubscriptionId $sub -ResourceGroupName rg-ai -AccountName contoso -ArmToken $armToken -WhatIf</code>
     ///   <para>Shows what would be deployed and what it would cost an hour, without deploying.</para>
     /// </example>
     [Cmdlet(VerbsCommon.New, "FineTuneDeployment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]

@@ -7,7 +7,7 @@ namespace FineTune.Commands
     /// <para type="synopsis">Deletes files from the service.</para>
     /// <para type="description">Deleting a training file does not affect jobs or models made from it. Supports -WhatIf and -Confirm.</para>
     /// </summary>
-    /// <example><code>Remove-FineTuneFile file-abc123</code><para>Deletes one file after confirmation.</para></example>
+    /// <example><code>Remove-FineTuneFile $fileId</code><para>Deletes one file after confirmation.</para></example>
     /// <example><code>Get-FineTuneFile -Purpose fine-tune | Remove-FineTuneFile -Confirm:$false</code><para>Deletes every training file without asking.</para></example>
     [Cmdlet(VerbsCommon.Remove, "FineTuneFile", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(void))]

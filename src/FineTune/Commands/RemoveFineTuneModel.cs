@@ -6,8 +6,8 @@ namespace FineTune.Commands
     /// <para type="synopsis">Deletes fine-tuned models.</para>
     /// <para type="description">Needs the organization's Owner role on OpenAI; Azure has no such route (delete the deployment instead). The job, its files and events stay. Supports -WhatIf and -Confirm (ConfirmImpact High).</para>
     /// </summary>
-    /// <example><code>Remove-FineTuneModel ft:gpt-4o-mini-2024-07-18:acme:support:abc123</code><para>Deletes one model after confirmation.</para></example>
-    /// <example><code>Get-FineTuneJob ftjob-abc | Remove-FineTuneModel -Confirm:$false</code><para>Deletes the model a job made (binds FineTunedModel).</para></example>
+    /// <example><code>Remove-FineTuneModel $model</code><para>Deletes one model after confirmation.</para></example>
+    /// <example><code>Get-FineTuneJob $jobId | Remove-FineTuneModel -Confirm:$false</code><para>Deletes the model a job made (binds FineTunedModel).</para></example>
     [Cmdlet(VerbsCommon.Remove, "FineTuneModel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(void))]
     public sealed class RemoveFineTuneModelCommand : ServiceCmdlet

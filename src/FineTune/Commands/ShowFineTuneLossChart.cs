@@ -8,11 +8,11 @@ namespace FineTune.Commands
     /// <para type="description">Takes the metric objects of Get-FineTuneMetric (or any objects with Step, TrainLoss and ValidLoss) from the pipeline and writes the chart as lines of text: braille dots for training loss, '×' for validation loss, the loss range on the left and the step range below. NaN and infinite losses are left out. To save the chart as a file, use Export-FineTuneLossChart.</para>
     /// </summary>
     /// <example>
-    ///   <code>Get-FineTuneMetric -JobId ftjob-abc123 | Show-FineTuneLossChart</code>
+    ///   <code>Get-FineTuneMetric -JobId $jobId | Show-FineTuneLossChart</code>
     ///   <para>Draws the loss curve of a finished job.</para>
     /// </example>
     /// <example>
-    ///   <code>Wait-FineTuneJob -Id ftjob-abc123 | Get-FineTuneMetric | Show-FineTuneLossChart -Width 100 -Height 20 -Title 'Support bot v2'</code>
+    ///   <code>Wait-FineTuneJob -Id $jobId | Get-FineTuneMetric | Show-FineTuneLossChart -Width 100 -Height 20 -Title 'Support bot v2'</code>
     ///   <para>Waits for the job, then draws a larger chart with a title of your own.</para>
     /// </example>
     [Cmdlet(VerbsCommon.Show, "FineTuneLossChart")]

@@ -9,7 +9,7 @@ namespace FineTune.Commands
     /// <para type="synopsis">Pauses running fine-tuning jobs (Resume-FineTuneJob goes on).</para>
     /// <para type="description">The service pauses at the next checkpoint (status pausing, then paused). Supports -WhatIf and -Confirm; -PassThru outputs the job.</para>
     /// </summary>
-    /// <example><code>Suspend-FineTuneJob ftjob-abc123</code><para>Pauses a job.</para></example>
+    /// <example><code>Suspend-FineTuneJob $jobId</code><para>Pauses a job.</para></example>
     /// <example><code>Get-FineTuneJob -Status running | Suspend-FineTuneJob -Confirm:$false</code><para>Pauses every running job among the newest 20.</para></example>
     [Cmdlet(VerbsLifecycle.Suspend, "FineTuneJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(FineTuneJob))]
