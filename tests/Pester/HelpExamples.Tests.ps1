@@ -36,7 +36,7 @@ BeforeAll {
         Set-Content (Join-Path $work 'seed_tasks.jsonl')
     $faq | Select-Object -First 3 | ForEach-Object Question | Set-Content (Join-Path $work 'prompts.txt')
     $faq | Select-Object -First 2 Question | Export-Csv (Join-Path $work 'questions.csv')
-    foreach ($catalog in 'our-prices.json', 'azure-contract.json') { Copy-Item (Join-Path $repo 'src/FineTune.Engine/Pricing/prices.json') (Join-Path $work $catalog) }
+    foreach ($catalog in 'our-prices.json', 'azure-contract.json') { Copy-Item (Join-Path $repo 'src/FineTune.Engine/Models/models.json') (Join-Path $work $catalog) }
 
     # a finished job on each flavour, for the examples that read or use one
     function Use-Emulator($emulator, [string] $Provider = 'OpenAI') {
