@@ -29,7 +29,7 @@ namespace FineTune.Commands
     ///   <para>Connects to a compatible base URL (here the FineTune emulator) with more retries and a shorter timeout, and shows the context.</para>
     /// </example>
     /// <example>
-    ///   <code>$openai = Connect-FineTune -Name openai -ApiKey $key -PassThru; Connect-FineTune -Name azure -Endpoint https://contoso.openai.azure.com/openai/v1/; Get-FineTuneJob -Connection openai</code>
+    ///   <code>$openai = Connect-FineTune -Name openai -ApiKey $key -PassThru; Connect-FineTune -Name azure -Endpoint https://contoso.openai.azure.com/openai/v1/ -ApiKey $azureKey; Get-FineTuneJob -Connection openai</code>
     ///   <para>Keeps two connections in this session; the last one (azure) is current, and -Connection picks the other by name or object.</para>
     /// </example>
     [Cmdlet(VerbsCommunications.Connect, "FineTune", DefaultParameterSetName = KeySet)]

@@ -22,8 +22,8 @@ namespace FineTune.Commands
     ///   <para>Which fine-tuned models still exist and which were deleted, with the job that made each and the day it stops serving.</para>
     /// </example>
     /// <example>
-    ///   <code>Get-FineTuneJob -Id $jobId | Get-FineTuneModel</code>
-    ///   <para>Gets the fine-tuned model a job made ($jobId holds the job's id, e.g. ftjob-abc123; the job binds its FineTunedModel property).</para>
+    ///   <code>(Get-FineTuneJob -Id $jobId).FineTunedModel | Get-FineTuneModel</code>
+    ///   <para>Gets the fine-tuned model a job made ($jobId holds the job's id, e.g. ftjob-abc123). Pipe the model name: a job object piped whole binds its Id, the job id.</para>
     /// </example>
     [Cmdlet(VerbsCommon.Get, "FineTuneModel", DefaultParameterSetName = "List")]
     [OutputType(typeof(FineTuneModel))]

@@ -11,8 +11,8 @@ namespace FineTune.Commands
     /// <para type="synopsis">Diagnoses a finished job's training curve: where validation loss was best, whether the run overfitted, and which checkpoint or how many fewer epochs to pick.</para>
     /// <para type="description">Reads the job, its result file (the metrics Get-FineTuneMetric shows) and its checkpoints, and writes one diagnosis: BestStep and BestValidLoss (full_valid_loss where the file has it, else valid_loss), FinalValidLoss, FinalTrainLoss (the mean over the last tenth of the steps), Overfitted, BestEpoch and FewerEpochs (from the job's epochs), Checkpoint (the job's checkpoint at or after the best step, nearest to it) and a Verdict in a sentence. The run counts as overfitted when the final validation loss is more than 1.1 times its best (it rose again) or more than 1.5 times the final training loss (it learned the training set rather than the task). A job trained without a validation file gets a verdict that says so. Compare the picked checkpoint with the final model on held-out data with Compare-FineTuneModel (Get-FineTuneCheckpoint pipes into it). Errors: FineTune.TestJob.NoResultFile while the job has not ended.</para>
     /// </summary>
-    /// <example><code>Test-FineTuneJob ftjob-abc123 | Format-List</code><para>Shows the diagnosis of one job.</para></example>
-    /// <example><code>Wait-FineTuneJob ftjob-abc123 | Test-FineTuneJob | Where-Object Overfitted | ForEach-Object Checkpoint</code><para>Prints the checkpoint to use when the run overfitted.</para></example>
+    /// <example><code>Test-FineTuneJob $jobId | Format-List</code><para>Shows the diagnosis of one job.</para></example>
+    /// <example><code>Wait-FineTuneJob $jobId | Test-FineTuneJob | Where-Object Overfitted | ForEach-Object Checkpoint</code><para>Prints the checkpoint to use when the run overfitted.</para></example>
     [Cmdlet(VerbsDiagnostic.Test, "FineTuneJob")]
     [OutputType(typeof(CurveDiagnosis))]
     public sealed class TestFineTuneJobCommand : ServiceCmdlet
