@@ -24,6 +24,6 @@ $result = Invoke-Pester -Configuration $config
 [pscustomobject]@{
     Passed  = $result.PassedCount
     Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
-    Skipped = $result.SkippedCount + $result.NotRunCount
+    Skipped = $result.SkippedCount + $result.NotRunCount + $result.InconclusiveCount
 } | ConvertTo-Json | Set-Content -Path $ResultPath -Encoding utf8NoBOM
 Remove-Item -Recurse -Force $env:FINETUNE_DATA_HOME -ErrorAction SilentlyContinue

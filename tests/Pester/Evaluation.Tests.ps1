@@ -222,14 +222,9 @@ Describe 'Compare-FineTuneModel: ticket classification and JSON output' {
         $file.Name | Should -Be 'report.html'
         { $s | Export-FineTuneComparison -Path $file.FullName -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.ExportComparison.FileExists*'
         $userData = Join-Path $TestDrive 'chromium-profile'
-        $domFile = Join-Path $TestDrive 'dom.html'
-        $url = ([uri]$file.FullName).AbsoluteUri
-        # through sh with both streams redirected to files: read through PowerShell's pipes, Chromium's DOM sometimes came back empty
-        $dump = Join-Path $TestDrive 'dump.sh'
-        Set-Content -Path $dump -Value '"$1" --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run --user-data-dir="$2" --dump-dom "$3" > "$4" 2>/dev/null'
-        & /bin/sh $dump $chromium $userData $url $domFile
-        if (-not (Test-Path $domFile) -or (Get-Item $domFile).Length -eq 0) { Set-ItResult -Inconclusive -Because "Chromium wrote no DOM for $url under Pester here (it does from a plain shell)"; return }
-        $dom = Get-Content $domFile -Raw
+        $url = [uri]::new($file.FullName).AbsoluteUri   # file:///...; the [uri] cast makes a relative Uri of a Unix path
+        $dom = & $chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run `
+            --user-data-dir=$userData --dump-dom $url 2>$null | Out-String
         $dom | Should -Match '<svg id="chart"'
         # the browser's DOM, read as XML: the only void element of the page is its <meta>
         $doc = [xml]($dom -replace '<!DOCTYPE html>', '' -replace '<meta[^>]*>', '')
