@@ -36,6 +36,8 @@ try {
     [System.IO.File]::WriteAllText($path, ($out -join "`n") + "`n")
     $key = 'sk-bench-compare'
     Connect-FineTune -Endpoint $emu.Endpoint -ApiKey (ConvertTo-SecureString $key -AsPlainText -Force)
+    # the emulator knows the answers of the files uploaded to it: a base model then answers right at its skill level
+    $null = Add-FineTuneFile -Path $path
     $pattern = '####\s*(-?[\d,.]+)'
     $global:PSDefaultParameterValues['*-Emulator*:Emulator'] = $emu
     # every answer of both sides waits LatencyMs on the emulator (a scripted delay queued per request)
@@ -62,11 +64,12 @@ try {
     if ($passed -ne $ours.Passed) { throw "The sides disagree: $($ours.Passed) passed (ours) vs $passed (peer)." }
 
     $rows = @(
-        [pscustomobject]@{ Side = "Compare-FineTuneModel (ThrottleLimit 8)"; Examples = $out.Count; Passed = $ours.Passed; Seconds = [math]::Round($oursSeconds, 2); ExamplesPerSecond = [math]::Round($out.Count / $oursSeconds, 1) }
+        [pscustomobject]@{ Side = 'Compare-FineTuneModel (default ThrottleLimit)'; Examples = $out.Count; Passed = $ours.Passed; Seconds = [math]::Round($oursSeconds, 2); ExamplesPerSecond = [math]::Round($out.Count / $oursSeconds, 1) }
         [pscustomobject]@{ Side = 'Invoke-RestMethod, one call at a time'; Examples = $out.Count; Passed = $passed; Seconds = [math]::Round($peerSeconds, 2); ExamplesPerSecond = [math]::Round($out.Count / $peerSeconds, 1) }
     )
     $rows | Format-Table -AutoSize | Out-String -Width 120 | Write-Host
-    Write-Host ("Ratio (ours / peer): {0:0.0}x   latency per call {1} ms   load: {2}" -f ($peerSeconds / $oursSeconds), $LatencyMs, ((Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -split ' ')[0..2] -join ' ')
+    $load = ((Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -split ' ')[0..2] -join ' '
+    Write-Host ("Ratio (ours / peer): {0:0.0}x   latency per call {1} ms   load: {2}" -f ($peerSeconds / $oursSeconds), $LatencyMs, $load)
 }
 finally {
     $emu | Stop-FineTuneEmulator

@@ -27,8 +27,11 @@ namespace FineTune.Engine.Evaluation
         /// <summary>The graders; a row passes when every one passes.</summary>
         public IReadOnlyList<Grader> Graders { get; set; } = Array.Empty<Grader>();
 
-        /// <summary>Requests in flight at once, 1–64 (default 8).</summary>
-        public int ThrottleLimit { get; set; } = 8;
+        /// <summary>The default of <see cref="ThrottleLimit"/>: 16 requests in flight (a chat call mostly waits for the model).</summary>
+        public const int DefaultThrottleLimit = 16;
+
+        /// <summary>Requests in flight at once, 1–64 (default <see cref="DefaultThrottleLimit"/>).</summary>
+        public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
 
         /// <summary>The journal; null takes <see cref="ComparisonRunner.DefaultJournal"/>.</summary>
         public string? JournalPath { get; set; }
