@@ -259,3 +259,47 @@ Describe 'Compare-FineTuneModel: ticket classification and JSON output' {
         { Compare-FineTuneModel -Path $script:Tickets -Model gpt-4o-mini -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.CompareModel.NoGrader*'
     }
 }
+
+Describe 'Compare-FineTuneModel: contenders on two connections' {
+    BeforeAll {
+        # a second service that was never given these tickets: its base model cannot answer them
+        $script:Other = Start-FineTuneEmulator -TimeScale 0.05
+        $script:Set = Join-Path $TestDrive 'two-services.jsonl'
+        Import-Csv (Join-Path $PSScriptRoot '../../samples/support-tickets.csv') | Select-Object -First 20 |
+            New-FineTuneDataset -Path $script:Set -UserProperty text -AssistantProperty category | Out-Null
+        $null = Add-FineTuneFile $script:Set
+        $key = ConvertTo-SecureString 'sk-emu-eval' -AsPlainText -Force
+        $null = Connect-FineTune -Name eval-other -Endpoint $script:Other.Endpoint -ApiKey $key -PassThru
+        # back to the first service, by name (without -Name, Connect-FineTune re-configures the current connection)
+        Connect-FineTune -Name Default -Endpoint $script:Emu.Endpoint -ApiKey $key -MaxRetries 2 -MaxRetryDelaySec 1
+        $script:Contenders = @{ Model = 'gpt-4o-mini'; Name = 'here' }, @{ Model = 'gpt-4o-mini'; Name = 'there'; Connection = 'eval-other' }
+        $script:Labels = 'Technical', 'Billing', 'Account', 'Product', 'Other'
+        $script:TwoJournal = Join-Path $TestDrive 'two-services.journal.jsonl'
+    }
+    AfterAll {
+        Disconnect-FineTune -Name eval-other
+        Stop-FineTuneEmulator $script:Other
+    }
+
+    It 'sends each contender''s calls to its own connection, journals them apart and refuses one batch for two services' {
+        Reset-EmulatorRequestCount; Reset-EmulatorRequestCount -Emulator $script:Other
+        $s = Compare-FineTuneModel -Path $script:Set -Contender $script:Contenders -Label $script:Labels -JournalPath $script:TwoJournal
+        Get-EmulatorRequestCount -Route 'POST /v1/chat/completions' | Should -Be 20
+        Get-EmulatorRequestCount -Emulator $script:Other -Route 'POST /v1/chat/completions' | Should -Be 20
+        # the same model and prompts, two services: the one that knows the tickets answers them (at its skill
+        # level), the other only echoes each question
+        $s.Contender | Should -Be 'here', 'there'
+        $s[0].Rows | Where-Object Answer -like 'This is the emulated base model*' | Should -BeNullOrEmpty
+        $s[1].Rows | Where-Object Answer -notlike 'This is the emulated base model*' | Should -BeNullOrEmpty
+        $s[0].Passed | Should -BeGreaterThan $s[1].Passed
+        # a re-run answers both from the journal, each under its own service
+        $again = Compare-FineTuneModel -Path $script:Set -Contender $script:Contenders -Label $script:Labels -JournalPath $script:TwoJournal
+        Get-EmulatorRequestCount -Route 'POST /v1/chat/completions' | Should -Be 20
+        Get-EmulatorRequestCount -Emulator $script:Other -Route 'POST /v1/chat/completions' | Should -Be 20
+        $again.Passed | Should -Be $s.Passed
+        { Compare-FineTuneModel -Path $script:Set -Contender $script:Contenders -Label $script:Labels -UseBatch -ErrorAction Stop } |
+            Should -Throw -ErrorId 'FineTune.CompareModel.InvalidArgument*'
+        { Compare-FineTuneModel -Path $script:Set -Contender @{ Model = 'gpt-4o-mini'; Connection = 'nowhere' } -Exact -ErrorAction Stop } |
+            Should -Throw -ErrorId 'FineTune.CompareModel.InvalidContender*'
+    }
+}

@@ -24,6 +24,15 @@ namespace FineTune.Engine.Evaluation
         /// <summary>What training this model cost in USD, for the break-even against the first contender; null when unknown or not fine-tuned.</summary>
         public decimal? TrainingCostUsd { get; set; }
 
+        /// <summary>The service this contender's calls go to when it is not the comparison's (a connection of its own), else null.</summary>
+        public IEvalClient? Client { get; set; }
+
+        /// <summary>That service's endpoint, part of each request's journal key (one model on two services gives two answers); null with <see cref="Client"/>.</summary>
+        public string? ServiceEndpoint { get; set; }
+
+        /// <summary>The price catalog's provider for this contender's calls ("OpenAI" or "Azure"), or null for the comparison's.</summary>
+        public string? PriceProvider { get; set; }
+
         /// <summary>Legacy models (babbage-002, davinci-002 and their fine-tunes) answer through the completions route.</summary>
         public bool UsesCompletions => IsLegacy(Model);
 

@@ -79,6 +79,11 @@ namespace FineTune.Engine.Evaluation
             var dup = options.Contenders.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
             if (dup != null) throw new ArgumentException($"Two contenders are named '{dup.Key}'. Give each a Name of its own.");
             bool batch = options.UseBatch || options.BatchId != null;
+            if (batch && options.Contenders.FirstOrDefault(c => c.Client != null) is Contender elsewhere)
+            {
+                throw new ArgumentException($"A batch goes to one service, and contender '{elsewhere.Name}' has a connection of its own. Compare without -UseBatch, or compare that contender in a run of its own with -Connection.");
+            }
+
             if (batch && options.IsAzure && options.Contenders.FirstOrDefault(c => Models.ModelCatalog.BaseModelOf(c.Model) != null) is Contender tuned)
             {
                 throw new FineTuneServiceException("CompareModel", ErrorKind.NotSupported, "BatchNotForFineTunedOnAzure",
@@ -184,7 +189,7 @@ namespace FineTune.Engine.Evaluation
                 if (contender.SystemMessage.Length > 0) messages.Insert(0, new ChatMessage("system", contender.SystemMessage));
             }
 
-            var r = new EvalRequest { Model = contender.Model, MaxTokens = options.MaxTokens, Temperature = options.Temperature };
+            var r = new EvalRequest { Model = contender.Model, MaxTokens = options.MaxTokens, Temperature = options.Temperature, ServiceEndpoint = contender.ServiceEndpoint };
             if (contender.UsesCompletions)
             {
                 string prompt = example.LegacyPrompt ?? string.Join("\n\n", example.Prompt.Where(m => m.Role != "system" && m.Role != "developer").Select(m => m.Content));
@@ -305,7 +310,7 @@ namespace FineTune.Engine.Evaluation
                     try
                     {
                         Interlocked.Increment(ref sent);
-                        reply = await client.SendAsync(request, ct).ConfigureAwait(false);
+                        reply = await (contender.Client ?? client).SendAsync(request, ct).ConfigureAwait(false);
                         seconds = watch.Elapsed.TotalSeconds;
                         journal.Add(request.Key, reply, seconds, batch: false);
                     }
@@ -322,7 +327,7 @@ namespace FineTune.Engine.Evaluation
                     row.PromptTokens = reply.PromptTokens;
                     row.CompletionTokens = reply.CompletionTokens;
                     row.LatencySeconds = seconds;
-                    row.CostUsd = EvalPrices.CallCost(contender.Model, reply.PromptTokens, reply.CompletionTokens, viaBatch, options.IsAzure ? Models.ModelCatalog.Azure : Models.ModelCatalog.OpenAI);
+                    row.CostUsd = EvalPrices.CallCost(contender.Model, reply.PromptTokens, reply.CompletionTokens, viaBatch, contender.PriceProvider ?? (options.IsAzure ? Models.ModelCatalog.Azure : Models.ModelCatalog.OpenAI));
                     await GradeAsync(row, example, ct).ConfigureAwait(false);
                 }
 

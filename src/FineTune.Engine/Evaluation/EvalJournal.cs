@@ -83,6 +83,7 @@ namespace FineTune.Engine.Evaluation
                 ["max_tokens"] = r.MaxTokens,
                 ["temperature"] = r.Temperature,
             };
+            if (r.ServiceEndpoint != null) o["service"] = r.ServiceEndpoint; // absent otherwise: the keys of earlier journals stay valid
             using var sha = SHA256.Create();
             byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(o.ToJsonString()));
             return string.Concat(hash.Select(b => b.ToString("x2")));

@@ -38,6 +38,9 @@ namespace FineTune.Engine.Evaluation
 
         /// <summary>The sampling temperature, or null.</summary>
         public double? Temperature { get; set; }
+
+        /// <summary>The endpoint of a contender with a connection of its own (part of the key), or null for the comparison's.</summary>
+        public string? ServiceEndpoint { get; set; }
     }
 
     /// <summary>One result line of a batch: the reply, or the error that request got.</summary>

@@ -6,13 +6,14 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using FineTune.Engine.Evaluation;
+using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
 
 namespace FineTune.Commands
 {
     /// <summary>
     /// <para type="synopsis">Runs held-out examples through several models (base, fine-tuned, checkpoints) and grades the answers: did fine-tuning pay off?</para>
-    /// <para type="description">Reads a chat JSONL file (the validation file Split-FineTuneDataset wrote, or any file): the messages before the last assistant message are the prompt, that message is the reference answer, and the line's other top-level fields are the item that grader templates read ({{item.x}}; {{item.reference}} is the reference unless the line has that field). Legacy prompt/completion lines work too. Every example goes to every contender: -Model (several), -BaseModel (the baseline; bound from a job, with the fine-tuned model, when Wait-FineTuneJob pipes one in), or -Contender (hashtables with Model, Name, SystemMessage, TrainingCost). A contender's system message replaces the file's system messages ("" removes them), so that "base model + long instructions" can be compared with "fine-tuned model + a short prompt". babbage-002, davinci-002 and their fine-tunes answer through the completions route.</para>
+    /// <para type="description">Reads a chat JSONL file (the validation file Split-FineTuneDataset wrote, or any file): the messages before the last assistant message are the prompt, that message is the reference answer, and the line's other top-level fields are the item that grader templates read ({{item.x}}; {{item.reference}} is the reference unless the line has that field). Legacy prompt/completion lines work too. Every example goes to every contender: -Model (several), -BaseModel (the baseline; bound from a job, with the fine-tuned model, when Wait-FineTuneJob pipes one in), or -Contender (hashtables with Model, Name, SystemMessage, TrainingCost, and Connection: a name given to Connect-FineTune -Name or a connection object, for a model on another service, priced at that service's rates; not with -UseBatch). A contender's system message replaces the file's system messages ("" removes them), so that "base model + long instructions" can be compared with "fine-tuned model + a short prompt". babbage-002, davinci-002 and their fine-tunes answer through the completions route.</para>
     /// <para type="description">Graders: -Grader takes files (or JSON text) in the service's own shape, as reinforcement fine-tuning and the Evals API use them: string_check (eq, ne, like, ilike), text_similarity (fuzzy_match, bleu, gleu, meteor, rouge_1..rouge_5, rouge_l; pass_threshold, default 0.5; cosine needs embeddings and is refused), label_model and score_model (asked through the same connection), multi (calculate_output: + - * / ^, min, max, abs, floor, ceil, round, sqrt, exp, log over the graders' keys); templates {{item.*}}, {{sample.output_text}}, {{sample.output_json.*}}. python graders are refused. Shorthands: -Exact, -Contains, -Regex (with a capture group: the group in the answer must equal the group in the reference, e.g. '####\s*(-?[\d,.]+)'), -Label (accuracy, per-label precision and recall, confusion matrix), -Json (the answer is JSON) and -Schema (a JSON Schema file or text, validated by JsonSchema.Net). An example passes when every grader passes.</para>
     /// <para type="description">Output: one summary per contender (the default table fits 80 columns): pass rate with its 95% Wilson interval, mean score, format validity, tokens per call, latency p50/p95 in seconds, USD per 1,000 calls from the price catalog's inference prices (half with -UseBatch), and against the first contender the flips both ways (Gained: examples it passes and the baseline fails; Lost: the reverse) with McNemar's test (exact binomial below 25 flips, else chi-square with continuity correction), and the break-even: after how many calls the training cost (-TrainingCost, or TrainedTokens of a piped job at the catalog's training price) is paid back by a cheaper call, or "never". Each summary's Rows property holds its per-example rows (answer, grades, tokens, latency, cost); Comparison holds all of them. Export-FineTuneComparison writes an HTML report.</para>
     /// <para type="description">At scale: -ThrottleLimit requests in flight (default 16: a chat call spends most of its time waiting for the model, and OpenAI's rate limits allow far more requests a minute on every paid tier than 16 in flight make), the connection's retries (Connect-FineTune -MaxRetries) for 429 and 5xx, progress with examples per second, Ctrl+C stops at once. Every answer goes to a journal (-JournalPath; default FILE.compare-journal.jsonl beside the file) keyed by a SHA-256 hash of the request, so a re-run sends only what is missing and reports the same figures. -UseBatch sends the answers through the Batch API (half price on OpenAI; 24 h window) and waits for it (-BatchWaitSec bounds the wait; pending rows say so and a later run picks the batch up from the journal, or by -BatchId). Azure's Batch API does not serve fine-tuned models: -UseBatch with one on Azure is an error.</para>
@@ -48,7 +49,7 @@ namespace FineTune.Commands
         [AllowEmptyString]
         public string[]? SystemMessage { get; set; }
 
-        /// <summary>Contenders as hashtables or objects with Model (required), Name, SystemMessage and TrainingCost (USD).</summary>
+        /// <summary>Contenders as hashtables or objects with Model (required), Name, SystemMessage, TrainingCost (USD) and Connection (a connection name or object; default: the command's).</summary>
         [Parameter]
         public object[]? Contender { get; set; }
 
@@ -245,13 +246,34 @@ namespace FineTune.Commands
             string? model = Get("Model")?.ToString();
             if (string.IsNullOrWhiteSpace(model)) ThrowTerminatingError(new ErrorRecord(new ArgumentException("Each -Contender needs a Model, e.g. @{ Model = 'gpt-4o-mini'; SystemMessage = '...' }."), "FineTune.CompareModel.InvalidContender", ErrorCategory.InvalidArgument, o));
             object? cost = Get("TrainingCost");
-            return new Contender
+            var contender = new Contender
             {
                 Model = model!,
                 Name = Get("Name")?.ToString() ?? NameFor(model!),
                 SystemMessage = Get("SystemMessage")?.ToString(),
                 TrainingCostUsd = cost == null ? (decimal?)null : LanguagePrimitives.ConvertTo<decimal>(cost),
             };
+            if (Get("Connection") is object choice)
+            {
+                FineTuneConnection connection;
+                try
+                {
+                    connection = FineTuneSession.Resolve(SessionState.PSVariable, choice);
+                }
+                catch (ArgumentException ex)
+                {
+                    ThrowTerminatingError(new ErrorRecord(ex, "FineTune.CompareModel.InvalidContender", ErrorCategory.InvalidArgument, o));
+                    throw; // not reached
+                }
+
+                if (!connection.HasKey) ThrowTerminatingError(ToErrorRecord(FineTuneServiceException.NoKey("CompareModel"), o));
+                IFineTuneProvider provider = ProviderFactory.Create(connection);
+                contender.Client = new ProviderEvalClient(provider, Feedback);
+                contender.ServiceEndpoint = connection.Endpoint.AbsoluteUri;
+                contender.PriceProvider = provider.Name;
+            }
+
+            return contender;
         }
     }
 }
