@@ -97,7 +97,7 @@ namespace FineTune.Engine.Jobs
             lines.Add(new string(' ', labelWidth) + " └" + new string('─', width));
             string first = "step " + minStep.ToString(CultureInfo.InvariantCulture), last = maxStep.ToString(CultureInfo.InvariantCulture);
             lines.Add(new string(' ', labelWidth + 2) + first + last.PadLeft(Math.Max(1, width - first.Length)));
-            lines.Add(new string(' ', labelWidth + 2) + "⠿ training loss   · validation loss");
+            lines.Add(new string(' ', labelWidth + 2) + (points.Any(p => p.ValidLoss.HasValue) ? "⠿ training loss   · validation loss" : "⠿ training loss"));
             return lines;
         }
 
@@ -146,11 +146,17 @@ namespace FineTune.Engine.Jobs
                 }
             }
 
+            // the legend names only the curves drawn: a job without a validation file has no validation loss
             int lx = (int)(left + plotW - 170);
             sb.Append("<g><line x1=\"").Append(lx).Append("\" y1=\"").Append(top + 8).Append("\" x2=\"").Append(lx + 24).Append("\" y2=\"").Append(top + 8).Append("\" stroke=\"#1f77b4\" stroke-width=\"2\"/>")
-              .Append("<text x=\"").Append(lx + 30).Append("\" y=\"").Append(top + 12).Append("\">training loss</text>")
-              .Append("<line x1=\"").Append(lx).Append("\" y1=\"").Append(top + 26).Append("\" x2=\"").Append(lx + 24).Append("\" y2=\"").Append(top + 26).Append("\" stroke=\"#d62728\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>")
-              .Append("<text x=\"").Append(lx + 30).Append("\" y=\"").Append(top + 30).Append("\">validation loss</text></g>\n");
+              .Append("<text x=\"").Append(lx + 30).Append("\" y=\"").Append(top + 12).Append("\">training loss</text>");
+            if (valid.Length > 0)
+            {
+                sb.Append("<line x1=\"").Append(lx).Append("\" y1=\"").Append(top + 26).Append("\" x2=\"").Append(lx + 24).Append("\" y2=\"").Append(top + 26).Append("\" stroke=\"#d62728\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>")
+                  .Append("<text x=\"").Append(lx + 30).Append("\" y=\"").Append(top + 30).Append("\">validation loss</text>");
+            }
+
+            sb.Append("</g>\n");
             sb.Append("</svg>\n");
             return sb.ToString();
         }

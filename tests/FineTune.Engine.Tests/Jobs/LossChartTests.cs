@@ -26,6 +26,17 @@ namespace FineTune.Engine.Tests.Jobs
         }
 
         [Fact]
+        public void LegendsNameOnlyTheCurvesDrawn()
+        {
+            var trainingOnly = Falling.Select(p => new LossPoint(p.Step, p.TrainLoss, null)).ToList();
+            Assert.Equal("⠿ training loss", LossChart.RenderText(trainingOnly, width: 30, height: 8).Last().Trim());
+            Assert.Equal("⠿ training loss   · validation loss", LossChart.RenderText(Falling, width: 30, height: 8).Last().Trim());
+            Assert.DoesNotContain("validation loss", LossChart.RenderSvg(trainingOnly, "t"));
+            XDocument both = XDocument.Parse(LossChart.RenderSvg(Falling, "t"));
+            Assert.Equal(new[] { "training loss", "validation loss" }, both.Descendants().Where(e => e.Name.LocalName == "g").Last().Elements().Where(e => e.Name.LocalName == "text").Select(e => e.Value));
+        }
+
+        [Fact]
         public void NothingToDrawSaysSo()
         {
             var nan = new List<LossPoint> { new LossPoint(1, double.NaN, null) };
