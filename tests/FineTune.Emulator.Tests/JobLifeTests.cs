@@ -155,7 +155,8 @@ namespace FineTune.Emulator.Tests
         [Fact]
         public async Task Pause_resume_and_cancel_follow_the_states_the_service_allows()
         {
-            await using EmulatorClient emu = await EmulatorClient.StartAsync(new EmulatorOptions { TimeScale = 0.3 });
+            // two seconds a phase: the early pause lands while the job is still validating or queued even on a loaded machine
+            await using EmulatorClient emu = await EmulatorClient.StartAsync(new EmulatorOptions { TimeScale = 2 });
             var lines = Enumerable.Range(1, 12).Select(i => $"{{\"messages\":[{{\"role\":\"user\",\"content\":\"q{i}\"}},{{\"role\":\"assistant\",\"content\":\"a{i}\"}}]}}");
             string id = (string)(await emu.UploadAsync(Encoding.UTF8.GetBytes(string.Join("\n", lines)), "t.jsonl"))["id"]!;
             (_, JsonObject job) = await emu.PostAsync("fine_tuning/jobs", new JsonObject { ["model"] = "gpt-4o-mini", ["training_file"] = id });
