@@ -77,15 +77,16 @@ namespace FineTune.Engine.Tests
         public Task DeleteModelAsync(string id, CancellationToken cancellationToken) =>
             Models.Remove(id) ? Done("RemoveModel", true) : throw NotFound("RemoveModel", id);
 
-        public Task<FineTuneFile> UploadFileAsync(string path, string purpose, bool useUploadApi, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken)
+        public async Task<FineTuneFile> UploadFileAsync(string path, string purpose, bool useUploadApi, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken, Task? checkPassed = null)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var info = new FileInfo(path);
             if (!info.Exists) throw new FileNotFoundException($"The file '{path}' does not exist.", path);
             progress?.Invoke(info.Length);
+            if (checkPassed != null) await checkPassed; // a file is made only of a file that passed its check
             var file = new FineTuneFile { Id = "file-" + Interlocked.Increment(ref nextId), Filename = info.Name, Bytes = info.Length, Purpose = purpose, Status = "processed", LocalPath = info.FullName, CreatedAt = DateTimeOffset.UtcNow };
             files[file.Id] = file;
-            return Done("AddFile", file);
+            return await Done("AddFile", file);
         }
 
         public Task<Page<FineTuneFile>> ListFilesAsync(string? purpose, string? after, int limit, CancellationToken cancellationToken) =>

@@ -38,6 +38,16 @@ Describe 'The upload ledger' {
         $entry.sha256 | Should -Be (Get-FileHash $script:Copy -Algorithm SHA256).Hash.ToLowerInvariant()
     }
 
+    It 'records the SHA-256 of an Uploads API upload, hashed in the read that sent it, as sha256sum gives it' {
+        if (-not (Test-Path $script:Train)) { Set-ItResult -Skipped -Because "input missing: $script:Train"; return }
+        $parts = Add-FineTuneFile $script:Copy -UseUploadApi
+        $entry = Get-Content (Join-Path $env:FINETUNE_DATA_HOME 'uploads.jsonl') | ConvertFrom-Json | Where-Object fileId -eq $parts.Id
+        $expected = if (Get-Command sha256sum -ErrorAction SilentlyContinue) { (-split (& sha256sum $script:Copy))[0] } else { (Get-FileHash $script:Copy -Algorithm SHA256).Hash.ToLowerInvariant() }
+        $entry.sha256 | Should -Be $expected
+        $parts.Sha256 | Should -Be $expected
+        Remove-FineTuneFile $parts.Id -Confirm:$false
+    }
+
     It 'lets Get-FineTuneFile show the local path while the file still matches, and names it when the download is refused' {
         if (-not (Test-Path $script:Train)) { Set-ItResult -Skipped -Because "input missing: $script:Train"; return }
         (Get-FineTuneFile $script:Uploaded.Id).LocalPath | Should -Be (Resolve-Path $script:Copy).Path

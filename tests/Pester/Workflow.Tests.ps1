@@ -105,13 +105,35 @@ Describe 'Files' {
         (Get-FineTuneFile $script:File.Id).Bytes | Should -Be $script:File.Bytes
     }
 
-    It 'refuses a file with errors, naming the file and line, and uploads nothing' {
+    It 'refuses a file with errors, naming the file and line, and leaves no file on the service (-UseUploadApi: <UploadApi>)' -ForEach @(
+        @{ UploadApi = $false }, @{ UploadApi = $true }
+    ) {
         if (-not (Test-Path $script:Bad)) { Set-ItResult -Skipped -Because "input missing: $script:Bad"; return }
+        $before = @(Get-FineTuneFile).Id
         Reset-EmulatorRequestCount
-        Add-FineTuneFile $script:Bad -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Add-FineTuneFile $script:Bad -UseUploadApi:$UploadApi -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.AddFile.InvalidFile*'
         $err[0].Exception.Message | Should -Match 'bad_legacy_unescaped_quotes_semaphore\.jsonl: line \d+'
-        Get-EmulatorRequestCount | Should -Be 0
+        @(Get-FineTuneFile | Where-Object { $_.Id -notin $before }) | Should -BeNullOrEmpty
+        Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/complete' | Should -Be 0
+        Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/cancel' | Should -Be (Get-EmulatorRequestCount -Route 'POST /v1/uploads')
+    }
+
+    It 'stops an upload already under way when the check fails at the end of a large file, and leaves no file (-UseUploadApi: <UploadApi>)' -ForEach @(
+        @{ UploadApi = $false }, @{ UploadApi = $true }
+    ) {
+        # 40 MB of good examples, then one line that is not JSON: the bytes go out while the check reads up to it
+        $late = Join-Path $TestDrive "late-error-$UploadApi.jsonl"
+        $chunk = ([string]::Join("`n", (Get-Content $script:Train)) + "`n") * 64
+        $writer = [System.IO.StreamWriter]::new($late, $false, [System.Text.UTF8Encoding]::new($false))
+        try { while ($writer.BaseStream.Length -lt 40MB) { $writer.Write($chunk); $writer.Flush() }; $writer.Write("{not json`n") } finally { $writer.Dispose() }
+        $before = @(Get-FineTuneFile).Id
+        Reset-EmulatorRequestCount
+        Add-FineTuneFile $late -UseUploadApi:$UploadApi -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.AddFile.InvalidFile*'
+        $err[0].Exception.Message | Should -Match "late-error-$UploadApi\.jsonl: line \d+"
+        @(Get-FineTuneFile | Where-Object { $_.Id -notin $before }) | Should -BeNullOrEmpty
+        Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/complete' | Should -Be 0
     }
 
     It 'uploads through the Uploads API with -UseUploadApi (parts, then complete with md5)' {
@@ -126,7 +148,7 @@ Describe 'Files' {
         (Get-FileHash $saved.FullName).Hash | Should -Be (Get-FileHash $script:Train).Hash
     }
 
-    It 'sends a file above 64 MB (70 MB: two parts) in parallel, in order, with the md5 the service checks' {
+    It 'sends a 70 MB file in parts of 16 MB (five) in parallel from one read, in order, with the md5 the service checks' {
         $big = Join-Path $TestDrive 'big.jsonl'
         $chunk = ([string]::Join("`n", (Get-Content $script:Train)) + "`n") * 64
         $writer = [System.IO.StreamWriter]::new($big, $false, [System.Text.UTF8Encoding]::new($false))
@@ -134,7 +156,8 @@ Describe 'Files' {
         Reset-EmulatorRequestCount
         $f = Add-FineTuneFile $big -UseUploadApi -SkipValidation -Purpose batch
         $f.Bytes | Should -Be (Get-Item $big).Length
-        Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/parts' | Should -Be 2
+        Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/parts' | Should -Be 5
+        $f.Sha256 | Should -Be (Get-FileHash $big -Algorithm SHA256).Hash.ToLowerInvariant()
         Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/complete' | Should -Be 1
         $saved = Save-FineTuneFile $f.Id -Path (Join-Path $TestDrive 'big-copy.jsonl')
         (Get-FileHash $saved.FullName).Hash | Should -Be (Get-FileHash $big).Hash

@@ -73,10 +73,11 @@ namespace FineTune.Engine.Archive
         public static string LedgerPath => System.IO.Path.Combine(Folder, FileName);
 
         /// <summary>
-        /// Records that <paramref name="localPath"/> was uploaded as <paramref name="fileId"/>: hashes the file (SHA-256)
+        /// Records that <paramref name="localPath"/> was uploaded as <paramref name="fileId"/> with its SHA-256
+        /// (<paramref name="sha256"/>, computed in the upload's read; when null the file is read and hashed here)
         /// and appends the entry. Throws <see cref="IOException"/> when the ledger cannot be written.
         /// </summary>
-        public static LedgerEntry Record(string fileId, string localPath, string? endpoint, string? purpose, CancellationToken cancellationToken)
+        public static LedgerEntry Record(string fileId, string localPath, string? endpoint, string? purpose, CancellationToken cancellationToken, string? sha256 = null)
         {
             var info = new FileInfo(localPath);
             var entry = new LedgerEntry
@@ -84,7 +85,7 @@ namespace FineTune.Engine.Archive
                 FileId = fileId,
                 Path = info.FullName,
                 Bytes = info.Length,
-                Sha256 = IO.FileHash.Sha256Of(info.FullName, cancellationToken),
+                Sha256 = sha256 ?? IO.FileHash.Sha256Of(info.FullName, cancellationToken),
                 Endpoint = endpoint,
                 Purpose = purpose,
                 UploadedAt = DateTimeOffset.UtcNow,

@@ -49,11 +49,15 @@ namespace FineTune.Engine.Datasets
         /// <summary>
         /// Checks <paramref name="path"/>: calls <paramref name="onFinding"/> for each finding in line order
         /// (file-wide findings first and last; FT134, one finding per system message variant with its count,
-        /// comes after the lines, since the count is known only then), then returns the summary.
+        /// comes after the lines, since the count is known only then), then returns the summary. With
+        /// <see cref="DatasetCheckOptions.Model"/> the summary holds the token distribution too
+        /// (<see cref="DatasetReport.Measurement"/>, as <see cref="Measure"/> gives it): one read and one count of
+        /// the file give both the findings and the measurement.
         /// </summary>
         public static DatasetReport Test(string path, DatasetCheckOptions options, Action<DatasetFinding>? onFinding, IFeedback? feedback, CancellationToken cancellationToken)
         {
-            DatasetReport report = Analyze(path, options, onFinding, null, false, feedback, cancellationToken, out _);
+            DatasetReport report = Analyze(path, options, onFinding, null, false, feedback, cancellationToken, out DatasetMeasurement? measurement);
+            report.Measurement = measurement;
             return report;
         }
 

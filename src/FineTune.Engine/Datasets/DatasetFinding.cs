@@ -75,6 +75,12 @@ namespace FineTune.Engine.Datasets
         /// <summary>Tokens of all counted examples with the model's encoding, or null without a model.</summary>
         public long? Tokens { get; internal set; }
 
+        /// <summary>
+        /// With a model: the token distribution Measure-FineTuneDataset gives for the same file and model, counted in
+        /// the same pass as the findings (examples that could not be read are not counted); null without a model.
+        /// </summary>
+        public DatasetMeasurement? Measurement { get; internal set; }
+
         /// <summary>The model the tokens were counted for, or null.</summary>
         public string? Model { get; internal set; }
 

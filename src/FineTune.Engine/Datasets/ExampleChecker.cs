@@ -37,6 +37,7 @@ namespace FineTune.Engine.Datasets
         private readonly TokenEncoder? encoder;
         private readonly int? limit;
         private readonly bool countOnly;
+        private readonly TextCountCache? texts;
 
         /// <summary>
         /// A checker for the lines of <paramref name="path"/>. <paramref name="countOnly"/> (Measure-FineTuneDataset):
@@ -52,6 +53,7 @@ namespace FineTune.Engine.Datasets
             this.encoder = encoder;
             this.limit = limit;
             this.countOnly = countOnly;
+            texts = encoder == null ? null : new TextCountCache();
         }
 
         public void Check(ReadOnlyMemory<byte> line, long lineNo, long index, ref LineOutcome o)
@@ -117,7 +119,7 @@ namespace FineTune.Engine.Datasets
                     ExampleTokens t;
                     try
                     {
-                        t = ChatTokenCounter.Count(root, encoder);
+                        t = ChatTokenCounter.Count(root, encoder, texts);
                     }
                     catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException || ex is FormatException)
                     {

@@ -34,6 +34,20 @@ namespace FineTune.Engine.Datasets
     {
         /// <summary>The check in use: the dataset rules of Test-FineTuneDataset (errors only).</summary>
         public static IUploadCheck Current { get; set; } = new DatasetRulesUploadCheck();
+
+        /// <summary>
+        /// The errors <see cref="DatasetRulesUploadCheck"/> gives and, in the same read of the file, the tokens of its
+        /// examples for <paramref name="model"/> (<paramref name="measurement"/>, as Measure-FineTuneDataset counts them;
+        /// null when the file is not JSON Lines): what Start-FineTuneJob -Path needs before anything is sent. Throws
+        /// as <see cref="DatasetChecker.Test"/> does.
+        /// </summary>
+        public static IReadOnlyList<UploadProblem> CheckAndMeasure(string path, string model, DatasetTarget target, CancellationToken cancellationToken, out DatasetMeasurement? measurement)
+        {
+            var problems = new List<UploadProblem>();
+            DatasetReport report = DatasetChecker.Test(path, new DatasetCheckOptions { Target = target, Model = model }, f => DatasetRulesUploadCheck.Note(problems, f), null, cancellationToken);
+            measurement = report.Measurement;
+            return problems;
+        }
     }
 
     /// <summary>
@@ -45,15 +59,15 @@ namespace FineTune.Engine.Datasets
         public IReadOnlyList<UploadProblem> Check(string path, CancellationToken cancellationToken, DatasetTarget target = DatasetTarget.OpenAI)
         {
             var problems = new List<UploadProblem>();
-            DatasetChecker.Test(path, new DatasetCheckOptions { Target = target }, f =>
-            {
-                if (f.Severity != FindingSeverity.Error || f.RuleId == DatasetRules.FileTooLarge.Id) return;
-                lock (problems)
-                {
-                    problems.Add(new UploadProblem { Line = (int)(f.Line ?? 0), Rule = f.RuleId, Message = $"{f.Message} {f.Hint}".Trim() });
-                }
-            }, null, cancellationToken);
+            DatasetChecker.Test(path, new DatasetCheckOptions { Target = target }, f => Note(problems, f), null, cancellationToken);
             return problems;
+        }
+
+        /// <summary>Adds <paramref name="finding"/> to <paramref name="problems"/> when it is an error the service would reject the file for.</summary>
+        internal static void Note(List<UploadProblem> problems, DatasetFinding finding)
+        {
+            if (finding.Severity != FindingSeverity.Error || finding.RuleId == DatasetRules.FileTooLarge.Id) return;
+            problems.Add(new UploadProblem { Line = (int)(finding.Line ?? 0), Rule = finding.RuleId, Message = $"{finding.Message} {finding.Hint}".Trim() });
         }
     }
 }

@@ -23,6 +23,12 @@ namespace FineTune.Engine.Jobs
         CostEstimate? EstimateTraining(string model, string trainingPath, int? epochs, CancellationToken cancellationToken,
             string provider = ModelCatalog.OpenAI, string? trainingType = null);
 
+        /// <summary>
+        /// Estimates as <see cref="EstimateTraining(string, string, int?, CancellationToken, string, string?)"/> does from a file
+        /// already measured (<see cref="DatasetChecker.Measure"/>, or the measurement of <see cref="DatasetChecker.Test"/> with a model).
+        /// </summary>
+        CostEstimate? EstimateTraining(string model, DatasetMeasurement measured, int? epochs, string provider = ModelCatalog.OpenAI, string? trainingType = null);
+
         /// <summary>The USD cost of one chat call on <paramref name="model"/> (<see cref="ModelCatalog.InferencePriceOf"/>: a fine-tuned model at its base row's fine-tuned rates); null when unknown.</summary>
         decimal? ChatCost(string model, long inputTokens, long outputTokens, string provider = ModelCatalog.OpenAI);
     }
@@ -44,8 +50,7 @@ namespace FineTune.Engine.Jobs
         public CostEstimate? EstimateTraining(string model, string trainingPath, int? epochs, CancellationToken cancellationToken,
             string provider = ModelCatalog.OpenAI, string? trainingType = null)
         {
-            ModelEntry? price = ModelCatalog.Load().Find(model, provider);
-            if (price == null) return null;
+            if (ModelCatalog.Load().Find(model, provider) == null) return null;
             DatasetMeasurement measured;
             try
             {
@@ -56,7 +61,13 @@ namespace FineTune.Engine.Jobs
                 return null; // not JSON Lines: the checks report it; there is nothing to price
             }
 
-            return measured.Examples == 0 ? null
+            return EstimateTraining(model, measured, epochs, provider, trainingType);
+        }
+
+        public CostEstimate? EstimateTraining(string model, DatasetMeasurement measured, int? epochs, string provider = ModelCatalog.OpenAI, string? trainingType = null)
+        {
+            ModelEntry? price = ModelCatalog.Load().Find(model, provider);
+            return price == null || measured.Examples == 0 ? null
                 : CostEstimator.Estimate(price, measured.BilledTokensPerEpoch, (int)Math.Min(int.MaxValue, measured.Examples), epochs, 0, model, trainingType: trainingType);
         }
 

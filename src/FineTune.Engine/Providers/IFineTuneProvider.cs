@@ -48,9 +48,13 @@ namespace FineTune.Engine.Providers
         /// <summary>
         /// Uploads a local file, streaming it from disk (<paramref name="progress"/> gets the bytes sent so far), made at
         /// most once; large files (or any with <paramref name="useUploadApi"/>) go in parts where the service offers that.
-        /// Returns the file once the service can train on it. Throws <see cref="System.IO.FileNotFoundException"/> too.
+        /// Returns the file once the service can train on it, with the SHA-256 of the bytes sent (<see cref="FineTuneFile.Sha256"/>,
+        /// computed in the same read). With <paramref name="checkPassed"/> (a check of the file running meanwhile) the upload
+        /// becomes a file only when that task succeeds: when it fails or is cancelled, the upload is stopped, whatever it
+        /// made on the service is cancelled or deleted, and the task's exception is thrown.
+        /// Throws <see cref="System.IO.FileNotFoundException"/> too.
         /// </summary>
-        Task<FineTuneFile> UploadFileAsync(string path, string purpose, bool useUploadApi, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken);
+        Task<FineTuneFile> UploadFileAsync(string path, string purpose, bool useUploadApi, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken, Task? checkPassed = null);
 
         /// <summary>One page of files, optionally of one purpose (<c>GET /files?limit&amp;after&amp;purpose</c>).</summary>
         Task<Page<FineTuneFile>> ListFilesAsync(string? purpose, string? after, int limit, CancellationToken cancellationToken);

@@ -40,6 +40,9 @@ namespace FineTune.Engine.Service
         /// <summary>The local file this upload came from (set by Add-FineTuneFile; null for listed files), for cost estimates downstream.</summary>
         public string? LocalPath { get; set; }
 
+        /// <summary>The SHA-256 (64 lower-case hex digits) of the local bytes sent, when this session uploaded the file; null otherwise.</summary>
+        public string? Sha256 { get; set; }
+
         /// <summary>The service's own JSON of this object, as it came (kept by an archive); null when not read from the service.</summary>
         internal string? ServiceJson { get; set; }
 

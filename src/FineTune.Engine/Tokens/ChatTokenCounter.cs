@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -52,10 +53,16 @@ namespace FineTune.Engine.Tokens
         /// preference (<c>input</c>, <c>preferred_output</c>, <c>non_preferred_output</c>) or legacy
         /// (<c>prompt</c>, <c>completion</c>). Not an object: 0 tokens. Thread-safe.
         /// </summary>
-        public static ExampleTokens Count(JsonElement example, TokenEncoder encoder)
+        public static ExampleTokens Count(JsonElement example, TokenEncoder encoder) => Count(example, encoder, null);
+
+        /// <summary>
+        /// <see cref="Count(JsonElement, TokenEncoder)"/>, looking each string value and each tool definition list up in
+        /// <paramref name="texts"/> (the file's cache) first, so the texts a file repeats are encoded once.
+        /// </summary>
+        internal static ExampleTokens Count(JsonElement example, TokenEncoder encoder, TextCountCache? texts)
         {
             if (encoder == null) throw new ArgumentNullException(nameof(encoder));
-            var tally = new Tally(encoder);
+            var tally = new Tally(encoder, texts);
             if (example.ValueKind != JsonValueKind.Object) return default;
 
             if (example.TryGetProperty("messages", out JsonElement messages))
@@ -106,7 +113,7 @@ namespace FineTune.Engine.Tokens
         /// or a <c>functions</c> array (the function objects themselves), by the cookbook's formula (see the
         /// class remarks). 0 for an empty array or anything that is not an array.
         /// </summary>
-        public static int CountTools(JsonElement tools, TokenEncoder encoder) => Tools(tools, new Tally(encoder ?? throw new ArgumentNullException(nameof(encoder))));
+        public static int CountTools(JsonElement tools, TokenEncoder encoder) => Tools(tools, new Tally(encoder ?? throw new ArgumentNullException(nameof(encoder)), null));
 
         private static int Conversation(JsonElement messages, JsonElement owner, Tally tally, out int assistant)
         {
@@ -123,8 +130,8 @@ namespace FineTune.Engine.Tokens
                 total += ReplyPrimer;
             }
 
-            if (owner.TryGetProperty("tools", out JsonElement tools)) total += Tools(tools, tally);
-            if (owner.TryGetProperty("functions", out JsonElement functions)) total += Tools(functions, tally);
+            if (owner.TryGetProperty("tools", out JsonElement tools) && tools.ValueKind == JsonValueKind.Array) total += tally.Cached(tools, (t, v) => Tools(v, t));
+            if (owner.TryGetProperty("functions", out JsonElement functions) && functions.ValueKind == JsonValueKind.Array) total += tally.Cached(functions, (t, v) => Tools(v, t));
             return total;
         }
 
@@ -261,7 +268,13 @@ namespace FineTune.Engine.Tokens
                 @"(?<=(?:^|[^\\])(?:\\\\)*)(?:\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2})",
                 RegexOptions.CultureInvariant);
 
-            internal Tally(TokenEncoder encoder) => Encoder = encoder;
+            private readonly TextCountCache? texts;
+
+            internal Tally(TokenEncoder encoder, TextCountCache? texts)
+            {
+                Encoder = encoder;
+                this.texts = texts;
+            }
 
             internal TokenEncoder Encoder { get; }
 
@@ -277,7 +290,29 @@ namespace FineTune.Engine.Tokens
             }
 
             // A string value's tokens; 0 for anything else.
-            internal int Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? Count(StringOf(value)) : 0;
+            internal int Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? Cached(value, (t, v) => t.Count(t.StringOf(v))) : 0;
+
+            // The tokens 'count' gives for a string value or a list of tool definitions (never another kind: the
+            // raw JSON of a string starts with a quote, of a list with '[', so the two never share a key), from the
+            // file's cache when its raw JSON is there (no string is made).
+            internal int Cached(JsonElement value, Func<Tally, JsonElement, int> count)
+            {
+                ReadOnlySpan<byte> raw = texts == null ? default : JsonMarshal.GetRawUtf8Value(value);
+                if (texts == null || raw.Length > TextCountCache.MaxKeyBytes) return count(this, value);
+                int hash = TextCountCache.Hash(raw);
+                if (texts.TryGet(raw, hash, out TokenCount known))
+                {
+                    Approximate |= known.Approximate;
+                    return known.Tokens;
+                }
+
+                bool before = Approximate;
+                Approximate = false;
+                int tokens = count(this, value);
+                texts.Add(raw, hash, new TokenCount(tokens, Approximate));
+                Approximate |= before;
+                return tokens;
+            }
 
             // The tokens of every string inside a value (not the property names).
             internal int Strings(JsonElement value)

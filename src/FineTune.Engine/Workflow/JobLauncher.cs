@@ -44,12 +44,13 @@ namespace FineTune.Engine.Workflow
     /// <summary>What a launch will do, known before anything is sent: the target and the cost sentence for the confirmation.</summary>
     public sealed class LaunchPlan
     {
-        internal LaunchPlan(JobLaunch launch, string target, string cost, CostEstimate? estimate)
+        internal LaunchPlan(JobLaunch launch, string target, string cost, CostEstimate? estimate, IReadOnlyList<UploadProblem>? trainingProblems)
         {
             Launch = launch;
             Target = target;
             Cost = cost;
             Estimate = estimate;
+            TrainingProblems = trainingProblems;
         }
 
         /// <summary>The inputs.</summary>
@@ -63,6 +64,9 @@ namespace FineTune.Engine.Workflow
 
         /// <summary>The estimate from the local training file, or null when none could be made.</summary>
         public CostEstimate? Estimate { get; }
+
+        /// <summary>The errors of the local training file, found in the same read that counted its tokens; null when it was not checked (-SkipValidation, no local file).</summary>
+        internal IReadOnlyList<UploadProblem>? TrainingProblems { get; }
     }
 
     /// <summary>
@@ -97,7 +101,19 @@ namespace FineTune.Engine.Workflow
             foreach (KeyValuePair<string, string> p in request.Metadata) checkable.Metadata[p.Key] = p.Value;
             provider.CheckJob(checkable);
 
-            CostEstimate? estimate = path != null && File.Exists(path) ? Costs.Current.EstimateTraining(model, path, request.Epochs, cancellationToken, provider.Name, request.TrainingType) : null;
+            // One read of the local training file gives both its errors (unless -SkipValidation) and the tokens the estimate needs.
+            IReadOnlyList<UploadProblem>? problems = null;
+            CostEstimate? estimate = null;
+            if (path != null && File.Exists(path) && !launch.SkipValidation && UploadChecks.Current is DatasetRulesUploadCheck && ModelCatalog.CurrentOrEmbedded().EncodingOf(model) != null)
+            {
+                problems = UploadChecks.CheckAndMeasure(path, model, TargetOf(provider), cancellationToken, out DatasetMeasurement? measured);
+                estimate = measured == null ? null : Costs.Current.EstimateTraining(model, measured, request.Epochs, provider.Name, request.TrainingType);
+            }
+            else if (path != null && File.Exists(path))
+            {
+                estimate = Costs.Current.EstimateTraining(model, path, request.Epochs, cancellationToken, provider.Name, request.TrainingType);
+            }
+
             if (estimate?.Warning != null) feedback.Warning(estimate.Warning);
             string cost = estimate?.EstimatedUsd is decimal usdEstimate
                 ? $"estimated cost ${usdEstimate:0.00}: {estimate.TrainedTokens:N0} tokens = {estimate.BilledTokensPerEpoch:N0} x {estimate.Epochs} epochs at ${estimate.PricePerMillion:0.00} per 1M{(estimate.TrainingType != null ? $" ({estimate.TrainingType})" : string.Empty)}"
@@ -126,7 +142,7 @@ namespace FineTune.Engine.Workflow
                 }
             }
 
-            return new LaunchPlan(launch, target, cost, estimate);
+            return new LaunchPlan(launch, target, cost, estimate, problems);
         }
 
         /// <summary>
@@ -148,7 +164,13 @@ namespace FineTune.Engine.Workflow
                 if (launch.ValidationPath != null && request.ValidationFile == null) await Screening.ScreenBeforeUploadAsync(provider, launch.ValidationPath, launch.Force, feedback, cancellationToken).ConfigureAwait(false);
             }
 
-            if (string.IsNullOrEmpty(request.TrainingFile)) request.TrainingFile = (await UploadAsync(provider, launch.TrainingPath!, "fine-tune", launch.SkipValidation, false, feedback, cancellationToken).ConfigureAwait(false)).Id;
+            if (string.IsNullOrEmpty(request.TrainingFile))
+            {
+                // checked in Prepare (the same read counted the tokens), else checked while it is sent
+                if (plan.TrainingProblems != null) ThrowWhenInvalid(launch.TrainingPath!, plan.TrainingProblems);
+                request.TrainingFile = (await UploadAsync(provider, launch.TrainingPath!, "fine-tune", launch.SkipValidation || plan.TrainingProblems != null, false, feedback, cancellationToken).ConfigureAwait(false)).Id;
+            }
+
             if (launch.ValidationPath != null && request.ValidationFile == null) request.ValidationFile = (await UploadAsync(provider, launch.ValidationPath, "fine-tune", launch.SkipValidation, false, feedback, cancellationToken).ConfigureAwait(false)).Id;
 
             feedback.Verbose($"Creating the job with client request id {request.RequestId} ({JobRequest.RequestIdKey} in its metadata).");
@@ -159,24 +181,21 @@ namespace FineTune.Engine.Workflow
         }
 
         /// <summary>
-        /// Checks a local file (unless <paramref name="skipValidation"/>: the dataset rules' errors for the provider, via
-        /// <see cref="UploadChecks.Current"/>), uploads it with throttled progress in bytes and notes it in the upload
-        /// ledger (a ledger that cannot be written is a warning). Throws
-        /// <see cref="FineTuneServiceException"/> AddFile.InvalidFile naming the file and lines when it has errors.
+        /// Uploads a local file while checking it (unless <paramref name="skipValidation"/>: the dataset rules' errors for
+        /// the provider, via <see cref="UploadChecks.Current"/>): the bytes go out while the check runs, and the upload
+        /// becomes a file on the service only once the check has passed; a failing check stops the upload and leaves
+        /// nothing on the service. Progress in bytes is throttled; the upload ledger gets the file with the SHA-256 of
+        /// the bytes sent (a ledger that cannot be written is a warning). Throws <see cref="FineTuneServiceException"/>
+        /// AddFile.InvalidFile naming the file and lines when it has errors.
         /// </summary>
         public static async Task<FineTuneFile> UploadAsync(IFineTuneProvider provider, string path, string purpose, bool skipValidation, bool useUploadApi, IFeedback feedback, CancellationToken cancellationToken)
         {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task? checkPassed = null;
             if (!skipValidation)
             {
-                DatasetTarget target = (DatasetTarget)Enum.Parse(typeof(DatasetTarget), provider.Name, ignoreCase: true);
-                IReadOnlyList<UploadProblem> problems = await Task.Run(() => UploadChecks.Current.Check(path, cancellationToken, target), cancellationToken).ConfigureAwait(false);
-                if (problems.Count > 0)
-                {
-                    string list = string.Join("\n", problems.Take(10).Select(p => $"  {path}: {p}"));
-                    throw new FineTuneServiceException("AddFile", ErrorKind.InvalidData, "InvalidFile",
-                        $"The file '{path}' has {problems.Count} error(s) the service would reject; nothing was uploaded. Fix them (Test-FineTuneDataset lists every finding), or pass -SkipValidation:\n{list}")
-                    { Target = path };
-                }
+                DatasetTarget target = TargetOf(provider);
+                checkPassed = Task.Run(() => ThrowWhenInvalid(path, UploadChecks.Current.Check(path, stop.Token, target)), stop.Token);
             }
 
             var progress = new ProgressThrottle(feedback, ProgressIds.Upload, "Uploading " + Path.GetFileName(path));
@@ -184,7 +203,13 @@ namespace FineTune.Engine.Workflow
             FineTuneFile file;
             try
             {
-                file = await provider.UploadFileAsync(path, purpose, useUploadApi, sent => progress.Report(sent, size), feedback, cancellationToken).ConfigureAwait(false);
+                file = await provider.UploadFileAsync(path, purpose, useUploadApi, sent => progress.Report(sent, size), feedback, cancellationToken, checkPassed).ConfigureAwait(false);
+            }
+            catch when (checkPassed != null && !checkPassed.IsCompleted)
+            {
+                stop.Cancel(); // the upload failed: the check stops too, and has ended before the error is reported
+                await checkPassed.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+                throw;
             }
             finally
             {
@@ -196,7 +221,7 @@ namespace FineTune.Engine.Workflow
             // a warning: the upload itself succeeded.
             try
             {
-                await Task.Run(() => Archive.UploadLedger.Record(file.Id, path, provider.Connection.Endpoint.AbsoluteUri, purpose, cancellationToken), cancellationToken).ConfigureAwait(false);
+                await Task.Run(() => Archive.UploadLedger.Record(file.Id, path, provider.Connection.Endpoint.AbsoluteUri, purpose, cancellationToken, file.Sha256), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
@@ -204,6 +229,18 @@ namespace FineTune.Engine.Workflow
             }
 
             return file;
+        }
+
+        private static DatasetTarget TargetOf(IFineTuneProvider provider) => (DatasetTarget)Enum.Parse(typeof(DatasetTarget), provider.Name, ignoreCase: true);
+
+        // AddFile.InvalidFile (nothing was uploaded) when the check found errors.
+        private static void ThrowWhenInvalid(string path, IReadOnlyList<UploadProblem> problems)
+        {
+            if (problems.Count == 0) return;
+            string list = string.Join("\n", problems.Take(10).Select(p => $"  {path}: {p}"));
+            throw new FineTuneServiceException("AddFile", ErrorKind.InvalidData, "InvalidFile",
+                $"The file '{path}' has {problems.Count} error(s) the service would reject; no file was made on the service. Fix them (Test-FineTuneDataset lists every finding), or pass -SkipValidation:\n{list}")
+            { Target = path };
         }
 
         // Before anything is uploaded: a mistyped model would otherwise be found only when the job is created.

@@ -134,6 +134,13 @@ namespace FineTune.Engine.Tests.Datasets
             Assert.Equal(report.Examples, m.Examples);
             Assert.Equal(report.Format, m.Format);
             Assert.Equal(measured.Sum(c => (long)c.Tokens), m.TotalTokens);
+
+            // the check's own measurement (one read for findings and tokens) is Measure's, field by field
+            DatasetMeasurement one = report.Measurement!;
+            Assert.Equal(
+                (m.Path, m.Model, m.Encoding, m.Format, m.Examples, m.CountedExamples, m.TotalTokens, m.AssistantTokens, m.MinTokens, m.MeanTokens, m.MedianTokens, m.P95Tokens, m.MaxTokens, m.TokenLimit, m.ExamplesOverLimit, m.BilledTokensPerEpoch),
+                (one.Path, one.Model, one.Encoding, one.Format, one.Examples, one.CountedExamples, one.TotalTokens, one.AssistantTokens, one.MinTokens, one.MeanTokens, one.MedianTokens, one.P95Tokens, one.MaxTokens, one.TokenLimit, one.ExamplesOverLimit, one.BilledTokensPerEpoch));
+            Assert.Null(DatasetChecker.Test(path, new DatasetCheckOptions(), null, null, CancellationToken.None).Measurement);
         }
 
         [Fact]

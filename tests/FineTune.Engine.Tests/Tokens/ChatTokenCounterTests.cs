@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.IO;
 using System.Text.Json;
 using FineTune.Engine.Tokens;
@@ -119,6 +122,36 @@ namespace FineTune.Engine.Tests.Tokens
         [InlineData(@"{""messages"": [1, null, {""role"": 5, ""content"": {""x"": ""y""}}], ""tools"": [3, {""function"": 7}]}")]
         [InlineData(@"{""input"": 3, ""preferred_output"": {}}")]
         public void OddShapesDoNotThrow(string json) => Count(json, "o200k_base");
+
+        [SkippableTheory]
+        [InlineData("data/chat_tools_stock_toolcall_training.jsonl")]
+        [InlineData("data/chat_travel_assistant_mslearn_small.jsonl")]
+        [InlineData("data/chat_ticket_classification_train.jsonl")]
+        public void FileCountsFromThePerFileCacheEqualCountsWithoutIt(string data)
+        {
+            // The file three times over: from the second copy on, system messages, tool definitions and answers
+            // come from the file's cache; every example must count as the same line counted alone, without it.
+            string[] lines = File.ReadAllLines(SharedData.Require(data)).Where(l => l.Trim().Length > 0).ToArray();
+            var enc = TokenEncoder.ForModel("gpt-4o-mini-2024-07-18");
+            int[] alone = lines.Select(l =>
+            {
+                using JsonDocument doc = JsonDocument.Parse(l);
+                return ChatTokenCounter.Count(doc.RootElement, enc).Total;
+            }).ToArray();
+            string path = Path.Combine(Path.GetTempPath(), "ft-cache-" + Guid.NewGuid().ToString("N") + ".jsonl");
+            try
+            {
+                File.WriteAllLines(path, lines.Concat(lines).Concat(lines));
+                var counts = new List<Engine.Datasets.ExampleTokenCount>();
+                Engine.Datasets.DatasetChecker.Measure(path, "gpt-4o-mini-2024-07-18", Engine.Datasets.DatasetFormat.Auto, counts.Add, null, default);
+                Assert.Equal(3 * lines.Length, counts.Count);
+                for (int k = 0; k < counts.Count; k++) Assert.True(alone[k % lines.Length] == counts[k].Tokens, $"example {k + 1}: {counts[k].Tokens}, alone {alone[k % lines.Length]}");
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
 
         [SkippableFact]
         public void RealToolCallingFileCountsEveryLine()

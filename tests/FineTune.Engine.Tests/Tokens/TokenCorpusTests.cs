@@ -93,6 +93,45 @@ namespace FineTune.Engine.Tests.Tokens
         }
 
         [SkippableFact]
+        public void FileCountsFromThePerFileCacheEqualTiktoken()
+        {
+            // Each corpus text as a user message, the file twice over (the second copy is counted from the file's
+            // cache of raw JSON strings), then backwards: every example's tokens are 3 + "user" + tiktoken's + 3.
+            var corpus = Corpus();
+            var expected = Expected("o200k_base");
+            TokenEncoder encoder = TokenEncoder.ForEncoding("o200k_base");
+            var kept = Enumerable.Range(0, corpus.Count).Where(i => !HasLoneSurrogate(corpus[i].Text)).ToList();
+            var order = kept.Concat(kept).Concat(Enumerable.Reverse(kept)).ToList();
+            string path = Path.Combine(Path.GetTempPath(), "ft-corpus-chat-" + Guid.NewGuid().ToString("N") + ".jsonl");
+            try
+            {
+                File.WriteAllLines(path, order.Select(i => JsonSerializer.Serialize(new { messages = new[] { new { role = "user", content = corpus[i].Text } } })));
+                var counts = new List<Engine.Datasets.ExampleTokenCount>();
+                Engine.Datasets.DatasetChecker.Measure(path, "gpt-4o-mini-2024-07-18", Engine.Datasets.DatasetFormat.Chat, counts.Add, null, default);
+                Assert.Equal(order.Count, counts.Count);
+                int overhead = ChatTokenCounter.TokensPerMessage + encoder.Count("user") + ChatTokenCounter.ReplyPrimer;
+                var wrong = counts.Select((c, k) => (c, k)).Where(x => x.c.Tokens != overhead + expected[order[x.k]].Length)
+                    .Select(x => $"example {x.k + 1} (corpus line {order[x.k] + 1}): {x.c.Tokens}, want {overhead + expected[order[x.k]].Length}").ToList();
+                Assert.True(wrong.Count == 0, string.Join("\n", wrong.Take(20)));
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+
+        private static bool HasLoneSurrogate(string s)
+        {
+            for (int i = 0; i < s.Length; i++)
+            {
+                if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) i++;
+                else if (char.IsSurrogate(s[i])) return true;
+            }
+
+            return false;
+        }
+
+        [SkippableFact]
         public void CountsFromManyThreadsAtOnceEqualTiktoken()
         {
             var corpus = Corpus();

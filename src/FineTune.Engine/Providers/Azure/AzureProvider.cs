@@ -82,18 +82,18 @@ namespace FineTune.Engine.Providers
                 ex.Status, ex.Code, ex.Param, ex.RequestId, ex) { Advice = "Check the deployment with Get-FineTuneDeployment, or create it with New-FineTuneDeployment." };
 
         /// <summary>Uploads as OpenAI does, then, for a training file (purpose fine-tune), waits until Azure has processed it (<see cref="WaitForProcessedAsync"/>).</summary>
-        public override async Task<FineTuneFile> UploadFileAsync(string path, string purpose, bool useUploadApi, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken)
+        public override async Task<FineTuneFile> UploadFileAsync(string path, string purpose, bool useUploadApi, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken, Task? checkPassed = null)
         {
-            FineTuneFile file = await base.UploadFileAsync(path, purpose, useUploadApi, progress, feedback, cancellationToken).ConfigureAwait(false);
+            FineTuneFile file = await base.UploadFileAsync(path, purpose, useUploadApi, progress, feedback, cancellationToken, checkPassed).ConfigureAwait(false);
             if (purpose != "fine-tune") return file;
-            string? local = file.LocalPath;
+            (string? local, string? sha256) = (file.LocalPath, file.Sha256);
             file = await WaitForProcessedAsync(file, feedback, cancellationToken).ConfigureAwait(false);
-            file.LocalPath = local;
+            (file.LocalPath, file.Sha256) = (local, sha256);
             return file;
         }
 
         /// <summary>Azure OpenAI has no Uploads API: always the UploadsNotSupported error (AddFile, NotSupported).</summary>
-        public override Task<FineTuneFile> UploadInPartsAsync(string path, string purpose, int partBytes, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken) =>
+        public override Task<FineTuneFile> UploadInPartsAsync(string path, string purpose, int partBytes, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken, Task? checkPassed = null) =>
             throw new FineTuneServiceException("AddFile", ErrorKind.NotSupported, "UploadsNotSupported",
                 "Azure OpenAI has no Uploads API, so files above 512 MB cannot be uploaded there. Split the training file (Split-FineTuneDataset) or leave out -UseUploadApi.");
 

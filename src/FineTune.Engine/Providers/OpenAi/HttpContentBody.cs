@@ -2,6 +2,7 @@ using System;
 using System.ClientModel;
 using System.IO;
 using System.Net.Http;
+using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -39,22 +40,32 @@ namespace FineTune.Engine.Providers
         public override void Dispose() => content.Dispose();
     }
 
-    /// <summary>A read-only window of a file (one part of an upload), reporting bytes read.</summary>
+    /// <summary>
+    /// A read-only window of a file (what an upload sends), reporting bytes read and, with <c>hash</c>, hashing them
+    /// (SHA-256) as they are read: <see cref="Sha256"/> is the window's hash once it has been read whole, in order,
+    /// from its start (a rewind for a resend starts the hash again).
+    /// </summary>
     internal sealed class FileWindow : Stream
     {
         private readonly FileStream file;
         private readonly long start;
         private readonly long length;
         private readonly Action<long>? read;
+        private readonly IncrementalHash? hash;
+        private long hashed;
 
-        public FileWindow(string path, long start, long length, Action<long>? read)
+        public FileWindow(string path, long start, long length, Action<long>? read, bool hash = false)
         {
             file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
             this.start = start;
             this.length = length;
             this.read = read;
+            this.hash = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
             file.Position = start;
         }
+
+        /// <summary>The SHA-256 (lower-case hex) of the whole window, once read in order to its end; else null.</summary>
+        public string? Sha256 { get; private set; }
 
         public override bool CanRead => true;
         public override bool CanSeek => true;
@@ -64,13 +75,22 @@ namespace FineTune.Engine.Providers
         public override long Position
         {
             get => file.Position - start;
-            set => file.Position = start + Math.Max(0, Math.Min(length, value));
+            set
+            {
+                file.Position = start + Math.Max(0, Math.Min(length, value));
+                if (hash != null && Position != hashed)
+                {
+                    hash.GetHashAndReset(); // a read out of order: start over when read from the start again
+                    hashed = Position == 0 ? 0 : -1;
+                    Sha256 = null;
+                }
+            }
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => Count(file.Read(buffer, offset, Limit(count)));
+        public override int Read(byte[] buffer, int offset, int count) => Count(buffer, offset, file.Read(buffer, offset, Limit(count)));
 
         public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Count(await file.ReadAsync(buffer, offset, Limit(count), cancellationToken).ConfigureAwait(false));
+            Count(buffer, offset, await file.ReadAsync(buffer, offset, Limit(count), cancellationToken).ConfigureAwait(false));
 
         public override long Seek(long offset, SeekOrigin origin)
         {
@@ -84,15 +104,31 @@ namespace FineTune.Engine.Providers
 
         protected override void Dispose(bool disposing)
         {
-            if (disposing) file.Dispose();
+            if (disposing)
+            {
+                file.Dispose();
+                hash?.Dispose();
+            }
+
             base.Dispose(disposing);
         }
 
         private int Limit(int count) => (int)Math.Min(count, Math.Max(0, length - Position));
 
-        private int Count(int n)
+        private int Count(byte[] buffer, int offset, int n)
         {
-            if (n > 0) read?.Invoke(n);
+            if (n > 0)
+            {
+                if (hash != null && hashed >= 0)
+                {
+                    hash.AppendData(buffer, offset, n);
+                    hashed += n;
+                    if (hashed == length) Sha256 = IO.FileHash.Hex(hash.GetHashAndReset());
+                }
+
+                read?.Invoke(n);
+            }
+
             return n;
         }
     }

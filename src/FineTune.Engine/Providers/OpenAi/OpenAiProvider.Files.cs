@@ -1,12 +1,14 @@
 using System;
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -23,68 +25,149 @@ namespace FineTune.Engine.Providers
         /// <summary>The largest file <c>POST /files</c> takes (512 MB); larger ones go through the Uploads API.</summary>
         public const long MaxDirectUploadBytes = 512L * 1024 * 1024;
 
-        /// <summary>The size of one Uploads API part (64 MB, the service's maximum).</summary>
-        public const int UploadPartBytes = 64 * 1024 * 1024;
+        /// <summary>
+        /// The size of one Uploads API part (16 MB; the service takes up to 64 MB): the file is read once, in order, and
+        /// each part is sent from memory while the next ones are read, so <see cref="ParallelParts"/> parts (64 MB) is all
+        /// the memory an upload of any size takes.
+        /// </summary>
+        public const int UploadPartBytes = 16 * 1024 * 1024;
 
         /// <summary>How many parts go up at once.</summary>
         public const int ParallelParts = 4;
 
         /// <summary>
-        /// Uploads a local file (purpose <c>fine-tune</c> unless given), streaming it from disk. Files above
-        /// <see cref="MaxDirectUploadBytes"/>, or any file when <paramref name="useUploadApi"/>, go through the
-        /// Uploads API (<see cref="UploadInPartsAsync"/>). A direct upload is made at most once: after a failure
-        /// that may have reached the service, a file of the same name and size created since the first attempt
-        /// is taken as ours. <paramref name="progress"/> gets the bytes sent so far.
+        /// Uploads a local file (purpose <c>fine-tune</c> unless given), streaming it from disk and hashing it (SHA-256,
+        /// <see cref="FineTuneFile.Sha256"/>) in the same read. Files above <see cref="MaxDirectUploadBytes"/>, or any file
+        /// when <paramref name="useUploadApi"/>, go through the Uploads API (<see cref="UploadInPartsAsync"/>). A direct
+        /// upload is made at most once: after a failure that may have reached the service, a file of the same name and
+        /// size created since the first attempt is taken as ours. <paramref name="progress"/> gets the bytes sent so far.
+        /// With <paramref name="checkPassed"/>: when it fails (or is cancelled) the upload is stopped, and a file it made
+        /// (the answer, or one found by name, size and time) is deleted before the check's exception is thrown.
         /// Throws <see cref="FileNotFoundException"/> and <see cref="FineTuneServiceException"/> (Operation AddFile).
         /// </summary>
-        public virtual async Task<FineTuneFile> UploadFileAsync(string path, string purpose, bool useUploadApi, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken)
+        public virtual async Task<FineTuneFile> UploadFileAsync(string path, string purpose, bool useUploadApi, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken, Task? checkPassed = null)
         {
             var info = new FileInfo(path);
             if (!info.Exists) throw new FileNotFoundException($"The file '{path}' does not exist.", path);
             IO.FilePaths.RequireRegularFile(path);
             if (useUploadApi || info.Length > MaxDirectUploadBytes)
             {
-                return await UploadInPartsAsync(path, purpose, UploadPartBytes, progress, feedback, cancellationToken).ConfigureAwait(false);
+                return await UploadInPartsAsync(path, purpose, UploadPartBytes, progress, feedback, cancellationToken, checkPassed).ConfigureAwait(false);
             }
 
             DateTimeOffset started = DateTimeOffset.UtcNow.AddMinutes(-5); // room for clock skew between us and the service
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            StopWhenFailed(checkPassed, stop);
             long sent = 0;
-            FineTuneFile file = await CreateOnce.RunAsync(
-                async (attempt, ct) =>
+            string? sha256 = null;
+            FineTuneFile file;
+            try
+            {
+                file = await CreateOnce.RunAsync(
+                    async (attempt, ct) =>
+                    {
+                        sent = 0;
+                        using var form = new MultipartFormDataContent();
+                        form.Add(new StringContent(purpose), "purpose");
+                        var window = new FileWindow(path, 0, info.Length, n => progress?.Invoke(Interlocked.Add(ref sent, n)), hash: true);
+                        var part = new StreamContent(window);
+                        part.Headers.ContentType = new MediaTypeHeaderValue("application/jsonl");
+                        form.Add(part, "file", info.Name);
+                        using var body = new HttpContentBody(form);
+                        using JsonDocument doc = await SendAsync("AddFile", "POST", "files", body, ct, body.ContentType,
+                            new SendOptions { NoRetry = true, NetworkTimeout = UploadTimeout(info.Length) }).ConfigureAwait(false);
+                        sha256 = window.Sha256;
+                        return FineTuneFile.FromJson(doc.RootElement);
+                    },
+                    ct => FindDirectUploadAsync(info, purpose, started, ct),
+                    Connection.MaxRetries + 1,
+                    n => CreateOnce.Backoff(n, TimeSpan.FromSeconds(Connection.MaxRetryDelaySec)),
+                    feedback,
+                    $"Get-FineTuneFile -Purpose {purpose}",
+                    stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception) when (checkPassed != null && checkPassed.IsCompleted && checkPassed.Status != TaskStatus.RanToCompletion)
+            {
+                // the check failed and stopped the upload: a file the service made of it anyway goes, then the check's error
+                await DiscardDirectUploadAsync(null, info, purpose, started, feedback).ConfigureAwait(false);
+                await checkPassed.ConfigureAwait(false);
+                throw;
+            }
+
+            if (checkPassed != null)
+            {
+                try
                 {
-                    sent = 0;
-                    using var form = new MultipartFormDataContent();
-                    form.Add(new StringContent(purpose), "purpose");
-                    var part = new StreamContent(new FileWindow(path, 0, info.Length, n => progress?.Invoke(Interlocked.Add(ref sent, n))));
-                    part.Headers.ContentType = new MediaTypeHeaderValue("application/jsonl");
-                    form.Add(part, "file", info.Name);
-                    using var body = new HttpContentBody(form);
-                    using JsonDocument doc = await SendAsync("AddFile", "POST", "files", body, ct, body.ContentType,
-                        new SendOptions { NoRetry = true, NetworkTimeout = UploadTimeout(info.Length) }).ConfigureAwait(false);
-                    return FineTuneFile.FromJson(doc.RootElement);
-                },
-                async ct =>
+                    await checkPassed.ConfigureAwait(false);
+                }
+                catch
                 {
-                    IReadOnlyList<FineTuneFile> files = await Pages.AllAsync((after, limit, c) => ListFilesAsync(purpose, after, limit, c), Pages.FilePageSize, ct).ConfigureAwait(false);
-                    return files.FirstOrDefault(f => f.Filename == info.Name && f.Bytes == info.Length && (f.CreatedAt == null || f.CreatedAt >= started));
-                },
-                Connection.MaxRetries + 1,
-                n => CreateOnce.Backoff(n, TimeSpan.FromSeconds(Connection.MaxRetryDelaySec)),
-                feedback,
-                $"Get-FineTuneFile -Purpose {purpose}",
-                cancellationToken).ConfigureAwait(false);
+                    await DiscardDirectUploadAsync(file, info, purpose, started, feedback).ConfigureAwait(false);
+                    throw;
+                }
+            }
+
             file.LocalPath = info.FullName;
+            file.Sha256 = sha256 ?? IO.FileHash.Sha256Of(info.FullName, cancellationToken); // read again only when the service's file was found, not sent by us
             return file;
         }
 
+        // A direct upload of this file made since 'started' (the same name and size), or null.
+        private async Task<FineTuneFile?> FindDirectUploadAsync(FileInfo info, string purpose, DateTimeOffset started, CancellationToken ct)
+        {
+            IReadOnlyList<FineTuneFile> files = await Pages.AllAsync((after, limit, c) => ListFilesAsync(purpose, after, limit, c), Pages.FilePageSize, ct).ConfigureAwait(false);
+            return files.FirstOrDefault(f => f.Filename == info.Name && f.Bytes == info.Length && (f.CreatedAt == null || f.CreatedAt >= started));
+        }
+
+        // After a failed check: deletes the file a direct upload made (given, or found by name, size and time), or says which is left.
+        private async Task DiscardDirectUploadAsync(FineTuneFile? file, FileInfo info, string purpose, DateTimeOffset started, IFeedback feedback)
+        {
+            try
+            {
+                using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Min(30, Connection.TimeoutSec)));
+                file ??= await FindDirectUploadAsync(info, purpose, started, limit.Token).ConfigureAwait(false);
+                if (file == null) return;
+                await DeleteFileAsync(file.Id, limit.Token).ConfigureAwait(false);
+                feedback.Verbose($"The upload had become file {file.Id} before the check failed; it was deleted: nothing is left on the service.");
+            }
+            catch (Exception ex) when (ex is FineTuneServiceException || ex is OperationCanceledException)
+            {
+                feedback.Warning(file == null
+                    ? $"Could not make sure the upload of {info.Name} left no file on the service ({ex.Message}). Get-FineTuneFile lists the files; remove it with Remove-FineTuneFile."
+                    : $"The upload had become file {file.Id} before the check failed, and it could not be deleted ({ex.Message}). Remove it with Remove-FineTuneFile {file.Id}.");
+            }
+        }
+
+        // Cancels 'stop' when the check fails or is cancelled, so the bytes stop going out at once.
+        private static void StopWhenFailed(Task? checkPassed, CancellationTokenSource stop) =>
+            checkPassed?.ContinueWith(
+                _ =>
+                {
+                    try
+                    {
+                        stop.Cancel();
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // the upload has ended already
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+
         /// <summary>
-        /// The Uploads API (<c>POST /uploads</c>, parts, complete with md5): parts of <paramref name="partBytes"/>
-        /// streamed from disk, <see cref="ParallelParts"/> at a time; on any failure or cancellation the upload
-        /// is cancelled on the service (<c>POST /uploads/{id}/cancel</c>) before the error is rethrown. The complete
-        /// call is not cut short by a stop (it would leave a completed file behind unseen): it runs to its answer,
-        /// then a stop deletes the file it made, or warns with the file id when that fails.
+        /// The Uploads API (<c>POST /uploads</c>, parts, complete with md5): the file is read once, in order, and hashed
+        /// (MD5 for the complete call, SHA-256 for <see cref="FineTuneFile.Sha256"/>) as it is read; each part of
+        /// <paramref name="partBytes"/> goes up from memory while the next are read, <see cref="ParallelParts"/> at a
+        /// time (so at most that many parts are held). <paramref name="progress"/> gets the bytes sent as parts arrive.
+        /// The upload is completed only once <paramref name="checkPassed"/> (when given) has succeeded. On any failure,
+        /// a failed check or cancellation the upload is cancelled on the service (<c>POST /uploads/{id}/cancel</c>)
+        /// before the error is rethrown (the check's, when it failed). The complete call is not cut short by a stop (it
+        /// would leave a completed file behind unseen): it runs to its answer, then a stop deletes the file it made, or
+        /// warns with the file id when that fails.
         /// </summary>
-        public virtual async Task<FineTuneFile> UploadInPartsAsync(string path, string purpose, int partBytes, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken)
+        public virtual async Task<FineTuneFile> UploadInPartsAsync(string path, string purpose, int partBytes, Action<long>? progress, IFeedback feedback, CancellationToken cancellationToken, Task? checkPassed = null)
         {
             var info = new FileInfo(path);
             string create = JsonSerializer.Serialize(new Dictionary<string, object>
@@ -102,42 +185,13 @@ namespace FineTune.Engine.Providers
 
             feedback.Verbose($"Upload {uploadId}: {info.Length} bytes in parts of {partBytes} bytes.");
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            StopWhenFailed(checkPassed, linked);
             bool completed = false;
             try
             {
-                Task<string> md5 = Task.Run(() => IO.FileHash.Md5Of(path, linked.Token), linked.Token);
-                int count = (int)Math.Max(1, (info.Length + partBytes - 1) / partBytes);
-                var partIds = new string[count];
-                long sent = 0;
-                using var gate = new SemaphoreSlim(ParallelParts);
-                IEnumerable<Task> parts = Enumerable.Range(0, count).Select(async i =>
-                {
-                    await gate.WaitAsync(linked.Token).ConfigureAwait(false);
-                    try
-                    {
-                        long start = (long)i * partBytes;
-                        long length = Math.Min(partBytes, info.Length - start);
-                        using var form = new MultipartFormDataContent();
-                        var data = new StreamContent(new FileWindow(path, start, length, n => progress?.Invoke(Interlocked.Add(ref sent, n))));
-                        data.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-                        form.Add(data, "data", info.Name);
-                        using var body = new HttpContentBody(form);
-                        using JsonDocument doc = await SendAsync("AddFile", "POST", $"uploads/{uploadId}/parts", body, linked.Token, body.ContentType,
-                            new SendOptions { NetworkTimeout = UploadTimeout(length) }).ConfigureAwait(false);
-                        partIds[i] = doc.RootElement.Str("id") ?? throw new FineTuneServiceException("AddFile", ErrorKind.InvalidResponse, "InvalidResponse", $"The service accepted part {i + 1} of upload {uploadId} without an id.");
-                    }
-                    catch
-                    {
-                        linked.Cancel(); // the other parts stop at once
-                        throw;
-                    }
-                    finally
-                    {
-                        gate.Release();
-                    }
-                }).ToList();
-                await Task.WhenAll(parts).ConfigureAwait(false);
-                string complete = JsonSerializer.Serialize(new Dictionary<string, object> { ["part_ids"] = partIds, ["md5"] = await md5.ConfigureAwait(false) });
+                (string[] partIds, string md5, string sha256) = await SendPartsAsync(uploadId, info, partBytes, progress, linked).ConfigureAwait(false);
+                if (checkPassed != null) await checkPassed.ConfigureAwait(false); // a file is made only of a file that passed
+                string complete = JsonSerializer.Serialize(new Dictionary<string, object> { ["part_ids"] = partIds, ["md5"] = md5 });
 
                 // A complete that reaches the service makes the file whatever we do next, so it is not stopped half-way
                 // (it is bounded by the network timeout); a stop that came meanwhile then deletes the file it made.
@@ -152,6 +206,7 @@ namespace FineTune.Engine.Providers
 
                 FineTuneFile file = FineTuneFile.FromJson(fileJson);
                 file.LocalPath = info.FullName;
+                file.Sha256 = sha256;
                 if (cancellationToken.IsCancellationRequested)
                 {
                     await DiscardAsync(uploadId, file.Id, feedback).ConfigureAwait(false);
@@ -173,8 +228,92 @@ namespace FineTune.Engine.Providers
                     feedback.Warning($"Upload {uploadId} could not be cancelled ({cancelError.Message}); the service drops it an hour after it was created.");
                 }
 
+                if (checkPassed != null && checkPassed.IsCompleted && checkPassed.Status != TaskStatus.RanToCompletion) await checkPassed.ConfigureAwait(false); // the check's error, not the stop it caused
                 throw;
             }
+        }
+
+        // Reads the file once, in order, hashing it; sends each part from its buffer while the next is read, at most
+        // ParallelParts at a time. Returns the part ids in order, the MD5 and the SHA-256. A failure stops the rest
+        // (through 'linked'); every part has ended before this returns or throws, and the first real error wins over
+        // the cancellations it caused.
+        private async Task<(string[] PartIds, string Md5, string Sha256)> SendPartsAsync(string uploadId, FileInfo info, int partBytes, Action<long>? progress, CancellationTokenSource linked)
+        {
+            int count = (int)Math.Max(1, (info.Length + partBytes - 1) / partBytes);
+            var partIds = new string[count];
+            var sending = new List<Task>();
+            var spare = new ConcurrentBag<byte[]>();
+            using var slots = new SemaphoreSlim(ParallelParts);
+            using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+            using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            long sent = 0;
+            Exception? failure = null;
+            try
+            {
+                using var stream = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+                for (int i = 0; i < count; i++)
+                {
+                    await slots.WaitAsync(linked.Token).ConfigureAwait(false);
+                    byte[] buffer = spare.TryTake(out byte[]? free) ? free : new byte[(int)Math.Min(partBytes, Math.Max(1, info.Length))];
+                    int length = ReadFully(stream, buffer, (int)Math.Min(partBytes, info.Length - (long)i * partBytes));
+                    md5.AppendData(buffer, 0, length);
+                    sha256.AppendData(buffer, 0, length);
+                    sending.Add(SendPartAsync(i, buffer, length));
+                }
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+                linked.Cancel();
+            }
+
+            Task all = Task.WhenAll(sending);
+            try
+            {
+                await all.ConfigureAwait(false);
+            }
+            catch
+            {
+                Exception? real = all.Exception?.InnerExceptions.FirstOrDefault(e => !(e is OperationCanceledException));
+                if (failure == null || (failure is OperationCanceledException && real != null)) failure = real ?? all.Exception?.InnerException;
+            }
+
+            if (failure != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+            return (partIds, IO.FileHash.Hex(md5.GetHashAndReset()), IO.FileHash.Hex(sha256.GetHashAndReset()));
+
+            async Task SendPartAsync(int i, byte[] buffer, int length)
+            {
+                try
+                {
+                    using var form = new MultipartFormDataContent();
+                    var data = new ByteArrayContent(buffer, 0, length);
+                    data.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                    form.Add(data, "data", info.Name);
+                    using var body = new HttpContentBody(form);
+                    using JsonDocument doc = await SendAsync("AddFile", "POST", $"uploads/{uploadId}/parts", body, linked.Token, body.ContentType,
+                        new SendOptions { NetworkTimeout = UploadTimeout(length) }).ConfigureAwait(false);
+                    partIds[i] = doc.RootElement.Str("id") ?? throw new FineTuneServiceException("AddFile", ErrorKind.InvalidResponse, "InvalidResponse", $"The service accepted part {i + 1} of upload {uploadId} without an id.");
+                    progress?.Invoke(Interlocked.Add(ref sent, length));
+                }
+                catch
+                {
+                    linked.Cancel(); // the other parts stop at once
+                    throw;
+                }
+                finally
+                {
+                    spare.Add(buffer);
+                    slots.Release();
+                }
+            }
+        }
+
+        private static int ReadFully(Stream stream, byte[] buffer, int count)
+        {
+            int total = 0, n;
+            while (total < count && (n = stream.Read(buffer, total, count - total)) > 0) total += n;
+            if (total < count) throw new IOException($"The file ended after {total} of the {count} bytes of a part: it changed while it was being uploaded.");
+            return total;
         }
 
         // Deletes the file an upload stopped by the user completed as; says which file is left when that fails.
