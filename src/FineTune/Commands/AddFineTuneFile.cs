@@ -9,7 +9,7 @@ namespace FineTune.Commands
 {
     /// <summary>
     /// <para type="synopsis">Uploads a training or validation file (JSON Lines) to the service.</para>
-    /// <para type="description">Checks the file first and refuses one with errors (each named with its line), unless -SkipValidation. The file is streamed from disk with progress in bytes. Files above 512 MB, or any file with -UseUploadApi, go through the Uploads API: 64 MB parts sent four at a time, an md5 checked on completion, and the upload cancelled on the service when a part fails or you press Ctrl+C. A dropped connection never leaves two copies: before trying again it looks for a file of the same name and size. Outputs the file object, whose Id binds to Start-FineTuneJob -TrainingFile. Each upload is recorded in the upload ledger (uploads.jsonl in $env:FINETUNE_DATA_HOME, else %LOCALAPPDATA%\FineTune on Windows or ~/.local/share/FineTune elsewhere): the local path, size, SHA-256 and file id, since OpenAI never hands a training file's content out again; Get-FineTuneFile, Export-FineTuneArchive and Copy-FineTuneJob read it. A ledger that cannot be written is a warning.</para>
+    /// <para type="description">Checks the file while it is sent and refuses one with errors (each named with its line), unless -SkipValidation: the bytes go out while the check runs, and when the check finds an error the upload is stopped and nothing is left on the service (a direct upload that had already become a file is deleted; an Uploads API upload is cancelled before it is completed). The file is streamed from disk with progress in bytes and read once: the SHA-256 for the ledger is taken in the same read. Files above 512 MB, or any file with -UseUploadApi, go through the Uploads API: the file is read once, in order, into 16 MB parts sent four at a time (64 MB of memory for a file of any size), an md5 checked on completion, and the upload cancelled on the service when a part fails or you press Ctrl+C. A dropped connection never leaves two copies: before trying again it looks for a file of the same name and size. Outputs the file object, whose Id binds to Start-FineTuneJob -TrainingFile. Each upload is recorded in the upload ledger (uploads.jsonl in $env:FINETUNE_DATA_HOME, else %LOCALAPPDATA%\FineTune on Windows or ~/.local/share/FineTune elsewhere): the local path, size, SHA-256 and file id, since OpenAI never hands a training file's content out again; Get-FineTuneFile, Export-FineTuneArchive and Copy-FineTuneJob read it. A ledger that cannot be written is a warning.</para>
     /// </summary>
     /// <example><code>Add-FineTuneFile ./train.jsonl</code><para>Checks and uploads train.jsonl with purpose fine-tune.</para></example>
     /// <example><code>Get-Item ./train.jsonl | Add-FineTuneFile | Start-FineTuneJob -Model gpt-4o-mini-2024-07-18</code><para>Uploads a file and starts a job on it.</para></example>
@@ -32,7 +32,7 @@ namespace FineTune.Commands
         [Parameter]
         public SwitchParameter SkipValidation { get; set; }
 
-        /// <summary>Uses the Uploads API (64 MB parts in parallel) even for a file below 512 MB.</summary>
+        /// <summary>Uses the Uploads API (16 MB parts, four at a time) even for a file below 512 MB.</summary>
         [Parameter]
         public SwitchParameter UseUploadApi { get; set; }
 
