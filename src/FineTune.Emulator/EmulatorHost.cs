@@ -87,6 +87,7 @@ namespace FineTune.Emulator
             ModelRoutes.Map(v1, state);
             ModerationRoutes.Map(v1, state);
             ChatRoutes.Map(v1, state);
+            EmbeddingRoutes.Map(v1, state);
             BatchRoutes.Map(v1, state);
             if (options.IsAzure) DeploymentRoutes.Map(app, state);
             ControlRoutes.Map(app, state);

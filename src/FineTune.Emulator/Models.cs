@@ -32,6 +32,9 @@ namespace FineTune.Emulator
             new BaseModel("babbage-002", null, 1692634615, null, false),
             new BaseModel("davinci-002", null, 1692634301, null, false),
             new BaseModel("omni-moderation-latest", null, 1731689265, null, false),
+            new BaseModel("text-embedding-3-small", null, 1705948997, null, false),
+            new BaseModel("text-embedding-3-large", null, 1705953180, null, false),
+            new BaseModel("text-embedding-ada-002", null, 1671217299, null, false, "openai-internal"),
         };
 
         /// <summary>The base model named by id or alias, or null.</summary>

@@ -135,6 +135,9 @@ namespace FineTune.Emulator.Tests
             Assert.Equal(1, (int?)ran["request_counts"]!["completed"]);
             await Send(http, "GET /batches", HttpMethod.Get, "batches?limit=1");
             await Send(http, "GET /files/{file_id}/content", HttpMethod.Get, $"files/{ran["output_file_id"]}/content");
+            JsonNode embedded = await Send(http, "POST /embeddings", HttpMethod.Post, "embeddings", Json(new JsonObject { ["model"] = "text-embedding-3-small", ["input"] = new JsonArray("How do I reset my password?", "Billing questions"), ["dimensions"] = 256 }));
+            Assert.Equal(256, embedded["data"]![1]!["embedding"]!.AsArray().Count);
+            await Send(http, "POST /embeddings", HttpMethod.Post, "embeddings", Json(new JsonObject { ["model"] = "text-embedding-3-large", ["input"] = "one text", ["encoding_format"] = "float" }));
             await Send(http, "POST /moderations", HttpMethod.Post, "moderations", Json(new JsonObject { ["input"] = "How do I reset my password?" }));
             await Send(http, "POST /moderations", HttpMethod.Post, "moderations", Json(new JsonObject { ["input"] = new JsonArray("one", "two"), ["model"] = "omni-moderation-latest" }));
             await Send(http, "DELETE /models/{model}", HttpMethod.Delete, "models/" + Uri.EscapeDataString(model));
