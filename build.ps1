@@ -58,7 +58,8 @@ $packages = Join-Path $root 'out/packages'
 # The DLLs the module cannot work without; the build fails when one is missing.
 $requiredDependencies = @(
     'FineTune.Engine', 'OpenAI', 'System.ClientModel', 'System.Text.Json',
-    'Microsoft.ML.Tokenizers', 'Microsoft.ML.Tokenizers.Data.O200kBase', 'Microsoft.ML.Tokenizers.Data.Cl100kBase'
+    'Microsoft.ML.Tokenizers', 'Microsoft.ML.Tokenizers.Data.O200kBase', 'Microsoft.ML.Tokenizers.Data.Cl100kBase',
+    'System.Numerics.Tensors'
 )
 
 function Invoke-Dotnet {

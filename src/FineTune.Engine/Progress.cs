@@ -23,6 +23,9 @@ namespace FineTune.Engine
 
         /// <summary>Screening a file with the moderation endpoint.</summary>
         public const int Moderation = 6;
+
+        /// <summary>Embedding texts (a knowledge index, a near-duplicate check).</summary>
+        public const int Embedding = 7;
     }
 
     /// <summary>

@@ -47,6 +47,7 @@ namespace FineTune
         {
             ModelCatalog catalog = ModelCatalog.Load();
             return catalog.Models
+                .Where(m => m.Formats.Count > 0) // embedding models train on nothing
                 .OrderBy(m => m.Retired)
                 .SelectMany(m => new[] { m.Model }.Concat(m.Aliases).Select(n => (n, m.Retired ? $"{n}: retired for fine-tuning" : $"{n} ({m.Provider})")))
                 .GroupBy(t => t.Item1, StringComparer.OrdinalIgnoreCase)

@@ -172,8 +172,18 @@ namespace FineTune.Engine.Tests
         public Task<FineTuneBatch> GetBatchAsync(string batchId, CancellationToken cancellationToken) =>
             throw new NotSupportedException("The fake has no Batch API; the comparison tests use their own IEvalClient.");
 
-        public Task<IReadOnlyList<float[]>> EmbedAsync(string model, IReadOnlyList<string> inputs, CancellationToken cancellationToken) =>
-            Done<IReadOnlyList<float[]>>("Embed", inputs.Select(t => new float[] { t.Length, t.Count(c => "aeiou".IndexOf(c) >= 0), t.Count(c => c == ' ') }).ToList());
+        /// <summary>The inputs of each embeddings request, in the order they came.</summary>
+        public ConcurrentQueue<IReadOnlyList<string>> Embedded { get; } = new ConcurrentQueue<IReadOnlyList<string>>();
+
+        /// <summary>The embeddings request (1-based) that fails with a server error after its retries, or null.</summary>
+        public int? EmbedFailsAt { get; set; }
+
+        public Task<EmbeddingAnswer> EmbedAsync(string model, IReadOnlyList<string> inputs, int? dimensions, CancellationToken cancellationToken)
+        {
+            Embedded.Enqueue(inputs);
+            if (EmbedFailsAt == Embedded.Count) throw new FineTuneServiceException("Embed", ErrorKind.ServerError, "ServerError", "The server had an error (HTTP 500).", 500);
+            return Done("Embed", new EmbeddingAnswer { Model = model, PromptTokens = inputs.Sum(t => (t.Length + 3) / 4), Vectors = inputs.Select(t => new float[] { t.Length, t.Count(c => "aeiou".IndexOf(c) >= 0), t.Count(c => c == ' ') }).ToList() });
+        }
 
         private Task<T> Done<T>(string operation, T value)
         {

@@ -28,6 +28,9 @@ BeforeDiscovery {
         'FineTune.Engine.Archive.ArchiveReport'       = 'Jobs', 'Files', 'BytesWritten'
         'FineTune.Engine.Archive.ArchiveProblem'      = 'Problem', 'Path'
         'FineTune.Engine.Archive.JobCopy'             = 'SourceJobId', 'JobId', 'Status', 'EstUsd'
+        'FineTune.Engine.Embeddings.KnowledgeIndexInfo' = 'Index', 'Chunks', 'Requests', 'CostUsd'
+        'FineTune.Engine.Embeddings.KnowledgeHit'     = 'Rank', 'Score', 'Source', 'Line'
+        'FineTune.Engine.Embeddings.DuplicatePair'    = 'Kind', 'Similarity', 'Line', 'OtherLine'
     }
     $script:Cases = foreach ($k in $script:Keys.Keys) { @{ Type = $k; Key = $script:Keys[$k] } }
 }
@@ -71,6 +74,10 @@ BeforeAll {
     Export-FineTuneArchive $archive | Keep
     Get-ChildItem $archive -Recurse -File -Filter '*.json' | Where-Object Name -ne 'manifest.json' | Select-Object -First 1 | Add-Content -Value ' '
     Test-FineTuneArchive $archive | Keep
+    $kb = New-FineTuneKnowledgeIndex -Path (Join-Path $samples 'lumen-support-faq.csv') -IndexPath (Join-Path $TestDrive 'kb.ftidx') -Confirm:$false
+    $kb | Keep
+    Search-FineTuneKnowledgeIndex -IndexPath $kb.Path -Query 'How do I reset my password?' -Top 3 | Keep
+    Find-FineTuneDuplicate -Path $data.Path -Threshold 0.3 -Confirm:$false | Select-Object -First 3 | Keep
     # a copy of the job on Azure: both connections by name (without -Name, Connect-FineTune re-configures the current one)
     $dest = Connect-FineTune -Name columns-azure -Endpoint $azure.Endpoint -ApiKey (ConvertTo-SecureString 'columns-key' -AsPlainText -Force) -Provider Azure -PassThru
     Connect-FineTune -Name Default -Endpoint $emu.Endpoint -ApiKey (ConvertTo-SecureString 'columns-key' -AsPlainText -Force)

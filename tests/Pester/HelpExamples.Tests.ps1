@@ -1,5 +1,5 @@
 # Every example of every cmdlet's help runs as written, on the emulator: in a folder that holds the files the
-# examples name (train.jsonl, faq.csv, ...), with the variables they use set to real things of the emulator
+# examples name (train.jsonl, faq.csv, kb.ftidx, ...), with the variables they use set to real things of the emulator
 # ($jobId, $fileId, $model, $key, $azureKey, $openAiKey, $azure, $sub, $armToken, $pairs, $more,
 # $getPriceTool, $longInstructions), confirmations answered yes ($ConfirmPreference None), and stand-ins for
 # what needs a person, an Azure account or the internet (Read-Host, Get-Credential, Connect-AzAccount,
@@ -68,6 +68,7 @@ BeforeAll {
     $null = New-FineTuneDeployment -Name support-bot -Model $azureDone.Model @arm -Confirm:$false
     Use-Emulator $script:emuOpenAI
     $null = Export-FineTuneArchive (Join-Path $work 'ft-archive')
+    $null = New-FineTuneKnowledgeIndex -Path (Join-Path $work 'faq.csv') -IndexPath (Join-Path $work 'kb.ftidx') -Confirm:$false
 
     # a job on the slow emulator in a given state: running, or paused
     function Start-Slow([string] $State) {

@@ -120,7 +120,7 @@ namespace FineTune.Engine.Providers
         /// <summary>Screens texts (one request); one result per input, in order.</summary>
         Task<IReadOnlyList<ModerationResult>> ModerateAsync(IReadOnlyList<string> inputs, string? model, CancellationToken cancellationToken);
 
-        /// <summary>One embedding vector per input, in order (<c>POST /embeddings</c>).</summary>
-        Task<IReadOnlyList<float[]>> EmbedAsync(string model, IReadOnlyList<string> inputs, CancellationToken cancellationToken);
+        /// <summary>One embedding vector per input, in order, and the tokens billed (<c>POST /embeddings</c>, one request; <paramref name="dimensions"/> null for the model's own). The caller keeps within the service's limits (see <see cref="Embeddings.Embedder"/>).</summary>
+        Task<EmbeddingAnswer> EmbedAsync(string model, IReadOnlyList<string> inputs, int? dimensions, CancellationToken cancellationToken);
     }
 }

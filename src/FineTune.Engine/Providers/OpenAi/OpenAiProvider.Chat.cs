@@ -56,38 +56,67 @@ namespace FineTune.Engine.Providers
         }
 
         /// <summary>
-        /// Embeddings of <paramref name="inputs"/> (<c>POST /embeddings</c>, one request, <c>encoding_format</c> float):
-        /// one vector per input, in input order (the answer's <c>index</c> says which). Throws
-        /// <see cref="FineTuneServiceException"/> (Operation Embed; InvalidResponse when a vector is missing).
+        /// Embeddings of <paramref name="inputs"/> (<c>POST /embeddings</c>, one request, <c>encoding_format</c> base64:
+        /// float32 little-endian, a third of the bytes of JSON numbers; an answer in JSON numbers is read too): one
+        /// vector per input, in input order (the answer's <c>index</c> says which), and <c>usage.prompt_tokens</c>.
+        /// <paramref name="dimensions"/> shortens text-embedding-3 vectors. Sent through the bulk pipeline (at least
+        /// <see cref="ModerationMinRetries"/> retries of 429 and 5xx) with the inference options (Azure: the model is a
+        /// deployment name). Throws <see cref="FineTuneServiceException"/> (Operation Embed; InvalidResponse when a
+        /// vector is missing or not numbers).
         /// </summary>
-        public virtual async Task<IReadOnlyList<float[]>> EmbedAsync(string model, IReadOnlyList<string> inputs, CancellationToken cancellationToken)
+        public virtual async Task<EmbeddingAnswer> EmbedAsync(string model, IReadOnlyList<string> inputs, int? dimensions, CancellationToken cancellationToken)
         {
             if (inputs == null || inputs.Count == 0) throw new ArgumentException("At least one input is needed.", nameof(inputs));
-            var request = new Dictionary<string, object> { ["model"] = model, ["input"] = inputs, ["encoding_format"] = "float" };
-            using JsonDocument doc = await SendAsync("Embed", "POST", "embeddings", Json(request), cancellationToken).ConfigureAwait(false);
+            var request = new Dictionary<string, object> { ["model"] = model, ["input"] = inputs, ["encoding_format"] = "base64" };
+            if (dimensions != null) request["dimensions"] = dimensions.Value;
+            SendOptions options = InferenceOptions(model);
+            options.Pipeline = ModerationPipeline();
+            using JsonDocument doc = await SendAsync("Embed", "POST", "embeddings", Json(request), cancellationToken, options: options).ConfigureAwait(false);
             var vectors = new float[inputs.Count][];
             int position = 0;
             foreach (JsonElement e in Items(doc.RootElement))
             {
                 int index = (int?)e.Long("index") ?? position;
-                JsonElement values = e.Child("embedding");
-                if (index >= 0 && index < vectors.Length && values.ValueKind == JsonValueKind.Array)
-                {
-                    vectors[index] = values.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Number ? v.GetSingle() : float.NaN).ToArray();
-                }
-
+                if (index >= 0 && index < vectors.Length) vectors[index] = VectorOf(e.Child("embedding"), index, options.RequestId);
                 position++;
             }
 
             int missing = Array.FindIndex(vectors, v => v == null);
-            if (missing >= 0)
+            if (missing >= 0) throw Malformed("Embed", $"has no vector for input {missing + 1} of {inputs.Count}", options.RequestId);
+            long tokens = doc.RootElement.ValueKind == JsonValueKind.Object ? doc.RootElement.Child("usage").Long("prompt_tokens") ?? 0 : 0;
+            return new EmbeddingAnswer { Vectors = vectors, PromptTokens = Math.Max(0, tokens), Model = (doc.RootElement.ValueKind == JsonValueKind.Object ? doc.RootElement.Str("model") : null) ?? model };
+        }
+
+        // A base64 string of float32 little-endian values, or an array of numbers.
+        private static float[] VectorOf(JsonElement values, int index, string? requestId)
+        {
+            if (values.ValueKind == JsonValueKind.String)
             {
-                throw new FineTuneServiceException("Embed", ErrorKind.InvalidResponse, "InvalidResponse",
-                    $"The embeddings answer has no vector for input {missing + 1} of {inputs.Count}.");
+                byte[] bytes;
+                try
+                {
+                    bytes = Convert.FromBase64String(values.GetString()!);
+                }
+                catch (FormatException)
+                {
+                    throw Malformed("Embed", $"has a vector (input {index + 1}) that is not base64", requestId);
+                }
+
+                if (bytes.Length % 4 != 0) throw Malformed("Embed", $"has a vector (input {index + 1}) of {bytes.Length} bytes, not whole float32 values", requestId);
+                var floats = new float[bytes.Length / 4];
+                for (int i = 0; i < floats.Length; i++) floats[i] = BitConverter.ToSingle(BitConverter.IsLittleEndian ? bytes : Reverse4(bytes, i * 4), BitConverter.IsLittleEndian ? i * 4 : 0);
+                return floats;
             }
 
-            return vectors;
+            if (values.ValueKind != JsonValueKind.Array || values.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.Number))
+            {
+                throw Malformed("Embed", $"has a vector (input {index + 1}) that is neither base64 nor a list of numbers", requestId);
+            }
+
+            return values.EnumerateArray().Select(v => v.GetSingle()).ToArray();
         }
+
+        private static byte[] Reverse4(byte[] bytes, int offset) => new[] { bytes[offset + 3], bytes[offset + 2], bytes[offset + 1], bytes[offset] };
 
         /// <summary>How a chat or completion call on <paramref name="model"/> is sent (Azure retries a deployment still provisioning).</summary>
         private protected virtual SendOptions InferenceOptions(string model) => new SendOptions();
