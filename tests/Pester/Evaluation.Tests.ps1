@@ -153,6 +153,65 @@ Describe 'Compare-FineTuneModel: gsm8k base against fine-tuned' {
     }
 }
 
+Describe 'Compare-FineTuneModel: retrieval as a contender' {
+    BeforeAll {
+        if (-not $script:Missing) {
+            $script:Kb = New-FineTuneKnowledgeIndex -Path $script:Train -IndexPath (Join-Path $TestDrive 'gsm8k.ftidx') -Confirm:$false
+            $script:RJournal = Join-Path $TestDrive 'retrieval.journal.jsonl'
+            $base = $script:Job.BaseModel; $tuned = $script:Job.FineTunedModel
+            Reset-EmulatorRequestCount
+            $script:R = Compare-FineTuneModel -Path $script:Valid -Model $base, $tuned -IndexPath $script:Kb.Path -RetrievalModel $base, $tuned -Regex $script:FinalNumber -JournalPath $script:RJournal
+            $script:REmbeds = Get-EmulatorRequestCount -Route 'POST /v1/embeddings'
+        }
+    }
+    BeforeEach { if ($script:Missing) { Set-ItResult -Skipped -Because "input missing: $($script:Missing -join ', ')" } }
+
+    It 'grades base, fine-tuned, base + retrieval and fine-tuned + retrieval on the same examples' {
+        $script:Kb.Records | Should -Be 449
+        $script:R.Contender | Should -Be @($script:Job.BaseModel, $script:Job.FineTunedModel, "$($script:Job.BaseModel) + retrieval", "$($script:Job.FineTunedModel) + retrieval")
+        $script:R.Examples | Should -Be @(50, 50, 50, 50)
+        $script:REmbeds | Should -Be 1 -Because 'the 50 questions are embedded in one request'
+        foreach ($s in $script:R) { $s.PassRate | Should -Be ($s.Passed / 50) }
+        foreach ($row in $script:R[2].Rows + $script:R[3].Rows) {
+            $row.Passages | Should -HaveCount 3
+            $row.Passages | ForEach-Object { $_ | Should -Match '^chat_gsm8k_train\.jsonl:\d+$' }
+        }
+        $script:R[0].Rows[0].Passages | Should -BeNullOrEmpty
+        # the passages go with the question: a retrieval call has more prompt tokens than the same model's plain call
+        $script:R[2].PromptTokensPerCall | Should -BeGreaterThan ($script:R[0].PromptTokensPerCall + 50)
+    }
+
+    It 'prices a retrieval call with the question''s embedding, per call and per 1,000 calls' {
+        foreach ($i in 2, 3) {
+            $fineTuned = $i -eq 3
+            $in = if ($fineTuned) { 0.30 } else { 0.15 }; $out = if ($fineTuned) { 1.20 } else { 0.60 }
+            foreach ($row in $script:R[$i].Rows) {
+                $tokens = (Measure-FineTuneToken -Text $row.Question -Encoding cl100k_base).Tokens
+                $expected = ([decimal]$row.PromptTokens * $in + [decimal]$row.CompletionTokens * $out + [decimal]$tokens * 0.02) / 1000000
+                $row.CostUsd | Should -Be $expected
+            }
+            $perCall = ($script:R[$i].Rows | Measure-Object CostUsd -Sum).Sum / 50
+            [double]$script:R[$i].CostPer1000Usd | Should -BeGreaterThan 0
+            [math]::Abs([double]$script:R[$i].CostPer1000Usd - $perCall * 1000) | Should -BeLessThan 1e-9
+        }
+        $script:R[2].CostPer1000Usd | Should -BeGreaterThan $script:R[0].CostPer1000Usd
+        $table = $script:R | Format-Table | Out-String -Width 80
+        $table | Should -Match 'retrieval'
+    }
+
+    It 'sends nothing on a re-run' {
+        Reset-EmulatorRequestCount
+        $again = Compare-FineTuneModel -Path $script:Valid -Model $script:Job.BaseModel, $script:Job.FineTunedModel -IndexPath $script:Kb.Path -RetrievalModel $script:Job.BaseModel, $script:Job.FineTunedModel -Regex $script:FinalNumber -JournalPath $script:RJournal
+        Get-EmulatorRequestCount | Should -Be 0
+        $again.PassRate | Should -Be $script:R.PassRate
+        $again.CostPer1000Usd | Should -Be $script:R.CostPer1000Usd
+    }
+
+    It 'asks for an index when a contender uses retrieval' {
+        { Compare-FineTuneModel -Path $script:Valid -RetrievalModel gpt-4o-mini -Exact -First 1 -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.CompareModel.NoIndex*'
+    }
+}
+
 Describe 'Compare-FineTuneModel: ticket classification and JSON output' {
     BeforeAll {
         if (-not $script:Missing) { $script:TicketJob = Start-Trained $script:Tickets $null }

@@ -33,6 +33,9 @@ namespace FineTune.Engine.Evaluation
         /// <summary>The price catalog's provider for this contender's calls ("OpenAI" or "Azure"), or null for the comparison's.</summary>
         public string? PriceProvider { get; set; }
 
+        /// <summary>Whether the contender is given the top passages of the comparison's knowledge index for each question (in a system message; see <see cref="ComparisonOptions.Retriever"/>); its cost per call includes embedding the question.</summary>
+        public bool Retrieval { get; set; }
+
         /// <summary>Legacy models (babbage-002, davinci-002 and their fine-tunes) answer through the completions route.</summary>
         public bool UsesCompletions => IsLegacy(Model);
 
@@ -96,8 +99,11 @@ namespace FineTune.Engine.Evaluation
         /// <summary>Seconds from sending the request to its answer (retries included; for batch results, 0).</summary>
         public double LatencySeconds { get; set; }
 
-        /// <summary>The call's cost in USD from the price catalog (half for a batch call); null when the model has no price.</summary>
+        /// <summary>The call's cost in USD from the price catalog (half for a batch call), with retrieval the question's embedding too; null when the model has no price.</summary>
         public decimal? CostUsd { get; set; }
+
+        /// <summary>With retrieval: the passages the model was given, as "source:line" (best first); else empty.</summary>
+        public IReadOnlyList<string> Passages { get; set; } = Array.Empty<string>();
 
         /// <summary>Why the call failed (the service's message), or null.</summary>
         public string? Error { get; set; }

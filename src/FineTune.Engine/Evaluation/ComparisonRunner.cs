@@ -56,6 +56,9 @@ namespace FineTune.Engine.Evaluation
 
         /// <summary>Whether the service is Azure OpenAI (its Batch API does not serve fine-tuned models).</summary>
         public bool IsAzure { get; set; }
+
+        /// <summary>The knowledge index contenders with <see cref="Contender.Retrieval"/> read from (each question embedded once, journaled beside the comparison's journal), or null.</summary>
+        public Embeddings.KnowledgeRetriever? Retriever { get; set; }
     }
 
     /// <summary>
@@ -92,13 +95,25 @@ namespace FineTune.Engine.Evaluation
 
             string path = System.IO.Path.GetFullPath(options.Path);
             IReadOnlyList<EvalExample> examples = EvalSet.Read(path, options.First);
+            string journalPath = options.JournalPath != null ? System.IO.Path.GetFullPath(options.JournalPath) : DefaultJournal(path);
+
+            // retrieval: every question embedded once (one run, journaled), its passages searched in the index
+            var passages = new Dictionary<long, Embeddings.RetrievedPassages>();
+            int retrievalRequests = 0;
+            if (options.Contenders.Any(c => c.Retrieval))
+            {
+                if (options.Retriever == null) throw new ArgumentException("A contender with retrieval needs a knowledge index (-IndexPath).");
+                var found = await options.Retriever.RetrieveAsync(examples.Select(e => e.Question).ToList(), journalPath + ".embeddings.jsonl", feedback, cancellationToken).ConfigureAwait(false);
+                for (int i = 0; i < examples.Count; i++) passages[examples[i].Line] = found.Passages[i];
+                retrievalRequests = found.Requests;
+            }
+
             var work = new List<(EvalExample Example, Contender Contender, EvalRequest Request)>();
             foreach (EvalExample e in examples)
             {
-                foreach (Contender c in options.Contenders) work.Add((e, c, RequestFor(e, c, options)));
+                foreach (Contender c in options.Contenders) work.Add((e, c, RequestFor(e, c, options, c.Retrieval ? passages[e.Line].Hits : null)));
             }
 
-            string journalPath = options.JournalPath != null ? System.IO.Path.GetFullPath(options.JournalPath) : DefaultJournal(path);
             EvalJournal journal;
             try
             {
@@ -112,7 +127,7 @@ namespace FineTune.Engine.Evaluation
 
             using (journal)
             {
-                var run = new Run(client, journal, options, feedback, work.Count);
+                var run = new Run(client, journal, options, feedback, work.Count, passages);
                 string? batchId = null;
                 var pending = new Dictionary<string, string>(StringComparer.Ordinal);
                 if (batch)
@@ -168,7 +183,7 @@ namespace FineTune.Engine.Evaluation
                     Path = path,
                     Graders = options.Graders.Select(g => g.Name).ToList(),
                     Rows = ordered,
-                    RequestsSent = run.Sent,
+                    RequestsSent = run.Sent + retrievalRequests,
                     JournalPath = journal.Path,
                     BatchId = batchId,
                     ExamplesPerSecond = run.Rate,
@@ -179,8 +194,12 @@ namespace FineTune.Engine.Evaluation
             }
         }
 
-        /// <summary>The request a contender sends for an example (see <see cref="Contender"/> for the system message).</summary>
-        public static EvalRequest RequestFor(EvalExample example, Contender contender, ComparisonOptions options)
+        /// <summary>
+        /// The request a contender sends for an example (see <see cref="Contender"/> for the system message). With
+        /// <paramref name="passages"/> (retrieval) they follow the system message (<see cref="Embeddings.KnowledgeRetriever.SystemMessage"/>),
+        /// or make one when there is none; a legacy prompt starts with them.
+        /// </summary>
+        public static EvalRequest RequestFor(EvalExample example, Contender contender, ComparisonOptions options, IReadOnlyList<Embeddings.KnowledgeHit>? passages = null)
         {
             var messages = example.Prompt.ToList();
             if (contender.SystemMessage != null)
@@ -189,11 +208,20 @@ namespace FineTune.Engine.Evaluation
                 if (contender.SystemMessage.Length > 0) messages.Insert(0, new ChatMessage("system", contender.SystemMessage));
             }
 
+            string? retrieved = passages == null ? null : Embeddings.KnowledgeRetriever.SystemMessage(passages);
+            if (retrieved != null)
+            {
+                int system = messages.FindIndex(m => m.Role == "system" || m.Role == "developer");
+                if (system >= 0) messages[system] = new ChatMessage(messages[system].Role, messages[system].Content + "\n\n" + retrieved);
+                else messages.Insert(0, new ChatMessage("system", retrieved));
+            }
+
             var r = new EvalRequest { Model = contender.Model, MaxTokens = options.MaxTokens, Temperature = options.Temperature, ServiceEndpoint = contender.ServiceEndpoint };
             if (contender.UsesCompletions)
             {
                 string prompt = example.LegacyPrompt ?? string.Join("\n\n", example.Prompt.Where(m => m.Role != "system" && m.Role != "developer").Select(m => m.Content));
                 r.Prompt = string.IsNullOrEmpty(contender.SystemMessage) ? prompt : contender.SystemMessage + "\n\n" + prompt;
+                if (retrieved != null) r.Prompt = retrieved + "\n\n" + r.Prompt;
             }
             else
             {
@@ -214,16 +242,18 @@ namespace FineTune.Engine.Evaluation
             private readonly int total;
             private readonly Stopwatch clock = Stopwatch.StartNew();
             private readonly ConcurrentDictionary<string, BatchResult> batchErrors = new ConcurrentDictionary<string, BatchResult>(StringComparer.Ordinal);
+            private readonly IReadOnlyDictionary<long, Embeddings.RetrievedPassages> passages;
             private int done, sent, answered;
             private long lastReport;
 
-            public Run(IEvalClient client, EvalJournal journal, ComparisonOptions options, IFeedback feedback, int total)
+            public Run(IEvalClient client, EvalJournal journal, ComparisonOptions options, IFeedback feedback, int total, IReadOnlyDictionary<long, Embeddings.RetrievedPassages> passages)
             {
                 this.client = client;
                 this.journal = journal;
                 this.options = options;
                 this.feedback = feedback;
                 this.total = total;
+                this.passages = passages;
             }
 
             public int Sent => sent;
@@ -328,6 +358,11 @@ namespace FineTune.Engine.Evaluation
                     row.CompletionTokens = reply.CompletionTokens;
                     row.LatencySeconds = seconds;
                     row.CostUsd = EvalPrices.CallCost(contender.Model, reply.PromptTokens, reply.CompletionTokens, viaBatch, contender.PriceProvider ?? (options.IsAzure ? Models.ModelCatalog.Azure : Models.ModelCatalog.OpenAI));
+                    if (contender.Retrieval && passages.TryGetValue(example.Line, out Embeddings.RetrievedPassages? found))
+                    {
+                        row.CostUsd += found.QueryCostUsd; // the question's embedding: unknown makes the call's cost unknown
+                        row.Passages = found.Hits.Select(h => h.Source + ":" + h.Line.ToString(CultureInfo.InvariantCulture)).ToList();
+                    }
                     await GradeAsync(row, example, ct).ConfigureAwait(false);
                 }
 

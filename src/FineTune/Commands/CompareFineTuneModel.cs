@@ -5,6 +5,7 @@ using System.Collections.ObjectModel;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using FineTune.Engine.Embeddings;
 using FineTune.Engine.Evaluation;
 using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
@@ -18,9 +19,11 @@ namespace FineTune.Commands
     /// <para type="description">Output: one summary per contender (the default table fits 80 columns): pass rate with its 95% Wilson interval, mean score, format validity, tokens per call, latency p50/p95 in seconds, USD per 1,000 calls from the price catalog's inference prices (half with -UseBatch), and against the first contender the flips both ways (Gained: examples it passes and the baseline fails; Lost: the reverse) with McNemar's test (exact binomial below 25 flips, else chi-square with continuity correction), and the break-even: after how many calls the training cost (-TrainingCost, or TrainedTokens of a piped job at the catalog's training price) is paid back by a cheaper call, or "never". Each summary's Rows property holds its per-example rows (answer, grades, tokens, latency, cost); Comparison holds all of them. Export-FineTuneComparison writes an HTML report.</para>
     /// <para type="description">At scale: -ThrottleLimit requests in flight (default 16: a chat call spends most of its time waiting for the model, and OpenAI's rate limits allow far more requests a minute on every paid tier than 16 in flight make), the connection's retries (Connect-FineTune -MaxRetries) for 429 and 5xx, progress with examples per second, Ctrl+C stops at once. Every answer goes to a journal (-JournalPath; default FILE.compare-journal.jsonl beside the file) keyed by a SHA-256 hash of the request, so a re-run sends only what is missing and reports the same figures. -UseBatch sends the answers through the Batch API (half price on OpenAI; 24 h window) and waits for it (-BatchWaitSec bounds the wait; pending rows say so and a later run picks the batch up from the journal, or by -BatchId). Azure's Batch API does not serve fine-tuned models: -UseBatch with one on Azure is an error.</para>
     /// </summary>
+    /// <para type="description">Fine-tuning or semantic search? -IndexPath names a knowledge index (New-FineTuneKnowledgeIndex) and -RetrievalModel the models that are compared with retrieval as well: each becomes a contender "MODEL + retrieval" (or give a -Contender Retrieval = $true) whose system message is followed by the -TopPassages (default 3) chunks of the index closest to the example's question, with their sources. So "base model + retrieval", "fine-tuned model" and "fine-tuned model + retrieval" are graded on the same examples. Each question is embedded once with the index's model (one request for up to 2,048 questions; journaled beside the comparison's journal, so a re-run sends nothing), and that embedding is part of the contender's cost per call and per 1,000 calls. Each row's Passages lists the passages given ("source:line").</para>
     /// <example><code>Wait-FineTuneJob $jobId | Compare-FineTuneModel -Path ./split/validation.jsonl -Regex '####\s*(-?[\d,.]+)'</code><para>Compares the job's base model with its fine-tuned model on the validation split, grading the final number ($jobId holds the job's id, e.g. ftjob-abc123).</para></example>
     /// <example><code>Compare-FineTuneModel tickets.jsonl -Model gpt-4o-mini, $model -SystemMessage $longInstructions, 'Classify.' -Label Technical, Billing, Account, Product, Other -TrainingCost 1.20</code><para>Base model with long instructions against the fine-tuned model ($model, e.g. ft:gpt-4o-mini-2024-07-18:acme:tickets:abc) with a short prompt: accuracy, confusion matrix, cost per 1,000 calls and the break-even.</para></example>
     /// <example><code>$s = Compare-FineTuneModel eval.jsonl -Model gpt-4o-mini, $model -Grader ./graders.json -Schema ./answer.schema.json -UseBatch; $s.Comparison.Rows | Where-Object { -not $_.Passed }</code><para>Grades JSON answers with a grader file and a schema through the Batch API, then lists the failures.</para></example>
+    /// <example><code>Compare-FineTuneModel eval.jsonl -Model gpt-4o-mini, $model -IndexPath ./kb.ftidx -RetrievalModel gpt-4o-mini, $model -Label Technical, Billing, Account, Product, Other</code><para>The base model and the fine-tuned model, each without and with the three best passages of a knowledge index: pass rates and the cost per 1,000 calls with the question's embedding included.</para></example>
     [Cmdlet(VerbsData.Compare, "FineTuneModel")]
     [OutputType(typeof(ContenderSummary))]
     public sealed class CompareFineTuneModelCommand : ServiceCmdlet
@@ -123,6 +126,19 @@ namespace FineTune.Commands
         [ValidateRange(0.0, 2.0)]
         public double Temperature { get; set; }
 
+        /// <summary>A knowledge index (New-FineTuneKnowledgeIndex) for the contenders with retrieval: -RetrievalModel, or a -Contender with Retrieval = $true.</summary>
+        [Parameter]
+        public string? IndexPath { get; set; }
+
+        /// <summary>Models compared with retrieval too: each becomes a contender "MODEL + retrieval" given the -TopPassages best passages of -IndexPath for each question.</summary>
+        [Parameter]
+        public string[]? RetrievalModel { get; set; }
+
+        /// <summary>Passages a question for the contenders with retrieval, 1–20 (default 3).</summary>
+        [Parameter]
+        [ValidateRange(1, 20)]
+        public int TopPassages { get; set; } = 3;
+
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
@@ -144,6 +160,11 @@ namespace FineTune.Commands
         protected override void EndProcessing()
         {
             foreach (object o in Contender ?? Array.Empty<object>()) contenders.Add(ContenderOf(o));
+            foreach (string m in RetrievalModel ?? Array.Empty<string>())
+            {
+                if (!string.IsNullOrWhiteSpace(m)) contenders.Add(new Contender { Name = m + " + retrieval", Model = m, Retrieval = true });
+            }
+
             if (contenders.Count == 0) ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give the models to compare: -Model, -BaseModel, -Contender, or pipe a job from Wait-FineTuneJob."), "FineTune.CompareModel.NoModel", ErrorCategory.InvalidArgument, null));
             foreach (Contender c in contenders)
             {
@@ -164,6 +185,7 @@ namespace FineTune.Commands
                 MaxTokens = MaxTokens,
                 Temperature = Temperature,
                 IsAzure = Service.Name == "Azure",
+                Retriever = Retriever(),
             };
             Comparison comparison;
             try
@@ -183,6 +205,22 @@ namespace FineTune.Commands
 
             WriteVerbose($"{comparison.Rows.Count} answers, {comparison.RequestsSent} requests sent, {comparison.ExamplesPerSecond:0.0} examples/s; journal {comparison.JournalPath}.");
             foreach (ContenderSummary s in comparison.Summaries) WriteObject(s);
+        }
+
+        // The index of -IndexPath, when a contender uses retrieval.
+        private KnowledgeRetriever? Retriever()
+        {
+            if (!contenders.Any(c => c.Retrieval)) return null;
+            if (IndexPath == null) ThrowTerminatingError(new ErrorRecord(new ArgumentException("A contender with retrieval (-RetrievalModel, or Retrieval = $true) needs -IndexPath: a knowledge index made by New-FineTuneKnowledgeIndex."), "FineTune.CompareModel.NoIndex", ErrorCategory.InvalidArgument, null));
+            try
+            {
+                return new KnowledgeRetriever(Service, FileSystemPath(IndexPath!), TopPassages);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.CompareModel.InvalidIndex", ex is FileNotFoundException ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidData, IndexPath));
+                return null;
+            }
         }
 
         private string ResolveOne(string path)
@@ -252,6 +290,7 @@ namespace FineTune.Commands
                 Name = Get("Name")?.ToString() ?? NameFor(model!),
                 SystemMessage = Get("SystemMessage")?.ToString(),
                 TrainingCostUsd = cost == null ? (decimal?)null : LanguagePrimitives.ConvertTo<decimal>(cost),
+                Retrieval = Get("Retrieval") is object r && LanguagePrimitives.IsTrue(r),
             };
             if (Get("Connection") is object choice)
             {
