@@ -86,17 +86,16 @@ namespace FineTune.Engine.Embeddings
         /// <summary>The texts to embed and the plan (cost) of embedding them; sends nothing. Throws <see cref="InvalidDataException"/> naming file and line.</summary>
         public static (IReadOnlyList<(string Path, long Line, string Text)> Examples, EmbeddingPlan Plan) Plan(DuplicateOptions options)
         {
-            var examples = Read(options.Path).ToList();
-            if (options.ValidationPath != null) examples.AddRange(Read(options.ValidationPath));
-            return (examples, Embedder.Plan(examples.Select(e => e.Text).ToList(), WithJournal(options)));
+            var examples = Examples(options);
+            return (examples, Embedder.Plan(examples.Select(e => e.Text).ToList(), options.Embedding.WithJournal(JournalOf(options.Path))));
         }
 
         /// <summary>Embeds the examples and compares them (see the class).</summary>
         public static async Task<DuplicateReport> FindAsync(IFineTuneProvider provider, DuplicateOptions options, IFeedback feedback, CancellationToken cancellationToken)
         {
             if (options.Threshold < 0 || options.Threshold > 1) throw new ArgumentException($"The threshold is a cosine similarity from 0 to 1, not {options.Threshold}.");
-            var examples = Plan(options).Examples;
-            EmbeddingRun run = await Embedder.EmbedAsync(provider, examples.Select(e => e.Text).ToList(), WithJournal(options), feedback, cancellationToken).ConfigureAwait(false);
+            var examples = Examples(options);
+            EmbeddingRun run = await Embedder.EmbedAsync(provider, examples.Select(e => e.Text).ToList(), options.Embedding.WithJournal(JournalOf(options.Path)), feedback, cancellationToken).ConfigureAwait(false);
             int dims = run.Vectors[0].Length;
             string training = System.IO.Path.GetFullPath(options.Path);
             var rows = Enumerable.Range(0, examples.Count).Where(i => examples[i].Path == training).ToList();
@@ -150,15 +149,12 @@ namespace FineTune.Engine.Embeddings
             return flat.Length <= 120 ? flat : flat.Substring(0, 119) + "…";
         }
 
-        private static EmbeddingOptions WithJournal(DuplicateOptions options) => new EmbeddingOptions
+        private static List<(string Path, long Line, string Text)> Examples(DuplicateOptions options)
         {
-            Model = options.Embedding.Model,
-            Dimensions = options.Embedding.Dimensions,
-            ThrottleLimit = options.Embedding.ThrottleLimit,
-            MaxInputsPerRequest = options.Embedding.MaxInputsPerRequest,
-            Provider = options.Embedding.Provider,
-            JournalPath = options.Embedding.JournalPath ?? JournalOf(options.Path),
-        };
+            var examples = Read(options.Path).ToList();
+            if (options.ValidationPath != null) examples.AddRange(Read(options.ValidationPath));
+            return examples;
+        }
 
         // Each non-blank line's text (a legacy example: prompt and completion), cut to what one input may hold.
         private static IEnumerable<(string Path, long Line, string Text)> Read(string path)

@@ -33,6 +33,14 @@ namespace FineTune.Engine.Embeddings
 
         /// <summary>The price catalog's provider ("OpenAI" or "Azure") for the cost.</summary>
         public string Provider { get; set; } = ModelCatalog.OpenAI;
+
+        /// <summary>These options with <paramref name="journalPath"/> as the journal, unless they name one.</summary>
+        public EmbeddingOptions WithJournal(string journalPath)
+        {
+            var copy = (EmbeddingOptions)MemberwiseClone();
+            copy.JournalPath ??= journalPath;
+            return copy;
+        }
     }
 
     /// <summary>What embedding texts will cost, before anything is sent.</summary>

@@ -66,7 +66,7 @@ namespace FineTune.Engine.Embeddings
         {
             using var sha = SHA256.Create();
             byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(model + "\n" + (dimensions?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "native") + "\n" + text));
-            return string.Concat(hash.Select(b => b.ToString("x2")));
+            return IO.FileHash.Hex(hash);
         }
 
         /// <summary>Whether the journal holds <paramref name="key"/>.</summary>

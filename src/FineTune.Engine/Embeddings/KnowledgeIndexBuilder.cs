@@ -10,6 +10,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using CsvHelper;
 using CsvHelper.Configuration;
+using FineTune.Engine.IO;
 using FineTune.Engine.Providers;
 
 namespace FineTune.Engine.Embeddings
@@ -151,14 +152,14 @@ namespace FineTune.Engine.Embeddings
 
             plan.ToEmbed = chunks.Where(c => !plan.ReusedVectors.ContainsKey(c.Hash)).Select(c => c.Text).Distinct(StringComparer.Ordinal).ToList();
             plan.Reused = chunks.Count(c => plan.ReusedVectors.ContainsKey(c.Hash));
-            plan.Embedding = Embedder.Plan(plan.ToEmbed, WithJournal(options));
+            plan.Embedding = Embedder.Plan(plan.ToEmbed, options.Embedding.WithJournal(JournalOf(options.IndexPath)));
             return plan;
         }
 
         /// <summary>Embeds what <paramref name="plan"/> says and writes the index (atomically), then removes the journal.</summary>
         public static async Task<KnowledgeIndexInfo> BuildAsync(IFineTuneProvider provider, KnowledgeIndexPlan plan, KnowledgeIndexOptions options, IFeedback feedback, CancellationToken cancellationToken)
         {
-            EmbeddingOptions embedding = WithJournal(options);
+            EmbeddingOptions embedding = options.Embedding.WithJournal(JournalOf(options.IndexPath));
             EmbeddingRun run = plan.ToEmbed.Count == 0 ? new EmbeddingRun() : await Embedder.EmbedAsync(provider, plan.ToEmbed, embedding, feedback, cancellationToken).ConfigureAwait(false);
             var fresh = new Dictionary<string, float[]>(StringComparer.Ordinal);
             for (int i = 0; i < plan.ToEmbed.Count; i++) fresh[Hash(plan.ToEmbed[i])] = run.Vectors[i];
@@ -204,20 +205,10 @@ namespace FineTune.Engine.Embeddings
         /// <summary>The default journal of an index build: INDEX.journal.jsonl.</summary>
         public static string JournalOf(string indexPath) => Path.GetFullPath(indexPath) + ".journal.jsonl";
 
-        private static EmbeddingOptions WithJournal(KnowledgeIndexOptions options) => new EmbeddingOptions
-        {
-            Model = options.Embedding.Model,
-            Dimensions = options.Embedding.Dimensions,
-            ThrottleLimit = options.Embedding.ThrottleLimit,
-            MaxInputsPerRequest = options.Embedding.MaxInputsPerRequest,
-            Provider = options.Embedding.Provider,
-            JournalPath = options.Embedding.JournalPath ?? JournalOf(options.IndexPath),
-        };
-
         internal static string Hash(string text)
         {
             using var sha = SHA256.Create();
-            return string.Concat(sha.ComputeHash(Encoding.UTF8.GetBytes(text)).Select(b => b.ToString("x2")));
+            return FileHash.Hex(sha.ComputeHash(Encoding.UTF8.GetBytes(text)));
         }
 
         // Files given, and the .csv/.jsonl/.txt/.md/.markdown files below folders given (sorted), with the name the index shows.
