@@ -189,3 +189,27 @@ Describe 'Find-FineTuneDuplicate' {
         $pair[0].Similarity | Should -BeLessThan 1
     }
 }
+
+Describe 'On Azure OpenAI' {
+    It 'embeds through a deployment of an embedding model, with the cost unknown (no Azure price in the catalog)' {
+        $azure = Start-FineTuneEmulator -TimeScale 0.05 -Flavor Azure
+        try {
+            Connect-FineTune -Endpoint $azure.Endpoint -ApiKey (ConvertTo-SecureString 'sk-azure-embeddings' -AsPlainText -Force) -Provider Azure
+            $arm = @{ SubscriptionId = 'sub-1'; ResourceGroupName = 'rg-1'; AccountName = 'acct-1'; ArmEndpoint = $azure.BaseUri; ArmToken = (ConvertTo-SecureString 'arm-token' -AsPlainText -Force) }
+            $null = New-FineTuneDeployment -Name embed-small -Model text-embedding-3-small @arm -Confirm:$false
+            $faq = Join-Path $PSScriptRoot '../../samples/lumen-support-faq.csv'
+            $kb = New-FineTuneKnowledgeIndex -Path $faq -IndexPath (Join-Path $TestDrive 'azure.ftidx') -EmbeddingModel embed-small -Confirm:$false
+            $kb.Model | Should -Be 'embed-small'
+            $kb.Dimensions | Should -Be 1536
+            $kb.CostUsd | Should -BeNullOrEmpty
+            Get-EmulatorRequestCount -Route 'POST /v1/embeddings' -Emulator $azure | Should -Be 1
+            (Search-FineTuneKnowledgeIndex -IndexPath $kb.Path -Query 'How do I reset my password?' -Top 1).Text | Should -Match 'reset my Lumen Backup password'
+            { New-FineTuneKnowledgeIndex -Path $faq -IndexPath (Join-Path $TestDrive 'capped.ftidx') -EmbeddingModel embed-small -MaxCost 1 -Confirm:$false -ErrorAction Stop } |
+                Should -Throw -ErrorId 'FineTune.NewKnowledgeIndex.CostUnknown*'
+        }
+        finally {
+            Connect-FineTune -Endpoint $emu.Endpoint -ApiKey (ConvertTo-SecureString 'sk-emulator-embeddings' -AsPlainText -Force)
+            $azure | Stop-FineTuneEmulator
+        }
+    }
+}
