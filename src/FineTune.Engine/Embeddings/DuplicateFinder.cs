@@ -96,6 +96,7 @@ namespace FineTune.Engine.Embeddings
             if (options.Threshold < 0 || options.Threshold > 1) throw new ArgumentException($"The threshold is a cosine similarity from 0 to 1, not {options.Threshold}.");
             var examples = Examples(options);
             EmbeddingRun run = await Embedder.EmbedAsync(provider, examples.Select(e => e.Text).ToList(), options.Embedding.WithJournal(JournalOf(options.Path)), feedback, cancellationToken).ConfigureAwait(false);
+            if (examples.Count == 0) return new DuplicateReport { Run = run };
             int dims = run.Vectors[0].Length;
             string training = System.IO.Path.GetFullPath(options.Path);
             var rows = Enumerable.Range(0, examples.Count).Where(i => examples[i].Path == training).ToList();
