@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Net;
 using System.Security;
+using FineTune.Engine;
 
 namespace FineTune
 {
@@ -22,10 +23,10 @@ namespace FineTune
             scope.EndsWith("/.default", StringComparison.OrdinalIgnoreCase) ? scope.Substring(0, scope.Length - "/.default".Length) : scope;
 
         /// <summary>
-        /// The token for <paramref name="scope"/>; throws a terminating error (FineTune.Connect.AzAccessTokenFailed) naming
+        /// The token for <paramref name="scope"/>; throws a terminating error (FineTune.AzAccessTokenFailed) naming
         /// Connect-AzAccount when Get-AzAccessToken fails or gives no token.
         /// </summary>
-        internal static string Get(PSCmdlet cmdlet, string scope)
+        internal static string Get(FineTuneCmdlet cmdlet, string scope)
         {
             string resource = ResourceOf(scope);
             try
@@ -43,15 +44,15 @@ namespace FineTune
             }
             catch (RuntimeException ex)
             {
-                cmdlet.ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
-                    $"Get-AzAccessToken -ResourceUrl {resource} failed: {ex.Message} Sign in with Connect-AzAccount, or give the token or key as a parameter.", ex),
-                    "FineTune.Connect.AzAccessTokenFailed", ErrorCategory.AuthenticationError, resource));
+                cmdlet.Fail(cmdlet.Failure("AzAccessTokenFailed", ErrorKind.Authentication,
+                    $"Get-AzAccessToken -ResourceUrl {resource} failed: {ex.Message} Sign in with Connect-AzAccount, or give the token or key as a parameter.", resource, Advice, ex));
             }
 
-            cmdlet.ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
-                $"Get-AzAccessToken -ResourceUrl {resource} gave no token. Sign in with Connect-AzAccount, or give the token or key as a parameter."),
-                "FineTune.Connect.AzAccessTokenFailed", ErrorCategory.AuthenticationError, resource));
+            cmdlet.Fail(cmdlet.Failure("AzAccessTokenFailed", ErrorKind.Authentication,
+                $"Get-AzAccessToken -ResourceUrl {resource} gave no token. Sign in with Connect-AzAccount, or give the token or key as a parameter.", resource, Advice));
             return string.Empty; // not reached
         }
+
+        private const string Advice = "Sign in with Connect-AzAccount, or give the token or key as a parameter.";
     }
 }

@@ -10,10 +10,10 @@ namespace FineTune
     {
         /// <summary>
         /// Runs <paramref name="work"/> on the file system path of <paramref name="path"/>. A missing or unreadable
-        /// file becomes a non-terminating error (ErrorId FineTune.{operation}.FileNotFound / FileUnreadable) and
-        /// returns false; an unknown model ends the command (FineTune.{operation}.UnknownModel); Ctrl+C stops.
+        /// file becomes a non-terminating error (FineTune.FileNotFound, NotAFile, AccessDenied, IOFailed, InvalidData:
+        /// <see cref="ErrorMapper"/>) and returns false; an unknown model ends the command (FineTune.UnknownModel); Ctrl+C stops.
         /// </summary>
-        internal static bool TryOnFile(PSCmdlet cmdlet, string operation, string path, Action<string> work)
+        internal static bool TryOnFile(FineTuneCmdlet cmdlet, string path, Action<string> work)
         {
             string full = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
             try
@@ -21,36 +21,13 @@ namespace FineTune
                 work(full);
                 return true;
             }
-            catch (FileNotFoundException ex)
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidDataException)
             {
-                cmdlet.WriteError(Record(ex, operation + ".FileNotFound", ErrorCategory.ObjectNotFound, full, "Check the path; Test-Path shows whether the file exists."));
-            }
-            catch (DirectoryNotFoundException ex)
-            {
-                cmdlet.WriteError(Record(ex, operation + ".FileNotFound", ErrorCategory.ObjectNotFound, full, "Check the path; Test-Path shows whether the file exists."));
-            }
-            catch (Engine.IO.NotAFileException ex)
-            {
-                cmdlet.WriteError(Record(ex, operation + ".NotAFile", ErrorCategory.InvalidArgument, full, "Give the path of a regular file."));
-            }
-            catch (UnauthorizedAccessException ex)
-            {
-                cmdlet.WriteError(Record(ex, operation + ".FileUnreadable", ErrorCategory.PermissionDenied, full, "Give your account read access to the file."));
-            }
-            catch (InvalidDataException ex)
-            {
-                cmdlet.WriteError(Record(ex, operation + ".NotJsonLines", ErrorCategory.InvalidData, full, "Run Test-FineTuneDataset on the file for the finding and its fix."));
-            }
-            catch (IOException ex)
-            {
-                cmdlet.WriteError(Record(ex, operation + ".FileUnreadable", ErrorCategory.ReadError, full, "Close programs that lock the file and try again."));
+                cmdlet.Report(ex, full);
             }
             catch (ArgumentException ex) when (ex.ParamName == "model" || ex.ParamName == "encoding")
             {
-                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "FineTune." + operation + ".UnknownModel", ErrorCategory.InvalidArgument, null)
-                {
-                    ErrorDetails = new ErrorDetails(WithoutParameterName(ex)) { RecommendedAction = "Pass a model such as gpt-4o-mini-2024-07-18, gpt-4.1-2025-04-14 or gpt-3.5-turbo." },
-                });
+                cmdlet.Fail(ex);
             }
             catch (OperationCanceledException)
             {
@@ -63,12 +40,5 @@ namespace FineTune
         internal static DatasetFormat ParseFormat(string value) => (DatasetFormat)Enum.Parse(typeof(DatasetFormat), value, ignoreCase: true);
 
         internal static DatasetTarget ParseTarget(string value) => (DatasetTarget)Enum.Parse(typeof(DatasetTarget), value, ignoreCase: true);
-
-        /// <summary>An <see cref="ArgumentException"/>'s message without the " (Parameter 'model')" that .NET appends: the user typed -Model, not a parameter of ours.</summary>
-        internal static string WithoutParameterName(ArgumentException ex) =>
-            ex.ParamName == null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty);
-
-        private static ErrorRecord Record(Exception ex, string id, ErrorCategory category, object? target, string advice) =>
-            new ErrorRecord(ex, "FineTune." + id, category, target) { ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = advice } };
     }
 }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Security;
 using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
+using FineTune.Engine;
 
 namespace FineTune
 {
@@ -65,9 +66,8 @@ namespace FineTune
                 }
                 else
                 {
-                    ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
-                        "No ARM access token: pass -ArmToken (a SecureString), or install Az.Accounts and sign in with Connect-AzAccount."),
-                        "FineTune.Deployment.NoArmToken", ErrorCategory.AuthenticationError, null));
+                    Fail(Failure("NoArmToken", ErrorKind.Authentication,
+                        "No ARM access token: pass -ArmToken (a SecureString), or install Az.Accounts and sign in with Connect-AzAccount."));
                     return null!;
                 }
 

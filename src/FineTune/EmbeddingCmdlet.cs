@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using FineTune.Engine.Embeddings;
 using FineTune.Engine.Models;
+using FineTune.Engine;
 
 namespace FineTune
 {
@@ -50,7 +51,7 @@ namespace FineTune
 
         /// <summary>
         /// True when the plan may be carried out: nothing to send (and no -WhatIf), or within -MaxCost and confirmed.
-        /// Writes FineTune.{Operation}.CostUnknown or .OverBudget and returns false otherwise.
+        /// Writes FineTune.CostUnknown or FineTune.OverBudget and returns false otherwise.
         /// </summary>
         private protected bool Approve(EmbeddingPlan plan, string operation, string target, string action)
         {
@@ -59,13 +60,13 @@ namespace FineTune
             {
                 if (plan.CostUsd is not decimal usd)
                 {
-                    WriteError(new ErrorRecord(new InvalidOperationException($"-MaxCost {max} was given but the cost cannot be estimated ({plan.PriceNote}). Add the model's price to a price catalog (FINETUNE_PRICE_CATALOG), or leave out -MaxCost."), $"FineTune.{operation}.CostUnknown", ErrorCategory.InvalidOperation, target));
+                    Report(Failure("CostUnknown", ErrorKind.InvalidOperation, $"-MaxCost {max} was given but the cost cannot be estimated ({plan.PriceNote}). Add the model's price to a price catalog (FINETUNE_PRICE_CATALOG), or leave out -MaxCost.", target));
                     return false;
                 }
 
                 if (usd > max)
                 {
-                    WriteError(new ErrorRecord(new InvalidOperationException($"Embedding would cost about ${usd:0.####} ({cost}), above -MaxCost ${max:0.####}. Nothing was sent."), $"FineTune.{operation}.OverBudget", ErrorCategory.LimitsExceeded, target));
+                    Report(Failure("OverBudget", ErrorKind.LimitsExceeded, $"Embedding would cost about ${usd:0.####} ({cost}), above -MaxCost ${max:0.####}. Nothing was sent.", target, "Raise -MaxCost, or embed less."));
                     return false;
                 }
             }

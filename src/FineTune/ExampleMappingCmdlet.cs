@@ -5,16 +5,17 @@ using System.Linq;
 using System.Management.Automation;
 using System.Reflection;
 using FineTune.Engine.Datasets;
+using FineTune.Engine;
 
 namespace FineTune
 {
     /// <summary>
     /// The parameters and pipeline handling that ConvertTo-FineTuneExample and New-FineTuneDataset share:
     /// how properties map to roles, and turning pipeline objects into examples. A record that cannot be
-    /// mapped is a non-terminating error (ErrorId <c>FineTune.{Operation}.InvalidRecord</c>, InvalidData) that
+    /// mapped is a non-terminating error (ErrorId <c>FineTune.InvalidRecord</c>, InvalidData) that
     /// names the record number, the missing property and the properties the record has; the pipeline goes on.
     /// Records that lack a property for a role are held back until one record maps: when none does, the
-    /// command ends with ONE terminating error (<c>FineTune.{Operation}.NoMapping</c>) that names the
+    /// command ends with ONE terminating error (<c>FineTune.NoMapping</c>) that names the
     /// properties found and -UserProperty and -AssistantProperty, instead of one error a record.
     /// </summary>
     public abstract class ExampleMappingCmdlet : FineTuneCmdlet
@@ -70,9 +71,6 @@ namespace FineTune
         [Parameter]
         public SwitchParameter ParallelToolCalls { get; set; }
 
-        /// <summary>The operation name in error ids: ConvertExample or NewDataset.</summary>
-        private protected abstract string Operation { get; }
-
         private protected int RecordNumber { get; private set; }
 
         private protected bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
@@ -102,7 +100,7 @@ namespace FineTune
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, $"FineTune.{Operation}.InvalidParameter", ErrorCategory.InvalidArgument, null));
+                Fail(ex);
             }
 
             return mapper!;
@@ -163,22 +161,13 @@ namespace FineTune
             string example = names.Length >= 2 ? $" (e.g. -UserProperty {names[0]} -AssistantProperty {names[1]})" : "";
             string message = $"None of the {heldCount} records maps to an example: {heldWhat}. The records have: {heldNames}. "
                 + $"Name the columns with -UserProperty and -AssistantProperty{example}; {consequence}";
-            var record = new ErrorRecord(new FormatException(message), $"FineTune.{Operation}.NoMapping", ErrorCategory.InvalidData, null);
-            record.ErrorDetails = new ErrorDetails(message)
-            {
-                RecommendedAction = $"Pass -UserProperty <column with the text> -AssistantProperty <column with the reply or label>{example}.",
-            };
-            ThrowTerminatingError(record);
+            Fail(Failure("NoMapping", ErrorKind.InvalidData, message, advice: $"Pass -UserProperty <column with the text> -AssistantProperty <column with the reply or label>{example}."));
         }
 
         private protected void WriteRecordError(string message, object? target)
         {
-            var record = new ErrorRecord(new FormatException(message), $"FineTune.{Operation}.InvalidRecord", ErrorCategory.InvalidData, target);
-            record.ErrorDetails = new ErrorDetails(message)
-            {
-                RecommendedAction = "Give the record the missing value, or name the properties with -UserProperty and -AssistantProperty (-PreferredProperty, -NonPreferredProperty for Preference).",
-            };
-            WriteError(record);
+            Report(Failure("InvalidRecord", ErrorKind.InvalidData, message, target,
+                "Give the record the missing value, or name the properties with -UserProperty and -AssistantProperty (-PreferredProperty, -NonPreferredProperty for Preference)."));
         }
     }
 

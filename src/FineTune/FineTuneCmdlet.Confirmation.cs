@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Management.Automation.Host;
+using FineTune.Engine;
 
 namespace FineTune
 {
@@ -9,8 +10,7 @@ namespace FineTune
         /// <summary>
         /// ShouldProcess for an action of ConfirmImpact High (it spends money or cannot be undone: it asks unless -Confirm:$false).
         /// A session that cannot ask (pwsh -NonInteractive, a runspace without a host UI) ends the command with
-        /// the terminating error <c>FineTune.&lt;Verb&gt;&lt;Noun&gt;.ConfirmationNeeded</c> (Start-FineTuneJob:
-        /// <c>FineTune.StartJob.ConfirmationNeeded</c>), which says what it would have done and what a runbook
+        /// the terminating error <c>FineTune.ConfirmationNeeded</c>, which says what it would have done and what a runbook
         /// passes, instead of PowerShell's bare prompt failure. <paramref name="doing"/> completes "before it …"
         /// and holds the cost; <paramref name="runbook"/> is what to pass (<c>-Confirm:$false</c>, with -MaxCost…).
         /// </summary>
@@ -23,10 +23,9 @@ namespace FineTune
             catch (Exception ex) when (ex is PSInvalidOperationException || ex is HostException)
             {
                 string command = MyInvocation.MyCommand.Name;
-                string errorId = $"FineTune.{command.Replace("-FineTune", string.Empty)}.ConfirmationNeeded";
-                ThrowTerminatingError(new ErrorRecord(
-                    new PSInvalidOperationException($"{command} asks for confirmation before it {doing}, and this session cannot ask. In a runbook pass {runbook}; to see what it would do without doing it, pass -WhatIf.", ex),
-                    errorId, ErrorCategory.InvalidOperation, target));
+                Fail(Failure("ConfirmationNeeded", ErrorKind.InvalidOperation,
+                    $"{command} asks for confirmation before it {doing}, and this session cannot ask. In a runbook pass {runbook}; to see what it would do without doing it, pass -WhatIf.",
+                    target, $"Pass {runbook}, or -WhatIf to see what it would do.", ex));
                 return false;
             }
         }

@@ -20,7 +20,7 @@ namespace FineTune
     /// <see cref="StopProcessing"/> and passed to every engine call), runs async engine work while
     /// writing only on the pipeline thread (<see cref="Run{T}"/>), gives the engine an
     /// <see cref="IFeedback"/> that lands in the verbose, warning, information and progress streams, and
-    /// maps every service failure to one kind of ErrorRecord (<see cref="ToErrorRecord"/>).
+    /// maps every failure to an ErrorRecord in one place (<see cref="ErrorMapper"/>).
     /// <see cref="PipelineStoppedException"/> is never caught.
     /// </summary>
     public abstract partial class FineTuneCmdlet : PSCmdlet, IDisposable
@@ -53,7 +53,7 @@ namespace FineTune
                     }
                     catch (ArgumentException ex)
                     {
-                        ThrowTerminatingError(new ErrorRecord(ex, "FineTune.Connect.InvalidConnection", ErrorCategory.InvalidArgument, null));
+                        Fail(Failure("InvalidConnection", ErrorKind.InvalidRequest, ex.Message, inner: ex));
                     }
                 }
 
@@ -64,7 +64,7 @@ namespace FineTune
         /// <summary>The connection the user chose for this command (a name or a connection object: <c>-Connection</c>), or null for the session's current one.</summary>
         private protected virtual object? ConnectionChoice => null;
 
-        /// <summary>The connection this command uses (<see cref="ConnectionChoice"/>, else the session's current one, else the environment); an unknown name ends the command (FineTune.Connect.InvalidConnection).</summary>
+        /// <summary>The connection this command uses (<see cref="ConnectionChoice"/>, else the session's current one, else the environment); an unknown name ends the command (FineTune.InvalidConnection).</summary>
         internal FineTuneConnection ResolveConnection()
         {
             try
@@ -73,7 +73,7 @@ namespace FineTune
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.Connect.InvalidConnection", ErrorCategory.InvalidArgument, ConnectionChoice));
+                Fail(Failure("InvalidConnection", ErrorKind.InvalidRequest, ex.Message, ConnectionChoice, inner: ex));
                 throw; // not reached
             }
         }
@@ -185,51 +185,25 @@ namespace FineTune
             }
         }
 
-        /// <summary>
-        /// The one mapper from failures to ErrorRecords: ErrorId <c>FineTune.{Operation}.{Reason}</c>,
-        /// the category of <see cref="ErrorKind"/>, the service's message with its request id.
-        /// </summary>
-        internal static ErrorRecord ToErrorRecord(FineTuneServiceException ex, object? target)
-        {
-            var record = new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.Kind), target);
-            record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = ex.Advice ?? AdviceFor(ex) };
-            return record;
-        }
+        /// <summary>The ErrorRecord of a failure (<see cref="ErrorMapper"/>, the one mapper).</summary>
+        internal static ErrorRecord ToErrorRecord(Exception ex, object? target) => ErrorMapper.ToErrorRecord(ex, target);
 
-        /// <summary>ErrorKind to ErrorCategory.</summary>
-        internal static ErrorCategory CategoryOf(ErrorKind kind) => kind switch
-        {
-            ErrorKind.InvalidRequest => ErrorCategory.InvalidArgument,
-            ErrorKind.Authentication => ErrorCategory.AuthenticationError,
-            ErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
-            ErrorKind.NotFound => ErrorCategory.ObjectNotFound,
-            ErrorKind.Conflict => ErrorCategory.ResourceExists,
-            ErrorKind.RateLimited => ErrorCategory.LimitsExceeded,
-            ErrorKind.QuotaExceeded => ErrorCategory.QuotaExceeded,
-            ErrorKind.ServerError => ErrorCategory.ResourceUnavailable,
-            ErrorKind.Network => ErrorCategory.ConnectionError,
-            ErrorKind.Timeout => ErrorCategory.OperationTimeout,
-            ErrorKind.InvalidResponse => ErrorCategory.InvalidResult,
-            ErrorKind.NotSupported => ErrorCategory.NotImplemented,
-            ErrorKind.InvalidData => ErrorCategory.InvalidData,
-            ErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
-            ErrorKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
-            ErrorKind.FileSystem => ErrorCategory.WriteError,
-            _ => ErrorCategory.NotSpecified,
-        };
+        /// <summary>Ends the command with the ErrorRecord of <paramref name="ex"/> (<see cref="ErrorMapper"/>); never returns.</summary>
+        internal void Fail(Exception ex, object? target = null) => ThrowTerminatingError(ErrorMapper.ToErrorRecord(ex, target));
 
-        private static string AdviceFor(FineTuneServiceException ex) => ex.Kind switch
-        {
-            ErrorKind.Authentication => "Check the key: Connect-FineTune -ApiKey, -Credential, or OPENAI_API_KEY.",
-            ErrorKind.QuotaExceeded => "Add credit or raise the spending limit of the organization; retrying does not help.",
-            ErrorKind.RateLimited => "Wait and try again, or raise Connect-FineTune -MaxRetries.",
-            ErrorKind.ServerError => "Try again later; quote the request id to the service's support if it persists.",
-            ErrorKind.Network => "Check -Endpoint, the network and -Proxy (Connect-FineTune).",
-            ErrorKind.Timeout => "Raise Connect-FineTune -TimeoutSec or try again later.",
-            ErrorKind.InvalidResponse => "The answer is not what an OpenAI-compatible API returns: check -Endpoint (Get-FineTuneContext shows it); quote the request id to the service's support if it persists.",
-            ErrorKind.NotFound => "Check the id (Get-FineTuneJob, Get-FineTuneFile, Get-FineTuneModel list what exists).",
-            _ => "Correct the request as the message says and run the command again.",
-        };
+        /// <summary>Writes the ErrorRecord of <paramref name="ex"/> as a non-terminating error (<see cref="ErrorMapper"/>).</summary>
+        internal void Report(Exception ex, object? target = null) => WriteError(ErrorMapper.ToErrorRecord(ex, target));
+
+        /// <summary>A failure of this command itself (a bad argument, a missing precondition): ErrorId <c>FineTune.{reason}</c>, the operation named after the command.</summary>
+        internal Exception Failure(string reason, ErrorKind kind, string message, object? target = null, string? advice = null, Exception? inner = null) =>
+            new FineTuneException(OperationName, kind, reason, message, target, advice, inner);
+
+        /// <summary>The output file exists and -Force was not given (FineTune.FileExists, the same failure as the engine's <see cref="Engine.IO.DatasetFileExistsException"/>).</summary>
+        internal Exception FileExists(string path) =>
+            Failure("FileExists", ErrorKind.Conflict, $"The file '{path}' already exists. Use -Force to replace it, or give another path.", path, "Use -Force to replace the file, or give another path.");
+
+        /// <summary>The command's name without "-FineTune" (Start-FineTuneJob: StartJob), the operation of its own failures.</summary>
+        private protected string OperationName => MyInvocation.MyCommand.Name.Replace("-FineTune", string.Empty);
 
         /// <summary>Writes an object to the pipeline from engine work running under <see cref="Run{T}"/> (any thread).</summary>
         protected void Emit(object item) => Post(() => WriteObject(item));
@@ -239,9 +213,9 @@ namespace FineTune
 
         /// <summary>
         /// True when <paramref name="path"/> is a regular file to read; else writes a non-terminating error
-        /// <c>FineTune.{operation}.FileNotFound</c> or <c>.NotAFile</c> (a folder, a named pipe, a device) and returns false.
+        /// <c>FineTune.FileNotFound</c> or <c>FineTune.NotAFile</c> (a folder, a named pipe, a device) and returns false.
         /// </summary>
-        protected bool IsInputFile(string path, string operation)
+        protected bool IsInputFile(string path)
         {
             try
             {
@@ -250,11 +224,11 @@ namespace FineTune
             }
             catch (FileNotFoundException ex)
             {
-                WriteError(new ErrorRecord(new FileNotFoundException($"The file '{path}' does not exist. Give the path of a JSON Lines training file.", path, ex), $"FineTune.{operation}.FileNotFound", ErrorCategory.ObjectNotFound, path));
+                Report(new FileNotFoundException($"The file '{path}' does not exist. Give the path of a JSON Lines training file.", path, ex), path);
             }
             catch (Engine.IO.NotAFileException ex)
             {
-                WriteError(new ErrorRecord(ex, $"FineTune.{operation}.NotAFile", ErrorCategory.InvalidArgument, path) { ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Give the path of a regular file." } });
+                Report(ex, path);
             }
 
             return false;
@@ -284,8 +258,8 @@ namespace FineTune
             if (result.TimedOut)
             {
                 string state = job.Status.Length == 0 ? "got no answer from the service" : "is still " + job.Status;
-                WriteError(new ErrorRecord(new TimeoutException($"Job {jobId} {state} after {timeout?.TotalSeconds:0} s; it keeps running. Wait again with Wait-FineTuneJob {jobId}, or stop it with Stop-FineTuneJob."),
-                    "FineTune.WaitJob.Timeout", ErrorCategory.OperationTimeout, job));
+                Report(new FineTuneException("WaitJob", ErrorKind.Timeout, "Timeout", $"Job {jobId} {state} after {timeout?.TotalSeconds:0} s; it keeps running. Wait again with Wait-FineTuneJob {jobId}, or stop it with Stop-FineTuneJob.", job,
+                    $"Wait again with Wait-FineTuneJob {jobId} (a larger -TimeoutSec), or stop it with Stop-FineTuneJob."));
                 return false;
             }
 

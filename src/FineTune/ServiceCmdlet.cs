@@ -1,4 +1,7 @@
+using System;
 using System.Management.Automation;
+using FineTune.Engine;
+using FineTune.Engine.Service;
 
 namespace FineTune
 {
@@ -16,5 +19,13 @@ namespace FineTune
 
         /// <inheritdoc/>
         private protected override object? ConnectionChoice => Connection?.BaseObject;
+
+        /// <summary>The job has no result file yet (FineTune.NoResultFile).</summary>
+        private protected Exception NoResultFile(FineTuneJob job) =>
+            Failure("NoResultFile", ErrorKind.InvalidOperation, $"Job {job.Id} has no result file yet (status {job.Status}); the service writes it when the job ends. Wait-FineTuneJob {job.Id} first.", job, $"Wait-FineTuneJob {job.Id}, then run the command again.");
+
+        /// <summary>A result file that cannot be read (FineTune.InvalidResultFile).</summary>
+        private protected Exception InvalidResultFile(string fileId, Exception ex) =>
+            Failure("InvalidResultFile", ErrorKind.InvalidResponse, $"Result file {fileId}: {ex.Message}", fileId, "Save the file with Save-FineTuneFile and look at it; quote the file id to the service's support.", ex);
     }
 }

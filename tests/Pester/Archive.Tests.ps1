@@ -53,7 +53,7 @@ Describe 'The upload ledger' {
         (Get-FineTuneFile $script:Uploaded.Id).LocalPath | Should -Be (Resolve-Path $script:Copy).Path
         (Get-FineTuneFile -Purpose fine-tune | Where-Object Id -eq $script:Uploaded.Id).LocalPath | Should -Be (Resolve-Path $script:Copy).Path
         Save-FineTuneFile $script:Uploaded.Id -Path (Join-Path $TestDrive 'again.jsonl') -ErrorVariable refused -ErrorAction SilentlyContinue
-        $refused[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.SaveFile.DownloadNotAllowed*'
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.DownloadNotAllowed*'
         $refused[0].Exception.Message | Should -BeLike "*$((Resolve-Path $script:Copy).Path)*"
 
         # one byte changed, same size: the copy no longer counts
@@ -256,7 +256,7 @@ Describe 'Copying a job to a provider that still trains' {
         # a second copy is refused: the destination has one
         Connect-FineTune -Endpoint $script:Emu.Endpoint -ApiKey (ConvertTo-SecureString 'sk-archive-test' -AsPlainText -Force)
         Copy-FineTuneJob $script:Source.Id -Destination $script:ToAzure -Confirm:$false -ErrorVariable again -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $again[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.CopyJob.AlreadyCopied*'
+        $again[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.AlreadyCopied*'
         $again[0].Exception.Message | Should -BeLike "*$($copy.JobId)*"
     }
 
@@ -268,7 +268,7 @@ Describe 'Copying a job to a provider that still trains' {
         Remove-Item $elsewhere -Force   # a copy of a read-only file is read-only
         Reset-EmulatorRequestCount -Emulator $script:Azure
         Copy-FineTuneJob $job.Id -Destination $script:ToAzure -Confirm:$false -ErrorVariable nodata -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $nodata[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.CopyJob.NoData*'
+        $nodata[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.NoData*'
         $nodata[0].Exception.Message | Should -BeLike '*-TrainingPath*'
         Get-EmulatorRequestCount -Emulator $script:Azure -Route 'POST /v1/files' | Should -Be 0
     }
@@ -276,7 +276,7 @@ Describe 'Copying a job to a provider that still trains' {
         if (-not $script:HasData) { Set-ItResult -Skipped -Because "input missing: $script:Train"; return }
         Set-EmulatorClosure ([datetime]::UtcNow.Date.AddDays(-1)) -Emulator $script:Emu | Out-Null
         Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -TrainingFile $script:Source.TrainingFile -Confirm:$false -ErrorVariable closed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $closed[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.StartJob.TrainingClosed*'
+        $closed[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.TrainingClosed*'
         $closed[0].Exception.Message | Should -BeLike '*2027-01-06*Copy-FineTuneJob*'
     }
 }

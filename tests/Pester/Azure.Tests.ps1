@@ -98,7 +98,7 @@ Describe 'New-, Get-, Remove-FineTuneDeployment' {
         $d | Remove-FineTuneDeployment -ArmEndpoint $emu.BaseUri -ArmToken (& $secure 'arm-token') -Confirm:$false
         @(Get-FineTuneDeployment @arm).Count | Should -Be 0
         Get-FineTuneDeployment base-bot @arm -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $e[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.GetDeployment.NotFound*'
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.NotFound*'
     }
 
     It 'keeps the ARM endpoint and token of deployments piped from Get-FineTuneDeployment to Remove-FineTuneDeployment' {
@@ -202,7 +202,7 @@ Describe 'Azure shapes in the workflow cmdlets' {
             $expected.PricePerMillion | Should -Be 2.70
             $err = $null
             try { Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Path $small -TrainingType GlobalStandard -MaxCost 0 -Confirm:$false -ErrorAction Stop } catch { $err = $_ }
-            $err.FullyQualifiedErrorId | Should -BeLike 'FineTune.StartJob.OverBudget,*'
+            $err.FullyQualifiedErrorId | Should -BeLike 'FineTune.OverBudget,*'
             $err.Exception.Message | Should -BeLike ("The job would cost about `${0:0.00} (estimated cost `${0:0.00}: {1:N0} tokens = {2:N0} x {3} epochs at `$2.70 per 1M (GlobalStandard)), above -MaxCost*" -f $expected.EstimatedUsd, $expected.TrainedTokens, $expected.BilledTokensPerEpoch, $expected.Epochs)
         }
         finally { $env:FINETUNE_PRICE_CATALOG = $saved }
@@ -215,7 +215,7 @@ Describe 'Azure shapes in the workflow cmdlets' {
             New-FineTuneDeployment -Name unattended-bot -Model gpt-4.1-mini-2025-04-14.ft-0123abcd @arm -WarningAction SilentlyContinue
         } -ArgumentList $emu.Endpoint, $arm
         $run.Output | Should -BeNullOrEmpty
-        $run.Errors.FullyQualifiedErrorId | Should -Be 'FineTune.NewDeployment.ConfirmationNeeded,FineTune.Commands.NewFineTuneDeploymentCommand'
+        $run.Errors.FullyQualifiedErrorId | Should -Be 'FineTune.ConfirmationNeeded,FineTune.Commands.NewFineTuneDeploymentCommand'
         $run.Errors[0].Exception.Message | Should -BeLike 'New-FineTuneDeployment asks for confirmation before it deploys gpt-4.1-mini-2025-04-14.ft-0123abcd (hosting costs $1.70 an hour while it exists (price catalog 2026-11, unverified)), and this session cannot ask. In a runbook pass -Confirm:$false*'
         (Get-FineTuneDeployment @arm).Name | Should -Not -Contain 'unattended-bot'
     }
@@ -223,7 +223,7 @@ Describe 'Azure shapes in the workflow cmdlets' {
     It 'says at once that a fine-tuned model without a deployment needs New-FineTuneDeployment (one request, no retries)' {
         Reset-EmulatorRequestCount -Emulator $emu
         Invoke-FineTuneChat -Model 'gpt-4o-mini-2024-07-18.ft-0123456789abcdef' 'hello' -ErrorVariable e -ErrorAction SilentlyContinue
-        $e[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.Chat.NoDeployment*'
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.NoDeployment*'
         $e[0].Exception.Message | Should -BeLike '*New-FineTuneDeployment -Model gpt-4o-mini-2024-07-18.ft-0123456789abcdef*'
         $e[0].ErrorDetails.RecommendedAction | Should -BeLike '*New-FineTuneDeployment*'
         $e[0].ErrorDetails.RecommendedAction | Should -Not -BeLike '*Get-FineTuneJob*'

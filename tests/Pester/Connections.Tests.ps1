@@ -33,12 +33,12 @@ Describe 'Connect-FineTune -Name and -Connection' {
 
     It 'fails clearly on a name the session does not know, naming the known ones' {
         $e = { Get-FineTuneModel -Connection nosuch } | Should -Throw "*no connection named 'nosuch'*second, first*" -PassThru
-        $e.FullyQualifiedErrorId | Should -BeLike 'FineTune.Connect.InvalidConnection*'
+        $e.FullyQualifiedErrorId | Should -BeLike 'FineTune.InvalidConnection*'
     }
 
     It 'keeps values only from the connection of the same name, never another one''s key' {
         $saved = $env:OPENAI_API_KEY; $env:OPENAI_API_KEY = $null
-        try { { Connect-FineTune -Name keyless -Endpoint $a.Endpoint } | Should -Throw -ErrorId 'FineTune.Connect.NoApiKey,FineTune.Commands.ConnectFineTuneCommand' }
+        try { { Connect-FineTune -Name keyless -Endpoint $a.Endpoint } | Should -Throw -ErrorId 'FineTune.NoApiKey,FineTune.Commands.ConnectFineTuneCommand' }
         finally { $env:OPENAI_API_KEY = $saved }
         Connect-FineTune -Name first -MaxRetries 5 -PassThru | ForEach-Object { $_.MaxRetries; $_.Endpoint; $_.KeySource } |
             Should -Be @(5, $a.Endpoint, 'Context')

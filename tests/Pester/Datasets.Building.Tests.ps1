@@ -51,7 +51,7 @@ Describe 'New-FineTuneDataset on CSV rows' {
         $result | Should -BeNullOrEmpty
         $thrown | Should -Not -BeNullOrEmpty
         $errs.Count | Should -Be 1
-        $thrown.FullyQualifiedErrorId | Should -BeLike 'FineTune.NewDataset.NoMapping,*'
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'FineTune.NoMapping,*'
         $thrown.CategoryInfo.Category | Should -Be 'InvalidData'
         $thrown.Exception.Message | Should -BeLike "None of the $($rows.Count) records maps to an example: no property for the user text (prompt): none of Prompt, *, Message is set. The records have: policy, content. Name the columns with -UserProperty and -AssistantProperty (e.g. -UserProperty policy -AssistantProperty content); *unmapped.jsonl was not created."
         Test-Path $path | Should -BeFalse
@@ -151,7 +151,7 @@ Describe 'New-FineTuneDataset keeps existing files safe' {
     }
 
     It 'refuses to replace a file without -Force and leaves it byte for byte' {
-        { @{ Question = 'q'; Answer = 'a' } | New-FineTuneDataset -Path $existing -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.NewDataset.FileExists,FineTune.Commands.NewFineTuneDatasetCommand'
+        { @{ Question = 'q'; Answer = 'a' } | New-FineTuneDataset -Path $existing -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.FileExists,FineTune.Commands.NewFineTuneDatasetCommand'
         [System.IO.File]::ReadAllBytes($existing) | Should -Be $original
         @(Get-ChildItem $TestDrive -Force).Count | Should -Be 1
     }
@@ -200,7 +200,7 @@ Describe 'ConvertTo-FineTuneExample' {
         $examples = @($pairs | ConvertTo-FineTuneExample -Format Preference -PreferredProperty good -NonPreferredProperty bad -ErrorAction SilentlyContinue -ErrorVariable errs)
         $examples.Count | Should -Be 1
         $errs[0].Exception.Message | Should -BeExactly 'Record 2: property ''bad'' is empty.'
-        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.ConvertExample.InvalidRecord,*'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.InvalidRecord,*'
         $ds = $examples | New-FineTuneDataset -Path (Join-Path $TestDrive 'dpo.jsonl')
         $ds.Format | Should -Be 'Preference'
         Get-Content $ds.Path | Should -BeExactly '{"input":{"messages":[{"role":"user","content":"Hi"}]},"preferred_output":[{"role":"assistant","content":"Hello! How can I help?"}],"non_preferred_output":[{"role":"assistant","content":"What."}]}'
@@ -209,7 +209,7 @@ Describe 'ConvertTo-FineTuneExample' {
     It 'writes legacy prompt/completion pairs and refuses a system message for them' {
         $ds = @{ Prompt = 'Q ->'; Completion = ' A' } | New-FineTuneDataset -Path (Join-Path $TestDrive 'legacy.jsonl') -Format Completion
         Get-Content $ds.Path | Should -BeExactly '{"prompt":"Q ->","completion":" A"}'
-        { @{ Prompt = 'Q' ; Completion = 'A' } | ConvertTo-FineTuneExample -Format Completion -SystemMessage 'x' -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.ConvertExample.InvalidParameter,*'
+        { @{ Prompt = 'Q' ; Completion = 'A' } | ConvertTo-FineTuneExample -Format Completion -SystemMessage 'x' -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.InvalidArgument,*'
     }
 
     It 'reads .NET objects through their properties and sets weight, tools and parallel_tool_calls' {
@@ -245,7 +245,7 @@ Describe 'Split-FineTuneDataset' {
         $split.Count | Should -Be 449
         ($split -join "`n") -ceq ($source -join "`n") | Should -BeTrue
         $hash = (Get-FileHash $parts[1].Path).Hash
-        { $ds | Split-FineTuneDataset -ValidationFraction 0.1 -Seed 42 -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.SplitDataset.FileExists,*'
+        { $ds | Split-FineTuneDataset -ValidationFraction 0.1 -Seed 42 -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.FileExists,*'
         $again = @(Split-FineTuneDataset -Path $all -ValidationFraction 0.1 -Seed 42 -Force)
         (Get-FileHash $again[1].Path).Hash | Should -Be $hash
         $other = @(Split-FineTuneDataset -Path $all -ValidationCount 45 -Seed 43 -TrainingPath (Join-Path $TestDrive 't.jsonl') -ValidationPath (Join-Path $TestDrive 'v.jsonl'))
@@ -258,7 +258,7 @@ Describe 'Split-FineTuneDataset' {
         $out | Should -BeNullOrEmpty
         Test-Path (Join-Path $TestDrive 'a.jsonl') | Should -BeFalse
         Split-FineTuneDataset -Path $toy -ValidationCount 5 -TrainingPath (Join-Path $TestDrive 'a.jsonl') -ValidationPath (Join-Path $TestDrive 'b.jsonl') -ErrorAction SilentlyContinue -ErrorVariable errs | Should -BeNullOrEmpty
-        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.SplitDataset.InvalidSplit,*'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.InvalidSplit,*'
         $errs[0].Exception.Message | Should -BeLike '*has 5 examples; 5 for validation would leave the training file empty*'
     }
 }

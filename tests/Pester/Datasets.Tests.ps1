@@ -84,7 +84,7 @@ Describe 'Test-FineTuneDataset' {
         $good = Import-Csv (Join-Path $PSScriptRoot '../../samples/lumen-support-faq.csv') | New-FineTuneDataset -Path (Join-Path $TestDrive 'good.jsonl')
         $out = Test-FineTuneDataset -Path $missing, $good.Path -Quiet -ErrorVariable err -ErrorAction SilentlyContinue
         $err.Count | Should -Be 1
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.TestDataset.FileNotFound*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.FileNotFound*'
         $err[0].Exception.Message | Should -BeLike '*nothing-here.jsonl*'
         $out | Should -Be $true
     }
@@ -136,14 +136,14 @@ Describe 'Measure-FineTuneDataset' {
 
     It 'stops with a clear error for an unknown model' {
         if (-not (Test-Path $gsm8k)) { Set-ItResult -Skipped -Because "input missing: $gsm8k"; return }
-        { Measure-FineTuneDataset $gsm8k -Model llama-3 -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.MeasureDataset.UnknownModel*'
+        { Measure-FineTuneDataset $gsm8k -Model llama-3 -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.UnknownModel*'
     }
 
     It 'names the close model for a mistyped one, and no -Encoding that Test- and Measure-FineTuneDataset do not have' {
         if (-not (Test-Path $gsm8k)) { Set-ItResult -Skipped -Because "input missing: $gsm8k"; return }
-        $m = { Measure-FineTuneDataset $gsm8k -Model gtp-4.1-mini -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.MeasureDataset.UnknownModel*' -PassThru
+        $m = { Measure-FineTuneDataset $gsm8k -Model gtp-4.1-mini -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.UnknownModel*' -PassThru
         $m.ErrorDetails.Message | Should -Be "No known encoding for model 'gtp-4.1-mini'. Did you mean 'gpt-4.1-mini'?"
-        $t = { Test-FineTuneDataset $gsm8k -Model gpt4o-mini -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.TestDataset.UnknownModel*' -PassThru
+        $t = { Test-FineTuneDataset $gsm8k -Model gpt4o-mini -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.UnknownModel*' -PassThru
         $t.ErrorDetails.Message | Should -Be "No known encoding for model 'gpt4o-mini'. Did you mean 'gpt-4o-mini'?"
     }
 }

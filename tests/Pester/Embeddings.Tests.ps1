@@ -111,7 +111,7 @@ Describe 'A knowledge index of the help-center articles' {
     It 'refuses a build above -MaxCost and sends nothing' -Skip:$noHelp {
         Reset-EmulatorRequestCount
         New-FineTuneKnowledgeIndex -Path $csv -IndexPath (Join-Path $TestDrive 'other.ftidx') -MaxCost 0.0000001 -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $e[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.NewKnowledgeIndex.OverBudget*'
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.OverBudget*'
         Embeddings | Should -Be 0
     }
 
@@ -205,7 +205,7 @@ Describe 'On Azure OpenAI' {
             Get-EmulatorRequestCount -Route 'POST /v1/embeddings' -Emulator $azure | Should -Be 1
             (Search-FineTuneKnowledgeIndex -IndexPath $kb.Path -Query 'How do I reset my password?' -Top 1).Text | Should -Match 'reset my Lumen Backup password'
             { New-FineTuneKnowledgeIndex -Path $faq -IndexPath (Join-Path $TestDrive 'capped.ftidx') -EmbeddingModel embed-small -MaxCost 1 -Confirm:$false -ErrorAction Stop } |
-                Should -Throw -ErrorId 'FineTune.NewKnowledgeIndex.CostUnknown*'
+                Should -Throw -ErrorId 'FineTune.CostUnknown*'
         }
         finally {
             Connect-FineTune -Endpoint $emu.Endpoint -ApiKey (ConvertTo-SecureString 'sk-emulator-embeddings' -AsPlainText -Force)

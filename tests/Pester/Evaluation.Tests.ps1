@@ -208,7 +208,7 @@ Describe 'Compare-FineTuneModel: retrieval as a contender' {
     }
 
     It 'asks for an index when a contender uses retrieval' {
-        { Compare-FineTuneModel -Path $script:Valid -RetrievalModel gpt-4o-mini -Exact -First 1 -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.CompareModel.NoIndex*'
+        { Compare-FineTuneModel -Path $script:Valid -RetrievalModel gpt-4o-mini -Exact -First 1 -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.NoIndex*'
     }
 }
 
@@ -279,7 +279,7 @@ Describe 'Compare-FineTuneModel: ticket classification and JSON output' {
         $s = $script:TicketJob | Compare-FineTuneModel -Path $script:Tickets -Label $labels -JournalPath (Join-Path $TestDrive 'tickets.jsonl')
         $file = $s | Export-FineTuneComparison -Path (Join-Path $TestDrive 'report.html')
         $file.Name | Should -Be 'report.html'
-        { $s | Export-FineTuneComparison -Path $file.FullName -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.ExportComparison.FileExists*'
+        { $s | Export-FineTuneComparison -Path $file.FullName -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.FileExists*'
         $userData = Join-Path $TestDrive 'chromium-profile'
         $url = [uri]::new($file.FullName).AbsoluteUri   # file:///...; the [uri] cast makes a relative Uri of a Unix path
         $dom = & $chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run `
@@ -314,8 +314,8 @@ Describe 'Compare-FineTuneModel: ticket classification and JSON output' {
 
     It 'stops with a clear error for a grader file it cannot use' {
         { Compare-FineTuneModel -Path $script:Tickets -Model gpt-4o-mini -Grader '{"type":"python","name":"p","source":"x"}' -ErrorAction Stop } |
-            Should -Throw -ErrorId 'FineTune.CompareModel.InvalidGrader*'
-        { Compare-FineTuneModel -Path $script:Tickets -Model gpt-4o-mini -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.CompareModel.NoGrader*'
+            Should -Throw -ErrorId 'FineTune.InvalidGrader*'
+        { Compare-FineTuneModel -Path $script:Tickets -Model gpt-4o-mini -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.NoGrader*'
     }
 }
 
@@ -357,8 +357,8 @@ Describe 'Compare-FineTuneModel: contenders on two connections' {
         Get-EmulatorRequestCount -Emulator $script:Other -Route 'POST /v1/chat/completions' | Should -Be 20
         $again.Passed | Should -Be $s.Passed
         { Compare-FineTuneModel -Path $script:Set -Contender $script:Contenders -Label $script:Labels -UseBatch -ErrorAction Stop } |
-            Should -Throw -ErrorId 'FineTune.CompareModel.InvalidArgument*'
+            Should -Throw -ErrorId 'FineTune.InvalidArgument,*'
         { Compare-FineTuneModel -Path $script:Set -Contender @{ Model = 'gpt-4o-mini'; Connection = 'nowhere' } -Exact -ErrorAction Stop } |
-            Should -Throw -ErrorId 'FineTune.CompareModel.InvalidContender*'
+            Should -Throw -ErrorId 'FineTune.InvalidConnection,*'
     }
 }

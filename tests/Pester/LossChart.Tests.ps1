@@ -35,7 +35,7 @@ Describe 'Export-FineTuneLossChart' {
     It 'refuses to replace a file without -Force and leaves it untouched' {
         $path = Join-Path $script:dir 'keep.html'
         Set-Content -Path $path -Value 'original' -NoNewline
-        { $script:metrics | Export-FineTuneLossChart -Path $path -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.ExportLossChart.FileExists*'
+        { $script:metrics | Export-FineTuneLossChart -Path $path -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.FileExists*'
         Get-Content -Raw $path | Should -Be 'original'
         $script:metrics | Export-FineTuneLossChart -Path $path -Force
         Get-Content -Raw $path | Should -Match '<!DOCTYPE html>[\s\S]*<svg'
@@ -45,6 +45,6 @@ Describe 'Export-FineTuneLossChart' {
         $path = Join-Path $script:dir 'whatif.svg'
         $script:metrics | Export-FineTuneLossChart -Path $path -WhatIf
         Test-Path $path | Should -BeFalse
-        { $script:metrics | Export-FineTuneLossChart -Path (Join-Path $script:dir 'x.png') -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.ExportLossChart.UnknownExtension*'
+        { $script:metrics | Export-FineTuneLossChart -Path (Join-Path $script:dir 'x.png') -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.UnknownExtension*'
     }
 }

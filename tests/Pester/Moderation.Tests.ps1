@@ -88,7 +88,7 @@ Describe 'Test-FineTuneModeration on GSM8K with trigger lines' {
         Reset-EmulatorRequestCount
         $out = Test-FineTuneModeration -Path $path -OutFile $clean -ErrorAction SilentlyContinue -ErrorVariable errs
         $out | Should -BeNullOrEmpty
-        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.Moderate.FileExists,*'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.FileExists,*'
         Get-Content $clean | Should -Be 'keep me'
         Get-EmulatorRequestCount -Route 'POST /v1/moderations' | Should -Be 0
     }
@@ -163,7 +163,7 @@ Describe '-Moderate on Add-FineTuneFile and Start-FineTuneJob' {
         Reset-EmulatorRequestCount
         $file = Add-FineTuneFile -Path $path -Moderate -ErrorAction SilentlyContinue -ErrorVariable errs -WarningVariable warns -WarningAction SilentlyContinue
         $file | Should -BeNullOrEmpty
-        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.Moderate.Flagged,*'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.Flagged,*'
         $errs[0].Exception.Message | Should -BeLike '3 of 452 examples in * were flagged by moderation (lines 3, 200, 452); nothing was uploaded.'
         @($warns).Count | Should -Be 3
         Get-EmulatorRequestCount -Route 'POST /v1/files' | Should -Be 0
@@ -182,7 +182,7 @@ Describe '-Moderate on Add-FineTuneFile and Start-FineTuneJob' {
         Reset-EmulatorRequestCount
         $job = Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Path $path -Moderate -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable errs -WarningAction SilentlyContinue
         $job | Should -BeNullOrEmpty
-        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.Moderate.Flagged,*'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.Flagged,*'
         Get-EmulatorRequestCount -Route '/v1/files' | Should -Be 0
         Get-EmulatorRequestCount -Route '/v1/fine_tuning/jobs' | Should -Be 0
 

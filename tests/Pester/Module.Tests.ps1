@@ -84,7 +84,7 @@ Describe 'Connect-FineTune and Get-FineTuneContext' {
 
     It 'without any key, fails with an AuthenticationError that names the three ways to give one' {
         $err = { Connect-FineTune -Endpoint $script:server.Endpoint } | Should -Throw -PassThru
-        $err.FullyQualifiedErrorId | Should -BeLike 'FineTune.Connect.NoApiKey*'
+        $err.FullyQualifiedErrorId | Should -BeLike 'FineTune.NoApiKey*'
         $err.CategoryInfo.Category | Should -Be 'AuthenticationError'
         $err.Exception.Message | Should -Match '-ApiKey'
         $err.Exception.Message | Should -Match '-Credential'
@@ -104,7 +104,7 @@ Describe 'Service failures and secrets' {
         Connect-FineTune -Endpoint $script:server.Endpoint -ApiKey (ConvertTo-SecureString $bad -AsPlainText -Force) -MaxRetries 0
         $streams = Get-FineTuneModel -Verbose -Debug -ErrorVariable errs -ErrorAction SilentlyContinue *>&1 | Out-String
         $errs.Count | Should -Be 1
-        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.GetModel.Unauthorized*'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.Unauthorized*'
         $errs[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
         $errs[0].Exception.Message | Should -Match 'Incorrect API key provided'
         $errs[0].Exception.Message | Should -Match 'req_loopback_1'
@@ -116,7 +116,7 @@ Describe 'Service failures and secrets' {
         $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
         Connect-FineTune -Endpoint "http://127.0.0.1:$port/v1" -ApiKey (ConvertTo-SecureString $script:key -AsPlainText -Force) -MaxRetries 0
         Get-FineTuneModel -ErrorVariable errs -ErrorAction SilentlyContinue
-        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.GetModel.ConnectionFailed*'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.ConnectionFailed*'
         $errs[0].CategoryInfo.Category | Should -Be 'ConnectionError'
     }
 

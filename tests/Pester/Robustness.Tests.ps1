@@ -27,7 +27,7 @@ Describe 'An output that is an input is refused before anything is written' {
         $train = New-Train
         $before = Get-FileHash $train
         Test-FineTuneModeration -Path $train -ResumeFile $train -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.Moderate.InvalidArgument*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.InvalidArgument*'
         "$($err[0])" | Should -BeLike '*-ResumeFile*same file as the training file*'
         $link = Join-Path $TestDrive 'journal-link.jsonl'
         $null = New-Item -ItemType SymbolicLink -Path $link -Target $train
@@ -63,7 +63,7 @@ Describe 'Get-FineTuneCost with numbers beyond a long' {
     It 'writes a clear error, never negative tokens or $0.00' {
         $r = Get-FineTuneCost -Model gpt-4o-mini-2024-07-18 -TrainingTokens ([long]::MaxValue) -Epochs 50 -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         $r | Should -BeNullOrEmpty
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.Cost.InvalidArgument*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.InvalidArgument*'
         "$($err[0])" | Should -BeLike '*training tokens*50 epochs*'
     }
 }
@@ -85,9 +85,9 @@ Describe 'What is not a regular file' {
         & mkfifo $fifo
         foreach ($target in $fifo, $TestDrive) {
             Test-FineTuneDataset $target -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.TestDataset.NotAFile*'
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.NotAFile*'
             Add-FineTuneFile $target -SkipValidation -ErrorVariable err2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-            $err2[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.AddFile.NotAFile*'
+            $err2[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.NotAFile*'
         }
         "$($err[0])" | Should -BeLike '*folder*'
         Test-FineTuneModeration $fifo -ErrorVariable err3 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty

@@ -49,13 +49,13 @@ Describe 'Measure-FineTuneToken' {
     }
 
     It 'says which model it does not know' {
-        { Measure-FineTuneToken 'x' -Model 'llama-3' -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.Token.UnknownModel,*'
+        { Measure-FineTuneToken 'x' -Model 'llama-3' -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.UnknownModel,*'
     }
 
     It 'names the close model for a mistyped one' {
-        $e = { Measure-FineTuneToken 'x' -Model 'gtp-4o-mini' -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.Token.UnknownModel,*' -PassThru
+        $e = { Measure-FineTuneToken 'x' -Model 'gtp-4o-mini' -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.UnknownModel,*' -PassThru
         $e.ErrorDetails.Message | Should -Be "No known encoding for model 'gtp-4o-mini'. Did you mean 'gpt-4o-mini'?"
-        $e.ErrorDetails.RecommendedAction | Should -Be 'Give a model such as gpt-4o-mini or gpt-3.5-turbo, or -Encoding o200k_base or cl100k_base.'
+        $e.ErrorDetails.RecommendedAction | Should -Be 'Give a model such as gpt-4o-mini or gpt-3.5-turbo (Measure-FineTuneToken also takes -Encoding o200k_base or cl100k_base).'
     }
 
     It 'shows a table' {
@@ -98,7 +98,7 @@ Describe 'Get-FineTuneCost' {
     }
 
     It 'asks for examples when epochs are auto' {
-        { Get-FineTuneCost -Model gpt-4o-mini -TrainingTokens 1000 -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.Cost.ExamplesNeeded,*'
+        { Get-FineTuneCost -Model gpt-4o-mini -TrainingTokens 1000 -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.ExamplesNeeded,*'
     }
 
     It 'refuses epochs outside 1-50' {
@@ -107,7 +107,7 @@ Describe 'Get-FineTuneCost' {
 
     It 'names a model it has no price for' {
         Get-FineTuneCost -Model gpt-9 -TrainingTokens 1 -Epochs 1 -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $e[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.Cost.UnknownModel,*'
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.UnknownModel,*'
         "$($e[0])" | Should -Match 'gpt-4o-mini-2024-07-18'
     }
 
@@ -132,7 +132,7 @@ Describe 'Get-FineTuneCost' {
         '{"date": "2026-11", "source": "x", "models": [{"model": "m", "trainingPerMillion": "eight"}]}' | Set-Content $file
         $err = $null
         try { Get-FineTuneCost -Model m -TrainingTokens 1 -Epochs 1 -PriceCatalog $file } catch { $err = $_ }
-        $err.FullyQualifiedErrorId | Should -BeLike 'FineTune.PriceCatalog.Invalid,*'
+        $err.FullyQualifiedErrorId | Should -BeLike 'FineTune.InvalidCatalog,*'
         "$err" | Should -Match 'models\[0\]\.trainingPerMillion'
         "$err" | Should -Match ([regex]::Escape($file))
     }
@@ -165,7 +165,7 @@ Describe 'Get-FineTuneCost of a training file' {
 
     It 'writes a FileNotFound error naming the file' {
         Get-FineTuneCost -Path ./no-such-file.jsonl -Model gpt-4o-mini -ErrorVariable errs -ErrorAction SilentlyContinue
-        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.Cost.FileNotFound*'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.FileNotFound*'
         $errs[0].Exception.Message | Should -Match 'no-such-file\.jsonl'
     }
 }

@@ -112,7 +112,7 @@ Describe 'Files' {
         $before = @(Get-FineTuneFile).Id
         Reset-EmulatorRequestCount
         Add-FineTuneFile $script:Bad -UseUploadApi:$UploadApi -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.AddFile.InvalidFile*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.InvalidFile*'
         $err[0].Exception.Message | Should -Match 'bad_legacy_unescaped_quotes_semaphore\.jsonl: line \d+'
         @(Get-FineTuneFile | Where-Object { $_.Id -notin $before }) | Should -BeNullOrEmpty
         Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/complete' | Should -Be 0
@@ -130,7 +130,7 @@ Describe 'Files' {
         $before = @(Get-FineTuneFile).Id
         Reset-EmulatorRequestCount
         Add-FineTuneFile $late -UseUploadApi:$UploadApi -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.AddFile.InvalidFile*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.InvalidFile*'
         $err[0].Exception.Message | Should -Match "late-error-$UploadApi\.jsonl: line \d+"
         @(Get-FineTuneFile | Where-Object { $_.Id -notin $before }) | Should -BeNullOrEmpty
         Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/complete' | Should -Be 0
@@ -169,7 +169,7 @@ Describe 'Files' {
         Reset-EmulatorRequestCount
         Set-EmulatorFault '500' -Route '/uploads/' -Clear
         Add-FineTuneFile $script:Train -UseUploadApi -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.AddFile.ServerError*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.ServerError*'
         Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/cancel' | Should -Be 1
         Get-EmulatorRequestCount -Route 'POST /v1/uploads/{upload_id}/complete' | Should -Be 0
     }
@@ -179,7 +179,7 @@ Describe 'Files' {
         $saved = $script:Batch | Save-FineTuneFile -Path $target
         (Get-FileHash $saved.FullName).Hash | Should -Be (Get-FileHash $script:Train).Hash
         Save-FineTuneFile $script:Batch.Id -Path $target -ErrorVariable err -ErrorAction SilentlyContinue
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.SaveFile.FileExists*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.FileExists*'
         Save-FineTuneFile $script:Batch.Id -Path $target -Force | Should -Not -BeNullOrEmpty
         (Get-FileHash $target).Hash | Should -Be (Get-FileHash $script:Train).Hash
         Get-ChildItem $TestDrive -Filter '*.tmp' -Force | Should -BeNullOrEmpty
@@ -192,7 +192,7 @@ Describe 'Files' {
         $doomed = Add-FineTuneFile $script:Train
         $doomed | Remove-FineTuneFile -Confirm:$false
         Get-FineTuneFile $doomed.Id -ErrorVariable gone -ErrorAction SilentlyContinue
-        $gone[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.GetFile.NotFound*'
+        $gone[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.NotFound*'
         $gone[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
@@ -253,14 +253,14 @@ Describe 'Files' {
         $target = Join-Path $TestDrive 'cut.jsonl'
         Set-EmulatorFault "cut-after:$half" -Route '/files/' -Clear
         Save-FineTuneFile $script:Batch.Id -Path $target -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.SaveFile.DownloadInterrupted*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.DownloadInterrupted*'
         $err[0].Exception.Message | Should -BeLike "*after $($half.ToString('N0')) of $((Get-Item $script:Train).Length.ToString('N0')) bytes*"
         Test-Path $target | Should -BeFalse
 
         Set-Content $target 'the copy from last week'
         Set-EmulatorFault "cut-after:$half" -Route '/files/'
         Save-FineTuneFile $script:Batch.Id -Path $target -Force -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.SaveFile.DownloadInterrupted*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.DownloadInterrupted*'
         Get-Content $target | Should -Be 'the copy from last week'
 
         # a connection dropped before any answer is retried like any other call; the copy is replaced only when complete
@@ -329,16 +329,16 @@ Describe 'Jobs' {
 
     It 'refuses a job above -MaxCost before sending anything' {
         Reset-EmulatorRequestCount
-        { Start-FineTuneJob -Model $script:Model -Path $script:Train -MaxCost 0.001 -Confirm:$false } | Should -Throw -ErrorId 'FineTune.StartJob.OverBudget*'
+        { Start-FineTuneJob -Model $script:Model -Path $script:Train -MaxCost 0.001 -Confirm:$false } | Should -Throw -ErrorId 'FineTune.OverBudget*'
         Get-EmulatorRequestCount | Should -Be 0
     }
 
     It 'says under -MaxCost why the cost is unknown and what to fix, when -Path was given' {
         Reset-EmulatorRequestCount
-        $typo = { Start-FineTuneJob -Model gtp-4.1-mini -Path $script:Train -MaxCost 5 -Confirm:$false } | Should -Throw -ErrorId 'FineTune.StartJob.CostUnknown*' -PassThru
+        $typo = { Start-FineTuneJob -Model gtp-4.1-mini -Path $script:Train -MaxCost 5 -Confirm:$false } | Should -Throw -ErrorId 'FineTune.CostUnknown*' -PassThru
         $typo.Exception.Message | Should -Be "-MaxCost 5 was given but the cost cannot be estimated (estimated cost unknown: gtp-4.1-mini is not in the price catalog. Did you mean 'gpt-4.1-mini'?). Correct -Model, or add the model to a price catalog (FINETUNE_PRICE_CATALOG, docs/PRICING.md), or leave out -MaxCost."
         $missing = Join-Path $TestDrive 'no-such-file.jsonl'
-        $gone = { Start-FineTuneJob -Model $script:Model -Path $missing -MaxCost 5 -Confirm:$false } | Should -Throw -ErrorId 'FineTune.StartJob.CostUnknown*' -PassThru
+        $gone = { Start-FineTuneJob -Model $script:Model -Path $missing -MaxCost 5 -Confirm:$false } | Should -Throw -ErrorId 'FineTune.CostUnknown*' -PassThru
         $gone.Exception.Message | Should -Be "-MaxCost 5 was given but the cost cannot be estimated (estimated cost unknown: the training file $missing does not exist). Check -Path, or leave out -MaxCost."
         Get-EmulatorRequestCount | Should -Be 0
     }
@@ -357,7 +357,7 @@ Describe 'Jobs' {
         Use-Emulator $script:Slow -ApiKey 'sk-wrong-0123456789abcdef'
         try {
             Reset-EmulatorRequestCount
-            { Start-FineTuneJob -Model $script:Model -Path $script:Train -Confirm:$false -WarningAction SilentlyContinue } | Should -Throw -ErrorId 'FineTune.GetModel.Unauthorized*'
+            { Start-FineTuneJob -Model $script:Model -Path $script:Train -Confirm:$false -WarningAction SilentlyContinue } | Should -Throw -ErrorId 'FineTune.Unauthorized*'
             Get-EmulatorRequestCount -Route 'GET /v1/models/{model}' | Should -Be 1
             Get-EmulatorRequestCount | Should -Be 1
         }
@@ -366,7 +366,7 @@ Describe 'Jobs' {
 
     It 'stops before uploading when the service has no such model, and names the close one' {
         Reset-EmulatorRequestCount
-        $err = { Start-FineTuneJob -Model gpt-4o-mni -Path $script:Train -Confirm:$false } | Should -Throw -ErrorId 'FineTune.StartJob.UnknownModel*' -PassThru
+        $err = { Start-FineTuneJob -Model gpt-4o-mni -Path $script:Train -Confirm:$false } | Should -Throw -ErrorId 'FineTune.UnknownModel*' -PassThru
         $err.Exception.Message | Should -BeLike "*no model 'gpt-4o-mni'*nothing was uploaded*Did you mean 'gpt-4o-mini'?*"
         Get-EmulatorRequestCount -Route 'GET /v1/models/{model}' | Should -Be 1
         Get-EmulatorRequestCount | Should -Be 1
@@ -401,7 +401,7 @@ Describe '-WhatIf' {
             Resume-FineTuneJob $jobId
         } -ArgumentList $script:Fast.Endpoint, $script:Key, $script:Model, $script:Train, $script:Job.Id
         $run.Output | Should -BeNullOrEmpty
-        $run.Errors.FullyQualifiedErrorId | Should -Be @('FineTune.StartJob.ConfirmationNeeded,FineTune.Commands.StartFineTuneJobCommand', 'FineTune.ResumeJob.ConfirmationNeeded,FineTune.Commands.ResumeFineTuneJobCommand')
+        $run.Errors.FullyQualifiedErrorId | Should -Be @('FineTune.ConfirmationNeeded,FineTune.Commands.StartFineTuneJobCommand', 'FineTune.ConfirmationNeeded,FineTune.Commands.ResumeFineTuneJobCommand')
         $run.Errors[0].Exception.Message | Should -BeLike ("Start-FineTuneJob asks for confirmation before it starts a paid job (estimated cost `${0:0.00}: {1:N0} tokens = *), and this session cannot ask. In a runbook pass -Confirm:`$false (with -MaxCost to cap the estimate)*" -f $estimate.EstimatedUsd, $estimate.TrainedTokens)
         $run.Errors[1].Exception.Message | Should -BeLike "Resume-FineTuneJob asks for confirmation before it does 'Resume fine-tuning job (its training is billed again)' on $($script:Job.Id)*In a runbook pass -Confirm:`$false*"
         Get-EmulatorRequestCount | Should -Be 0
@@ -507,7 +507,7 @@ Describe 'Waiting and control on a slow job' {
         $job = Start-FineTuneJob -Model $script:Model -TrainingFile (Add-FineTuneFile $script:Train) -Confirm:$false
         $out = Wait-FineTuneJob $job.Id -TimeoutSec 1 -ErrorVariable err -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.WaitJob.Timeout*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.Timeout*'
         $err[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
         (Get-FineTuneJob $job.Id).IsTerminal | Should -BeFalse
         $job | Stop-FineTuneJob -Confirm:$false -PassThru | ForEach-Object Status | Should -Be 'cancelled'
@@ -537,7 +537,7 @@ Describe 'Models' {
         $model.ShutdownDate | Should -Be ([datetime]'2027-01-14')
         $job | Remove-FineTuneModel -Confirm:$false
         Get-FineTuneModel $job.FineTunedModel -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.GetModel.NotFound*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.NotFound*'
     }
 }
 
@@ -557,10 +557,10 @@ Describe 'Secrets' {
 
         Use-Emulator $script:Slow -ApiKey 'sk-wrong-0123456789abcdef'
         Get-FineTuneFile 'file-x' -ErrorVariable err -ErrorAction SilentlyContinue
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.GetFile.Unauthorized*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.Unauthorized*'
         $err[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
         try { Get-FineTuneJob -All -Verbose -Debug *>$null } catch { $err += $_ }
-        $err[-1].FullyQualifiedErrorId | Should -BeLike 'FineTune.GetJob.Unauthorized*'
+        $err[-1].FullyQualifiedErrorId | Should -BeLike 'FineTune.Unauthorized*'
         $text = ($err | Format-List * -Force | Out-String) + ($err | ForEach-Object { $_.Exception.ToString() + $_.ErrorDetails.Message + $_.ScriptStackTrace } | Out-String)
         $text | Should -Not -Match 'sk-wrong-0123456789abcdef'
         $text | Should -Not -Match $script:Key

@@ -14,7 +14,7 @@ using FineTune.Engine.Service;
 namespace FineTune.Engine.Archive
 {
     /// <summary>Why a copy cannot be made (Reason: NoData, NotTrained, AlreadyCopied), before anything was uploaded.</summary>
-    public sealed class CopyRefusedException : InvalidOperationException
+    public sealed class CopyRefusedException : InvalidOperationException, IFineTuneFailure
     {
         /// <summary>Creates the exception.</summary>
         public CopyRefusedException(string reason, string message)
@@ -22,6 +22,18 @@ namespace FineTune.Engine.Archive
 
         /// <summary>NoData, NotTrained or AlreadyCopied.</summary>
         public string Reason { get; }
+
+        /// <inheritdoc/>
+        public string Operation => "CopyJob";
+
+        /// <inheritdoc/>
+        public ErrorKind Kind => Reason == "NoData" ? ErrorKind.NotFound : ErrorKind.InvalidOperation;
+
+        /// <inheritdoc/>
+        public object? Target => null;
+
+        /// <inheritdoc/>
+        public string? Advice => null;
     }
 
     /// <summary>What Copy-FineTuneJob may override (<see cref="JobCopier.PlanAsync"/>).</summary>

@@ -8,7 +8,7 @@ using System.Text.Json;
 namespace FineTune.Engine.Evaluation
 {
     /// <summary>A grader definition that cannot be used: names the source, the field and how to fix it.</summary>
-    public sealed class GraderException : Exception
+    public sealed class GraderException : Exception, IFineTuneFailure
     {
         /// <summary>Creates the error.</summary>
         public GraderException(string source, string field, string problem, Exception? inner = null)
@@ -23,6 +23,21 @@ namespace FineTune.Engine.Evaluation
 
         /// <summary>The JSON path of the field at fault.</summary>
         public string Field { get; }
+
+        /// <inheritdoc/>
+        public string Operation => "ReadGrader";
+
+        /// <inheritdoc/>
+        public string Reason => "InvalidGrader";
+
+        /// <inheritdoc/>
+        public ErrorKind Kind => ErrorKind.InvalidData;
+
+        /// <inheritdoc/>
+        public object? Target => Source;
+
+        /// <inheritdoc/>
+        public string? Advice => "Fix the grader as the message says; the shapes are those of the service's graders.";
     }
 
     /// <summary>

@@ -155,12 +155,27 @@ namespace FineTune.Engine.IO
     }
 
     /// <summary>A path given as a file names a folder, a named pipe, a device or a socket.</summary>
-    public sealed class NotAFileException : IOException
+    public sealed class NotAFileException : IOException, IFineTuneFailure
     {
         /// <summary>Creates the exception with the message for the user.</summary>
         public NotAFileException(string message)
             : base(message)
         {
         }
+
+        /// <inheritdoc/>
+        public string Operation => "OpenFile";
+
+        /// <inheritdoc/>
+        public string Reason => "NotAFile";
+
+        /// <inheritdoc/>
+        public ErrorKind Kind => ErrorKind.InvalidRequest;
+
+        /// <inheritdoc/>
+        public object? Target => null;
+
+        /// <inheritdoc/>
+        public string? Advice => "Give the path of a regular file.";
     }
 }

@@ -16,7 +16,7 @@ namespace FineTune.Engine.IO
     }
 
     /// <summary>The target file exists and neither replacing (-Force) nor appending (-Append) was asked for.</summary>
-    public sealed class DatasetFileExistsException : IOException
+    public sealed class DatasetFileExistsException : IOException, IFineTuneFailure
     {
         /// <summary>Creates the exception for <paramref name="path"/>.</summary>
         public DatasetFileExistsException(string path)
@@ -24,5 +24,20 @@ namespace FineTune.Engine.IO
 
         /// <summary>The full path of the existing file.</summary>
         public string Path { get; }
+
+        /// <inheritdoc/>
+        public string Operation => "WriteFile";
+
+        /// <inheritdoc/>
+        public string Reason => "FileExists";
+
+        /// <inheritdoc/>
+        public ErrorKind Kind => ErrorKind.Conflict;
+
+        /// <inheritdoc/>
+        public object? Target => Path;
+
+        /// <inheritdoc/>
+        public string? Advice => "Use -Force to replace the file (-Append where the command has it), or give another path.";
     }
 }

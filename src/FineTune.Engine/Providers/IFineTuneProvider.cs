@@ -12,7 +12,7 @@ namespace FineTune.Engine.Providers
     /// The port: what a fine-tuning service does, in our terms. <see cref="ProviderFactory.Create"/> picks one
     /// implementation per connection (OpenAI's wire format, or Azure OpenAI's differences on top of it); engine
     /// workflow code and cmdlets use only this interface. Every method takes the caller's cancellation token and
-    /// throws <see cref="FineTuneServiceException"/> (ErrorId <c>FineTune.{Operation}.{Reason}</c>) when the service
+    /// throws <see cref="FineTuneServiceException"/> (ErrorId <c>FineTune.{Reason}</c>) when the service
     /// refuses or cannot be reached; no SDK or HTTP type crosses it.
     /// </summary>
     public interface IFineTuneProvider

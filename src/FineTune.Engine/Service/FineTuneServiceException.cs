@@ -6,9 +6,9 @@ namespace FineTune.Engine.Service
     /// A failed service call, in our terms: what was being done (<see cref="Operation"/>, e.g. StartJob),
     /// why (<see cref="Reason"/>, e.g. InsufficientQuota), the HTTP status, the service's
     /// <c>error.code</c>, <c>error.param</c> and message, and the <c>x-request-id</c> to quote to support.
-    /// Cmdlets turn it into an ErrorRecord with ErrorId <c>FineTune.{Operation}.{Reason}</c>.
+    /// Cmdlets turn it into an ErrorRecord with ErrorId <c>FineTune.{Reason}</c> (see <see cref="IFineTuneFailure"/>).
     /// </summary>
-    public sealed class FineTuneServiceException : Exception
+    public sealed class FineTuneServiceException : Exception, IFineTuneFailure
     {
         /// <summary>Creates the exception; the providers build it from wire failures.</summary>
         public FineTuneServiceException(
@@ -52,8 +52,8 @@ namespace FineTune.Engine.Service
         /// <summary>What the user should do, when the failure knows better than its kind (the cmdlets' RecommendedAction); null for the kind's advice.</summary>
         public string? Advice { get; set; }
 
-        /// <summary>The stable error id: <c>FineTune.{Operation}.{Reason}</c>.</summary>
-        public string ErrorId => $"FineTune.{Operation}.{Reason}";
+        /// <summary>The stable error id: <c>FineTune.{Reason}</c>, the same whichever command met the failure.</summary>
+        public string ErrorId => "FineTune." + Reason;
 
         /// <summary>The error raised when no key is found anywhere: it names the three ways to give one.</summary>
         public static FineTuneServiceException NoKey(string operation) => new FineTuneServiceException(

@@ -252,7 +252,7 @@ namespace FineTune.Engine.Workflow
             if (lookup.Unanswered != null) feedback.Warning($"Could not ask the service whether it serves '{model}' ({lookup.Unanswered}); uploading anyway.");
             else if (lookup.Serves == null) feedback.Verbose($"The endpoint could not say whether it serves '{model}'; uploading anyway.");
             if (lookup.Serves != false) return;
-            throw new FineTuneServiceException("StartJob", ErrorKind.NotFound, "UnknownModel",
+            throw new FineTuneServiceException("StartJob", ErrorKind.InvalidRequest, "UnknownModel",
                 $"The service has no model '{model}' (or this key cannot use it); nothing was uploaded.{ModelCatalog.DidYouMean(model, provider.Name)} Get-FineTuneModel lists the models this key can use; Get-FineTuneCost -Model tab-completes the fine-tunable ones.")
             { Target = model };
         }

@@ -48,7 +48,7 @@ namespace FineTune.Commands
         protected override void ProcessRecord()
         {
             string path = FileSystemPath(Path);
-            if (!IsInputFile(path, "AddFile")) return;
+            if (!IsInputFile(path)) return;
 
             if (!ShouldProcess(path, $"Upload ({new FileInfo(path).Length:N0} bytes, purpose {Purpose})")) return;
             IFineTuneProvider provider = Service;

@@ -9,6 +9,7 @@ using FineTune.Engine.Embeddings;
 using FineTune.Engine.Evaluation;
 using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
+using FineTune.Engine;
 
 namespace FineTune.Commands
 {
@@ -165,7 +166,7 @@ namespace FineTune.Commands
                 if (!string.IsNullOrWhiteSpace(m)) contenders.Add(new Contender { Name = m + " + retrieval", Model = m, Retrieval = true });
             }
 
-            if (contenders.Count == 0) ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give the models to compare: -Model, -BaseModel, -Contender, or pipe a job from Wait-FineTuneJob."), "FineTune.CompareModel.NoModel", ErrorCategory.InvalidArgument, null));
+            if (contenders.Count == 0) Fail(Failure("NoModel", ErrorKind.InvalidRequest, "Give the models to compare: -Model, -BaseModel, -Contender, or pipe a job from Wait-FineTuneJob."));
             foreach (Contender c in contenders)
             {
                 if (c.TrainingCostUsd == null && TrainingCost != null && c != contenders[0]) c.TrainingCostUsd = TrainingCost;
@@ -192,14 +193,9 @@ namespace FineTune.Commands
             {
                 comparison = Run(ct => ComparisonRunner.RunAsync(new ProviderEvalClient(Service, Feedback), options, Feedback, ct));
             }
-            catch (EvalSetException ex)
+            catch (Exception ex) when (ex is EvalSetException || ex is ArgumentException || ex is IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.CompareModel.InvalidExample", ErrorCategory.InvalidData, ex.Path) { ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Fix the line as the message says, or run Test-FineTuneDataset on the file." } });
-                return;
-            }
-            catch (Exception ex) when (ex is FileNotFoundException || ex is ArgumentException || ex is IOException || ex is UnauthorizedAccessException)
-            {
-                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.CompareModel.InvalidArgument", ex is FileNotFoundException ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument, Path));
+                Fail(ex, Path);
                 return;
             }
 
@@ -211,14 +207,14 @@ namespace FineTune.Commands
         private KnowledgeRetriever? Retriever()
         {
             if (!contenders.Any(c => c.Retrieval)) return null;
-            if (IndexPath == null) ThrowTerminatingError(new ErrorRecord(new ArgumentException("A contender with retrieval (-RetrievalModel, or Retrieval = $true) needs -IndexPath: a knowledge index made by New-FineTuneKnowledgeIndex."), "FineTune.CompareModel.NoIndex", ErrorCategory.InvalidArgument, null));
+            if (IndexPath == null) Fail(Failure("NoIndex", ErrorKind.InvalidRequest, "A contender with retrieval (-RetrievalModel, or Retrieval = $true) needs -IndexPath: a knowledge index made by New-FineTuneKnowledgeIndex."));
             try
             {
                 return new KnowledgeRetriever(Service, FileSystemPath(IndexPath!), TopPassages);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.CompareModel.InvalidIndex", ex is FileNotFoundException ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidData, IndexPath));
+                Fail(ex is FileNotFoundException ? ex : Failure("InvalidIndex", ErrorKind.InvalidData, ex.Message, IndexPath, "Build the index again with New-FineTuneKnowledgeIndex.", ex), IndexPath);
                 return null;
             }
         }
@@ -232,11 +228,11 @@ namespace FineTune.Commands
             }
             catch (ItemNotFoundException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The evaluation file '{path}' does not exist.", ex), "FineTune.CompareModel.FileNotFound", ErrorCategory.ObjectNotFound, path));
+                Fail(new FileNotFoundException($"The evaluation file '{path}' does not exist.", path, ex), path);
                 return null!;
             }
 
-            if (found.Count != 1) ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Path '{path}' matches {found.Count} files; give one evaluation file."), "FineTune.CompareModel.AmbiguousPath", ErrorCategory.InvalidArgument, path));
+            if (found.Count != 1) Fail(Failure("AmbiguousPath", ErrorKind.InvalidRequest, $"-Path '{path}' matches {found.Count} files; give one evaluation file.", path));
             return found[0];
         }
 
@@ -260,14 +256,18 @@ namespace FineTune.Commands
             }
             catch (GraderException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.CompareModel.InvalidGrader", ErrorCategory.InvalidData, ex.Source) { ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Fix the grader as the message says; the shapes are those of the service's graders." } });
+                Fail(ex);
             }
-            catch (Exception ex) when (ex is ArgumentException || ex is IOException || ex is UnauthorizedAccessException)
+            catch (ArgumentException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.CompareModel.InvalidGrader", ex is FileNotFoundException ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument, null));
+                Fail(Failure("InvalidGrader", ErrorKind.InvalidData, ErrorMapper.WithoutParameterName(ex), advice: "Fix the grader as the message says; the shapes are those of the service's graders.", inner: ex));
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                Fail(ex);
             }
 
-            if (list.Count == 0) ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give at least one grader: -Grader, -Exact, -Contains, -Regex, -Label, -Json or -Schema."), "FineTune.CompareModel.NoGrader", ErrorCategory.InvalidArgument, null));
+            if (list.Count == 0) Fail(Failure("NoGrader", ErrorKind.InvalidRequest, "Give at least one grader: -Grader, -Exact, -Contains, -Regex, -Label, -Json or -Schema."));
             return list;
         }
 
@@ -282,7 +282,7 @@ namespace FineTune.Commands
             }
 
             string? model = Get("Model")?.ToString();
-            if (string.IsNullOrWhiteSpace(model)) ThrowTerminatingError(new ErrorRecord(new ArgumentException("Each -Contender needs a Model, e.g. @{ Model = 'gpt-4o-mini'; SystemMessage = '...' }."), "FineTune.CompareModel.InvalidContender", ErrorCategory.InvalidArgument, o));
+            if (string.IsNullOrWhiteSpace(model)) Fail(Failure("InvalidContender", ErrorKind.InvalidRequest, "Each -Contender needs a Model, e.g. @{ Model = 'gpt-4o-mini'; SystemMessage = '...' }.", o));
             object? cost = Get("TrainingCost");
             var contender = new Contender
             {
@@ -301,11 +301,11 @@ namespace FineTune.Commands
                 }
                 catch (ArgumentException ex)
                 {
-                    ThrowTerminatingError(new ErrorRecord(ex, "FineTune.CompareModel.InvalidContender", ErrorCategory.InvalidArgument, o));
+                    Fail(Failure("InvalidConnection", ErrorKind.InvalidRequest, ex.Message, o, inner: ex));
                     throw; // not reached
                 }
 
-                if (!connection.HasKey) ThrowTerminatingError(ToErrorRecord(FineTuneServiceException.NoKey("CompareModel"), o));
+                if (!connection.HasKey) Fail(FineTuneServiceException.NoKey("CompareModel"), o);
                 IFineTuneProvider provider = ProviderFactory.Create(connection);
                 contender.Client = new ProviderEvalClient(provider, Feedback);
                 contender.ServiceEndpoint = connection.Endpoint.AbsoluteUri;

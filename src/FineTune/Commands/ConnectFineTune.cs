@@ -132,13 +132,13 @@ namespace FineTune.Commands
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.Connect.InvalidArgument", ErrorCategory.InvalidArgument, Endpoint));
+                Fail(ex, Endpoint);
                 return;
             }
 
             if (!connection.HasKey)
             {
-                ThrowTerminatingError(ToErrorRecord(FineTuneServiceException.NoKey("Connect"), null));
+                Fail(FineTuneServiceException.NoKey("Connect"));
             }
 
             set.Add(connection);

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using FineTune.Engine.Datasets;
+using FineTune.Engine;
 
 namespace FineTune.Commands
 {
@@ -37,8 +38,6 @@ namespace FineTune.Commands
         [Parameter(ParameterSetName = MessagesSet, Mandatory = true)]
         public object[] Messages { get; set; } = new object[0];
 
-        private protected override string Operation => "ConvertExample";
-
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
@@ -57,7 +56,7 @@ namespace FineTune.Commands
 
             if (BoundFormat is DatasetFormat f && f != DatasetFormat.Chat)
             {
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Messages builds Chat examples; leave out -Format or use -Format Chat."), "FineTune.ConvertExample.InvalidParameter", ErrorCategory.InvalidArgument, null));
+                Fail(Failure("InvalidArgument", ErrorKind.InvalidRequest, "-Messages builds Chat examples; leave out -Format or use -Format Chat."));
             }
 
             try
@@ -66,7 +65,7 @@ namespace FineTune.Commands
             }
             catch (FormatException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.ConvertExample.InvalidMessages", ErrorCategory.InvalidArgument, Messages));
+                Fail(Failure("InvalidArgument", ErrorKind.InvalidRequest, ex.Message, Messages, inner: ex));
             }
         }
     }

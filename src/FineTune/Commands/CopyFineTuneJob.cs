@@ -4,12 +4,13 @@ using System.Management.Automation;
 using FineTune.Engine.Archive;
 using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
+using FineTune.Engine;
 
 namespace FineTune.Commands
 {
     /// <summary>
     /// <para type="synopsis">Re-runs a fine-tuning job on another provider (a paid action: it asks for confirmation and shows the destination's estimated cost).</para>
-    /// <para type="description">Reads the job from the current connection (the source) and starts the same job on -Destination: the same training and validation data, the same method, the source job's resolved hyperparameters (epochs, batch size, learning-rate multiplier, beta), suffix and seed, and the base model as the destination's rows of the price catalog name it (-Model overrides). The data comes from the upload ledger (the local files the source job's files were uploaded from, while they still have the same size and SHA-256), or from -TrainingPath and -ValidationPath: OpenAI never hands training files out. Each file is checked against the destination's rules (Azure accepts a byte-order mark where OpenAI refuses one) and uploaded there unchanged (on Azure the copy waits until the file is processed), then the job is created at most once, carrying the source job's id in its metadata (source_job_id); a destination that already has a copy of the job is refused unless -Force. -WhatIf prints the destination's estimate (tokens x epochs x its training price) and sends nothing; -MaxCost refuses a copy whose estimate is higher or unknown. Outputs both jobs linked: SourceJobId, JobId (the new job, which binds -JobId of the job cmdlets once connected to the destination), both endpoints, the model, epochs and the estimate. Errors: FineTune.CopyJob.NoData (no local copy of the data), FineTune.CopyJob.NotTrained (the destination trains no such model), FineTune.CopyJob.AlreadyCopied, FineTune.CopyJob.InvalidFile (the destination's rules), FineTune.CopyJob.OverBudget, FineTune.CopyJob.CostUnknown; service failures as FineTune.StartJob.* and FineTune.AddFile.*.</para>
+    /// <para type="description">Reads the job from the current connection (the source) and starts the same job on -Destination: the same training and validation data, the same method, the source job's resolved hyperparameters (epochs, batch size, learning-rate multiplier, beta), suffix and seed, and the base model as the destination's rows of the price catalog name it (-Model overrides). The data comes from the upload ledger (the local files the source job's files were uploaded from, while they still have the same size and SHA-256), or from -TrainingPath and -ValidationPath: OpenAI never hands training files out. Each file is checked against the destination's rules (Azure accepts a byte-order mark where OpenAI refuses one) and uploaded there unchanged (on Azure the copy waits until the file is processed), then the job is created at most once, carrying the source job's id in its metadata (source_job_id); a destination that already has a copy of the job is refused unless -Force. -WhatIf prints the destination's estimate (tokens x epochs x its training price) and sends nothing; -MaxCost refuses a copy whose estimate is higher or unknown. Outputs both jobs linked: SourceJobId, JobId (the new job, which binds -JobId of the job cmdlets once connected to the destination), both endpoints, the model, epochs and the estimate. Errors: FineTune.NoData (no local copy of the data), FineTune.NotTrained (the destination trains no such model), FineTune.AlreadyCopied, FineTune.InvalidFile (the destination's rules), FineTune.OverBudget, FineTune.CostUnknown; service failures as FineTune.StartJob.* and FineTune.AddFile.*.</para>
     /// </summary>
     /// <example><code>$azure = Connect-FineTune -Name azure -Endpoint https://RESOURCE.openai.azure.com/openai/v1/ -ApiKey $azureKey -PassThru; Connect-FineTune -Name openai -ApiKey $openAiKey; Copy-FineTuneJob $jobId -Destination $azure -WhatIf</code><para>Shows what re-running the OpenAI job $jobId (e.g. ftjob-abc123) on Azure would cost; sends nothing. Both connections have names: Connect-FineTune without -Name re-configures the current connection, which would turn $azure into the OpenAI one.</para></example>
     /// <example><code>Get-FineTuneJob -All -Status succeeded | Copy-FineTuneJob -Destination $azure -MaxCost 20 -Confirm:$false</code><para>Re-runs every succeeded job on Azure, each only if its estimate is at most $20.</para></example>
@@ -66,7 +67,7 @@ namespace FineTune.Commands
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.CopyJob.InvalidDestination", ErrorCategory.InvalidArgument, Destination));
+                Fail(Failure("InvalidConnection", ErrorKind.InvalidRequest, ex.Message, Destination, inner: ex));
                 return;
             }
 
@@ -82,14 +83,9 @@ namespace FineTune.Commands
             {
                 if (!TryRun(ct => JobCopier.PlanAsync(Service, destination, JobId, options, Feedback, ct), JobId, out plan)) return;
             }
-            catch (CopyRefusedException ex)
+            catch (Exception ex) when (ex is CopyRefusedException || ex is ArgumentException)
             {
-                WriteError(new ErrorRecord(ex, "FineTune.CopyJob." + ex.Reason, ex.Reason == "NoData" ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidOperation, JobId));
-                return;
-            }
-            catch (ArgumentException ex)
-            {
-                WriteError(new ErrorRecord(ex, "FineTune.CopyJob.InvalidArgument", ErrorCategory.InvalidArgument, JobId));
+                Report(ex, JobId);
                 return;
             }
 
@@ -98,13 +94,13 @@ namespace FineTune.Commands
             {
                 if (plan.Estimate?.EstimatedUsd is not decimal usd)
                 {
-                    WriteError(new ErrorRecord(new InvalidOperationException($"-MaxCost {max} was given but the cost cannot be estimated ({plan.CostText}). Add the model's price to a price catalog (FINETUNE_PRICE_CATALOG), or leave out -MaxCost."), "FineTune.CopyJob.CostUnknown", ErrorCategory.InvalidOperation, target));
+                    Report(Failure("CostUnknown", ErrorKind.InvalidOperation, $"-MaxCost {max} was given but the cost cannot be estimated ({plan.CostText}). Add the model's price to a price catalog (FINETUNE_PRICE_CATALOG), or leave out -MaxCost.", target));
                     return;
                 }
 
                 if (usd > max)
                 {
-                    WriteError(new ErrorRecord(new InvalidOperationException($"The copy would cost about ${usd:0.00} ({plan.CostText}), above -MaxCost ${max:0.00}. Nothing was uploaded or started."), "FineTune.CopyJob.OverBudget", ErrorCategory.LimitsExceeded, target));
+                    Report(Failure("OverBudget", ErrorKind.LimitsExceeded, $"The copy would cost about ${usd:0.00} ({plan.CostText}), above -MaxCost ${max:0.00}. Nothing was uploaded or started.", target, "Raise -MaxCost, or train on fewer examples or epochs."));
                     return;
                 }
             }
@@ -116,7 +112,7 @@ namespace FineTune.Commands
             }
             catch (InvalidDataException ex)
             {
-                WriteError(new ErrorRecord(ex, "FineTune.CopyJob.InvalidFile", ErrorCategory.InvalidData, plan.TrainingPath));
+                Report(Failure("InvalidFile", ErrorKind.InvalidData, ex.Message, plan.TrainingPath, "Run Test-FineTuneDataset on the file for the finding and its fix.", ex));
             }
         }
     }

@@ -5,12 +5,13 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using FineTune.Engine.Archive;
+using FineTune.Engine;
 
 namespace FineTune.Commands
 {
     /// <summary>
     /// <para type="synopsis">Exports what the fine-tuning account holds into a folder: every job with its events, checkpoints, metrics and model, the files, a manifest and an index.html.</para>
-    /// <para type="description">For every job (or those chosen by -JobId, -Status, -CreatedAfter, -CreatedBefore and -Metadata) the folder gets jobs/JOBID/ with job.json (the service's JSON as sent), events.jsonl (every event, oldest first), checkpoints.json, metrics.csv (the result file), loss.svg and model.json (the fine-tuned model, whether GET /models still lists it, its shutdown date and where that date comes from: the service, else the price catalog). files/FILEID/ holds file.json (metadata), the content under the file's name where the service hands it out, and content.json saying so; OpenAI does not hand out training files (purpose fine-tune), which content.json records plainly together with the local copy from the upload ledger (path, size, SHA-256, whether it still matches). Without a job filter every file of the account is archived; with one, the files of the chosen jobs. models.json is GET /models. index.html is the overview on one self-contained page (no script, no network): totals, every job with status, trained tokens, cost (trained tokens × the price catalog's training price, USD), models, whether each still serves and its last day of service, training data and loss chart; then the files. manifest.json lists every file with its size in bytes and SHA-256 (Test-FineTuneArchive checks them). Every file is written atomically and only when its bytes changed, so running the export again adds only what is new and changed (a second run writes nothing); a file's content is downloaded once. -WhatIf lists what would be written and writes nothing. Outputs a report: jobs, files, the paths written, how many were unchanged, bytes written, and the files whose content the service keeps to itself. Errors: FineTune.ExportArchive.WriteFailed when the folder cannot be written, FineTune.ExportArchive.NotAnArchive when it holds another kind of manifest.json; service failures as FineTune.GetJob.* and so on.</para>
+    /// <para type="description">For every job (or those chosen by -JobId, -Status, -CreatedAfter, -CreatedBefore and -Metadata) the folder gets jobs/JOBID/ with job.json (the service's JSON as sent), events.jsonl (every event, oldest first), checkpoints.json, metrics.csv (the result file), loss.svg and model.json (the fine-tuned model, whether GET /models still lists it, its shutdown date and where that date comes from: the service, else the price catalog). files/FILEID/ holds file.json (metadata), the content under the file's name where the service hands it out, and content.json saying so; OpenAI does not hand out training files (purpose fine-tune), which content.json records plainly together with the local copy from the upload ledger (path, size, SHA-256, whether it still matches). Without a job filter every file of the account is archived; with one, the files of the chosen jobs. models.json is GET /models. index.html is the overview on one self-contained page (no script, no network): totals, every job with status, trained tokens, cost (trained tokens × the price catalog's training price, USD), models, whether each still serves and its last day of service, training data and loss chart; then the files. manifest.json lists every file with its size in bytes and SHA-256 (Test-FineTuneArchive checks them). Every file is written atomically and only when its bytes changed, so running the export again adds only what is new and changed (a second run writes nothing); a file's content is downloaded once. -WhatIf lists what would be written and writes nothing. Outputs a report: jobs, files, the paths written, how many were unchanged, bytes written, and the files whose content the service keeps to itself. Errors: FineTune.IOFailed when the folder cannot be written, FineTune.NotAnArchive when it holds another kind of manifest.json; service failures as FineTune.GetJob.* and so on.</para>
     /// </summary>
     /// <example><code>Export-FineTuneArchive ./ft-archive</code><para>Archives the whole account; open ./ft-archive/index.html for the overview.</para></example>
     /// <example><code>Export-FineTuneArchive ./ft-archive -Status succeeded -CreatedAfter 2026-01-01 -WhatIf</code><para>Lists what archiving this year's succeeded jobs would write.</para></example>
@@ -92,11 +93,11 @@ namespace FineTune.Commands
             }
             catch (InvalidDataException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.ExportArchive.NotAnArchive", ErrorCategory.InvalidData, folder));
+                Fail(Failure("NotAnArchive", ErrorKind.InvalidData, ex.Message, folder, "Give an empty folder or one Export-FineTuneArchive wrote.", ex));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.ExportArchive.WriteFailed", ErrorCategory.WriteError, folder));
+                Fail(ex, folder);
             }
 
             return null!; // not reached: ThrowTerminatingError always throws

@@ -4,12 +4,13 @@ using System.Management.Automation;
 using System.Net;
 using FineTune.Engine.IO;
 using FineTune.Engine.Jobs;
+using FineTune.Engine;
 
 namespace FineTune.Commands
 {
     /// <summary>
     /// <para type="synopsis">Saves training and validation loss over steps as a self-contained SVG or HTML file.</para>
-    /// <para type="description">Takes the metric objects of Get-FineTuneMetric (or any objects with Step, TrainLoss and ValidLoss) from the pipeline. The file type follows the extension of -Path: .svg writes an SVG image; .html or .htm writes a page holding the same SVG inline. Neither has scripts or external references, so it opens anywhere, offline. The file is written atomically (a temporary file, then a rename); an existing file is replaced only with -Force. Errors: FineTune.ExportLossChart.FileExists when the file exists without -Force; FineTune.ExportLossChart.UnknownExtension for another extension; FineTune.ExportLossChart.WriteFailed when the folder cannot be written.</para>
+    /// <para type="description">Takes the metric objects of Get-FineTuneMetric (or any objects with Step, TrainLoss and ValidLoss) from the pipeline. The file type follows the extension of -Path: .svg writes an SVG image; .html or .htm writes a page holding the same SVG inline. Neither has scripts or external references, so it opens anywhere, offline. The file is written atomically (a temporary file, then a rename); an existing file is replaced only with -Force. Errors: FineTune.FileExists when the file exists without -Force; FineTune.UnknownExtension for another extension; FineTune.IOFailed when the folder cannot be written.</para>
     /// </summary>
     /// <example>
     ///   <code>Get-FineTuneMetric -JobId $jobId | Export-FineTuneLossChart -Path ./loss.svg</code>
@@ -53,16 +54,12 @@ namespace FineTune.Commands
             string ext = System.IO.Path.GetExtension(full).ToLowerInvariant();
             if (ext != ".svg" && ext != ".html" && ext != ".htm")
             {
-                ThrowTerminatingError(new ErrorRecord(
-                    new ArgumentException($"'{full}' has the extension '{ext}'. Use .svg for an image or .html for a page."),
-                    "FineTune.ExportLossChart.UnknownExtension", ErrorCategory.InvalidArgument, Path));
+                Fail(Failure("UnknownExtension", ErrorKind.InvalidRequest, $"'{full}' has the extension '{ext}'. Use .svg for an image or .html for a page.", Path));
             }
 
             if (File.Exists(full) && !Force)
             {
-                ThrowTerminatingError(new ErrorRecord(
-                    new IOException($"The file '{full}' already exists. Use -Force to replace it, or choose another -Path."),
-                    "FineTune.ExportLossChart.FileExists", ErrorCategory.ResourceExists, full));
+                Fail(FileExists(full));
             }
 
             if (!ShouldProcess(full, "Write loss chart"))
@@ -80,7 +77,7 @@ namespace FineTune.Commands
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.ExportLossChart.WriteFailed", ErrorCategory.WriteError, full));
+                Fail(ex, full);
             }
 
             if (PassThru)

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using FineTune.Engine.Embeddings;
+using FineTune.Engine;
 
 namespace FineTune.Commands
 {
@@ -10,7 +11,7 @@ namespace FineTune.Commands
     /// <para type="synopsis">Finds near-duplicate examples by embedding: validation examples that are (nearly) training examples, and near-duplicates within a file.</para>
     /// <para type="description">A validation example that is also in the training file, or nearly so, makes the validation loss and any comparison on it look better than the model is; near-duplicates within a training file weigh some examples more than others. This command embeds every example's text (a chat example's message contents, a legacy example's prompt and completion; cut at 8,192 tokens) through POST /embeddings (-EmbeddingModel, default text-embedding-3-small; batched within the service's limits, -ThrottleLimit requests in flight, the connection's retries) and compares them by cosine similarity (System.Numerics.Tensors). With -ValidationPath it reports each validation example whose similarity to a training example is at least -Threshold (default 0.95) as Leakage; without it, or with -Within, each pair of examples of the training file at or above the threshold as Within. Each DuplicatePair gives Kind, Similarity (0–1; 1 for the same text; Identical says whether the texts are equal), Path and Line of one example, OtherPath and OtherLine of the other, and excerpts; most similar first.</para>
     /// <para type="description">It is its own command rather than a switch of Test-FineTuneDataset because it calls the service and costs money, while Test-FineTuneDataset works offline and free. Before the first request it counts the tokens and prices them with the catalog's input price of the model, asks (ConfirmImpact High; -Confirm:$false in a runbook), -WhatIf prints the cost and sends nothing, and -MaxCost refuses a costlier run. Vectors go to a journal (PATH.embedding-journal.jsonl, or -JournalPath) as they arrive and it is kept: a re-run, with another -Threshold for instance, sends only what is missing (nothing, when the files did not change).</para>
-    /// <para type="description">Errors: FineTune.FindDuplicate.FileNotFound, .InvalidFile (a line that is not a JSON object, with file and line), .InvalidArgument, .CostUnknown, .OverBudget, .ConfirmationNeeded; service failures as FineTune.Embed.*.</para>
+    /// <para type="description">Errors: FineTune.FileNotFound, FineTune.InvalidFile (a line that is not a JSON object, with file and line), FineTune.InvalidArgument, FineTune.CostUnknown, FineTune.OverBudget, FineTune.ConfirmationNeeded; service failures as FineTune.Embed.*.</para>
     /// </summary>
     /// <example><code>Find-FineTuneDuplicate -Path train.jsonl -ValidationPath val.jsonl -Confirm:$false</code><para>Validation examples that are (nearly) in the training file, with both line numbers and their similarity.</para></example>
     /// <example><code>Find-FineTuneDuplicate train.jsonl -Threshold 0.9 -Confirm:$false | Format-List Line, OtherLine, Similarity, Excerpt, OtherExcerpt</code><para>Pairs of training examples at least 0.9 similar, for review.</para></example>
@@ -60,17 +61,17 @@ namespace FineTune.Commands
             }
             catch (FileNotFoundException ex)
             {
-                WriteError(new ErrorRecord(ex, "FineTune.FindDuplicate.FileNotFound", ErrorCategory.ObjectNotFound, ex.FileName));
+                Report(ex, ex.FileName);
                 return;
             }
             catch (InvalidDataException ex)
             {
-                WriteError(new ErrorRecord(ex, "FineTune.FindDuplicate.InvalidFile", ErrorCategory.InvalidData, path) { ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Fix the line, or run Test-FineTuneDataset on the file." } });
+                Report(Failure("InvalidFile", ErrorKind.InvalidData, ex.Message, path, "Fix the line, or run Test-FineTuneDataset on the file.", ex));
                 return;
             }
             catch (Exception ex) when (ex is ArgumentException || ex is IOException || ex is UnauthorizedAccessException)
             {
-                WriteError(new ErrorRecord(ex, "FineTune.FindDuplicate.InvalidArgument", ErrorCategory.InvalidArgument, path));
+                Report(ex, path);
                 return;
             }
 

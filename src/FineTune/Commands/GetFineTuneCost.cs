@@ -5,6 +5,7 @@ using System.Management.Automation;
 using FineTune.Engine.Datasets;
 using FineTune.Engine.Models;
 using FineTune.Engine.Pricing;
+using FineTune.Engine;
 
 namespace FineTune.Commands
 {
@@ -115,10 +116,7 @@ namespace FineTune.Commands
             }
             catch (ModelCatalogException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.PriceCatalog.Invalid", ErrorCategory.InvalidData, ex.Path)
-                {
-                    ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Fix the catalog file (docs/PRICING.md has the schema), or drop -PriceCatalog and FINETUNE_PRICE_CATALOG to use the built-in prices." },
-                });
+                Fail(ex);
             }
         }
 
@@ -129,11 +127,8 @@ namespace FineTune.Commands
             if (price == null)
             {
                 string known = string.Join(", ", catalog.Models.Where(m => string.Equals(m.Provider, Provider, StringComparison.OrdinalIgnoreCase)).Select(m => m.Model));
-                var ex = new ItemNotFoundException($"The price catalog ({catalog.Path}, {catalog.Date}) has no {Provider} price for '{Model}'.{catalog.HintFor(Model, Provider)} Known: {known}.");
-                WriteError(new ErrorRecord(ex, "FineTune.Cost.UnknownModel", ErrorCategory.ObjectNotFound, Model)
-                {
-                    ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Use one of the known models, or add the model to your own catalog (-PriceCatalog)." },
-                });
+                Report(Failure("UnknownModel", ErrorKind.InvalidRequest, $"The price catalog ({catalog.Path}, {catalog.Date}) has no {Provider} price for '{Model}'.{catalog.HintFor(Model, Provider)} Known: {known}.", Model,
+                    "Use one of the known models, or add the model to your own catalog (-PriceCatalog)."));
                 return;
             }
 
@@ -145,8 +140,7 @@ namespace FineTune.Commands
             int? epochs = Epochs.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? (int?)null : int.Parse(Epochs.Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
             if (epochs == null && Examples < 1)
             {
-                var ex = new ArgumentException("-Epochs Auto works the epochs out from the number of training examples: give -Examples, or a number of epochs (-Epochs 3).");
-                WriteError(new ErrorRecord(ex, "FineTune.Cost.ExamplesNeeded", ErrorCategory.InvalidArgument, Model));
+                Report(Failure("ExamplesNeeded", ErrorKind.InvalidRequest, "-Epochs Auto works the epochs out from the number of training examples: give -Examples, or a number of epochs (-Epochs 3).", Model));
                 return;
             }
 
@@ -157,10 +151,7 @@ namespace FineTune.Commands
             }
             catch (ArgumentException ex)
             {
-                WriteError(new ErrorRecord(ex, "FineTune.Cost.InvalidArgument", ErrorCategory.InvalidArgument, Model)
-                {
-                    ErrorDetails = new ErrorDetails(DatasetCommandHelper.WithoutParameterName(ex)),
-                });
+                Report(ex, Model);
                 return;
             }
 
@@ -171,7 +162,7 @@ namespace FineTune.Commands
         // -Path: billed tokens and examples of the training file, tokens of the validation file.
         private bool MeasureFiles(string model)
         {
-            bool ok = DatasetCommandHelper.TryOnFile(this, "Cost", Path, full =>
+            bool ok = DatasetCommandHelper.TryOnFile(this, Path, full =>
             {
                 DatasetMeasurement m = DatasetChecker.Measure(full, model, DatasetFormat.Auto, null, Feedback, CancellationToken);
                 TrainingTokens = m.BilledTokensPerEpoch;
@@ -179,7 +170,7 @@ namespace FineTune.Commands
             });
             if (ok && ValidationPath != null)
             {
-                ok = DatasetCommandHelper.TryOnFile(this, "Cost", ValidationPath, full =>
+                ok = DatasetCommandHelper.TryOnFile(this, ValidationPath, full =>
                     ValidationTokens = DatasetChecker.Measure(full, model, DatasetFormat.Auto, null, Feedback, CancellationToken).TotalTokens);
             }
 

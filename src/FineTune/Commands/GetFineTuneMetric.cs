@@ -38,8 +38,7 @@ namespace FineTune.Commands
                 if (!TryRun(ct => Service.GetJobAsync(JobId, ct), JobId, out FineTuneJob job)) return;
                 if (job.ResultFiles.Length == 0)
                 {
-                    WriteError(new ErrorRecord(new System.InvalidOperationException($"Job {JobId} has no result file yet (status {job.Status}); the service writes it when the job ends. Wait-FineTuneJob {JobId} first."),
-                        "FineTune.GetMetric.NoResultFile", ErrorCategory.ResourceUnavailable, job));
+                    Report(NoResultFile(job));
                     return;
                 }
 
@@ -53,7 +52,7 @@ namespace FineTune.Commands
             }
             catch (InvalidDataException ex)
             {
-                WriteError(new ErrorRecord(new InvalidDataException($"Result file {fileId}: {ex.Message}", ex), "FineTune.GetMetric.InvalidResultFile", ErrorCategory.InvalidData, fileId));
+                Report(InvalidResultFile(fileId!, ex), fileId);
             }
         }
     }

@@ -21,7 +21,7 @@ namespace FineTune.Commands
         [AllowEmptyString]
         public string Message { get; set; } = string.Empty;
 
-        /// <summary>The model to ask; binds FineTunedModel (a job), FineTunedModelCheckpoint (a checkpoint) or DeploymentName (an Azure deployment from New-FineTuneDeployment: on Azure the model is the deployment name). On Azure a deployment name that is not ready yet (404 DeploymentNotFound) is retried for about 27 s; a fine-tuned model id with no deployment of that name fails at once with FineTune.Chat.NoDeployment, which says to run New-FineTuneDeployment.</summary>
+        /// <summary>The model to ask; binds FineTunedModel (a job), FineTunedModelCheckpoint (a checkpoint) or DeploymentName (an Azure deployment from New-FineTuneDeployment: on Azure the model is the deployment name). On Azure a deployment name that is not ready yet (404 DeploymentNotFound) is retried for about 27 s; a fine-tuned model id with no deployment of that name fails at once with FineTune.NoDeployment, which says to run New-FineTuneDeployment.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("FineTunedModel", "FineTunedModelCheckpoint", "DeploymentName")]
         [ArgumentCompleter(typeof(FineTunedModelCompleter))]

@@ -44,7 +44,7 @@ namespace FineTune.Commands
             DatasetFormat format = DatasetCommandHelper.ParseFormat(Format);
             foreach (string path in Path)
             {
-                DatasetCommandHelper.TryOnFile(this, "MeasureDataset", path, full =>
+                DatasetCommandHelper.TryOnFile(this, path, full =>
                     WriteObject(DatasetChecker.Measure(full, Model, format, PerExample ? e => WriteObject(e) : null, Feedback, CancellationToken)));
             }
         }

@@ -54,10 +54,7 @@ namespace FineTune.Commands
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.Token.UnknownModel", ErrorCategory.InvalidArgument, ParameterSetName == EncodingSet ? Encoding : Model)
-                {
-                    ErrorDetails = new ErrorDetails(DatasetCommandHelper.WithoutParameterName(ex)) { RecommendedAction = "Give a model such as gpt-4o-mini or gpt-3.5-turbo, or -Encoding o200k_base or cl100k_base." },
-                });
+                Fail(ex, ParameterSetName == EncodingSet ? Encoding : Model);
             }
         }
 

@@ -3,6 +3,7 @@ using System.IO;
 using System.Management.Automation;
 using FineTune.Engine.Datasets;
 using FineTune.Engine.IO;
+using FineTune.Engine;
 
 namespace FineTune.Commands
 {
@@ -48,8 +49,6 @@ namespace FineTune.Commands
         [Parameter]
         public SwitchParameter Append { get; set; }
 
-        private protected override string Operation => "NewDataset";
-
         private DatasetWriteMode Mode => Append ? DatasetWriteMode.Append : Force ? DatasetWriteMode.Replace : DatasetWriteMode.New;
 
         /// <inheritdoc/>
@@ -80,7 +79,7 @@ namespace FineTune.Commands
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException)
                 {
-                    WriteError(new ErrorRecord(ex, "FineTune.NewDataset.ReadFailed", ErrorCategory.ReadError, dataset.Path));
+                    Report(ex, dataset.Path);
                 }
 
                 return;
@@ -99,7 +98,7 @@ namespace FineTune.Commands
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
-                    Fail(ex);
+                    FailWriting(ex);
                 }
             }
         }
@@ -111,7 +110,7 @@ namespace FineTune.Commands
             if (writer == null || writer.Written == 0) ThrowIfNothingMapped($"{target} was {(File.Exists(target) ? "left unchanged" : "not created")}.");
             if (writer == null || writer.Written == 0)
             {
-                WriteError(new ErrorRecord(new InvalidDataException($"No examples to write; {target} was {(File.Exists(target) ? "left unchanged" : "not created")}."), "FineTune.NewDataset.NoExamples", ErrorCategory.InvalidData, target));
+                Report(Failure("NoExamples", ErrorKind.InvalidData, $"No examples to write; {target} was {(File.Exists(target) ? "left unchanged" : "not created")}.", target, "Pipe examples or records with the properties -UserProperty and -AssistantProperty name."));
                 return;
             }
 
@@ -123,7 +122,7 @@ namespace FineTune.Commands
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                Fail(ex);
+                FailWriting(ex);
             }
         }
 
@@ -136,20 +135,17 @@ namespace FineTune.Commands
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                Fail(ex);
+                FailWriting(ex);
             }
 
             return writer!;
         }
 
-        private void Fail(Exception ex)
+        private void FailWriting(Exception ex)
         {
             writer?.Dispose();
             writer = null;
-            bool exists = ex is DatasetFileExistsException;
-            var record = new ErrorRecord(ex, exists ? "FineTune.NewDataset.FileExists" : "FineTune.NewDataset.WriteFailed", exists ? ErrorCategory.ResourceExists : ErrorCategory.WriteError, target);
-            if (exists) record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Use -Force to replace the file, -Append to add to it, or another -Path." };
-            ThrowTerminatingError(record);
+            Fail(ex, target);
         }
 
         /// <summary>Deletes the temporary file when the pipeline ended without EndProcessing (error, Ctrl+C).</summary>

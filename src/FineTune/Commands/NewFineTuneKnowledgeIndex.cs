@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using FineTune.Engine.Embeddings;
+using FineTune.Engine;
 
 namespace FineTune.Commands
 {
@@ -12,7 +13,7 @@ namespace FineTune.Commands
     /// <para type="description">The chunks are embedded through POST /embeddings (-EmbeddingModel, default text-embedding-3-small; on Azure a deployment of an embedding model; -Dimensions shortens text-embedding-3 vectors): up to 2,048 chunks and 300,000 tokens a request (the service's limits, counted before sending), -ThrottleLimit requests in flight, the connection's retries for 429 and 5xx, progress in chunks and chunks per second. Every vector is written to a journal (INDEX.journal.jsonl) as it arrives: after Ctrl+C or a failure, the same command sends only what is missing; the journal is removed once the index is written. Running it again over an existing index embeds only chunks whose text (SHA-256) is new: an unchanged source sends nothing, one changed row sends one request. A different model or -Dimensions embeds everything again.</para>
     /// <para type="description">Cost: before the first request the command counts the tokens to send and prices them with the price catalog's input price of the model (text-embedding-3-small $0.02, -3-large $0.13 per 1M tokens); it asks before it spends (ConfirmImpact High; -Confirm:$false in a runbook), -WhatIf prints the cost and sends nothing, -MaxCost refuses a costlier build. The output (KnowledgeIndexInfo) gives the file, chunks, how many were reused and embedded, requests, tokens, the cost in USD and bytes written.</para>
     /// <para type="description">The file (written atomically: a reader sees the old index or the new one) is one line of JSON (format finetune-knowledge-index, version 1: model, dimensions, count, and each chunk's source, record, line, tokens, hash and text) followed by count x dimensions float32 little-endian values (unit vectors), so that other tools read it too, e.g. numpy: h = json.loads(f.readline()); v = np.fromfile(f, '&lt;f4').reshape(h['count'], h['dimensions']).</para>
-    /// <para type="description">Errors: FineTune.NewKnowledgeIndex.SourceNotFound, .InvalidSource (a bad JSONL line or a missing column, with file and line), .InvalidArgument, .CostUnknown, .OverBudget, .ConfirmationNeeded; service failures as FineTune.Embed.*.</para>
+    /// <para type="description">Errors: FineTune.FileNotFound (a source), FineTune.InvalidSource (a bad JSONL line or a missing column, with file and line), FineTune.InvalidArgument, FineTune.CostUnknown, FineTune.OverBudget, FineTune.ConfirmationNeeded; service failures as FineTune.Embed.*.</para>
     /// </summary>
     /// <example><code>New-FineTuneKnowledgeIndex -Path ./faq.csv -IndexPath ./kb.ftidx -Confirm:$false</code><para>Indexes every row of the CSV file (all columns) with text-embedding-3-small.</para></example>
     /// <example><code>New-FineTuneKnowledgeIndex -Path ./data -IndexPath ./docs.ftidx -ChunkTokens 300 -WhatIf</code><para>Shows how many chunks the files under ./data make and what embedding them would cost, without sending anything.</para></example>
@@ -68,7 +69,7 @@ namespace FineTune.Commands
                 }
                 catch (ItemNotFoundException ex)
                 {
-                    WriteError(new ErrorRecord(new FileNotFoundException($"The source '{p}' does not exist.", ex), "FineTune.NewKnowledgeIndex.SourceNotFound", ErrorCategory.ObjectNotFound, p));
+                    Report(new FileNotFoundException($"The source '{p}' does not exist.", p, ex), p);
                 }
             }
         }
@@ -94,17 +95,17 @@ namespace FineTune.Commands
             }
             catch (FileNotFoundException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.NewKnowledgeIndex.SourceNotFound", ErrorCategory.ObjectNotFound, ex.FileName));
+                Fail(ex, ex.FileName);
                 return;
             }
             catch (InvalidDataException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.NewKnowledgeIndex.InvalidSource", ErrorCategory.InvalidData, null) { ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Fix the file as the message says, or pick other columns with -Column." } });
+                Fail(Failure("InvalidSource", ErrorKind.InvalidData, ex.Message, advice: "Fix the file as the message says, or pick other columns with -Column.", inner: ex));
                 return;
             }
             catch (Exception ex) when (ex is ArgumentException || ex is IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.NewKnowledgeIndex.InvalidArgument", ErrorCategory.InvalidArgument, index));
+                Fail(ex, index);
                 return;
             }
 
@@ -116,7 +117,7 @@ namespace FineTune.Commands
             }
             catch (Exception ex) when (ex is InvalidDataException || ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.NewKnowledgeIndex.InvalidArgument", ErrorCategory.WriteError, index));
+                Fail(ex is InvalidDataException ? Failure("InvalidIndex", ErrorKind.InvalidData, ex.Message, index, "Build the index again with New-FineTuneKnowledgeIndex.", ex) : ex, index);
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using FineTune.Engine;
 using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
 

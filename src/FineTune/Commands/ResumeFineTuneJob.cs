@@ -7,7 +7,7 @@ namespace FineTune.Commands
 {
     /// <summary>
     /// <para type="synopsis">Resumes paused fine-tuning jobs.</para>
-    /// <para type="description">Training goes on and is billed again, so it asks for confirmation (ConfirmImpact High; runbooks pass -Confirm:$false, and a session that cannot ask gets the error FineTune.ResumeJob.ConfirmationNeeded). Supports -WhatIf; -PassThru outputs the job, which can be piped to Wait-FineTuneJob.</para>
+    /// <para type="description">Training goes on and is billed again, so it asks for confirmation (ConfirmImpact High; runbooks pass -Confirm:$false, and a session that cannot ask gets the error FineTune.ConfirmationNeeded). Supports -WhatIf; -PassThru outputs the job, which can be piped to Wait-FineTuneJob.</para>
     /// </summary>
     /// <example><code>Resume-FineTuneJob $jobId -PassThru | Wait-FineTuneJob</code><para>Resumes a job and waits for it.</para></example>
     /// <example><code>Get-FineTuneJob -Status paused | Resume-FineTuneJob -Confirm:$false</code><para>Resumes every paused job among the newest 20.</para></example>

@@ -11,7 +11,7 @@ namespace FineTune.Commands
 {
     /// <summary>
     /// <para type="synopsis">Downloads a file's content from the service to a local file.</para>
-    /// <para type="description">The content streams from the service straight to disk through a 64 KB buffer, so a file of any size (training files go up to 512 MB) takes about the same memory, with progress in bytes. It is written atomically: into a temporary file in the target's folder (.name.random.tmp), renamed over the target only once the whole body has arrived. A dropped connection, a failure or Ctrl+C deletes the temporary file and leaves no partial file; an existing file is kept as it was, and replaced only with -Force. The network timeout (Connect-FineTune -TimeoutSec, default 100 s) limits each wait for data, not the whole download: a large download that keeps arriving is never cut; one that stalls that long fails with FineTune.SaveFile.Timeout, one that breaks off with FineTune.SaveFile.DownloadInterrupted. OpenAI does not hand out the content of training and validation files (purpose fine-tune): that is FineTune.SaveFile.DownloadNotAllowed, which names the local file it was uploaded from when the upload ledger knows it and it still matches (Get-FineTuneFile shows it as LocalPath); Azure hands them out. A job's result file comes back as CSV even when the service sends it base64-encoded (a body that starts like base64, never a training file, is also kept in memory up to 16 MB and decoded at the end). Outputs the local file (FileInfo).</para>
+    /// <para type="description">The content streams from the service straight to disk through a 64 KB buffer, so a file of any size (training files go up to 512 MB) takes about the same memory, with progress in bytes. It is written atomically: into a temporary file in the target's folder (.name.random.tmp), renamed over the target only once the whole body has arrived. A dropped connection, a failure or Ctrl+C deletes the temporary file and leaves no partial file; an existing file is kept as it was, and replaced only with -Force. The network timeout (Connect-FineTune -TimeoutSec, default 100 s) limits each wait for data, not the whole download: a large download that keeps arriving is never cut; one that stalls that long fails with FineTune.Timeout, one that breaks off with FineTune.DownloadInterrupted. OpenAI does not hand out the content of training and validation files (purpose fine-tune): that is FineTune.DownloadNotAllowed, which names the local file it was uploaded from when the upload ledger knows it and it still matches (Get-FineTuneFile shows it as LocalPath); Azure hands them out. A job's result file comes back as CSV even when the service sends it base64-encoded (a body that starts like base64, never a training file, is also kept in memory up to 16 MB and decoded at the end). Outputs the local file (FileInfo).</para>
     /// </summary>
     /// <example><code>(Get-FineTuneJob $jobId).ResultFiles | Save-FineTuneFile -Path ./results/</code><para>Saves a job's result CSV into the results folder (created when missing: the path ends with a separator) under the service's file name. Without the final separator a missing ./results would be taken as the file name.</para></example>
     /// <example><code>(Get-FineTuneJob $jobId).ResultFiles | Save-FineTuneFile -Path ./metrics.csv -Force</code><para>Downloads a job's result file, replacing an existing copy once the download is complete (a failed download leaves the copy as it was).</para></example>
@@ -49,7 +49,7 @@ namespace FineTune.Commands
 
             if (File.Exists(target) && !Force)
             {
-                WriteError(new ErrorRecord(new IOException($"The file '{target}' exists. Pass -Force to replace it, or give another -Path."), "FineTune.SaveFile.FileExists", ErrorCategory.ResourceExists, target));
+                Report(FileExists(target));
                 return;
             }
 
@@ -61,15 +61,10 @@ namespace FineTune.Commands
             {
                 ok = TryRun(ct => Service.SaveFileAsync(Id, target, Force, progress.Report, ct), Id, out long _);
             }
-            catch (DatasetFileExistsException ex)
-            {
-                ok = false;
-                WriteError(new ErrorRecord(new IOException($"The file '{target}' exists. Pass -Force to replace it, or give another -Path.", ex), "FineTune.SaveFile.FileExists", ErrorCategory.ResourceExists, target));
-            }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
                 ok = false;
-                WriteError(new ErrorRecord(ex, "FineTune.SaveFile.WriteFailed", ErrorCategory.WriteError, target));
+                Report(ex, target);
             }
 
             progress.Complete();

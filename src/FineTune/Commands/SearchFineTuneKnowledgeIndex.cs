@@ -4,13 +4,14 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using FineTune.Engine.Embeddings;
+using FineTune.Engine;
 
 namespace FineTune.Commands
 {
     /// <summary>
     /// <para type="synopsis">Searches a knowledge index (New-FineTuneKnowledgeIndex) for the chunks closest in meaning to a question.</para>
     /// <para type="description">Embeds each -Query with the index's own embedding model (all queries of one command in one request; its cost, the query's tokens at the catalog's input price, is written to the verbose stream) and returns the -Top chunks (default 5) with the highest cosine similarity, best first: Rank, Score (cosine, -1 to 1; higher is closer), Source (file), Record (CSV row or JSONL line), Line (where the chunk starts in the file), Chunk (its place in the record), Text, Query. -MinScore leaves out weaker hits. -Vector searches with a vector you already have (as many components as the index's dimensions; sends nothing). The index is read once per command; the scores come from System.Numerics.Tensors (SIMD). -WhatIf prints what embedding the queries would cost and sends nothing.</para>
-    /// <para type="description">Errors: FineTune.SearchKnowledgeIndex.IndexNotFound, .InvalidIndex (not an index, another version, a cut file), .InvalidArgument (a vector of the wrong length); service failures as FineTune.Embed.*.</para>
+    /// <para type="description">Errors: FineTune.FileNotFound (no index there), FineTune.InvalidIndex (not an index, another version, a cut file), FineTune.InvalidArgument (a vector of the wrong length); service failures as FineTune.Embed.*.</para>
     /// </summary>
     /// <example><code>Search-FineTuneKnowledgeIndex -IndexPath ./kb.ftidx -Query 'How can I change my password?' -Top 3</code><para>The three chunks closest to the question, with their scores and sources.</para></example>
     /// <example><code>Get-Content prompts.txt | Search-FineTuneKnowledgeIndex -IndexPath ./kb.ftidx -Top 1 | Format-List Query, Score, Source, Text</code><para>The best chunk for each question of a file (one embedding request for all of them).</para></example>
@@ -62,12 +63,12 @@ namespace FineTune.Commands
             }
             catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
             {
-                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The knowledge index '{IndexPath}' does not exist. Build it with New-FineTuneKnowledgeIndex.", path, ex), "FineTune.SearchKnowledgeIndex.IndexNotFound", ErrorCategory.ObjectNotFound, IndexPath));
+                Fail(new FileNotFoundException($"The knowledge index '{IndexPath}' does not exist. Build it with New-FineTuneKnowledgeIndex.", path, ex), IndexPath);
                 return;
             }
             catch (Exception ex) when (ex is InvalidDataException || ex is IOException || ex is UnauthorizedAccessException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.SearchKnowledgeIndex.InvalidIndex", ErrorCategory.InvalidData, IndexPath));
+                Fail(ex is InvalidDataException ? Failure("InvalidIndex", ErrorKind.InvalidData, ex.Message, IndexPath, "Build the index again with New-FineTuneKnowledgeIndex.", ex) : ex, IndexPath);
                 return;
             }
 
@@ -89,7 +90,7 @@ namespace FineTune.Commands
             {
                 if (asked[q].Length != index.Header.Dimensions)
                 {
-                    WriteError(new ErrorRecord(new ArgumentException($"The query vector has {asked[q].Length} components; the index's vectors have {index.Header.Dimensions} ({index.Header.Model})."), "FineTune.SearchKnowledgeIndex.InvalidArgument", ErrorCategory.InvalidArgument, asked[q]));
+                    Report(Failure("InvalidArgument", ErrorKind.InvalidRequest, $"The query vector has {asked[q].Length} components; the index's vectors have {index.Header.Dimensions} ({index.Header.Model}).", asked[q]));
                     continue;
                 }
 

@@ -3,6 +3,7 @@ using System.IO;
 using System.Management.Automation;
 using FineTune.Engine.Datasets;
 using FineTune.Engine.IO;
+using FineTune.Engine;
 
 namespace FineTune.Commands
 {
@@ -81,19 +82,13 @@ namespace FineTune.Commands
                 WriteObject(split.Training);
                 WriteObject(split.Validation);
             }
-            catch (DatasetFileExistsException ex)
-            {
-                var record = new ErrorRecord(ex, "FineTune.SplitDataset.FileExists", ErrorCategory.ResourceExists, ex.Path);
-                record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Use -Force to replace the outputs, or give -TrainingPath and -ValidationPath." };
-                WriteError(record);
-            }
             catch (ArgumentException ex)
             {
-                WriteError(new ErrorRecord(ex, "FineTune.SplitDataset.InvalidSplit", ErrorCategory.InvalidArgument, source));
+                Report(Failure("InvalidSplit", ErrorKind.InvalidRequest, ErrorMapper.WithoutParameterName(ex), source, "Give a -ValidationFraction or -ValidationCount that leaves examples on both sides.", ex));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                WriteError(new ErrorRecord(ex, "FineTune.SplitDataset.IOFailed", ex is FileNotFoundException ? ErrorCategory.ObjectNotFound : ErrorCategory.WriteError, source));
+                Report(ex, source);
             }
             catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
             {

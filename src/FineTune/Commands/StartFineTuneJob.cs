@@ -26,7 +26,7 @@ namespace FineTune.Commands
 
     /// <summary>
     /// <para type="synopsis">Starts a fine-tuning job (a paid action: it asks for confirmation and shows the estimated cost).</para>
-    /// <para type="description">The training file is a file id, a file object from Add-FineTuneFile, or -Path to a local file that is checked and uploaded first. -WhatIf prints the estimated cost (from the local file when there is one: tokens x epochs x the model's training price) and sends nothing. -MaxCost refuses to start when the estimate is higher (or cannot be made). Before it uploads anything it asks the service for -Model (GET /models/{model}) and stops with FineTune.StartJob.UnknownModel, naming the closest catalog model, when the service has no such model; a wrong key (401 invalid_api_key) or an exhausted quota ends it there too; when it cannot ask (5xx, 429, a restricted key without the models scope, no such route), it warns and goes on. One command never starts two paid jobs: the job carries a client request id in its metadata (finetune_request_id); when the create call fails after it may have reached the service (timeout, 5xx, dropped connection) the job is looked for by that id before the call is tried again. Runbooks pass -Confirm:$false. -Wait waits for the job like Wait-FineTuneJob and outputs the final job. OpenAI takes no new fine-tuning jobs from 2027-01-06 (the price catalog's dates warn in the 60 days before); a create refused with a permission error (403) outside Azure is FineTune.StartJob.TrainingClosed, which names the date and Copy-FineTuneJob, to re-run the job on a provider that still trains.</para>
+    /// <para type="description">The training file is a file id, a file object from Add-FineTuneFile, or -Path to a local file that is checked and uploaded first. -WhatIf prints the estimated cost (from the local file when there is one: tokens x epochs x the model's training price) and sends nothing. -MaxCost refuses to start when the estimate is higher (or cannot be made). Before it uploads anything it asks the service for -Model (GET /models/{model}) and stops with FineTune.UnknownModel, naming the closest catalog model, when the service has no such model; a wrong key (401 invalid_api_key) or an exhausted quota ends it there too; when it cannot ask (5xx, 429, a restricted key without the models scope, no such route), it warns and goes on. One command never starts two paid jobs: the job carries a client request id in its metadata (finetune_request_id); when the create call fails after it may have reached the service (timeout, 5xx, dropped connection) the job is looked for by that id before the call is tried again. Runbooks pass -Confirm:$false. -Wait waits for the job like Wait-FineTuneJob and outputs the final job. OpenAI takes no new fine-tuning jobs from 2027-01-06 (the price catalog's dates warn in the 60 days before); a create refused with a permission error (403) outside Azure is FineTune.TrainingClosed, which names the date and Copy-FineTuneJob, to re-run the job on a provider that still trains.</para>
     /// </summary>
     /// <example><code>Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Path ./train.jsonl -WhatIf</code><para>Shows the estimated cost; sends nothing.</para></example>
     /// <example><code>Add-FineTuneFile ./train.jsonl | Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -Epochs 3 -Suffix support -MaxCost 5 -Confirm:$false | Wait-FineTuneJob</code><para>Uploads, starts a job if it costs at most $5, and waits for it.</para></example>
@@ -133,7 +133,7 @@ namespace FineTune.Commands
             (string? validationId, string? validationPath) = Resolve(ValidationFile);
             if (trainingId == null && trainingPath == null)
             {
-                WriteError(new ErrorRecord(new ArgumentException("-TrainingFile is empty. Give a file id (file-...), a file object from Add-FineTuneFile, or -Path."), "FineTune.StartJob.NoTrainingFile", ErrorCategory.InvalidArgument, TrainingFile));
+                Report(Failure("NoTrainingFile", ErrorKind.InvalidRequest, "-TrainingFile is empty. Give a file id (file-...), a file object from Add-FineTuneFile, or -Path.", TrainingFile));
                 return;
             }
 
@@ -151,14 +151,9 @@ namespace FineTune.Commands
                 IFineTuneProvider planner = ProviderFactory.Create(ResolveConnection()); // no key needed to plan (-WhatIf)
                 plan = Run(ct => Task.Run(() => JobLauncher.Prepare(planner, launch, Feedback, ct), ct));
             }
-            catch (ArgumentException ex)
+            catch (Exception ex) when (ex is ArgumentException || ex is ModelCatalogException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.StartJob.InvalidArgument", ErrorCategory.InvalidArgument, request));
-                return;
-            }
-            catch (ModelCatalogException ex)
-            {
-                ThrowTerminatingError(new ErrorRecord(ex, "FineTune.StartJob.PriceCatalog", ErrorCategory.InvalidData, ex.Path));
+                Fail(ex, request);
                 return;
             }
 

@@ -53,7 +53,7 @@ namespace FineTune.Commands
             var options = new DatasetCheckOptions { Model = Model, Format = DatasetCommandHelper.ParseFormat(Format), Target = DatasetCommandHelper.ParseTarget(Target ?? ProviderName) };
             foreach (string path in Path)
             {
-                DatasetCommandHelper.TryOnFile(this, "TestDataset", path, full =>
+                DatasetCommandHelper.TryOnFile(this, path, full =>
                 {
                     DatasetReport report = DatasetChecker.Test(full, options, Quiet ? null : f => WriteObject(f), Feedback, CancellationToken);
                     WriteObject(Quiet ? (object)report.Valid : report);

@@ -9,7 +9,7 @@ namespace FineTune.Commands
 {
     /// <summary>
     /// <para type="synopsis">Diagnoses a finished job's training curve: where validation loss was best, whether the run overfitted, and which checkpoint or how many fewer epochs to pick.</para>
-    /// <para type="description">Reads the job, its result file (the metrics Get-FineTuneMetric shows) and its checkpoints, and writes one diagnosis: BestStep and BestValidLoss (full_valid_loss where the file has it, else valid_loss), FinalValidLoss, FinalTrainLoss (the mean over the last tenth of the steps), Overfitted, BestEpoch and FewerEpochs (from the job's epochs), Checkpoint (the job's checkpoint at or after the best step, nearest to it) and a Verdict in a sentence. The run counts as overfitted when the final validation loss is more than 1.1 times its best (it rose again) or more than 1.5 times the final training loss (it learned the training set rather than the task). A job trained without a validation file gets a verdict that says so. Compare the picked checkpoint with the final model on held-out data with Compare-FineTuneModel (Get-FineTuneCheckpoint pipes into it). Errors: FineTune.TestJob.NoResultFile while the job has not ended.</para>
+    /// <para type="description">Reads the job, its result file (the metrics Get-FineTuneMetric shows) and its checkpoints, and writes one diagnosis: BestStep and BestValidLoss (full_valid_loss where the file has it, else valid_loss), FinalValidLoss, FinalTrainLoss (the mean over the last tenth of the steps), Overfitted, BestEpoch and FewerEpochs (from the job's epochs), Checkpoint (the job's checkpoint at or after the best step, nearest to it) and a Verdict in a sentence. The run counts as overfitted when the final validation loss is more than 1.1 times its best (it rose again) or more than 1.5 times the final training loss (it learned the training set rather than the task). A job trained without a validation file gets a verdict that says so. Compare the picked checkpoint with the final model on held-out data with Compare-FineTuneModel (Get-FineTuneCheckpoint pipes into it). Errors: FineTune.NoResultFile while the job has not ended.</para>
     /// </summary>
     /// <example><code>Test-FineTuneJob $jobId | Format-List</code><para>Shows the diagnosis of one job.</para></example>
     /// <example><code>Wait-FineTuneJob $jobId | Test-FineTuneJob | Where-Object Overfitted | ForEach-Object Checkpoint</code><para>Prints the checkpoint to use when the run overfitted.</para></example>
@@ -29,8 +29,7 @@ namespace FineTune.Commands
             if (!TryRun(ct => Service.GetJobAsync(JobId, ct), JobId, out FineTuneJob job)) return;
             if (job.ResultFiles.Length == 0)
             {
-                WriteError(new ErrorRecord(new System.InvalidOperationException($"Job {JobId} has no result file yet (status {job.Status}); the service writes it when the job ends. Wait-FineTuneJob {JobId} first."),
-                    "FineTune.TestJob.NoResultFile", ErrorCategory.ResourceUnavailable, job));
+                Report(NoResultFile(job));
                 return;
             }
 
@@ -43,7 +42,7 @@ namespace FineTune.Commands
             }
             catch (InvalidDataException ex)
             {
-                WriteError(new ErrorRecord(new InvalidDataException($"Result file {job.ResultFiles[0]}: {ex.Message}", ex), "FineTune.TestJob.InvalidResultFile", ErrorCategory.InvalidData, job));
+                Report(InvalidResultFile(job.ResultFiles[0], ex), job);
                 return;
             }
 

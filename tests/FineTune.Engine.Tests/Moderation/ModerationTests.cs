@@ -226,7 +226,7 @@ namespace FineTune.Engine.Tests.Moderation
             answers.Enqueue((200, ok));
             var ex = await Assert.ThrowsAsync<FineTuneServiceException>(() => service.ModerateAsync(new[] { "a", "b" }, null, CancellationToken.None));
             Assert.Equal(1, server.Requests);
-            Assert.Equal("FineTune.Moderate.InsufficientQuota", ex.ErrorId);
+            Assert.Equal("FineTune.InsufficientQuota", ex.ErrorId);
         }
     }
 }

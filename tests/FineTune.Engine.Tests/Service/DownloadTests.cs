@@ -126,14 +126,14 @@ namespace FineTune.Engine.Tests.Service
             answer = Serve(body, cutAfter: 1 << 20);
             string fresh = Path.Combine(dir, "fresh.jsonl");
             var ex = await Assert.ThrowsAsync<FineTuneServiceException>(() => Service().SaveFileAsync("file-cut", fresh, false, null, CancellationToken.None));
-            Assert.Equal("FineTune.SaveFile.DownloadInterrupted", ex.ErrorId);
+            Assert.Equal("FineTune.DownloadInterrupted", ex.ErrorId);
             Assert.Contains("of 4,194,304 bytes", ex.Message);
             Assert.False(File.Exists(fresh));
 
             string existing = Path.Combine(dir, "existing.jsonl");
             File.WriteAllText(existing, "old content\n");
             ex = await Assert.ThrowsAsync<FineTuneServiceException>(() => Service().SaveFileAsync("file-cut", existing, true, null, CancellationToken.None));
-            Assert.Equal("FineTune.SaveFile.DownloadInterrupted", ex.ErrorId);
+            Assert.Equal("FineTune.DownloadInterrupted", ex.ErrorId);
             Assert.Equal("old content\n", File.ReadAllText(existing));
             Assert.Empty(LeftOvers());
         }
@@ -151,7 +151,7 @@ namespace FineTune.Engine.Tests.Service
             answer = Serve(body, piece: body.Length / 2, pause: 3000);
             File.WriteAllText(target, "old content\n");
             var ex = await Assert.ThrowsAsync<FineTuneServiceException>(() => Service(timeoutSec: 1).SaveFileAsync("file-stall", target, true, null, CancellationToken.None));
-            Assert.Equal("FineTune.SaveFile.Timeout", ex.ErrorId);
+            Assert.Equal("FineTune.Timeout", ex.ErrorId);
             Assert.Equal("old content\n", File.ReadAllText(target));
             Assert.Empty(LeftOvers());
         }
@@ -206,14 +206,14 @@ namespace FineTune.Engine.Tests.Service
             answer = Error(404, "file_not_found");
             string target = Path.Combine(dir, "missing.jsonl");
             var ex = await Assert.ThrowsAsync<FineTuneServiceException>(() => Service().SaveFileAsync("file-x", target, false, null, CancellationToken.None));
-            Assert.Equal("FineTune.SaveFile.NotFound", ex.ErrorId);
+            Assert.Equal("FineTune.NotFound", ex.ErrorId);
             Assert.Equal("file_not_found", ex.Code);
             Assert.StartsWith("no (file_not_found)", ex.Message);
 
             answer = Error(429, "insufficient_quota");
             server.ResetRequests();
             ex = await Assert.ThrowsAsync<FineTuneServiceException>(() => Service(maxRetries: 2).SaveFileAsync("file-x", target, false, null, CancellationToken.None));
-            Assert.Equal("FineTune.SaveFile.InsufficientQuota", ex.ErrorId);
+            Assert.Equal("FineTune.InsufficientQuota", ex.ErrorId);
             Assert.Equal(1, server.Requests);
             Assert.False(File.Exists(target));
             Assert.Empty(LeftOvers());

@@ -55,7 +55,7 @@ namespace FineTune.Engine.Tests.Workflow
             string path = Train("a kind question", "a forbidden question");
             LaunchPlan plan = JobLauncher.Prepare(fake, Launch(path), NoFeedback.Instance, CancellationToken.None);
             var ex = await Assert.ThrowsAsync<FineTuneServiceException>(() => JobLauncher.LaunchAsync(fake, plan, NoFeedback.Instance, null, CancellationToken.None));
-            Assert.Equal("FineTune.Moderate.Flagged", ex.ErrorId);
+            Assert.Equal("FineTune.Flagged", ex.ErrorId);
             Assert.Contains("(lines 2)", ex.Message);
             Assert.DoesNotContain("AddFile", fake.Calls);
         }
@@ -66,7 +66,7 @@ namespace FineTune.Engine.Tests.Workflow
             var fake = new FakeProvider();
             LaunchPlan plan = JobLauncher.Prepare(fake, Launch(Train("x"), "gpt-4o-mni"), NoFeedback.Instance, CancellationToken.None);
             var ex = await Assert.ThrowsAsync<FineTuneServiceException>(() => JobLauncher.LaunchAsync(fake, plan, NoFeedback.Instance, null, CancellationToken.None));
-            Assert.Equal("FineTune.StartJob.UnknownModel", ex.ErrorId);
+            Assert.Equal("FineTune.UnknownModel", ex.ErrorId);
             Assert.Equal(new[] { "GetModel" }, fake.Calls);
         }
 
@@ -77,10 +77,10 @@ namespace FineTune.Engine.Tests.Workflow
             string words = string.Join(" ", Enumerable.Repeat("the printer on floor three is offline again", 10));
             JobLaunch launch = Launch(Train(Enumerable.Repeat(words, 200).ToArray()));   // about 2 x 200 x 90 tokens: cents, not zero
             launch.MaxCost = 0m;
-            Assert.Equal("FineTune.StartJob.OverBudget", Assert.Throws<FineTuneServiceException>(() => JobLauncher.Prepare(fake, launch, NoFeedback.Instance, CancellationToken.None)).ErrorId);
+            Assert.Equal("FineTune.OverBudget", Assert.Throws<FineTuneServiceException>(() => JobLauncher.Prepare(fake, launch, NoFeedback.Instance, CancellationToken.None)).ErrorId);
             launch.TrainingPath = Path.Combine(dir, "missing.jsonl");
             var ex = Assert.Throws<FineTuneServiceException>(() => JobLauncher.Prepare(fake, launch, NoFeedback.Instance, CancellationToken.None));
-            Assert.Equal("FineTune.StartJob.CostUnknown", ex.ErrorId);
+            Assert.Equal("FineTune.CostUnknown", ex.ErrorId);
             Assert.Contains("Check -Path", ex.Message);
             Assert.Empty(fake.Calls);
         }

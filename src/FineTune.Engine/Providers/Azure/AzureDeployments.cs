@@ -134,7 +134,7 @@ namespace FineTune.Engine.Providers
             feedback.Progress(ProgressIds.Deployment, activity, current.ProvisioningState ?? string.Empty, 100, completed: true);
             if (!current.IsReady)
             {
-                throw new FineTuneServiceException("WaitDeployment", ErrorKind.InvalidRequest, "Failed",
+                throw new FineTuneServiceException("WaitDeployment", ErrorKind.InvalidRequest, "DeploymentFailed",
                     $"Deployment {current.Name} ended {current.ProvisioningState}. Check the model, SKU and quota of account {current.AccountName} in the Azure portal.");
             }
 

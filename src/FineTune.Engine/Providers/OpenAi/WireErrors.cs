@@ -112,7 +112,7 @@ namespace FineTune.Engine.Providers
                 422 => (ErrorKind.InvalidRequest, "Unprocessable"),
                 429 => (ErrorKind.RateLimited, "RateLimited"),
                 _ when status >= 500 => (ErrorKind.ServerError, "ServerError"),
-                _ => (ErrorKind.InvalidRequest, "Http" + status),
+                _ => (ErrorKind.InvalidRequest, "HttpError"),
             };
         }
 

@@ -1,7 +1,7 @@
-namespace FineTune.Engine.Service
+namespace FineTune.Engine
 {
     /// <summary>
-    /// What kind of failure a service call met. The cmdlets map each to a PowerShell ErrorCategory
+    /// What kind of failure an engine call met (a service call, a file, a catalog, data). The cmdlets map each to a PowerShell ErrorCategory
     /// (one mapper, in FineTuneCmdlet); the engine never references PowerShell.
     /// </summary>
     public enum ErrorKind
