@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using FineTune.Engine.Datasets;
 using FineTune.Engine.Jobs;
 using FineTune.Engine.IO;
 using FineTune.Engine.Moderation;
@@ -32,6 +33,8 @@ namespace FineTune.Engine.Tests
         public string Name { get; }
 
         public bool SignsInWithEntraId => Name == "Azure";
+
+        public DatasetTarget Target => Name == "Azure" ? DatasetTarget.Azure : DatasetTarget.OpenAI;
 
         /// <summary>Every call, by operation name (AddFile, StartJob, GetJob, GetEvent, Moderate, Chat...).</summary>
         public ConcurrentQueue<string> Calls { get; } = new ConcurrentQueue<string>();

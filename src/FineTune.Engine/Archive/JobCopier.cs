@@ -216,10 +216,10 @@ namespace FineTune.Engine.Archive
         /// </summary>
         public static async Task<JobCopy> CopyAsync(IFineTuneProvider destination, CopyPlan plan, IFeedback feedback, CancellationToken ct)
         {
-            DatasetTarget target = destination.Connection.Provider == ServiceProvider.Azure ? DatasetTarget.Azure : DatasetTarget.OpenAI;
+            DatasetTarget target = destination.Target;
             foreach (string path in new[] { plan.TrainingPath, plan.ValidationPath }.Where(p => p != null).Cast<string>())
             {
-                IReadOnlyList<UploadProblem> problems = UploadChecks.Current.Check(path, ct, target);
+                IReadOnlyList<UploadProblem> problems = UploadChecks.Check(path, ct, target);
                 if (problems.Count > 0)
                 {
                     throw new InvalidDataException($"{path} breaks {target}'s rules in {problems.Count} place(s); nothing was uploaded. Fix them (Test-FineTuneDataset -Target {target}) and copy again:\n" +

@@ -41,12 +41,12 @@ namespace FineTune.Engine.Archive
         }
 
         /// <summary>
-        /// StartJob.TrainingClosed for a job create refused with a permission error (403) by a provider other than Azure
-        /// (where a 403 is a missing role): names the closure date and Copy-FineTuneJob; null for any other failure.
+        /// FineTune.TrainingClosed for a job create refused with a permission error (403) by OpenAI (the Azure provider
+        /// never asks: there a 403 is a missing role): names the closure date and Copy-FineTuneJob; null for any other failure.
         /// </summary>
-        public static FineTuneServiceException? TrainingClosed(FineTuneServiceException ex, ServiceProvider provider)
+        public static FineTuneServiceException? TrainingClosed(FineTuneServiceException ex)
         {
-            if (ex.Status != 403 || provider == ServiceProvider.Azure) return null;
+            if (ex.Status != 403) return null;
             string when = DateTime.UtcNow >= OpenAINoNewJobsFrom
                 ? $"OpenAI takes no new fine-tuning jobs since {OpenAINoNewJobsFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}"
                 : $"OpenAI takes no new fine-tuning jobs from {OpenAINoNewJobsFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, and since 2026-07-02 only from organizations with recent fine-tuned inference";

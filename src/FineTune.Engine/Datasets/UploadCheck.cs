@@ -20,23 +20,22 @@ namespace FineTune.Engine.Datasets
     }
 
     /// <summary>
-    /// The seam to the dataset checks: what Add-FineTuneFile and Start-FineTuneJob -Path run before an upload
-    /// unless -SkipValidation. <see cref="UploadChecks.Current"/> can be swapped (tests).
+    /// What Add-FineTuneFile and Start-FineTuneJob -Path run before an upload unless -SkipValidation: the errors of
+    /// <see cref="DatasetChecker.Test"/> (the rules of Test-FineTuneDataset), with the file-size rule left out (a file
+    /// above 512 MB goes through the Uploads API instead). Plain functions: no state, nothing to swap.
     /// </summary>
-    public interface IUploadCheck
-    {
-        /// <summary>The errors that would make the service (<paramref name="target"/>: OpenAI or Azure) reject <paramref name="path"/> (warnings are not returned).</summary>
-        IReadOnlyList<UploadProblem> Check(string path, CancellationToken cancellationToken, DatasetTarget target = DatasetTarget.OpenAI);
-    }
-
-    /// <summary>Where the upload cmdlets get their checks from.</summary>
     public static class UploadChecks
     {
-        /// <summary>The check in use: the dataset rules of Test-FineTuneDataset (errors only).</summary>
-        public static IUploadCheck Current { get; set; } = new DatasetRulesUploadCheck();
+        /// <summary>The errors that would make the service (<paramref name="target"/>: OpenAI or Azure) reject <paramref name="path"/> (warnings are not returned).</summary>
+        public static IReadOnlyList<UploadProblem> Check(string path, CancellationToken cancellationToken, DatasetTarget target = DatasetTarget.OpenAI)
+        {
+            var problems = new List<UploadProblem>();
+            DatasetChecker.Test(path, new DatasetCheckOptions { Target = target }, f => Note(problems, f), null, cancellationToken);
+            return problems;
+        }
 
         /// <summary>
-        /// The errors <see cref="DatasetRulesUploadCheck"/> gives and, in the same read of the file, the tokens of its
+        /// The errors <see cref="Check"/> gives and, in the same read of the file, the tokens of its
         /// examples for <paramref name="model"/> (<paramref name="measurement"/>, as Measure-FineTuneDataset counts them;
         /// null when the file is not JSON Lines): what Start-FineTuneJob -Path needs before anything is sent. Throws
         /// as <see cref="DatasetChecker.Test"/> does.
@@ -44,22 +43,8 @@ namespace FineTune.Engine.Datasets
         public static IReadOnlyList<UploadProblem> CheckAndMeasure(string path, string model, DatasetTarget target, CancellationToken cancellationToken, out DatasetMeasurement? measurement)
         {
             var problems = new List<UploadProblem>();
-            DatasetReport report = DatasetChecker.Test(path, new DatasetCheckOptions { Target = target, Model = model }, f => DatasetRulesUploadCheck.Note(problems, f), null, cancellationToken);
+            DatasetReport report = DatasetChecker.Test(path, new DatasetCheckOptions { Target = target, Model = model }, f => Note(problems, f), null, cancellationToken);
             measurement = report.Measurement;
-            return problems;
-        }
-    }
-
-    /// <summary>
-    /// The errors of <see cref="DatasetChecker.Test"/> (the rules of Test-FineTuneDataset), with the file-size
-    /// rule left out: a file above 512 MB goes through the Uploads API instead.
-    /// </summary>
-    internal sealed class DatasetRulesUploadCheck : IUploadCheck
-    {
-        public IReadOnlyList<UploadProblem> Check(string path, CancellationToken cancellationToken, DatasetTarget target = DatasetTarget.OpenAI)
-        {
-            var problems = new List<UploadProblem>();
-            DatasetChecker.Test(path, new DatasetCheckOptions { Target = target }, f => Note(problems, f), null, cancellationToken);
             return problems;
         }
 

@@ -17,7 +17,7 @@ namespace FineTune.Engine.Evaluation
             decimal? cost;
             try
             {
-                cost = Costs.Current.ChatCost(model, promptTokens, completionTokens, provider);
+                cost = Costs.ChatCost(model, promptTokens, completionTokens, provider);
             }
             catch (ModelCatalogException)
             {

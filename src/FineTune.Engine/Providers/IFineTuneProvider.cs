@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using FineTune.Engine.Datasets;
 using FineTune.Engine.Jobs;
 using FineTune.Engine.Moderation;
 using FineTune.Engine.Service;
@@ -22,6 +23,9 @@ namespace FineTune.Engine.Providers
 
         /// <summary>"OpenAI" or "Azure": the provider name of the price catalog's rows and of Test-FineTuneDataset -Target.</summary>
         string Name { get; }
+
+        /// <summary>The training-file rules this service applies (Test-FineTuneDataset -Target): checked before an upload.</summary>
+        DatasetTarget Target { get; }
 
         /// <summary>True when, without a key or token, a Microsoft Entra ID token (Az.Accounts) signs in (Azure).</summary>
         bool SignsInWithEntraId { get; }

@@ -82,7 +82,7 @@ namespace FineTune.Engine.Workflow
     {
         /// <summary>
         /// Checks the request against the provider's limits, estimates the cost (from <see cref="JobLaunch.TrainingPath"/>
-        /// through <see cref="Costs.Current"/> at the provider's price for the request's training type; the estimate's
+        /// through <see cref="Costs"/> at the provider's price for the request's training type; the estimate's
         /// warning goes to <paramref name="feedback"/>) and applies
         /// <see cref="JobLaunch.MaxCost"/>. Sends nothing.
         /// </summary>
@@ -104,14 +104,14 @@ namespace FineTune.Engine.Workflow
             // One read of the local training file gives both its errors (unless -SkipValidation) and the tokens the estimate needs.
             IReadOnlyList<UploadProblem>? problems = null;
             CostEstimate? estimate = null;
-            if (path != null && File.Exists(path) && !launch.SkipValidation && UploadChecks.Current is DatasetRulesUploadCheck && ModelCatalog.CurrentOrEmbedded().EncodingOf(model) != null)
+            if (path != null && File.Exists(path) && !launch.SkipValidation && ModelCatalog.CurrentOrEmbedded().EncodingOf(model) != null)
             {
-                problems = UploadChecks.CheckAndMeasure(path, model, TargetOf(provider), cancellationToken, out DatasetMeasurement? measured);
-                estimate = measured == null ? null : Costs.Current.EstimateTraining(model, measured, request.Epochs, provider.Name, request.TrainingType);
+                problems = UploadChecks.CheckAndMeasure(path, model, provider.Target, cancellationToken, out DatasetMeasurement? measured);
+                estimate = measured == null ? null : Costs.EstimateTraining(model, measured, request.Epochs, provider.Name, request.TrainingType);
             }
             else if (path != null && File.Exists(path))
             {
-                estimate = Costs.Current.EstimateTraining(model, path, request.Epochs, cancellationToken, provider.Name, request.TrainingType);
+                estimate = Costs.EstimateTraining(model, path, request.Epochs, cancellationToken, provider.Name, request.TrainingType);
             }
 
             if (estimate?.Warning != null) feedback.Warning(estimate.Warning);
@@ -144,6 +144,12 @@ namespace FineTune.Engine.Workflow
 
             return new LaunchPlan(launch, target, cost, estimate, problems);
         }
+
+        /// <summary>
+        /// Whether a failure of <see cref="LaunchAsync"/> ends the whole command rather than the one pipeline item: a model
+        /// the service does not serve, and the moderation service's failures (<see cref="Screening.EndsCommand"/>).
+        /// </summary>
+        public static bool EndsCommand(FineTuneServiceException ex) => ex.Reason == "UnknownModel" || Screening.EndsCommand(ex);
 
         /// <summary>
         /// Carries out <paramref name="plan"/> (after the caller's confirmation): model check before any upload, screen,
@@ -182,7 +188,7 @@ namespace FineTune.Engine.Workflow
 
         /// <summary>
         /// Uploads a local file while checking it (unless <paramref name="skipValidation"/>: the dataset rules' errors for
-        /// the provider, via <see cref="UploadChecks.Current"/>): the bytes go out while the check runs, and the upload
+        /// the provider, via <see cref="UploadChecks"/>): the bytes go out while the check runs, and the upload
         /// becomes a file on the service only once the check has passed; a failing check stops the upload and leaves
         /// nothing on the service. Progress in bytes is throttled; the upload ledger gets the file with the SHA-256 of
         /// the bytes sent (a ledger that cannot be written is a warning). Throws <see cref="FineTuneServiceException"/>
@@ -194,8 +200,8 @@ namespace FineTune.Engine.Workflow
             Task? checkPassed = null;
             if (!skipValidation)
             {
-                DatasetTarget target = TargetOf(provider);
-                checkPassed = Task.Run(() => ThrowWhenInvalid(path, UploadChecks.Current.Check(path, stop.Token, target)), stop.Token);
+                DatasetTarget target = provider.Target;
+                checkPassed = Task.Run(() => ThrowWhenInvalid(path, UploadChecks.Check(path, stop.Token, target)), stop.Token);
             }
 
             var progress = new ProgressThrottle(feedback, ProgressIds.Upload, "Uploading " + Path.GetFileName(path));
@@ -230,8 +236,6 @@ namespace FineTune.Engine.Workflow
 
             return file;
         }
-
-        private static DatasetTarget TargetOf(IFineTuneProvider provider) => (DatasetTarget)Enum.Parse(typeof(DatasetTarget), provider.Name, ignoreCase: true);
 
         // AddFile.InvalidFile (nothing was uploaded) when the check found errors.
         private static void ThrowWhenInvalid(string path, IReadOnlyList<UploadProblem> problems)

@@ -13,17 +13,6 @@ using System.Threading.Tasks;
 
 namespace FineTune.Commands
 {
-    /// <summary>Training methods (the service's <c>method.type</c>).</summary>
-    public enum FineTuneMethod
-    {
-        /// <summary>Supervised fine-tuning on chat examples.</summary>
-        Supervised,
-        /// <summary>Direct preference optimization on preferred/non-preferred pairs.</summary>
-        Dpo,
-        /// <summary>Reinforcement fine-tuning with a grader (where the service offers it).</summary>
-        Reinforcement,
-    }
-
     /// <summary>
     /// <para type="synopsis">Starts a fine-tuning job (a paid action: it asks for confirmation and shows the estimated cost).</para>
     /// <para type="description">The training file is a file id, a file object from Add-FineTuneFile, or -Path to a local file that is checked and uploaded first. -WhatIf prints the estimated cost (from the local file when there is one: tokens x epochs x the model's training price) and sends nothing. -MaxCost refuses to start when the estimate is higher (or cannot be made). Before it uploads anything it asks the service for -Model (GET /models/{model}) and stops with FineTune.UnknownModel, naming the closest catalog model, when the service has no such model; a wrong key (401 invalid_api_key) or an exhausted quota ends it there too; when it cannot ask (5xx, 429, a restricted key without the models scope, no such route), it warns and goes on. One command never starts two paid jobs: the job carries a client request id in its metadata (finetune_request_id); when the create call fails after it may have reached the service (timeout, 5xx, dropped connection) the job is looked for by that id before the call is tried again. Runbooks pass -Confirm:$false. -Wait waits for the job like Wait-FineTuneJob and outputs the final job. OpenAI takes no new fine-tuning jobs from 2027-01-06 (the price catalog's dates warn in the 60 days before); a create refused with a permission error (403) outside Azure is FineTune.TrainingClosed, which names the date and Copy-FineTuneJob, to re-run the job on a provider that still trains.</para>
@@ -161,7 +150,7 @@ namespace FineTune.Commands
             IFineTuneProvider provider = Service;
             IFeedback feedback = Feedback;
             if (TryRun(ct => JobLauncher.LaunchAsync(provider, plan, feedback, e => feedback.Information(e), ct), plan.Target, out (FineTuneJob Job, WaitResult? Wait) result,
-                    ex => ex.Reason == "UnknownModel" || Screening.EndsCommand(ex)) &&
+                    JobLauncher.EndsCommand) &&
                 (result.Wait == null || ReportWait(result.Job.Id, result.Wait, null)))
             {
                 WriteObject(result.Job);

@@ -43,7 +43,7 @@ namespace FineTune.Engine.Tests.Fuzz
                 File.WriteAllBytes(path, lines.SelectMany(l => l.Concat(new[] { (byte)'\n' })).ToArray());
 
                 Try(failures, path, "check", () => DatasetChecker.Test(path, new DatasetCheckOptions { Model = "gpt-4o-mini-2024-07-18" }, null, null, CancellationToken.None));
-                Try(failures, path, "upload check", () => UploadChecks.Current.Check(path, CancellationToken.None));
+                Try(failures, path, "upload check", () => UploadChecks.Check(path, CancellationToken.None));
                 Try(failures, path, "measure", () => DatasetChecker.Measure(path, "gpt-4o-mini-2024-07-18", DatasetFormat.Auto, null, null, CancellationToken.None), typeof(InvalidDataException));
                 Try(failures, path, "split", () => DatasetSplitter.Split(path, path + ".t", path + ".v", 0.2, null, 1, DatasetFormat.Chat, DatasetWriteMode.Replace, CancellationToken.None));
                 Try(failures, path, "append", () =>

@@ -107,22 +107,22 @@ namespace FineTune.Engine.Tests.Jobs
         public void ChatCostComesFromTheCatalogByBaseModel()
         {
             // 1M in + 1M out on a gpt-4o-mini fine-tune: $0.30 + $1.20 (OPENAI-FACTS.md prices)
-            Assert.Equal(1.50m, Costs.Current.ChatCost("ft:gpt-4o-mini-2024-07-18:org::abc", 1_000_000, 1_000_000));
-            Assert.Null(Costs.Current.ChatCost("no-such-model", 10, 10));
+            Assert.Equal(1.50m, Costs.ChatCost("ft:gpt-4o-mini-2024-07-18:org::abc", 1_000_000, 1_000_000));
+            Assert.Null(Costs.ChatCost("no-such-model", 10, 10));
         }
 
         [SkippableFact]
         public void TrainingEstimateCountsTheLocalFile()
         {
             string path = SharedData.Require("data/chat_ticket_classification_train.jsonl");
-            var estimate = Costs.Current.EstimateTraining("gpt-4o-mini-2024-07-18", path, 2, default)!;
+            var estimate = Costs.EstimateTraining("gpt-4o-mini-2024-07-18", path, 2, default)!;
             int lines = System.IO.File.ReadLines(path).Count(l => l.Trim().Length > 0);
             Assert.Equal(lines, estimate.Examples);
             Assert.Equal(2, estimate.Epochs);
             Assert.True(estimate.BilledTokensPerEpoch > lines * 10);
             Assert.Equal(estimate.BilledTokensPerEpoch * 2, estimate.TrainedTokens);
             Assert.Equal(Math.Round(estimate.TrainedTokens * 3.00m / 1_000_000m, 2), estimate.EstimatedUsd); // the catalog rounds to cents
-            Assert.Null(Costs.Current.EstimateTraining("no-such-model", path, null, default));
+            Assert.Null(Costs.EstimateTraining("no-such-model", path, null, default));
         }
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using FineTune.Engine.Datasets;
 using FineTune.Engine.Jobs;
 using FineTune.Engine.Service;
 
@@ -32,6 +33,12 @@ namespace FineTune.Engine.Providers
 
         /// <inheritdoc/>
         public override bool SignsInWithEntraId => true;
+
+        /// <inheritdoc/>
+        public override DatasetTarget Target => DatasetTarget.Azure;
+
+        /// <summary>None: on Azure a permission error (403) is a missing role on the resource, not a provider that stopped training.</summary>
+        private protected override FineTuneServiceException? TrainingClosed(FineTuneServiceException ex) => null;
 
         /// <summary>The service's limits; <c>trainingType</c> is Azure's own and allowed here.</summary>
         public override void CheckJob(JobRequest request) => request.Validate();

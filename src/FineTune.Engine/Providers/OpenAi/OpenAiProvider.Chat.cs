@@ -14,7 +14,7 @@ namespace FineTune.Engine.Providers
     {
         /// <summary>
         /// One chat completion (<c>POST /chat/completions</c>) of <paramref name="messages"/>; returns the first choice's
-        /// answer, the token usage and the cost from <see cref="Costs.Current"/> (null when the model has no price).
+        /// answer, the token usage and the cost from <see cref="Costs"/> (null when the model has no price).
         /// Read with lenient JSON so that compatible services that leave fields out still answer. Throws
         /// <see cref="FineTuneServiceException"/> (Operation Chat).
         /// </summary>
@@ -168,7 +168,7 @@ namespace FineTune.Engine.Providers
         {
             try
             {
-                return Costs.Current.ChatCost(model, input, output);
+                return Costs.ChatCost(model, input, output);
             }
             catch (Models.ModelCatalogException)
             {

@@ -27,11 +27,14 @@ namespace FineTune.Engine.Providers
             {
                 return await CreateJobOnceAsync(request, feedback, cancellationToken).ConfigureAwait(false);
             }
-            catch (FineTuneServiceException ex) when (Archive.ProviderRefusals.TrainingClosed(ex, Connection.Provider) is FineTuneServiceException closed)
+            catch (FineTuneServiceException ex) when (TrainingClosed(ex) is FineTuneServiceException closed)
             {
                 throw closed;
             }
         }
+
+        /// <summary>The error a refused job create becomes when the refusal means this provider trains no more (<see cref="Archive.ProviderRefusals.TrainingClosed"/>); null to keep the service's.</summary>
+        private protected virtual FineTuneServiceException? TrainingClosed(FineTuneServiceException ex) => Archive.ProviderRefusals.TrainingClosed(ex);
 
         private Task<FineTuneJob> CreateJobOnceAsync(JobRequest request, IFeedback feedback, CancellationToken cancellationToken)
         {

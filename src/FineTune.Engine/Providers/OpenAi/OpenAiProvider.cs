@@ -5,6 +5,7 @@ using System.Collections.Generic;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using FineTune.Engine.Datasets;
 using FineTune.Engine.Jobs;
 using FineTune.Engine.Service;
 using OpenAI;
@@ -50,6 +51,9 @@ namespace FineTune.Engine.Providers
 
         /// <inheritdoc/>
         public virtual bool SignsInWithEntraId => false;
+
+        /// <inheritdoc/>
+        public virtual DatasetTarget Target => DatasetTarget.OpenAI;
 
         /// <inheritdoc/>
         public virtual void CheckJob(JobRequest request)
