@@ -9,13 +9,12 @@ namespace FineTune
     internal static class DatasetCommandHelper
     {
         /// <summary>
-        /// Runs <paramref name="work"/> on the file system path of <paramref name="path"/>. A missing or unreadable
+        /// Runs <paramref name="work"/> on <paramref name="full"/> (a file <see cref="FineTuneCmdlet.InputFiles"/> resolved). A missing or unreadable
         /// file becomes a non-terminating error (FineTune.FileNotFound, NotAFile, AccessDenied, IOFailed, InvalidData:
         /// <see cref="ErrorMapper"/>) and returns false; an unknown model ends the command (FineTune.UnknownModel); Ctrl+C stops.
         /// </summary>
-        internal static bool TryOnFile(FineTuneCmdlet cmdlet, string path, Action<string> work)
+        internal static bool TryOnFile(FineTuneCmdlet cmdlet, string full, Action<string> work)
         {
-            string full = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
             try
             {
                 work(full);

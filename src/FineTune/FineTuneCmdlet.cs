@@ -208,9 +208,6 @@ namespace FineTune
         /// <summary>Writes an object to the pipeline from engine work running under <see cref="Run{T}"/> (any thread).</summary>
         protected void Emit(object item) => Post(() => WriteObject(item));
 
-        /// <summary>A path as the user typed it (relative, ~, PSDrive) made a file-system path.</summary>
-        protected string FileSystemPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
-
         /// <summary>
         /// True when <paramref name="path"/> is a regular file to read; else writes a non-terminating error
         /// <c>FineTune.FileNotFound</c> or <c>FineTune.NotAFile</c> (a folder, a named pipe, a device) and returns false.

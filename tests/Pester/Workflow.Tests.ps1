@@ -338,8 +338,8 @@ Describe 'Jobs' {
         $typo = { Start-FineTuneJob -Model gtp-4.1-mini -Path $script:Train -MaxCost 5 -Confirm:$false } | Should -Throw -ErrorId 'FineTune.CostUnknown*' -PassThru
         $typo.Exception.Message | Should -Be "-MaxCost 5 was given but the cost cannot be estimated (estimated cost unknown: gtp-4.1-mini is not in the price catalog. Did you mean 'gpt-4.1-mini'?). Correct -Model, or add the model to a price catalog (FINETUNE_PRICE_CATALOG, docs/PRICING.md), or leave out -MaxCost."
         $missing = Join-Path $TestDrive 'no-such-file.jsonl'
-        $gone = { Start-FineTuneJob -Model $script:Model -Path $missing -MaxCost 5 -Confirm:$false } | Should -Throw -ErrorId 'FineTune.CostUnknown*' -PassThru
-        $gone.Exception.Message | Should -Be "-MaxCost 5 was given but the cost cannot be estimated (estimated cost unknown: the training file $missing does not exist). Check -Path, or leave out -MaxCost."
+        $gone = { Start-FineTuneJob -Model $script:Model -Path $missing -MaxCost 5 -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.FileNotFound,*' -PassThru
+        $gone.Exception.Message | Should -Be "-Path '$missing': the file does not exist."
         Get-EmulatorRequestCount | Should -Be 0
     }
 

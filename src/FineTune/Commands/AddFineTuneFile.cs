@@ -15,14 +15,19 @@ namespace FineTune.Commands
     /// <example><code>Get-Item ./train.jsonl | Add-FineTuneFile | Start-FineTuneJob -Model gpt-4o-mini-2024-07-18</code><para>Uploads a file and starts a job on it.</para></example>
     /// <example><code>Add-FineTuneFile ./train.jsonl -Moderate</code><para>Screens every example with the moderation endpoint first; when one is flagged it lists them as warnings and uploads nothing (-Force uploads anyway).</para></example>
     /// <example><code>Add-FineTuneFile ./big.jsonl -UseUploadApi -Verbose</code><para>Uploads in parts through the Uploads API.</para></example>
-    [Cmdlet(VerbsCommon.Add, "FineTuneFile", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsCommon.Add, "FineTuneFile", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PathSet)]
     [OutputType(typeof(FineTuneFile))]
     public sealed class AddFineTuneFileCommand : ServiceCmdlet
     {
-        /// <summary>The local file (JSON Lines). Binds FullName/PSPath of Get-Item and Path of New-FineTuneDataset output.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("FullName", "PSPath", "LiteralPath")]
+        /// <summary>The local file(s) (JSON Lines): wildcards and any PowerShell path; binds the Path of New-FineTuneDataset output. Each file is uploaded.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+        [SupportsWildcards]
         public string Path { get; set; } = string.Empty;
+
+        /// <summary>The local file, taken as typed (no wildcards: brackets are part of the name); binds the PSPath of a file piped from Get-ChildItem.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "FullName")]
+        public string LiteralPath { get; set; } = string.Empty;
 
         /// <summary>The file's purpose on the service: fine-tune (default) for training and validation files.</summary>
         [Parameter]
@@ -47,7 +52,12 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            string path = FileSystemPath(Path);
+            bool literal = ParameterSetName == LiteralPathSet;
+            foreach (string path in InputFiles(new[] { literal ? LiteralPath : Path }, literal)) Upload(path);
+        }
+
+        private void Upload(string path)
+        {
             if (!IsInputFile(path)) return;
 
             if (!ShouldProcess(path, $"Upload ({new FileInfo(path).Length:N0} bytes, purpose {Purpose})")) return;

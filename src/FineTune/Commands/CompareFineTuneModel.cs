@@ -1,7 +1,6 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
-using System.Collections.ObjectModel;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
@@ -33,6 +32,7 @@ namespace FineTune.Commands
 
         /// <summary>The evaluation file (chat or legacy JSONL); wildcards must match one file.</summary>
         [Parameter(Mandatory = true, Position = 0)]
+        [SupportsWildcards]
         public string Path { get; set; } = string.Empty;
 
         /// <summary>Models to compare, in order; binds FineTunedModel (a job) and FineTunedModelCheckpoint (checkpoints) from the pipeline.</summary>
@@ -172,14 +172,16 @@ namespace FineTune.Commands
                 if (c.TrainingCostUsd == null && TrainingCost != null && c != contenders[0]) c.TrainingCostUsd = TrainingCost;
             }
 
+            string? evalPath = InputFile(Path, false, nameof(Path));
+            if (evalPath == null) return;
             var options = new ComparisonOptions
             {
-                Path = ResolveOne(Path),
+                Path = evalPath,
                 Contenders = contenders,
                 Graders = Graders(),
                 First = First,
                 ThrottleLimit = ThrottleLimit,
-                JournalPath = JournalPath == null ? null : FileSystemPath(JournalPath),
+                JournalPath = JournalPath == null ? null : FileSystemPath(JournalPath, nameof(JournalPath)),
                 UseBatch = UseBatch,
                 BatchId = BatchId,
                 BatchWait = BatchWaitSec is int w ? TimeSpan.FromSeconds(w) : (TimeSpan?)null,
@@ -210,30 +212,13 @@ namespace FineTune.Commands
             if (IndexPath == null) Fail(Failure("NoIndex", ErrorKind.InvalidRequest, "A contender with retrieval (-RetrievalModel, or Retrieval = $true) needs -IndexPath: a knowledge index made by New-FineTuneKnowledgeIndex."));
             try
             {
-                return new KnowledgeRetriever(Service, FileSystemPath(IndexPath!), TopPassages);
+                return new KnowledgeRetriever(Service, FileSystemPath(IndexPath!, nameof(IndexPath)), TopPassages);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
                 Fail(ex is FileNotFoundException ? ex : Failure("InvalidIndex", ErrorKind.InvalidData, ex.Message, IndexPath, "Build the index again with New-FineTuneKnowledgeIndex.", ex), IndexPath);
                 return null;
             }
-        }
-
-        private string ResolveOne(string path)
-        {
-            Collection<string> found;
-            try
-            {
-                found = GetResolvedProviderPathFromPSPath(path, out _);
-            }
-            catch (ItemNotFoundException ex)
-            {
-                Fail(new FileNotFoundException($"The evaluation file '{path}' does not exist.", path, ex), path);
-                return null!;
-            }
-
-            if (found.Count != 1) Fail(Failure("AmbiguousPath", ErrorKind.InvalidRequest, $"-Path '{path}' matches {found.Count} files; give one evaluation file.", path));
-            return found[0];
         }
 
         private List<Grader> Graders()
@@ -244,7 +229,7 @@ namespace FineTune.Commands
                 foreach (string g in Grader ?? Array.Empty<string>())
                 {
                     string t = g.TrimStart();
-                    list.AddRange(t.StartsWith("{", StringComparison.Ordinal) || t.StartsWith("[", StringComparison.Ordinal) ? GraderFile.Parse(g) : GraderFile.Load(FileSystemPath(g)));
+                    list.AddRange(t.StartsWith("{", StringComparison.Ordinal) || t.StartsWith("[", StringComparison.Ordinal) ? GraderFile.Parse(g) : GraderFile.Load(FileSystemPath(g, nameof(Grader))));
                 }
 
                 if (Exact) list.Add(Engine.Evaluation.Grader.Exact());
@@ -252,7 +237,7 @@ namespace FineTune.Commands
                 if (Regex != null) list.Add(new RegexGrader(Regex));
                 if (Label != null) list.Add(new LabelSetGrader(Label));
                 if (Json && Schema == null) list.Add(new JsonGrader(null));
-                if (Schema != null) list.Add(new JsonGrader(Schema.TrimStart().StartsWith("{", StringComparison.Ordinal) ? Schema : File.ReadAllText(FileSystemPath(Schema)), "schema"));
+                if (Schema != null) list.Add(new JsonGrader(Schema.TrimStart().StartsWith("{", StringComparison.Ordinal) ? Schema : File.ReadAllText(FileSystemPath(Schema, nameof(Schema))), "schema"));
             }
             catch (GraderException ex)
             {

@@ -74,8 +74,8 @@ namespace FineTune.Commands
             IFineTuneProvider destination = ProviderFactory.Create(connection);
             var options = new CopyOptions
             {
-                TrainingPath = TrainingPath == null ? null : FileSystemPath(TrainingPath),
-                ValidationPath = ValidationPath == null ? null : FileSystemPath(ValidationPath),
+                TrainingPath = TrainingPath == null ? null : FileSystemPath(TrainingPath, nameof(TrainingPath)),
+                ValidationPath = ValidationPath == null ? null : FileSystemPath(ValidationPath, nameof(ValidationPath)),
                 Model = Model, TrainingType = TrainingType, Force = Force,
             };
             CopyPlan plan;

@@ -58,7 +58,7 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
-            string folder = FileSystemPath(Path);
+            string folder = FileSystemPath(Path, nameof(Path), folderAllowed: true);
             var options = new ArchiveOptions
             {
                 Folder = folder,

@@ -53,7 +53,7 @@ namespace FineTune.Commands
             }
 
             if (comparisons.Count > 1) WriteWarning($"{comparisons.Count} comparisons came in; the report shows the first ({((Comparison)comparisons[0]).Path}).");
-            string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            string full = FileSystemPath(Path, nameof(Path));
             if (File.Exists(full) && !Force)
             {
                 Fail(FileExists(full));

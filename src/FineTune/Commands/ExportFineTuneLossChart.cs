@@ -50,7 +50,7 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
-            string full = FileSystemPath(Path);
+            string full = FileSystemPath(Path, nameof(Path));
             string ext = System.IO.Path.GetExtension(full).ToLowerInvariant();
             if (ext != ".svg" && ext != ".html" && ext != ".htm")
             {

@@ -44,15 +44,15 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            string path = FileSystemPath(Path);
-            string? validation = ValidationPath == null ? null : FileSystemPath(ValidationPath);
+            string path = FileSystemPath(Path, nameof(Path));
+            string? validation = ValidationPath == null ? null : FileSystemPath(ValidationPath, nameof(ValidationPath));
             var options = new DuplicateOptions
             {
                 Path = path,
                 ValidationPath = validation,
                 Threshold = Threshold,
                 Within = Within,
-                Embedding = EmbeddingOptions(JournalPath == null ? null : FileSystemPath(JournalPath)),
+                Embedding = EmbeddingOptions(JournalPath == null ? null : FileSystemPath(JournalPath, nameof(JournalPath))),
             };
             EmbeddingPlan plan;
             try

@@ -40,7 +40,6 @@ namespace FineTune.Commands
         // Tokens: a count you already have (or Measure-FineTuneDataset's output from the pipeline).
         // Path: a training file (or New-FineTuneDataset's output), measured here with the model's encoding.
         private const string TokensSet = "Tokens";
-        private const string PathSet = "Path";
         private ModelCatalog? catalog;
 
         /// <summary>The base or fine-tuned model to train (gpt-4o-mini, gpt-4.1-mini-2025-04-14, ft:...).</summary>
@@ -57,12 +56,20 @@ namespace FineTune.Commands
 
         /// <summary>A JSON Lines training file to measure: its billed tokens per epoch (each example capped at the model's limit) and its example count are used. Binds the Path of New-FineTuneDataset's output.</summary>
         [Parameter(ParameterSetName = PathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("FullName", "TrainingFile")]
+        [Alias("TrainingFile")]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         public string Path { get; set; } = string.Empty;
+
+        /// <summary>The training file to measure, taken as typed (no wildcards: brackets are part of the name); binds the PSPath of a file piped from Get-ChildItem.</summary>
+        [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("PSPath", "FullName")]
+        [ValidateNotNullOrEmpty]
+        public string LiteralPath { get; set; } = string.Empty;
 
         /// <summary>A JSON Lines validation file to measure; its tokens are reported, not billed.</summary>
         [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
         [ValidateNotNullOrEmpty]
         public string? ValidationPath { get; set; }
 
@@ -109,7 +116,7 @@ namespace FineTune.Commands
         {
             // A relative path, given or from the environment, is relative to the current PowerShell location.
             string? given = PriceCatalog ?? Environment.GetEnvironmentVariable(ModelCatalog.EnvironmentVariable);
-            string? path = string.IsNullOrWhiteSpace(given) ? null : FileSystemPath(given);
+            string? path = string.IsNullOrWhiteSpace(given) ? null : FileSystemPath(given, nameof(PriceCatalog));
             try
             {
                 catalog = ModelCatalog.Load(path);
@@ -132,7 +139,7 @@ namespace FineTune.Commands
                 return;
             }
 
-            if (ParameterSetName == PathSet && !MeasureFiles(price.Model))
+            if (ParameterSetName != TokensSet && !MeasureFiles(price.Model))
             {
                 return;
             }
@@ -162,15 +169,19 @@ namespace FineTune.Commands
         // -Path: billed tokens and examples of the training file, tokens of the validation file.
         private bool MeasureFiles(string model)
         {
-            bool ok = DatasetCommandHelper.TryOnFile(this, Path, full =>
+            bool literal = ParameterSetName == LiteralPathSet;
+            string? training = InputFile(literal ? LiteralPath : Path, literal, ParameterSetName);
+            string? validation = ValidationPath == null ? null : InputFile(ValidationPath, false, nameof(ValidationPath));
+            if (training == null || (ValidationPath != null && validation == null)) return false;
+            bool ok = DatasetCommandHelper.TryOnFile(this, training, full =>
             {
                 DatasetMeasurement m = DatasetChecker.Measure(full, model, DatasetFormat.Auto, null, Feedback, CancellationToken);
                 TrainingTokens = m.BilledTokensPerEpoch;
                 Examples = (int)Math.Min(int.MaxValue, m.Examples);
             });
-            if (ok && ValidationPath != null)
+            if (ok && validation != null)
             {
-                ok = DatasetCommandHelper.TryOnFile(this, ValidationPath, full =>
+                ok = DatasetCommandHelper.TryOnFile(this, validation, full =>
                     ValidationTokens = DatasetChecker.Measure(full, model, DatasetFormat.Auto, null, Feedback, CancellationToken).TotalTokens);
             }
 

@@ -15,14 +15,19 @@ namespace FineTune.Commands
     ///   <code>Measure-FineTuneDataset train.jsonl -Model gpt-4o-mini-2024-07-18 -PerExample | Where-Object OverLimit</code>
     ///   <para>The examples that are too long for the model.</para>
     /// </example>
-    [Cmdlet(VerbsDiagnostic.Measure, "FineTuneDataset")]
+    [Cmdlet(VerbsDiagnostic.Measure, "FineTuneDataset", DefaultParameterSetName = PathSet)]
     [OutputType(typeof(DatasetMeasurement), typeof(ExampleTokenCount))]
     public sealed class MeasureFineTuneDatasetCommand : FineTuneCmdlet
     {
-        /// <summary>The training file(s); binds the Path of a dataset object or the FullName of a file from the pipeline.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("FullName")]
+        /// <summary>The training file(s): wildcards and any PowerShell path (relative to the current location, a PSDrive); binds the Path of a dataset object from the pipeline.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+        [SupportsWildcards]
         public string[] Path { get; set; } = new string[0];
+
+        /// <summary>The training file(s), taken as typed (no wildcards: brackets are part of the name); binds the PSPath of a file piped from Get-ChildItem.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "FullName")]
+        public string[] LiteralPath { get; set; } = new string[0];
 
         /// <summary>The model whose encoding and per-example token limit apply (fine-tuned ft:... names map by their base model).</summary>
         [Parameter(Mandatory = true)]
@@ -42,7 +47,7 @@ namespace FineTune.Commands
         protected override void ProcessRecord()
         {
             DatasetFormat format = DatasetCommandHelper.ParseFormat(Format);
-            foreach (string path in Path)
+            foreach (string path in InputFiles(ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet))
             {
                 DatasetCommandHelper.TryOnFile(this, path, full =>
                     WriteObject(DatasetChecker.Measure(full, Model, format, PerExample ? e => WriteObject(e) : null, Feedback, CancellationToken)));

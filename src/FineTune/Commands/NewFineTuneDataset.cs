@@ -54,7 +54,7 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void BeginProcessing()
         {
-            target = FileSystemPath(Path);
+            target = FileSystemPath(Path, nameof(Path));
             if (Mode == DatasetWriteMode.New && File.Exists(target)) Fail(new DatasetFileExistsException(target));
             string action = Append && File.Exists(target) ? "Append examples" : File.Exists(target) ? "Replace with new examples" : "Write examples";
             skip = !ShouldProcess(target, action);

@@ -57,7 +57,7 @@ namespace FineTune.Commands
         {
             if (ParameterSetName == "LiteralPath")
             {
-                foreach (string p in LiteralPath) sources.Add(FileSystemPath(p));
+                foreach (string p in LiteralPath) sources.Add(FileSystemPath(p, nameof(LiteralPath)));
                 return;
             }
 
@@ -78,7 +78,7 @@ namespace FineTune.Commands
         protected override void EndProcessing()
         {
             if (sources.Count == 0) return;
-            string index = FileSystemPath(IndexPath);
+            string index = FileSystemPath(IndexPath, nameof(IndexPath));
             var options = new KnowledgeIndexOptions
             {
                 IndexPath = index,

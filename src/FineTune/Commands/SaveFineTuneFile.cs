@@ -37,7 +37,7 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            string target = FileSystemPath(Path);
+            string target = FileSystemPath(Path, nameof(Path), folderAllowed: true);
             // a folder: an existing one, or a path that ends with a separator (created once the service has answered)
             bool folder = Directory.Exists(target) || target.EndsWith(System.IO.Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal) ||
                 target.EndsWith(System.IO.Path.AltDirectorySeparatorChar.ToString(), StringComparison.Ordinal);

@@ -55,7 +55,7 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
-            string path = FileSystemPath(IndexPath);
+            string path = FileSystemPath(IndexPath, nameof(IndexPath));
             KnowledgeIndex index;
             try
             {

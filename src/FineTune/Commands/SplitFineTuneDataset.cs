@@ -26,10 +26,15 @@ namespace FineTune.Commands
         private const string FractionSet = "Fraction";
         private const string CountSet = "Count";
 
-        /// <summary>The JSON Lines file to split; binds the Path of a dataset object from the pipeline.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("FullName")]
-        public string Path { get; set; } = "";
+        /// <summary>The JSON Lines file to split (wildcards matching one file, any PowerShell path); binds the Path of a dataset object from the pipeline. Give it or -LiteralPath.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
+        public string? Path { get; set; }
+
+        /// <summary>The file to split, taken as typed (no wildcards: brackets are part of the name); binds the PSPath of a file piped from Get-ChildItem.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("PSPath", "FullName")]
+        public string? LiteralPath { get; set; }
 
         /// <summary>Share of the examples for validation, greater than 0 and less than 1 (default 0.2).</summary>
         [Parameter(ParameterSetName = FractionSet)]
@@ -65,10 +70,12 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            string source = FileSystemPath(Path);
+            if ((Path == null) == (LiteralPath == null)) Fail(Failure("InvalidArgument", ErrorKind.InvalidRequest, "Give the file to split with -Path or -LiteralPath (one of them)."));
+            string? source = Path != null ? InputFile(Path, false, nameof(Path)) : InputFile(LiteralPath!, true, nameof(LiteralPath));
+            if (source == null) return;
             (string train, string valid) = DatasetSplitter.DefaultPaths(source);
-            if (TrainingPath != null) train = FileSystemPath(TrainingPath);
-            if (ValidationPath != null) valid = FileSystemPath(ValidationPath);
+            if (TrainingPath != null) train = FileSystemPath(TrainingPath, nameof(TrainingPath));
+            if (ValidationPath != null) valid = FileSystemPath(ValidationPath, nameof(ValidationPath));
             if (!ShouldProcess(source, $"Split into {train} and {valid}")) return;
             try
             {

@@ -25,7 +25,6 @@ namespace FineTune.Commands
     public sealed class StartFineTuneJobCommand : ServiceCmdlet
     {
         private const string FileSet = "File";
-        private const string PathSet = "Path";
 
         /// <summary>The base model to fine-tune (e.g. gpt-4o-mini-2024-07-18), or a fine-tuned model to continue from.</summary>
         [Parameter(Mandatory = true)]
@@ -39,10 +38,15 @@ namespace FineTune.Commands
         [ArgumentCompleter(typeof(FileIdCompleter))]
         public PSObject? TrainingFile { get; set; }
 
-        /// <summary>A local training file to check, upload, then train on; binds Path/FullName from the pipeline.</summary>
+        /// <summary>A local training file to check, upload, then train on (wildcards matching one file); binds Path from the pipeline.</summary>
         [Parameter(ParameterSetName = PathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("FullName")]
+        [SupportsWildcards]
         public string? Path { get; set; }
+
+        /// <summary>A local training file, taken as typed (no wildcards: brackets are part of the name); binds the PSPath of a file piped from Get-ChildItem.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "FullName")]
+        public string? LiteralPath { get; set; }
 
         /// <summary>The validation file: an id, a file object, or a local path (checked and uploaded first).</summary>
         [Parameter]
@@ -118,8 +122,10 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            (string? trainingId, string? trainingPath) = ParameterSetName == PathSet ? (null, FileSystemPath(Path!)) : Resolve(TrainingFile);
-            (string? validationId, string? validationPath) = Resolve(ValidationFile);
+            (string? trainingId, string? trainingPath) = ParameterSetName == FileSet ? Resolve(TrainingFile, nameof(TrainingFile))
+                : (null, InputFile(Path ?? LiteralPath!, ParameterSetName == LiteralPathSet, ParameterSetName));
+            if (ParameterSetName != FileSet && trainingPath == null) return;
+            (string? validationId, string? validationPath) = Resolve(ValidationFile, nameof(ValidationFile));
             if (trainingId == null && trainingPath == null)
             {
                 Report(Failure("NoTrainingFile", ErrorKind.InvalidRequest, "-TrainingFile is empty. Give a file id (file-...), a file object from Add-FineTuneFile, or -Path.", TrainingFile));
@@ -158,15 +164,15 @@ namespace FineTune.Commands
         }
 
         /// <summary>A file argument as (id, local path): a string id, a file object (Id, and LocalPath when it was uploaded here), or a local file (FileInfo, a path, an object with FullName/Path).</summary>
-        private (string? Id, string? Path) Resolve(PSObject? value)
+        private (string? Id, string? Path) Resolve(PSObject? value, string parameter)
         {
             if (value == null) return (null, null);
             object inner = value.BaseObject;
             if (inner is FileInfo fi) return (null, fi.FullName);
             if (inner is string s)
             {
-                if (s.StartsWith("file-", StringComparison.OrdinalIgnoreCase) || !File.Exists(FileSystemPath(s))) return (s, null);
-                return (null, FileSystemPath(s));
+                if (s.StartsWith("file-", StringComparison.OrdinalIgnoreCase) || !File.Exists(FileSystemPath(s, parameter))) return (s, null);
+                return (null, FileSystemPath(s, parameter));
             }
 
             string? Prop(string name) => value.Properties[name]?.Value?.ToString();
@@ -174,7 +180,7 @@ namespace FineTune.Commands
             string? local = Prop("LocalPath");
             if (id != null) return (id, local != null && File.Exists(local) ? local : null);
             string? path = Prop("FullName") ?? Prop("Path");
-            return path != null ? (null, FileSystemPath(path)) : (value.ToString(), null);
+            return path != null ? (null, FileSystemPath(path, parameter)) : (value.ToString(), null);
         }
     }
 }

@@ -30,7 +30,7 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            string folder = FileSystemPath(Path);
+            string folder = FileSystemPath(Path, nameof(Path), folderAllowed: true);
             string activity = "Checking " + folder;
             var feedback = Feedback;
             IReadOnlyList<ArchiveProblem> problems;

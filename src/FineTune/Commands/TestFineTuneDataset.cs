@@ -19,14 +19,19 @@ namespace FineTune.Commands
     ///   <code>Get-ChildItem *.jsonl | Test-FineTuneDataset -Target Azure | Where-Object Severity -eq Error</code>
     ///   <para>Checks every file for Azure OpenAI (a UTF-8 BOM is accepted there) and keeps only the errors.</para>
     /// </example>
-    [Cmdlet(VerbsDiagnostic.Test, "FineTuneDataset")]
+    [Cmdlet(VerbsDiagnostic.Test, "FineTuneDataset", DefaultParameterSetName = PathSet)]
     [OutputType(typeof(DatasetFinding), typeof(DatasetReport), typeof(bool))]
     public sealed class TestFineTuneDatasetCommand : FineTuneCmdlet
     {
-        /// <summary>The training file(s); binds the Path of a dataset object (New-FineTuneDataset) or the FullName of a file from the pipeline.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("FullName")]
+        /// <summary>The training file(s): wildcards and any PowerShell path (relative to the current location, a PSDrive); binds the Path of a dataset object (New-FineTuneDataset) from the pipeline.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+        [SupportsWildcards]
         public string[] Path { get; set; } = new string[0];
+
+        /// <summary>The training file(s), taken as typed (no wildcards: brackets are part of the name); binds the PSPath of a file piped from Get-ChildItem.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "FullName")]
+        public string[] LiteralPath { get; set; } = new string[0];
 
         /// <summary>A model (e.g. gpt-4o-mini-2024-07-18, or a fine-tuned ft:... name): counts tokens with its encoding and checks each example against its per-example limit.</summary>
         [Parameter]
@@ -51,7 +56,7 @@ namespace FineTune.Commands
         protected override void ProcessRecord()
         {
             var options = new DatasetCheckOptions { Model = Model, Format = DatasetCommandHelper.ParseFormat(Format), Target = DatasetCommandHelper.ParseTarget(Target ?? ProviderName) };
-            foreach (string path in Path)
+            foreach (string path in InputFiles(ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet))
             {
                 DatasetCommandHelper.TryOnFile(this, path, full =>
                 {

@@ -22,14 +22,19 @@ namespace FineTune.Commands
     /// <code>Get-ChildItem data/*.jsonl | Test-FineTuneModeration -ThrottleLimit 2 | Where-Object Line</code>
     /// <para>Screens every file in data (bound by FullName) with two requests in flight and keeps only the findings; each file gets its own journal beside it.</para>
     /// </example>
-    [Cmdlet(VerbsDiagnostic.Test, "FineTuneModeration")]
+    [Cmdlet(VerbsDiagnostic.Test, "FineTuneModeration", DefaultParameterSetName = PathSet)]
     [OutputType(typeof(ModerationFinding), typeof(ModerationSummary))]
     public sealed class TestFineTuneModerationCommand : ServiceCmdlet
     {
-        /// <summary>The JSON Lines training file to screen (never written); binds the Path (or FullName) of a pipeline object.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("FullName")]
+        /// <summary>The JSON Lines training file(s) to screen (never written): wildcards and any PowerShell path; binds the Path of a pipeline object.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+        [SupportsWildcards]
         public string Path { get; set; } = "";
+
+        /// <summary>The training file to screen, taken as typed (no wildcards: brackets are part of the name); binds the PSPath of a file piped from Get-ChildItem.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "FullName")]
+        public string LiteralPath { get; set; } = "";
 
         /// <summary>Where to write a clean copy without the flagged examples (every other line byte for byte; written atomically).</summary>
         [Parameter]
@@ -56,11 +61,17 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
+            bool literal = ParameterSetName == LiteralPathSet;
+            foreach (string path in InputFiles(new[] { literal ? LiteralPath : Path }, literal)) Screen(path);
+        }
+
+        private void Screen(string path)
+        {
             var options = new ModerationOptions
             {
-                Path = FileSystemPath(Path),
-                OutFile = OutFile == null ? null : FileSystemPath(OutFile),
-                ResumeFile = ResumeFile == null ? null : FileSystemPath(ResumeFile),
+                Path = path,
+                OutFile = OutFile == null ? null : FileSystemPath(OutFile, nameof(OutFile)),
+                ResumeFile = ResumeFile == null ? null : FileSystemPath(ResumeFile, nameof(ResumeFile)),
                 Force = Force,
                 Model = Model,
                 ThrottleLimit = ThrottleLimit,
