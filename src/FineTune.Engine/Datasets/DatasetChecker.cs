@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -402,6 +403,7 @@ namespace FineTune.Engine.Datasets
         }
 
         /// <summary>Checks every text line of the batch in order.</summary>
+        [MethodImpl(Hot.Path)]
         public LineBatch CheckAll(ExampleChecker checker)
         {
             for (int i = 0; i < Count; i++)

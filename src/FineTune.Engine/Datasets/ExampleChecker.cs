@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Collections.Generic;
 using System.Text;
@@ -56,6 +57,7 @@ namespace FineTune.Engine.Datasets
             texts = encoder == null ? null : new TextCountCache();
         }
 
+        [MethodImpl(Hot.Path)]
         public void Check(ReadOnlyMemory<byte> line, long lineNo, long index, ref LineOutcome o)
         {
             o = new LineOutcome { Tokens = -1, Format = DatasetFormat.Unknown };
@@ -140,6 +142,7 @@ namespace FineTune.Engine.Datasets
         }
 
         // The rules about one parsed object (all but encoding, JSON and tokens), and its hash for duplicates.
+        [MethodImpl(Hot.Path)]
         private void CheckStructure(JsonElement root, ReadOnlySpan<byte> span, DatasetFormat format, ref Context ctx, ref LineOutcome o)
         {
             o.Hash = NormalizedHash(span);
@@ -201,6 +204,7 @@ namespace FineTune.Engine.Datasets
             public ulong SystemHash;
         }
 
+        [MethodImpl(Hot.Path)]
         private void CheckChat(JsonElement root, ref Context ctx, ref LineOutcome o)
         {
             HashSet<string>? tools = CheckTools(root, "", ref ctx);
@@ -234,6 +238,7 @@ namespace FineTune.Engine.Datasets
             }
         }
 
+        [MethodImpl(Hot.Path)]
         private MessagesSeen CheckMessages(JsonElement messages, string field, HashSet<string>? tools, ref Context ctx)
         {
             var seen = new MessagesSeen { SystemHash = Fnv.Offset };
@@ -749,6 +754,7 @@ namespace FineTune.Engine.Datasets
         }
 
         /// <summary>A 64-bit hash of the line without the whitespace outside strings (so formatting does not hide a duplicate).</summary>
+        [MethodImpl(Hot.Path)]
         internal static ulong NormalizedHash(ReadOnlySpan<byte> line)
         {
             ulong h = Fnv.Offset;
@@ -804,6 +810,7 @@ namespace FineTune.Engine.Datasets
     internal static class Utf8
     {
         /// <summary>The index of the first byte of an invalid sequence, or -1 when all is valid.</summary>
+        [MethodImpl(Hot.Path)]
         public static int FirstInvalid(ReadOnlySpan<byte> s)
         {
             int i = 0, n = s.Length;

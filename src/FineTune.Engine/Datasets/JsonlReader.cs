@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Buffers;
 using System.Collections.Generic;
@@ -76,6 +77,7 @@ namespace FineTune.Engine.Datasets
         public long BytesConsumed { get; private set; }
 
         /// <summary>Fills <paramref name="lines"/> with the next whole lines; false when there are none left.</summary>
+        [MethodImpl(Hot.Path)]
         public bool ReadBatch(List<LineSlice> lines)
         {
             lines.Clear();

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace FineTune.Engine.Tokens
 {
     /// <summary>
@@ -19,6 +21,7 @@ namespace FineTune.Engine.Tokens
         private static readonly byte[] Classes = BuildClasses();
 
         /// <summary>True when every character of <paramref name="text"/> is below U+0080.</summary>
+        [MethodImpl(Hot.Path)]
         public static bool IsAscii(string text)
         {
             foreach (char c in text)
@@ -37,6 +40,7 @@ namespace FineTune.Engine.Tokens
 
         // [^\r\n\p{L}\p{N}]?[Lu...]*[Ll...]+(contraction)? | [^\r\n\p{L}\p{N}]?[Lu...]+[Ll...]*(contraction)?
         // | \p{N}{1,3} | ' ?[^\s\p{L}\p{N}]+[\r\n/]*' | \s*[\r\n]+ | \s+(?!\S) | \s+
+        [MethodImpl(Hot.Path)]
         private static int EndO200k(string s, int i)
         {
             int n = s.Length;
@@ -63,6 +67,7 @@ namespace FineTune.Engine.Tokens
 
         // '(contraction) | (?>[^\r\n\p{L}\p{N}]?)(?>\p{L}+) | (?>\p{N}{1,3}) | ' ?(?>[^\s\p{L}\p{N}]+)(?>[\r\n]*)'
         // | (?>\s+)\z | \s*[\r\n] | \s+(?!\S) | \s
+        [MethodImpl(Hot.Path)]
         private static int EndCl100k(string s, int i)
         {
             int n = s.Length;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -59,6 +60,7 @@ namespace FineTune.Engine.Tokens
         /// <see cref="Count(JsonElement, TokenEncoder)"/>, looking each string value and each tool definition list up in
         /// <paramref name="texts"/> (the file's cache) first, so the texts a file repeats are encoded once.
         /// </summary>
+        [MethodImpl(Hot.Path)]
         internal static ExampleTokens Count(JsonElement example, TokenEncoder encoder, TextCountCache? texts)
         {
             if (encoder == null) throw new ArgumentNullException(nameof(encoder));
@@ -115,6 +117,7 @@ namespace FineTune.Engine.Tokens
         /// </summary>
         public static int CountTools(JsonElement tools, TokenEncoder encoder) => Tools(tools, new Tally(encoder ?? throw new ArgumentNullException(nameof(encoder)), null));
 
+        [MethodImpl(Hot.Path)]
         private static int Conversation(JsonElement messages, JsonElement owner, Tally tally, out int assistant)
         {
             assistant = 0;
@@ -142,6 +145,7 @@ namespace FineTune.Engine.Tokens
 
         // The tokens of a message's values and the name's extra token (without the per-message overhead);
         // 'trained' is the part an assistant message is trained on: content, tool_calls, function_call.
+        [MethodImpl(Hot.Path)]
         private static int Message(JsonElement message, Tally tally, out int trained)
         {
             trained = 0;
@@ -182,6 +186,7 @@ namespace FineTune.Engine.Tokens
             return values + trained + extra;
         }
 
+        [MethodImpl(Hot.Path)]
         private static int Content(JsonElement content, Tally tally)
         {
             if (content.ValueKind != JsonValueKind.Array) return tally.Text(content);
@@ -295,6 +300,7 @@ namespace FineTune.Engine.Tokens
             // The tokens 'count' gives for a string value or a list of tool definitions (never another kind: the
             // raw JSON of a string starts with a quote, of a list with '[', so the two never share a key), from the
             // file's cache when its raw JSON is there (no string is made).
+            [MethodImpl(Hot.Path)]
             internal int Cached(JsonElement value, Func<Tally, JsonElement, int> count)
             {
                 ReadOnlySpan<byte> raw = texts == null ? default : JsonMarshal.GetRawUtf8Value(value);
@@ -315,6 +321,7 @@ namespace FineTune.Engine.Tokens
             }
 
             // The tokens of every string inside a value (not the property names).
+            [MethodImpl(Hot.Path)]
             internal int Strings(JsonElement value)
             {
                 switch (value.ValueKind)
@@ -354,7 +361,7 @@ namespace FineTune.Engine.Tokens
         }
     }
 
-    /// <summary>The tokens of one training example (<see cref="ChatTokenCounter.Count"/>).</summary>
+    /// <summary>The tokens of one training example (<see cref="ChatTokenCounter.Count(JsonElement, TokenEncoder)"/>).</summary>
     public readonly struct ExampleTokens
     {
         /// <summary>Creates a result.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Runtime.InteropServices;
 using System.Threading;
@@ -36,6 +37,7 @@ namespace FineTune.Engine.Tokens
         public int Count => Volatile.Read(ref count);
 
         /// <summary>A hash of the key's bytes (FNV-1a, four bytes a step).</summary>
+        [MethodImpl(Hot.Path)]
         public static int Hash(ReadOnlySpan<TUnit> key)
         {
             ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(key);
@@ -48,6 +50,7 @@ namespace FineTune.Engine.Tokens
         }
 
         /// <summary>The value of <paramref name="key"/> (with its <see cref="Hash"/>) when held.</summary>
+        [MethodImpl(Hot.Path)]
         public bool TryGet(ReadOnlySpan<TUnit> key, int hash, out TValue value)
         {
             for (int i = hash & mask; ; i = (i + 1) & mask)

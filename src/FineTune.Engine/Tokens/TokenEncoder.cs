@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
@@ -148,6 +149,7 @@ namespace FineTune.Engine.Tokens
         /// are encoded once, not once per example. A hit needs the same text (ordinal), so counts are
         /// unchanged. Thread-safe (a slot holds one immutable entry).
         /// </remarks>
+        [MethodImpl(Hot.Path)]
         public TokenCount Measure(string? text)
         {
             if (string.IsNullOrEmpty(text)) return default;
@@ -198,6 +200,7 @@ namespace FineTune.Engine.Tokens
         // Pre-tokenizes as tiktoken does (ASCII text without the pattern), encodes each pre-token of the
         // cleaned text (lone surrogates as U+FFFD) with the library's byte-pair encoding, adds the ids to
         // 'ids' when given; returns the count.
+        [MethodImpl(Hot.Path)]
         private int Run(string text, List<int>? ids, out bool approximate)
         {
             approximate = false;
@@ -231,6 +234,7 @@ namespace FineTune.Engine.Tokens
             return count;
         }
 
+        [MethodImpl(Hot.Path)]
         private int EncodePreToken(string clean, int start, int length, List<int>? ids, ref bool approximate)
         {
             if (length <= MaxCachedPieceChars)
@@ -247,6 +251,7 @@ namespace FineTune.Engine.Tokens
 
         // Short pre-tokens repeat (words, spaces, punctuation): their ids are kept in a lock-free table looked
         // up by the characters in place, which counts several times as fast as the library's locked cache.
+        [MethodImpl(Hot.Path)]
         private int[] CachedPiece(string clean, int start, int length)
         {
             ReadOnlySpan<char> piece = clean.AsSpan(start, length);
