@@ -40,7 +40,9 @@ param(
     [string] $Model = 'gpt-4o-mini-2024-07-18',
 
     # Size of the speed file and of the memory file, in MB.
+    [ValidateRange(1, 8192)]
     [int] $SizeMB = 100,
+    [ValidateRange(1, 8192)]
     [int] $LargeSizeMB = 1024,
 
     # Objects for New-Dataset.Bench.ps1.

@@ -14,11 +14,13 @@
     carries the md5, as ours does, so the emulator checks it for both), then POST .../complete.
     Ratio = ours / curl (goals: <= 1.5 with the check, <= 1.2 with -SkipValidation). Each figure is the median of
     -Runs runs; the load average is printed before and after.
-    Run: dotnet pwsh ./bench/Upload.Bench.ps1 [-ModulePath out/FineTune/0.1.0/FineTune.psd1] [-SizesMB 100,1024] [-Runs 3]
+    Run: dotnet pwsh -c './bench/Upload.Bench.ps1 [-ModulePath out/FineTune/0.1.0/FineTune.psd1] [-SizesMB 100,1024] [-Runs 3]'
 #>
 [CmdletBinding()]
 param(
     [string] $ModulePath = (Join-Path (Split-Path $PSScriptRoot) 'out/FineTune/0.1.0/FineTune.psd1'),
+    # Sizes of the files, in MB (at most 8 GB, the Uploads API's limit). From bash, pass a list with -Command (-File reads "100,1024" as one number).
+    [ValidateRange(1, 8192)]
     [int[]] $SizesMB = @(100, 1024),
     [int] $Runs = 3
 )
