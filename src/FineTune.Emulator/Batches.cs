@@ -13,7 +13,7 @@ namespace FineTune.Emulator
     /// <summary>
     /// A batch: its input lines and, once it has run, its output and error files. Its status follows from its age on
     /// the time scale: <c>validating</c> for one time-scale, <c>in_progress</c> for one more, then it runs every line
-    /// through the chat or completions route and is <c>completed</c> (the 24 h completion window is never reached).
+    /// through the chat, completions or embeddings route and is <c>completed</c> (the 24 h completion window is never reached).
     /// A cancelled batch ends <c>cancelled</c> without output.
     /// </summary>
     public sealed class Batch
@@ -38,7 +38,7 @@ namespace FineTune.Emulator
     /// <summary><c>/batches</c>: create (a JSONL input file of purpose batch), list (after, limit), get, cancel.</summary>
     public static class BatchRoutes
     {
-        private static readonly string[] Endpoints = { "/v1/chat/completions", "/v1/completions" };
+        private static readonly string[] Endpoints = { "/v1/chat/completions", "/v1/completions", "/v1/embeddings" };
 
         /// <summary>Maps the routes on <paramref name="v1"/>.</summary>
         public static void Map(RouteGroupBuilder v1, EmulatorState state)
@@ -52,6 +52,7 @@ namespace FineTune.Emulator
                 string? window = Requests.String(body, "completion_window");
                 if (string.IsNullOrEmpty(fileId)) return ApiError.BadRequest("Missing required parameter: 'input_file_id'.", "input_file_id", "missing_required_parameter");
                 if (endpoint == null || !Endpoints.Contains(endpoint)) return ApiError.BadRequest($"endpoint must be one of {string.Join(", ", Endpoints)} (the emulator serves these).", "endpoint", "invalid_value");
+                if (endpoint == "/v1/embeddings" && state.Options.IsAzure) return ApiError.BadRequest("Azure OpenAI's Batch API does not serve embeddings (Global Batch deployments take chat completions).", "endpoint", "invalid_value");
                 if (window != "24h") return ApiError.BadRequest("completion_window must be '24h'.", "completion_window", "invalid_value");
                 StoredFile? file;
                 lock (state.Sync) file = state.Files.GetValueOrDefault(fileId);
@@ -165,7 +166,7 @@ namespace FineTune.Emulator
                 bool completions = batch.Endpoint == "/v1/completions";
                 foreach ((string customId, JsonObject body) in batch.Lines)
                 {
-                    RouteAnswer answer = Refused(state, body) ?? ChatRoutes.Answer(state, body, completions);
+                    RouteAnswer answer = batch.Endpoint == "/v1/embeddings" ? EmbeddingRoutes.Answer(state, body) : Refused(state, body) ?? ChatRoutes.Answer(state, body, completions);
                     var line = new JsonObject
                     {
                         ["id"] = state.NewId("batch_req_"),

@@ -50,68 +50,92 @@ namespace FineTune.Emulator
             {
                 (JsonObject? body, IResult? error) = await Requests.ReadJsonAsync(request);
                 if (body == null) return error!;
-                string? model = Requests.String(body, "model");
-                if (string.IsNullOrEmpty(model)) return ApiError.BadRequest("Missing required parameter: 'model'.", "model", "missing_required_parameter");
-                string requested = model;
-                if (state.Options.IsAzure)
-                {
-                    Deployment? d = DeploymentRoutes.Find(state, model);
-                    if (d == null || d.ProvisioningState(state.Options.TimeScale) != "Succeeded") return DeploymentRoutes.DeploymentNotFound();
-                    model = d.Model;
-                }
-
-                if (!Dimensions.TryGetValue(model, out int native))
-                {
-                    return ApiError.Result(404, $"The model '{requested}' does not exist or is not an embedding model.", "invalid_request_error", "model", "model_not_found");
-                }
-
-                List<string>? inputs = body["input"] switch
-                {
-                    JsonValue v when v.TryGetValue(out string? s) => new List<string> { s },
-                    JsonArray a when a.All(i => i is JsonValue iv && iv.TryGetValue(out string? _)) => a.Select(i => (string)i!).ToList(),
-                    _ => null,
-                };
-                if (inputs == null) return ApiError.BadRequest("'input' must be a string or an array of strings (the emulator does not take token arrays).", "input", "invalid_type");
-                if (inputs.Count == 0) return ApiError.BadRequest("'input' must not be an empty array.", "input", "invalid_value");
-                if (inputs.Count > MaxInputs) return ApiError.BadRequest($"'input' is an array of {inputs.Count} items; at most {MaxInputs} are allowed.", "input", "invalid_value");
-                int empty = inputs.FindIndex(i => i.Length == 0);
-                if (empty >= 0) return ApiError.BadRequest($"'input' must not hold an empty string ($.input[{empty}]).", "input", "invalid_value");
-
-                int dims = native;
-                if (body["dimensions"] is JsonNode dn)
-                {
-                    if (model == "text-embedding-ada-002") return ApiError.BadRequest("This model does not support specifying dimensions.", "dimensions", "invalid_value");
-                    if (dn is not JsonValue dv || !dv.TryGetValue(out int d) || d < 1 || d > native)
-                    {
-                        return ApiError.BadRequest($"'dimensions' must be a whole number from 1 to {native} for {model}, not {dn.ToJsonString()}.", "dimensions", "invalid_value");
-                    }
-
-                    dims = d;
-                }
-
-                string format = Requests.String(body, "encoding_format") ?? "float";
-                if (format != "float" && format != "base64") return ApiError.BadRequest($"'encoding_format' must be 'float' or 'base64', not '{format}'.", "encoding_format", "invalid_value");
-
-                long total = 0;
-                for (int i = 0; i < inputs.Count; i++)
-                {
-                    long tokens = TrainingFile.EstimateTokens(inputs[i]);
-                    if (tokens > MaxTokensPerInput)
-                    {
-                        return ApiError.BadRequest($"This model's maximum context length is {MaxTokensPerInput} tokens, however you requested {tokens} tokens ({tokens} in your prompt; 0 for the completion). Please reduce your prompt; or completion length. ($.input[{i}])", "input", "context_length_exceeded");
-                    }
-
-                    total += tokens;
-                }
-
-                if (total > MaxTokensPerRequest)
-                {
-                    return ApiError.Result(400, $"Requested {total} tokens, max {MaxTokensPerRequest} tokens per request", "max_tokens_per_request", "input", "max_tokens_per_request");
-                }
-
-                var vectors = inputs.Select(t => Vector(t, dims)).ToList();
-                return Results.Stream(stream => Write(stream, model, vectors, format, total), "application/json");
+                (Parsed? parsed, RouteAnswer? refused) = Parse(state, body);
+                if (parsed == null) return Results.Json(refused!.Body, statusCode: refused.Status);
+                var vectors = parsed.Inputs.Select(t => Vector(t, parsed.Dimensions)).ToList();
+                return Results.Stream(stream => Write(stream, parsed.Model, vectors, parsed.Format, parsed.Tokens), "application/json");
             });
+        }
+
+        /// <summary>The answer to one embeddings request as a JSON tree (a batch's line; the route streams the same shape).</summary>
+        public static RouteAnswer Answer(EmulatorState state, JsonObject body)
+        {
+            (Parsed? p, RouteAnswer? refused) = Parse(state, body);
+            if (p == null) return refused!;
+            using var stream = new System.IO.MemoryStream();
+            Write(stream, p.Model, p.Inputs.Select(t => Vector(t, p.Dimensions)).ToList(), p.Format, p.Tokens).GetAwaiter().GetResult();
+            return new RouteAnswer(200, JsonNode.Parse(stream.ToArray())!.AsObject());
+        }
+
+        private sealed record Parsed(string Model, List<string> Inputs, int Dimensions, string Format, long Tokens);
+
+        private static (Parsed?, RouteAnswer?) Fail(RouteAnswer error) => (null, error);
+
+        private static (Parsed?, RouteAnswer?) Fail(int status, string message, string param, string code) => (null, new RouteAnswer(status, ApiError.Body(message, "invalid_request_error", param, code)));
+
+        /// <summary>Checks a request as the service does: the model, inputs, dimensions, format and the limits.</summary>
+        private static (Parsed?, RouteAnswer?) Parse(EmulatorState state, JsonObject body)
+        {
+            string? model = Requests.String(body, "model");
+            if (string.IsNullOrEmpty(model)) return Fail(400, "Missing required parameter: 'model'.", "model", "missing_required_parameter");
+            string requested = model;
+            if (state.Options.IsAzure)
+            {
+                Deployment? d = DeploymentRoutes.Find(state, model);
+                if (d == null || d.ProvisioningState(state.Options.TimeScale) != "Succeeded") return Fail(new RouteAnswer(404, DeploymentRoutes.DeploymentNotFoundBody()));
+                model = d.Model;
+            }
+
+            if (!Dimensions.TryGetValue(model, out int native))
+            {
+                return Fail(404, $"The model '{requested}' does not exist or is not an embedding model.", "model", "model_not_found");
+            }
+
+            List<string>? inputs = body["input"] switch
+            {
+                JsonValue v when v.TryGetValue(out string? s) => new List<string> { s },
+                JsonArray a when a.All(i => i is JsonValue iv && iv.TryGetValue(out string? _)) => a.Select(i => (string)i!).ToList(),
+                _ => null,
+            };
+            if (inputs == null) return Fail(400, "'input' must be a string or an array of strings (the emulator does not take token arrays).", "input", "invalid_type");
+            if (inputs.Count == 0) return Fail(400, "'input' must not be an empty array.", "input", "invalid_value");
+            if (inputs.Count > MaxInputs) return Fail(400, $"'input' is an array of {inputs.Count} items; at most {MaxInputs} are allowed.", "input", "invalid_value");
+            int empty = inputs.FindIndex(i => i.Length == 0);
+            if (empty >= 0) return Fail(400, $"'input' must not hold an empty string ($.input[{empty}]).", "input", "invalid_value");
+
+            int dims = native;
+            if (body["dimensions"] is JsonNode dn)
+            {
+                if (model == "text-embedding-ada-002") return Fail(400, "This model does not support specifying dimensions.", "dimensions", "invalid_value");
+                if (dn is not JsonValue dv || !dv.TryGetValue(out int d) || d < 1 || d > native)
+                {
+                    return Fail(400, $"'dimensions' must be a whole number from 1 to {native} for {model}, not {dn.ToJsonString()}.", "dimensions", "invalid_value");
+                }
+
+                dims = d;
+            }
+
+            string format = Requests.String(body, "encoding_format") ?? "float";
+            if (format != "float" && format != "base64") return Fail(400, $"'encoding_format' must be 'float' or 'base64', not '{format}'.", "encoding_format", "invalid_value");
+
+            long total = 0;
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                long tokens = TrainingFile.EstimateTokens(inputs[i]);
+                if (tokens > MaxTokensPerInput)
+                {
+                    return Fail(400, $"This model's maximum context length is {MaxTokensPerInput} tokens, however you requested {tokens} tokens ({tokens} in your prompt; 0 for the completion). Please reduce your prompt; or completion length. ($.input[{i}])", "input", "context_length_exceeded");
+                }
+
+                total += tokens;
+            }
+
+            if (total > MaxTokensPerRequest)
+            {
+                return Fail(new RouteAnswer(400, ApiError.Body($"Requested {total} tokens, max {MaxTokensPerRequest} tokens per request", "max_tokens_per_request", "input", "max_tokens_per_request")));
+            }
+
+            return (new Parsed(model, inputs, dims, format, total), null);
         }
 
         /// <summary>The unit vector of <paramref name="text"/> with <paramref name="dimensions"/> components (see the class).</summary>

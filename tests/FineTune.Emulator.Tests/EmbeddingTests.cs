@@ -128,5 +128,51 @@ namespace FineTune.Emulator.Tests
             Assert.Equal("text-embedding-3-small", (string?)body["model"]);
             Assert.Equal(EmbeddingRoutes.Vector("hello", 1536), Floats(body["data"]![0]!));
         }
+        [Fact]
+        public async Task A_batch_of_embeddings_answers_with_the_vectors_of_the_direct_route()
+        {
+            await using EmulatorClient emu = await EmulatorClient.StartAsync(new EmulatorOptions { TimeScale = 0.05 });
+            string[] texts = { "How do I reset my account password?", "Billing questions go to finance.", "twelve chars" };
+            var lines = texts.Select((t, i) => new JsonObject
+            {
+                ["custom_id"] = "t" + i, ["method"] = "POST", ["url"] = "/v1/embeddings",
+                ["body"] = new JsonObject { ["model"] = "text-embedding-3-small", ["input"] = t, ["dimensions"] = 256 },
+            }.ToJsonString()).Append(new JsonObject
+            {
+                ["custom_id"] = "empty", ["method"] = "POST", ["url"] = "/v1/embeddings",
+                ["body"] = new JsonObject { ["model"] = "text-embedding-3-small", ["input"] = "" },
+            }.ToJsonString());
+            using var form = new MultipartFormDataContent { { new StringContent("batch"), "purpose" }, { new ByteArrayContent(Encoding.UTF8.GetBytes(string.Join("\n", lines) + "\n")), "file", "batch.jsonl" } };
+            using HttpResponseMessage uploaded = await emu.Http.PostAsync("files", form);
+            string fileId = (string)JsonNode.Parse(await uploaded.Content.ReadAsStringAsync())!["id"]!;
+
+            (int status, JsonObject batch) = await emu.PostAsync("batches", new JsonObject { ["input_file_id"] = fileId, ["endpoint"] = "/v1/embeddings", ["completion_window"] = "24h" });
+            Assert.Equal(200, status);
+            JsonObject done;
+            do
+            {
+                await Task.Delay(20);
+                done = await emu.GetAsync("batches/" + batch["id"]);
+            }
+            while ((string?)done["status"] != "completed");
+            Assert.Equal(3, (int)done["request_counts"]!["completed"]!);
+            Assert.Equal(1, (int)done["request_counts"]!["failed"]!);
+
+            string output = await emu.Http.GetStringAsync($"files/{done["output_file_id"]}/content");
+            var byId = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToDictionary(l => (string)l["custom_id"]!, l => l["response"]!["body"]!);
+            for (int i = 0; i < texts.Length; i++)
+            {
+                JsonObject direct = new JsonObject { ["model"] = "text-embedding-3-small", ["input"] = texts[i], ["dimensions"] = 256 };
+                (_, JsonObject answer) = await emu.PostAsync("embeddings", direct);
+                Assert.Equal(Floats(answer["data"]![0]!), Floats(byId["t" + i]["data"]![0]!));
+                Assert.Equal((int)answer["usage"]!["prompt_tokens"]!, (int)byId["t" + i]["usage"]!["prompt_tokens"]!);
+            }
+
+            Assert.Equal(256, Floats(byId["t0"]["data"]![0]!).Length);
+            string errors = await emu.Http.GetStringAsync($"files/{done["error_file_id"]}/content");
+            JsonNode failed = JsonNode.Parse(errors.Trim())!;
+            Assert.Equal("empty", (string?)failed["custom_id"]);
+            Assert.Equal(400, (int)failed["response"]!["status_code"]!);
+        }
     }
 }
