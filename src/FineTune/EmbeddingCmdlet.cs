@@ -39,15 +39,44 @@ namespace FineTune
         [ValidateRange(0, double.MaxValue)]
         public decimal? MaxCost { get; set; }
 
-        /// <summary>The embedding options these parameters give (the journal is the caller's).</summary>
-        private protected EmbeddingOptions EmbeddingOptions(string? journalPath) => new EmbeddingOptions
+        /// <summary>
+        /// Sends the texts through the Batch API (OpenAI only): one batch of up to 50,000 texts at half the price, results
+        /// within 24 hours. The batch's id goes to the journal: a run that ends before the batch does (-BatchWaitSec, Ctrl+C)
+        /// is picked up by the same command later, which sends nothing again. Azure OpenAI's Batch API does not serve
+        /// embeddings: -UseBatch there is the error FineTune.BatchNotOnAzure.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter UseBatch { get; set; }
+
+        /// <summary>Seconds to wait for a batch in this run (default: until it ends). A batch still running then is the error FineTune.BatchPending; run the command again later.</summary>
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int? BatchWaitSec { get; set; }
+
+        /// <summary>The embedding options these parameters give (the journal is the caller's). -UseBatch on Azure ends the command (FineTune.BatchNotOnAzure).</summary>
+        private protected EmbeddingOptions EmbeddingOptions(string? journalPath)
         {
-            Model = EmbeddingModel,
-            Dimensions = Dimensions,
-            ThrottleLimit = ThrottleLimit,
-            JournalPath = journalPath,
-            Provider = Service.Name,
-        };
+            var options = new EmbeddingOptions
+            {
+                Model = EmbeddingModel,
+                Dimensions = Dimensions,
+                ThrottleLimit = ThrottleLimit,
+                JournalPath = journalPath,
+                Provider = Service.Name,
+                UseBatch = UseBatch,
+                BatchWait = BatchWaitSec is int wait ? TimeSpan.FromSeconds(wait) : (TimeSpan?)null,
+            };
+            try
+            {
+                Embedder.CheckBatch(options);
+            }
+            catch (FineTune.Engine.Service.FineTuneServiceException ex)
+            {
+                ThrowTerminatingError(ToErrorRecord(ex, null));
+            }
+
+            return options;
+        }
 
         /// <summary>
         /// True when the plan may be carried out: nothing to send (and no -WhatIf), or within -MaxCost and confirmed.
@@ -55,7 +84,7 @@ namespace FineTune
         /// </summary>
         private protected bool Approve(EmbeddingPlan plan, string operation, string target, string action)
         {
-            string cost = $"{plan.Requests} embedding requests, {plan.Tokens:N0} tokens, {plan.CostText}";
+            string cost = $"{plan.Requests} embedding requests" + (plan.ViaBatch ? $" in {plan.NewBatches} batch(es), half price (Batch API)" : string.Empty) + $", {plan.Tokens:N0} tokens, {plan.CostText}";
             if (plan.Requests > 0 && MaxCost is decimal max)
             {
                 if (plan.CostUsd is not decimal usd)
@@ -71,7 +100,8 @@ namespace FineTune
                 }
             }
 
-            WriteVerbose($"{plan.Texts:N0} texts, {plan.Texts - plan.ToSend:N0} already embedded; to send: {cost}.");
+            string pending = plan.InPendingBatches > 0 ? $", {plan.InPendingBatches:N0} in batch {string.Join(", ", plan.PendingBatches)} sent before (picked up, not sent again)" : string.Empty;
+            WriteVerbose($"{plan.Texts:N0} texts, {plan.Texts - plan.ToSend - plan.InPendingBatches:N0} already embedded{pending}; to send: {cost}.");
             if (plan.Requests == 0 && !MyInvocation.BoundParameters.ContainsKey("WhatIf")) return true;
             return ShouldProcessOrExplain(target, $"{action} ({cost})", $"spends money on embeddings ({cost})", "-Confirm:$false (with -MaxCost to cap the spend)");
         }

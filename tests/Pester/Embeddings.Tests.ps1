@@ -190,6 +190,65 @@ Describe 'Find-FineTuneDuplicate' {
     }
 }
 
+Describe 'Through the Batch API (-UseBatch)' {
+    BeforeAll {
+        $script:faq = Join-Path $PSScriptRoot '../../samples/lumen-support-faq.csv'
+        function script:Vectors([string] $Path) {
+            $bytes = [System.IO.File]::ReadAllBytes($Path)
+            $end = [array]::IndexOf($bytes, [byte]10)
+            [Convert]::ToBase64String($bytes, $end + 1, $bytes.Length - $end - 1)
+        }
+    }
+
+    It 'builds the index a direct build does at half the price, and a re-run picks the batch up instead of sending it again' {
+        $direct = New-FineTuneKnowledgeIndex -Path $faq -IndexPath (Join-Path $TestDrive 'direct.ftidx') -Confirm:$false
+        $direct.CostUsd | Should -BeGreaterThan 0
+        $index = Join-Path $TestDrive 'batched.ftidx'
+        Reset-EmulatorRequestCount
+
+        # the estimate before sending: the tokens counted here, priced at half
+        $estimate = { param($switch) (New-FineTuneKnowledgeIndex -Path $faq -IndexPath $index -UseBatch:$switch -WhatIf -Verbose 4>&1 | Out-String) -match 'to send: (.*), \$([\d.]+)\.' | Should -BeTrue; $Matches }
+        $full = & $estimate $false
+        $half = & $estimate $true
+        $half[1] | Should -Match "^$($direct.Embedded) embedding requests in 1 batch\(es\), half price \(Batch API\)"
+        [decimal]$half[2] | Should -Be ([decimal]$full[2] / 2)
+        Get-EmulatorRequestCount | Should -Be 0
+
+        # the wait ends before the batch does: an error naming it, nothing written, the batch journaled
+        { New-FineTuneKnowledgeIndex -Path $faq -IndexPath $index -UseBatch -BatchWaitSec 0 -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'FineTune.BatchPending*'
+        Test-Path $index | Should -BeFalse
+        Get-EmulatorRequestCount -Route 'POST /v1/batches' | Should -Be 1
+        Embeddings | Should -Be 0
+
+        $batched = New-FineTuneKnowledgeIndex -Path $faq -IndexPath $index -UseBatch -Confirm:$false
+        $batched.Requests | Should -Be 0 -Because 'the re-run picks up the journaled batch'
+        Get-EmulatorRequestCount -Route 'POST /v1/batches' | Should -Be 1
+        Embeddings | Should -Be 0
+        $batched.Embedded | Should -Be $direct.Embedded
+        $batched.Tokens | Should -Be $direct.Tokens
+        $batched.CostUsd | Should -Be ($direct.CostUsd / 2) -Because 'the Batch API costs half'
+        (Vectors $batched.Path) | Should -Be (Vectors $direct.Path) -Because 'the batch answers with the vectors of the direct route'
+        $q = 'How do I reset my password?'
+        (Search-FineTuneKnowledgeIndex -IndexPath $batched.Path -Query $q -Top 3).Score | Should -Be (Search-FineTuneKnowledgeIndex -IndexPath $direct.Path -Query $q -Top 3).Score
+
+        (New-FineTuneKnowledgeIndex -Path $faq -IndexPath $index -UseBatch -Confirm:$false).Requests | Should -Be 0
+        Get-EmulatorRequestCount -Route 'POST /v1/batches' | Should -Be 1
+    }
+
+    It 'finds duplicates through a batch as it does directly' {
+        $train = Join-Path $TestDrive 'dup-train.jsonl'
+        $lines = 'How do I reset my password?', 'Where are my backups kept?', 'How do I reset my password?' | ForEach-Object { @{ messages = @(@{ role = 'user'; content = $_ }, @{ role = 'assistant'; content = 'See the help page.' }) } | ConvertTo-Json -Depth 5 -Compress }
+        Set-Content $train $lines
+        Reset-EmulatorRequestCount
+        $pairs = @(Find-FineTuneDuplicate -Path $train -UseBatch -Confirm:$false)
+        Get-EmulatorRequestCount -Route 'POST /v1/batches' | Should -Be 1
+        Embeddings | Should -Be 0
+        $pairs.Count | Should -Be 1
+        $pairs[0].Line, $pairs[0].OtherLine | Sort-Object | Should -Be 1, 3
+    }
+}
+
 Describe 'On Azure OpenAI' {
     It 'embeds through a deployment of an embedding model, with the cost unknown (no Azure price in the catalog)' {
         $azure = Start-FineTuneEmulator -TimeScale 0.05 -Flavor Azure
@@ -206,6 +265,8 @@ Describe 'On Azure OpenAI' {
             (Search-FineTuneKnowledgeIndex -IndexPath $kb.Path -Query 'How do I reset my password?' -Top 1).Text | Should -Match 'reset my Lumen Backup password'
             { New-FineTuneKnowledgeIndex -Path $faq -IndexPath (Join-Path $TestDrive 'capped.ftidx') -EmbeddingModel embed-small -MaxCost 1 -Confirm:$false -ErrorAction Stop } |
                 Should -Throw -ErrorId 'FineTune.CostUnknown*'
+            { New-FineTuneKnowledgeIndex -Path $faq -IndexPath (Join-Path $TestDrive 'batch.ftidx') -EmbeddingModel embed-small -UseBatch -Confirm:$false -ErrorAction Stop } |
+                Should -Throw -ErrorId 'FineTune.BatchNotOnAzure*'
         }
         finally {
             Connect-FineTune -Endpoint $emu.Endpoint -ApiKey (ConvertTo-SecureString 'sk-emulator-embeddings' -AsPlainText -Force)

@@ -11,7 +11,8 @@ namespace FineTune.Engine.Embeddings
     /// <summary>
     /// The vectors an embedding run received: a JSONL file with one line per text, <c>{"key","vector"}</c>, the key a
     /// hex SHA-256 of model, dimensions and text (<see cref="KeyOf"/>), the vector base64 of float32 little-endian
-    /// values. Lines are appended and flushed as each answer arrives, so an interrupted run (Ctrl+C, a lost
+    /// values; a batch sent through the Batch API is a line <c>{"batch","keys"}</c> (its id and the keys of its texts), so
+    /// that a re-run picks it up instead of sending its texts again. Lines are appended and flushed as each answer arrives, so an interrupted run (Ctrl+C, a lost
     /// connection, a quota error) loses at most the requests in flight; a torn last line is ignored on reading.
     /// Without a path it keeps the vectors in memory only. Thread-safe.
     /// </summary>
@@ -19,6 +20,7 @@ namespace FineTune.Engine.Embeddings
     {
         private readonly object sync = new object();
         private readonly Dictionary<string, float[]> vectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> batches = new Dictionary<string, string>(StringComparer.Ordinal);
         private readonly StreamWriter? writer;
 
         private EmbeddingJournal(StreamWriter? writer) => this.writer = writer;
@@ -45,6 +47,12 @@ namespace FineTune.Engine.Embeddings
                 try
                 {
                     using JsonDocument doc = JsonDocument.Parse(line);
+                    if (doc.RootElement.TryGetProperty("batch", out JsonElement batch))
+                    {
+                        foreach (JsonElement k in doc.RootElement.GetProperty("keys").EnumerateArray()) journal.batches[k.GetString() ?? string.Empty] = batch.GetString() ?? string.Empty;
+                        continue;
+                    }
+
                     string? key = doc.RootElement.GetProperty("key").GetString();
                     byte[] bytes = Convert.FromBase64String(doc.RootElement.GetProperty("vector").GetString() ?? string.Empty);
                     if (key == null || bytes.Length == 0 || bytes.Length % 4 != 0) continue;
@@ -79,6 +87,23 @@ namespace FineTune.Engine.Embeddings
         public float[] Get(string key)
         {
             lock (sync) return vectors[key];
+        }
+
+        /// <summary>The batch a text went in (an earlier run's), or null.</summary>
+        public string? BatchOf(string key)
+        {
+            lock (sync) return batches.TryGetValue(key, out string? id) ? id : null;
+        }
+
+        /// <summary>Records that the texts of <paramref name="keys"/> went in batch <paramref name="id"/>, and flushes it.</summary>
+        public void AddBatch(string id, IReadOnlyList<string> keys)
+        {
+            lock (sync)
+            {
+                foreach (string key in keys) batches[key] = id;
+                writer?.WriteLine(new System.Text.Json.Nodes.JsonObject { ["batch"] = id, ["keys"] = new System.Text.Json.Nodes.JsonArray(keys.Select(k => (System.Text.Json.Nodes.JsonNode?)k).ToArray()) }.ToJsonString());
+                writer?.Flush();
+            }
         }
 
         /// <summary>Records a vector and flushes it.</summary>

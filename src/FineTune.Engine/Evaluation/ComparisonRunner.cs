@@ -292,17 +292,11 @@ namespace FineTune.Engine.Evaluation
                 DateTime until = options.BatchWait is TimeSpan wait ? DateTime.UtcNow + wait : DateTime.MaxValue;
                 foreach (string id in ids)
                 {
-                    FineTuneBatch state = await client.GetBatchAsync(id, ct).ConfigureAwait(false);
-                    TimeSpan delay = TimeSpan.FromMilliseconds(250);
-                    while (!state.IsFinal && DateTime.UtcNow < until)
+                    FineTuneBatch state = await Providers.BatchFiles.WaitAsync(c => client.GetBatchAsync(id, c), until, options.BatchPollInterval, s =>
                     {
-                        int percent = state.Total > 0 ? (int)(100 * (state.Completed + state.Failed) / state.Total) : -1;
-                        feedback.Progress(1, "Comparing models", $"batch {id} {state.Status}: {state.Completed + state.Failed} of {state.Total} requests", percent);
-                        delay = TimeSpan.FromTicks(Math.Min(options.BatchPollInterval.Ticks, delay.Ticks * 2)); // 0.5 s, 1 s, 2 s ... up to the interval
-                        TimeSpan pause = until != DateTime.MaxValue && until - DateTime.UtcNow < delay ? until - DateTime.UtcNow : delay;
-                        if (pause > TimeSpan.Zero) await Task.Delay(pause, ct).ConfigureAwait(false);
-                        state = await client.GetBatchAsync(id, ct).ConfigureAwait(false);
-                    }
+                        int percent = s.Total > 0 ? (int)(100 * (s.Completed + s.Failed) / s.Total) : -1;
+                        feedback.Progress(1, "Comparing models", $"batch {id} {s.Status}: {s.Completed + s.Failed} of {s.Total} requests", percent);
+                    }, ct).ConfigureAwait(false);
 
                     if (!state.IsFinal)
                     {

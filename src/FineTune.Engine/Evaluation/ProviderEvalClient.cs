@@ -1,9 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
@@ -13,8 +10,8 @@ using FineTune.Engine.Service;
 namespace FineTune.Engine.Evaluation
 {
     /// <summary>
-    /// A comparison's wire through the provider port: chat or completions calls, and the Batch API as an uploaded
-    /// input file (purpose <c>batch</c>), a batch, and its output and error files read back.
+    /// A comparison's wire through the provider port: chat or completions calls, and the Batch API
+    /// (<see cref="BatchFiles"/>: an uploaded input file, a batch, its output and error files read back).
     /// </summary>
     public sealed class ProviderEvalClient : IEvalClient
     {
@@ -37,90 +34,40 @@ namespace FineTune.Engine.Evaluation
             return new ModelReply { Text = a.Answer ?? string.Empty, PromptTokens = a.PromptTokens, CompletionTokens = a.CompletionTokens };
         }
 
-        /// <summary>
-        /// Writes the requests as a batch input file (<c>{"custom_id","method":"POST","url","body"}</c> lines, UTF-8
-        /// without a BOM, in the temporary folder), uploads it with purpose <c>batch</c> and creates the batch.
-        /// </summary>
+        /// <summary>Sends the requests as one batch (<see cref="BatchFiles.SubmitAsync"/>; custom_id = the request's journal key).</summary>
         public async Task<string> CreateBatchAsync(IReadOnlyList<EvalRequest> requests, CancellationToken cancellationToken)
         {
             string url = requests[0].Messages == null ? "/v1/completions" : "/v1/chat/completions";
-            string temp = Path.Combine(Path.GetTempPath(), "finetune-batch-" + Guid.NewGuid().ToString("N") + ".jsonl");
-            try
-            {
-                var text = new StringBuilder();
-                foreach (EvalRequest r in requests)
-                {
-                    text.Append(new JsonObject { ["custom_id"] = r.Key, ["method"] = "POST", ["url"] = url, ["body"] = BodyOf(r) }.ToJsonString()).Append('\n');
-                }
-
-                File.WriteAllText(temp, text.ToString(), new UTF8Encoding(false));
-                FineTuneFile file = await provider.UploadFileAsync(temp, "batch", false, null, feedback, cancellationToken).ConfigureAwait(false);
-                return (await provider.CreateBatchAsync(file.Id, url, cancellationToken).ConfigureAwait(false)).Id;
-            }
-            finally
-            {
-                try
-                {
-                    File.Delete(temp);
-                }
-                catch (IOException)
-                {
-                    // a temporary file left behind costs nothing
-                }
-            }
+            return (await BatchFiles.SubmitAsync(provider, url, requests.Select(r => (r.Key, BodyOf(r))), feedback, cancellationToken).ConfigureAwait(false)).Id;
         }
 
         /// <inheritdoc/>
         public Task<FineTuneBatch> GetBatchAsync(string batchId, CancellationToken cancellationToken) => provider.GetBatchAsync(batchId, cancellationToken);
 
-        /// <summary>Reads the output and error files: one result per <c>custom_id</c>; a line that is not JSON is <see cref="FineTuneServiceException"/> (InvalidResponse).</summary>
+        /// <summary>Reads the output and error files (<see cref="BatchFiles.ReadResultsAsync"/>): one result per <c>custom_id</c>.</summary>
         public async Task<IReadOnlyList<BatchResult>> GetBatchResultsAsync(FineTuneBatch batch, CancellationToken cancellationToken)
         {
             var results = new List<BatchResult>();
-            foreach (string? fileId in new[] { batch.OutputFileId, batch.ErrorFileId })
+            foreach (BatchLine line in await BatchFiles.ReadResultsAsync(provider, batch, cancellationToken).ConfigureAwait(false))
             {
-                if (string.IsNullOrEmpty(fileId)) continue;
-                byte[] content = await provider.DownloadFileAsync(fileId!, cancellationToken).ConfigureAwait(false);
-                int number = 0;
-                foreach (string line in Encoding.UTF8.GetString(content).Split('\n'))
+                if (line.Body == null)
                 {
-                    number++;
-                    if (line.Trim().Length == 0) continue;
-                    JsonObject o;
-                    try
-                    {
-                        o = JsonNode.Parse(line) as JsonObject ?? throw new JsonException("not an object");
-                    }
-                    catch (JsonException ex)
-                    {
-                        throw new FineTuneServiceException("Batch", ErrorKind.InvalidResponse, "InvalidResponse", $"Line {number} of the batch file {fileId} is not a JSON object ({ex.Message}).");
-                    }
-
-                    string key = (string?)(o["custom_id"] as JsonValue) ?? string.Empty;
-                    JsonObject? response = o["response"] as JsonObject;
-                    JsonObject? body = response?["body"] as JsonObject;
-                    int status = response?["status_code"] is JsonValue s && s.TryGetValue(out int code) ? code : 0;
-                    if (status == 200 && body != null)
-                    {
-                        JsonObject? choice = (body["choices"] as JsonArray)?.FirstOrDefault() as JsonObject;
-                        JsonObject? usage = body["usage"] as JsonObject;
-                        results.Add(new BatchResult
-                        {
-                            Key = key,
-                            Reply = new ModelReply
-                            {
-                                Text = (string?)((choice?["message"] as JsonObject)?["content"] as JsonValue) ?? (string?)(choice?["text"] as JsonValue) ?? string.Empty,
-                                PromptTokens = (long?)(usage?["prompt_tokens"] as JsonValue) ?? 0,
-                                CompletionTokens = (long?)(usage?["completion_tokens"] as JsonValue) ?? 0,
-                            },
-                        });
-                    }
-                    else
-                    {
-                        string? message = (string?)((o["error"] as JsonObject)?["message"] as JsonValue) ?? (string?)(((body?["error"]) as JsonObject)?["message"] as JsonValue);
-                        results.Add(new BatchResult { Key = key, Error = message ?? $"status {status}" });
-                    }
+                    results.Add(new BatchResult { Key = line.CustomId, Error = line.Error });
+                    continue;
                 }
+
+                JsonObject? choice = (line.Body["choices"] as JsonArray)?.FirstOrDefault() as JsonObject;
+                JsonObject? usage = line.Body["usage"] as JsonObject;
+                results.Add(new BatchResult
+                {
+                    Key = line.CustomId,
+                    Reply = new ModelReply
+                    {
+                        Text = (string?)((choice?["message"] as JsonObject)?["content"] as JsonValue) ?? (string?)(choice?["text"] as JsonValue) ?? string.Empty,
+                        PromptTokens = (long?)(usage?["prompt_tokens"] as JsonValue) ?? 0,
+                        CompletionTokens = (long?)(usage?["completion_tokens"] as JsonValue) ?? 0,
+                    },
+                });
             }
 
             return results;
