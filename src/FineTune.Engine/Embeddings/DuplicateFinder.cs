@@ -162,28 +162,10 @@ namespace FineTune.Engine.Embeddings
         {
             string full = System.IO.Path.GetFullPath(path);
             if (!File.Exists(full)) throw new FileNotFoundException($"The file '{path}' does not exist.", path);
-            long line = 0;
-            foreach (string raw in File.ReadLines(full))
+            foreach ((long line, _, string text) in KnowledgeIndexBuilder.JsonlRecords(full, path, null))
             {
-                line++;
-                if (raw.Trim().Length == 0) continue;
-                JsonDocument doc;
-                try
-                {
-                    doc = JsonDocument.Parse(raw);
-                }
-                catch (JsonException ex)
-                {
-                    throw new InvalidDataException($"{path} line {line}: not valid JSON ({ex.Message}). Run Test-FineTuneDataset on the file.");
-                }
-
-                using (doc)
-                {
-                    if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{path} line {line}: not a JSON object. Run Test-FineTuneDataset on the file.");
-                    string text = KnowledgeIndexBuilder.TextOf(doc.RootElement, null, path, line);
-                    if (text.Trim().Length == 0) continue;
-                    yield return (full, line, Chunker.Truncate(text, Embedder.MaxTokensPerInput));
-                }
+                if (text.Trim().Length == 0) continue;
+                yield return (full, line, Chunker.Truncate(text, Embedder.MaxTokensPerInput));
             }
         }
     }

@@ -280,7 +280,8 @@ namespace FineTune.Engine.Embeddings
             }
         }
 
-        private static IEnumerable<(long, long, string)> JsonlRecords(string path, string display, IReadOnlyList<string>? columns)
+        /// <summary>Each non-blank line of a JSONL file as (line, line, text of its fields or <paramref name="columns"/>); a line that is not a JSON object is an InvalidDataException naming <paramref name="display"/> and the line.</summary>
+        internal static IEnumerable<(long, long, string)> JsonlRecords(string path, string display, IReadOnlyList<string>? columns)
         {
             long line = 0;
             foreach (string raw in File.ReadLines(path))
