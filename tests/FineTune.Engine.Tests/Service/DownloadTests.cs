@@ -141,16 +141,17 @@ namespace FineTune.Engine.Tests.Service
         [Fact]
         public async Task ASlowBodyThatKeepsComingOutlastsTheTimeoutAndAStalledOneFails()
         {
-            // 1 s network timeout; the body takes about 2.5 s but never pauses 1 s
-            byte[] body = Body(20 * 8192);
-            answer = Serve(body, piece: 8192, pause: 125);
+            // 3 s network timeout; the body takes about 3.75 s but never pauses longer than 150 ms (a margin of 20
+            // times: with 1 s the parallel tests of a 2-core machine once delayed a piece past the timeout)
+            byte[] body = Body(25 * 8192);
+            answer = Serve(body, piece: 8192, pause: 150);
             string target = Path.Combine(dir, "slow.jsonl");
-            Assert.Equal(body.Length, await Service(timeoutSec: 1).SaveFileAsync("file-slow", target, false, null, CancellationToken.None));
+            Assert.Equal(body.Length, await Service(timeoutSec: 3).SaveFileAsync("file-slow", target, false, null, CancellationToken.None));
             Assert.Equal(body, File.ReadAllBytes(target));
 
-            answer = Serve(body, piece: body.Length / 2, pause: 3000);
+            answer = Serve(body, piece: body.Length / 2, pause: 9000);
             File.WriteAllText(target, "old content\n");
-            var ex = await Assert.ThrowsAsync<FineTuneServiceException>(() => Service(timeoutSec: 1).SaveFileAsync("file-stall", target, true, null, CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<FineTuneServiceException>(() => Service(timeoutSec: 3).SaveFileAsync("file-stall", target, true, null, CancellationToken.None));
             Assert.Equal("FineTune.Timeout", ex.ErrorId);
             Assert.Equal("old content\n", File.ReadAllText(target));
             Assert.Empty(LeftOvers());
