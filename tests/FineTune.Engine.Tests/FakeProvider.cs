@@ -36,6 +36,8 @@ namespace FineTune.Engine.Tests
 
         public DatasetTarget Target => Name == "Azure" ? DatasetTarget.Azure : DatasetTarget.OpenAI;
 
+        public bool HandsOutTrainingFiles => Name == "Azure";
+
         /// <summary>Every call, by operation name (AddFile, StartJob, GetJob, GetEvent, Moderate, Chat...).</summary>
         public ConcurrentQueue<string> Calls { get; } = new ConcurrentQueue<string>();
 

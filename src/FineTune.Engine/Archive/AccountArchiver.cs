@@ -180,7 +180,7 @@ namespace FineTune.Engine.Archive
             foreach (KeyValuePair<string, FineTuneFile?> f in files.OrderBy(f => f.Key, StringComparer.Ordinal))
             {
                 feedback.Progress(7, activity, $"File {++n} of {files.Count}: {f.Key}", 50 * n / Math.Max(1, files.Count));
-                fileRows[f.Key] = await ArchiveFileAsync(service, writer, f.Key, f.Value, ledger, options.Provider, feedback, cancellationToken).ConfigureAwait(false);
+                fileRows[f.Key] = await ArchiveFileAsync(service, writer, f.Key, f.Value, ledger, feedback, cancellationToken).ConfigureAwait(false);
             }
 
             ModelCatalog? catalog = null;
@@ -213,7 +213,7 @@ namespace FineTune.Engine.Archive
             (o.CreatedBefore == null || job.CreatedAt < o.CreatedBefore) &&
             (o.Metadata == null || o.Metadata.All(p => job.Metadata.TryGetValue(p.Key, out string? v) && v == p.Value));
 
-        private static async Task<FileRow> ArchiveFileAsync(IFineTuneProvider service, Writer writer, string id, FineTuneFile? meta, IReadOnlyList<LedgerEntry> ledger, string provider, IFeedback feedback, CancellationToken ct)
+        private static async Task<FileRow> ArchiveFileAsync(IFineTuneProvider service, Writer writer, string id, FineTuneFile? meta, IReadOnlyList<LedgerEntry> ledger, IFeedback feedback, CancellationToken ct)
         {
             string dir = "files/" + Safe(id) + "/";
             var row = new FileRow { Id = id };
@@ -243,9 +243,9 @@ namespace FineTune.Engine.Archive
             string? refused = null;
             try
             {
-                if (writer.Report.WhatIf && row.Purpose == "fine-tune" && provider != "Azure")
+                if (writer.Report.WhatIf && row.Purpose == "fine-tune" && !service.HandsOutTrainingFiles)
                 {
-                    // -WhatIf asks nothing of the service: OpenAI's rule is known
+                    // -WhatIf asks nothing of the service: the provider knows its rule
                     throw new FineTuneServiceException("SaveFile", ErrorKind.InvalidRequest, "DownloadNotAllowed", ProviderRefusals.NotAllowedToDownload + ": fine-tune", 400);
                 }
 

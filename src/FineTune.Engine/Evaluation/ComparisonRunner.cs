@@ -54,8 +54,8 @@ namespace FineTune.Engine.Evaluation
         /// <summary>Sampling temperature (default 0: the most likely answer, so that runs repeat).</summary>
         public double? Temperature { get; set; } = 0;
 
-        /// <summary>Whether the service is Azure OpenAI (its Batch API does not serve fine-tuned models).</summary>
-        public bool IsAzure { get; set; }
+        /// <summary>The price catalog's provider of the service ("OpenAI" or "Azure", as the provider names itself): prices the calls, and on Azure refuses a batch of fine-tuned models (its Batch API does not serve them).</summary>
+        public string Provider { get; set; } = Models.ModelCatalog.OpenAI;
 
         /// <summary>The knowledge index contenders with <see cref="Contender.Retrieval"/> read from (each question embedded once, journaled beside the comparison's journal), or null.</summary>
         public Embeddings.KnowledgeRetriever? Retriever { get; set; }
@@ -87,7 +87,7 @@ namespace FineTune.Engine.Evaluation
                 throw new ArgumentException($"A batch goes to one service, and contender '{elsewhere.Name}' has a connection of its own. Compare without -UseBatch, or compare that contender in a run of its own with -Connection.");
             }
 
-            if (batch && options.IsAzure && options.Contenders.FirstOrDefault(c => Models.ModelCatalog.BaseModelOf(c.Model) != null) is Contender tuned)
+            if (batch && options.Provider == Models.ModelCatalog.Azure && options.Contenders.FirstOrDefault(c => Models.ModelCatalog.BaseModelOf(c.Model) != null) is Contender tuned)
             {
                 throw new FineTuneServiceException("CompareModel", ErrorKind.NotSupported, "BatchNotForFineTunedOnAzure",
                     $"Azure OpenAI's Batch API does not serve fine-tuned models ({tuned.Model}). Compare without -UseBatch (direct calls to the deployment).");
@@ -351,7 +351,7 @@ namespace FineTune.Engine.Evaluation
                     row.PromptTokens = reply.PromptTokens;
                     row.CompletionTokens = reply.CompletionTokens;
                     row.LatencySeconds = seconds;
-                    row.CostUsd = EvalPrices.CallCost(contender.Model, reply.PromptTokens, reply.CompletionTokens, viaBatch, contender.PriceProvider ?? (options.IsAzure ? Models.ModelCatalog.Azure : Models.ModelCatalog.OpenAI));
+                    row.CostUsd = EvalPrices.CallCost(contender.Model, reply.PromptTokens, reply.CompletionTokens, viaBatch, contender.PriceProvider ?? options.Provider);
                     if (contender.Retrieval && passages.TryGetValue(example.Line, out Embeddings.RetrievedPassages? found))
                     {
                         row.CostUsd += found.QueryCostUsd; // the question's embedding: unknown makes the call's cost unknown

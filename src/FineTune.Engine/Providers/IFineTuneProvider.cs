@@ -27,6 +27,9 @@ namespace FineTune.Engine.Providers
         /// <summary>The training-file rules this service applies (Test-FineTuneDataset -Target): checked before an upload.</summary>
         DatasetTarget Target { get; }
 
+        /// <summary>Whether the service hands out the content of training and validation files (purpose fine-tune): OpenAI refuses, Azure hands it out.</summary>
+        bool HandsOutTrainingFiles { get; }
+
         /// <summary>True when, without a key or token, a Microsoft Entra ID token (Az.Accounts) signs in (Azure).</summary>
         bool SignsInWithEntraId { get; }
 

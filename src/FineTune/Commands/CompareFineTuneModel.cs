@@ -187,7 +187,7 @@ namespace FineTune.Commands
                 BatchWait = BatchWaitSec is int w ? TimeSpan.FromSeconds(w) : (TimeSpan?)null,
                 MaxTokens = MaxTokens,
                 Temperature = Temperature,
-                IsAzure = Service.Name == "Azure",
+                Provider = Service.Name,
                 Retriever = Retriever(),
             };
             Comparison comparison;

@@ -138,7 +138,7 @@ namespace FineTune.Engine.Tests.Evaluation
         public async Task AzureRefusesBatchForFineTunedModels()
         {
             var o = Options(WriteSet(), batch: true);
-            o.IsAzure = true;
+            o.Provider = FineTune.Engine.Models.ModelCatalog.Azure;
             o.Contenders = new[] { new Contender { Name = "t", Model = "gpt-4o-mini-2024-07-18.ft-0123456789abcdef0123456789abcdef" } };
             var ex = await Assert.ThrowsAsync<FineTuneServiceException>(() => ComparisonRunner.RunAsync(new FakeClient(), o, NoFeedback.Instance, CancellationToken.None));
             Assert.Equal(ErrorKind.NotSupported, ex.Kind);

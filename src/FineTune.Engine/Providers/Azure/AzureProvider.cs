@@ -37,6 +37,9 @@ namespace FineTune.Engine.Providers
         /// <inheritdoc/>
         public override DatasetTarget Target => DatasetTarget.Azure;
 
+        /// <inheritdoc/>
+        public override bool HandsOutTrainingFiles => true;
+
         /// <summary>None: on Azure a permission error (403) is a missing role on the resource, not a provider that stopped training.</summary>
         private protected override FineTuneServiceException? TrainingClosed(FineTuneServiceException ex) => null;
 

@@ -56,6 +56,9 @@ namespace FineTune.Engine.Providers
         public virtual DatasetTarget Target => DatasetTarget.OpenAI;
 
         /// <inheritdoc/>
+        public virtual bool HandsOutTrainingFiles => false;
+
+        /// <inheritdoc/>
         public virtual void CheckJob(JobRequest request)
         {
             request.Validate();
