@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using FineTune.Engine.IO;
 using FineTune.Engine.Datasets;
 using FineTune.Engine.Jobs;
 using FineTune.Engine.Models;

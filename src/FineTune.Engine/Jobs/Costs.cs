@@ -4,7 +4,6 @@ using System.Threading;
 using FineTune.Engine.Datasets;
 using FineTune.Engine.Models;
 using FineTune.Engine.Pricing;
-using FineTune.Engine.Tokens;
 
 namespace FineTune.Engine.Jobs
 {

@@ -227,11 +227,11 @@ namespace FineTune.Engine.Workflow
             // a warning: the upload itself succeeded.
             try
             {
-                await Task.Run(() => Archive.UploadLedger.Record(file.Id, path, provider.Connection.Endpoint.AbsoluteUri, purpose, cancellationToken, file.Sha256), cancellationToken).ConfigureAwait(false);
+                await Task.Run(() => IO.UploadLedger.Record(file.Id, path, provider.Connection.Endpoint.AbsoluteUri, purpose, cancellationToken, file.Sha256), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                feedback.Warning($"{file.Id} was uploaded, but the upload ledger ({Archive.UploadLedger.LedgerPath}) could not record where it came from: {ex.Message}");
+                feedback.Warning($"{file.Id} was uploaded, but the upload ledger ({IO.UploadLedger.LedgerPath}) could not record where it came from: {ex.Message}");
             }
 
             return file;

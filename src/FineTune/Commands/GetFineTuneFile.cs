@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using FineTune.Engine.Archive;
+using FineTune.Engine.IO;
 using FineTune.Engine.Service;
 
 namespace FineTune.Commands

@@ -365,7 +365,7 @@ namespace FineTune.Engine.Providers
             {
                 body = await SendRawAsync("SaveFile", "GET", $"files/{Uri.EscapeDataString(fileId)}/content", null, cancellationToken).ConfigureAwait(false);
             }
-            catch (FineTuneServiceException ex) when (Archive.ProviderRefusals.DownloadRefused(ex, fileId, cancellationToken) is FineTuneServiceException refused)
+            catch (FineTuneServiceException ex) when (ProviderRefusals.DownloadRefused(ex, fileId, cancellationToken) is FineTuneServiceException refused)
             {
                 throw refused;
             }
@@ -411,7 +411,7 @@ namespace FineTune.Engine.Providers
                 sent = await SendMessageAsync("SaveFile", "GET", $"files/{Uri.EscapeDataString(fileId)}/content", null, cancellationToken,
                     null, null, bufferResponse: false).ConfigureAwait(false);
             }
-            catch (FineTuneServiceException ex) when (Archive.ProviderRefusals.DownloadRefused(ex, fileId, cancellationToken) is FineTuneServiceException refused)
+            catch (FineTuneServiceException ex) when (ProviderRefusals.DownloadRefused(ex, fileId, cancellationToken) is FineTuneServiceException refused)
             {
                 throw refused;
             }

@@ -33,8 +33,8 @@ namespace FineTune.Engine.Providers
             }
         }
 
-        /// <summary>The error a refused job create becomes when the refusal means this provider trains no more (<see cref="Archive.ProviderRefusals.TrainingClosed"/>); null to keep the service's.</summary>
-        private protected virtual FineTuneServiceException? TrainingClosed(FineTuneServiceException ex) => Archive.ProviderRefusals.TrainingClosed(ex);
+        /// <summary>The error a refused job create becomes when the refusal means this provider trains no more (<see cref="ProviderRefusals.TrainingClosed"/>); null to keep the service's.</summary>
+        private protected virtual FineTuneServiceException? TrainingClosed(FineTuneServiceException ex) => ProviderRefusals.TrainingClosed(ex);
 
         private Task<FineTuneJob> CreateJobOnceAsync(JobRequest request, IFeedback feedback, CancellationToken cancellationToken)
         {

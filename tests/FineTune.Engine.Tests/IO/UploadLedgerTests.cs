@@ -3,10 +3,10 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using FineTune.Engine.Archive;
+using FineTune.Engine.IO;
 using Xunit;
 
-namespace FineTune.Engine.Tests.Archive
+namespace FineTune.Engine.Tests.IO
 {
     public sealed class UploadLedgerTests : IDisposable
     {

@@ -1,10 +1,10 @@
 using System;
 using System.Globalization;
 using System.Threading;
-using FineTune.Engine.Providers;
+using FineTune.Engine.IO;
 using FineTune.Engine.Service;
 
-namespace FineTune.Engine.Archive
+namespace FineTune.Engine.Providers
 {
     /// <summary>
     /// Two refusals of a provider that is winding fine-tuning down, made into errors that say what to do

@@ -5,9 +5,8 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
-using FineTune.Engine.IO;
 
-namespace FineTune.Engine.Archive
+namespace FineTune.Engine.IO
 {
     /// <summary>One upload: which local file became which file id on which endpoint.</summary>
     public sealed class LedgerEntry
