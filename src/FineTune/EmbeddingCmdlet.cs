@@ -70,9 +70,9 @@ namespace FineTune
             {
                 Embedder.CheckBatch(options);
             }
-            catch (FineTune.Engine.Service.FineTuneServiceException ex)
+            catch (FineTuneException ex)
             {
-                ThrowTerminatingError(ToErrorRecord(ex, null));
+                Fail(ex);
             }
 
             return options;

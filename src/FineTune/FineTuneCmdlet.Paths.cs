@@ -83,6 +83,30 @@ namespace FineTune
         }
 
         /// <summary>
+        /// A file argument that may be on the service or local, as (id, local path): a string id (<c>file-...</c>, or any
+        /// name that is not a local file), a file object (Id, and its LocalPath when it was uploaded from here and is still
+        /// there), or a local file (FileInfo, a path, an object with FullName/Path). (null, null) for no argument.
+        /// </summary>
+        internal (string? Id, string? Path) FileArgument(PSObject? value, string parameter)
+        {
+            if (value == null) return (null, null);
+            object inner = value.BaseObject;
+            if (inner is FileInfo fi) return (null, fi.FullName);
+            if (inner is string s)
+            {
+                if (s.StartsWith("file-", StringComparison.OrdinalIgnoreCase) || !File.Exists(FileSystemPath(s, parameter))) return (s, null);
+                return (null, FileSystemPath(s, parameter));
+            }
+
+            string? Prop(string name) => value.Properties[name]?.Value?.ToString();
+            string? id = Prop("Id") ?? Prop("FileId");
+            string? local = Prop("LocalPath");
+            if (id != null) return (id, local != null && File.Exists(local) ? local : null);
+            string? path = Prop("FullName") ?? Prop("Path");
+            return path != null ? (null, FileSystemPath(path, parameter)) : (value.ToString(), null);
+        }
+
+        /// <summary>
         /// A path the command writes or reads as one given name (-OutFile, -Destination, a journal, a catalog), as a
         /// file-system path relative to the current PowerShell location (not the process's working folder); no wildcards.
         /// Ends the command when it is on another provider (FineTune.NotFileSystem) or, unless <paramref name="folderAllowed"/>,

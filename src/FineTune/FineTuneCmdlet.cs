@@ -47,7 +47,7 @@ namespace FineTune
                         if (!connection.HasKey) throw FineTuneServiceException.NoKey("Connect");
                         service = ProviderFactory.Create(connection);
                     }
-                    catch (FineTuneServiceException ex)
+                    catch (FineTuneException ex)
                     {
                         ThrowTerminatingError(ToErrorRecord(ex, null));
                     }
@@ -87,8 +87,8 @@ namespace FineTune
         /// <summary>
         /// Runs async engine work off the pipeline thread and pumps what it reports (through
         /// <see cref="Feedback"/>) onto the pipeline thread until it ends. Ctrl+C returns at once by
-        /// throwing <see cref="PipelineStoppedException"/>; a service failure ends the command with a
-        /// terminating error record (<see cref="ToErrorRecord"/>); other exceptions pass through.
+        /// throwing <see cref="PipelineStoppedException"/>; an engine failure (<see cref="FineTuneException"/>) or a refused
+        /// argument ends the command with a terminating error record (<see cref="ToErrorRecord"/>); other exceptions pass through.
         /// </summary>
         protected T Run<T>(Func<CancellationToken, Task<T>> work)
         {
@@ -96,10 +96,15 @@ namespace FineTune
             {
                 return Pump(work);
             }
-            catch (FineTuneServiceException ex)
+            catch (FineTuneException ex)
             {
                 ThrowTerminatingError(ToErrorRecord(ex, ex.Target));
                 throw; // not reached: ThrowTerminatingError always throws
+            }
+            catch (ArgumentException ex)
+            {
+                Fail(ex); // a request the engine refuses before sending it (FineTune.InvalidArgument, FineTune.UnknownModel)
+                throw; // not reached
             }
         }
 
@@ -108,17 +113,17 @@ namespace FineTune
             Run<bool>(async ct => { await work(ct).ConfigureAwait(false); return true; });
 
         /// <summary>
-        /// Runs the work for one pipeline item; a service failure becomes a non-terminating error for
+        /// Runs the work for one pipeline item; an engine failure (<see cref="FineTuneException"/>) becomes a non-terminating error for
         /// that item (the pipeline goes on with the next). Returns false when it failed.
         /// </summary>
-        protected bool TryRun<T>(Func<CancellationToken, Task<T>> work, object? target, out T result, Func<FineTuneServiceException, bool>? endsCommand = null)
+        protected bool TryRun<T>(Func<CancellationToken, Task<T>> work, object? target, out T result, Func<FineTuneException, bool>? endsCommand = null)
         {
             try
             {
                 result = Pump(work);
                 return true;
             }
-            catch (FineTuneServiceException ex)
+            catch (FineTuneException ex)
             {
                 ErrorRecord record = ToErrorRecord(ex, ex.Target ?? target);
                 if (endsCommand?.Invoke(ex) == true) ThrowTerminatingError(record);

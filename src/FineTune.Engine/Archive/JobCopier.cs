@@ -15,26 +15,13 @@ using FineTune.Engine.Service;
 namespace FineTune.Engine.Archive
 {
     /// <summary>Why a copy cannot be made (Reason: NoData, NotTrained, AlreadyCopied), before anything was uploaded.</summary>
-    public sealed class CopyRefusedException : InvalidOperationException, IFineTuneFailure
+    public sealed class CopyRefusedException : FineTuneException
     {
         /// <summary>Creates the exception.</summary>
         public CopyRefusedException(string reason, string message)
-            : base(message) => Reason = reason;
-
-        /// <summary>NoData, NotTrained or AlreadyCopied.</summary>
-        public string Reason { get; }
-
-        /// <inheritdoc/>
-        public string Operation => "CopyJob";
-
-        /// <inheritdoc/>
-        public ErrorKind Kind => Reason == "NoData" ? ErrorKind.NotFound : ErrorKind.InvalidOperation;
-
-        /// <inheritdoc/>
-        public object? Target => null;
-
-        /// <inheritdoc/>
-        public string? Advice => null;
+            : base("CopyJob", reason == "NoData" ? ErrorKind.NotFound : ErrorKind.InvalidOperation, reason, message)
+        {
+        }
     }
 
     /// <summary>What Copy-FineTuneJob may override (<see cref="JobCopier.PlanAsync"/>).</summary>

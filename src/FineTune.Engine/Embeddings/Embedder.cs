@@ -358,7 +358,7 @@ namespace FineTune.Engine.Embeddings
         {
             if (options.UseBatch && options.Provider == ModelCatalog.Azure)
             {
-                throw new FineTuneServiceException("Embed", ErrorKind.NotSupported, "BatchNotOnAzure",
+                throw new FineTuneException("Embed", ErrorKind.NotSupported, "BatchNotOnAzure",
                     "Azure OpenAI's Batch API does not serve embeddings: its global batch needs a Global Batch deployment, and those serve chat models only. Embed without -UseBatch (direct requests to the embedding deployment).");
             }
         }

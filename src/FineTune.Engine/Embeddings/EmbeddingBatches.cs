@@ -47,7 +47,7 @@ namespace FineTune.Engine.Embeddings
                 }, cancellationToken).ConfigureAwait(false);
                 if (!state.IsFinal)
                 {
-                    throw new FineTuneServiceException("Embed", ErrorKind.Timeout, "BatchPending",
+                    throw new FineTuneException("Embed", ErrorKind.Timeout, "BatchPending",
                         $"Batch {id} is still {state.Status} ({state.Completed:N0} of {state.Total:N0} requests done). Run the same command again later: it picks the batch up from the journal and sends nothing again.");
                 }
 

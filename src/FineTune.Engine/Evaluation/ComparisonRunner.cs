@@ -89,7 +89,7 @@ namespace FineTune.Engine.Evaluation
 
             if (batch && options.Provider == Models.ModelCatalog.Azure && options.Contenders.FirstOrDefault(c => Models.ModelCatalog.BaseModelOf(c.Model) != null) is Contender tuned)
             {
-                throw new FineTuneServiceException("CompareModel", ErrorKind.NotSupported, "BatchNotForFineTunedOnAzure",
+                throw new FineTuneException("CompareModel", ErrorKind.NotSupported, "BatchNotForFineTunedOnAzure",
                     $"Azure OpenAI's Batch API does not serve fine-tuned models ({tuned.Model}). Compare without -UseBatch (direct calls to the deployment).");
             }
 

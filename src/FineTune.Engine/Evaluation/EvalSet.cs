@@ -46,11 +46,12 @@ namespace FineTune.Engine.Evaluation
     }
 
     /// <summary>A line of an evaluation file that cannot be used: names the file, line and field and how to fix it.</summary>
-    public sealed class EvalSetException : Exception, IFineTuneFailure
+    public sealed class EvalSetException : FineTuneException
     {
         /// <summary>Creates the error.</summary>
         public EvalSetException(string path, long line, string? field, string problem)
-            : base($"{path}:{line}{(field == null ? string.Empty : " (" + field + ")")}: {problem}")
+            : base("ReadEvalSet", ErrorKind.InvalidData, "InvalidExample", $"{path}:{line}{(field == null ? string.Empty : " (" + field + ")")}: {problem}", path,
+                "Fix the line as the message says, or run Test-FineTuneDataset on the file.")
         {
             Path = path;
             Line = line;
@@ -65,21 +66,6 @@ namespace FineTune.Engine.Evaluation
 
         /// <summary>The field at fault, or null.</summary>
         public string? Field { get; }
-
-        /// <inheritdoc/>
-        public string Operation => "ReadEvalSet";
-
-        /// <inheritdoc/>
-        public string Reason => "InvalidExample";
-
-        /// <inheritdoc/>
-        public ErrorKind Kind => ErrorKind.InvalidData;
-
-        /// <inheritdoc/>
-        public object? Target => Path;
-
-        /// <inheritdoc/>
-        public string? Advice => "Fix the line as the message says, or run Test-FineTuneDataset on the file.";
     }
 
     /// <summary>Reads an evaluation file: chat JSONL (<c>messages</c>) or legacy JSONL (<c>prompt</c>/<c>completion</c>).</summary>

@@ -8,11 +8,12 @@ using System.Text.Json;
 namespace FineTune.Engine.Evaluation
 {
     /// <summary>A grader definition that cannot be used: names the source, the field and how to fix it.</summary>
-    public sealed class GraderException : Exception, IFineTuneFailure
+    public sealed class GraderException : FineTuneException
     {
         /// <summary>Creates the error.</summary>
         public GraderException(string source, string field, string problem, Exception? inner = null)
-            : base($"Grader {source}, field '{field}': {problem}", inner)
+            : base("ReadGrader", ErrorKind.InvalidData, "InvalidGrader", $"Grader {source}, field '{field}': {problem}", source,
+                "Fix the grader as the message says; the shapes are those of the service's graders.", inner)
         {
             Source = source;
             Field = field;
@@ -23,21 +24,6 @@ namespace FineTune.Engine.Evaluation
 
         /// <summary>The JSON path of the field at fault.</summary>
         public string Field { get; }
-
-        /// <inheritdoc/>
-        public string Operation => "ReadGrader";
-
-        /// <inheritdoc/>
-        public string Reason => "InvalidGrader";
-
-        /// <inheritdoc/>
-        public ErrorKind Kind => ErrorKind.InvalidData;
-
-        /// <inheritdoc/>
-        public object? Target => Source;
-
-        /// <inheritdoc/>
-        public string? Advice => "Fix the grader as the message says; the shapes are those of the service's graders.";
     }
 
     /// <summary>

@@ -64,6 +64,16 @@ namespace FineTune.Engine.Jobs
         /// </summary>
         public string? TrainingType { get; set; }
 
+        /// <summary>A copy of this request naming other files (a copy of the metadata too; the same client request id).</summary>
+        public JobRequest WithFiles(string trainingFile, string? validationFile)
+        {
+            var copy = (JobRequest)MemberwiseClone();
+            copy.TrainingFile = trainingFile;
+            copy.ValidationFile = validationFile;
+            copy.Metadata = new Dictionary<string, string>(Metadata, StringComparer.Ordinal);
+            return copy;
+        }
+
         /// <summary>Checks the limits the service applies; throws <see cref="ArgumentException"/> naming the field.</summary>
         public void Validate()
         {

@@ -3,36 +3,24 @@ using System;
 namespace FineTune.Engine.Service
 {
     /// <summary>
-    /// A failed service call, in our terms: what was being done (<see cref="Operation"/>, e.g. StartJob),
-    /// why (<see cref="Reason"/>, e.g. InsufficientQuota), the HTTP status, the service's
+    /// A failed service call, in our terms: what was being done (<see cref="FineTuneException.Operation"/>, e.g. StartJob),
+    /// why (<see cref="FineTuneException.Reason"/>, e.g. InsufficientQuota), the HTTP status, the service's
     /// <c>error.code</c>, <c>error.param</c> and message, and the <c>x-request-id</c> to quote to support.
-    /// Cmdlets turn it into an ErrorRecord with ErrorId <c>FineTune.{Reason}</c> (see <see cref="IFineTuneFailure"/>).
+    /// Cmdlets turn it into an ErrorRecord with ErrorId <c>FineTune.{Reason}</c> (see <see cref="FineTuneException"/>).
     /// </summary>
-    public sealed class FineTuneServiceException : Exception, IFineTuneFailure
+    public sealed class FineTuneServiceException : FineTuneException
     {
         /// <summary>Creates the exception; the providers build it from wire failures.</summary>
         public FineTuneServiceException(
             string operation, ErrorKind kind, string reason, string message,
             int? status = null, string? code = null, string? param = null, string? requestId = null, Exception? inner = null)
-            : base(SecretMasker.Shapes.Mask(message) ?? string.Empty, inner)
+            : base(operation, kind, reason, SecretMasker.Shapes.Mask(message) ?? string.Empty, inner: inner)
         {
-            Operation = operation;
-            Kind = kind;
-            Reason = reason;
             Status = status;
             Code = code;
             Param = param;
             RequestId = requestId;
         }
-
-        /// <summary>The operation, in PascalCase without the noun prefix (StartJob, AddFile, ListModels).</summary>
-        public string Operation { get; }
-
-        /// <summary>The failure's kind, mapped to an ErrorCategory by the cmdlets.</summary>
-        public ErrorKind Kind { get; }
-
-        /// <summary>A stable PascalCase reason that scripts can match (Unauthorized, InsufficientQuota, NotFound...).</summary>
-        public string Reason { get; }
 
         /// <summary>The HTTP status, or null when no answer came.</summary>
         public int? Status { get; }
@@ -45,15 +33,6 @@ namespace FineTune.Engine.Service
 
         /// <summary>The <c>x-request-id</c> response header, or null.</summary>
         public string? RequestId { get; }
-
-        /// <summary>What the failure is about (a file path, a model, a job id), for the ErrorRecord's target; null to let the caller name it.</summary>
-        public object? Target { get; set; }
-
-        /// <summary>What the user should do, when the failure knows better than its kind (the cmdlets' RecommendedAction); null for the kind's advice.</summary>
-        public string? Advice { get; set; }
-
-        /// <summary>The stable error id: <c>FineTune.{Reason}</c>, the same whichever command met the failure.</summary>
-        public string ErrorId => "FineTune." + Reason;
 
         /// <summary>The error raised when no key is found anywhere: it names the three ways to give one.</summary>
         public static FineTuneServiceException NoKey(string operation) => new FineTuneServiceException(

@@ -84,7 +84,8 @@ namespace FineTune.Engine.Workflow
         /// Checks the request against the provider's limits, estimates the cost (from <see cref="JobLaunch.TrainingPath"/>
         /// through <see cref="Costs"/> at the provider's price for the request's training type; the estimate's
         /// warning goes to <paramref name="feedback"/>) and applies
-        /// <see cref="JobLaunch.MaxCost"/>. Sends nothing.
+        /// <see cref="JobLaunch.MaxCost"/>. Sends nothing. Throws <see cref="FineTuneException"/> NoTrainingFile when the launch
+        /// has neither a training file id nor a local path.
         /// </summary>
         public static LaunchPlan Prepare(IFineTuneProvider provider, JobLaunch launch, IFeedback feedback, CancellationToken cancellationToken)
         {
@@ -92,13 +93,13 @@ namespace FineTune.Engine.Workflow
             string model = request.Model;
             string? path = launch.TrainingPath;
             string? trainingId = string.IsNullOrEmpty(request.TrainingFile) ? null : request.TrainingFile;
-            var checkable = new JobRequest
+            if (trainingId == null && path == null)
             {
-                Model = request.Model, TrainingFile = trainingId ?? "(to upload)", ValidationFile = request.ValidationFile ?? (launch.ValidationPath != null ? "(to upload)" : null),
-                Method = request.Method, Epochs = request.Epochs, BatchSize = request.BatchSize, LearningRateMultiplier = request.LearningRateMultiplier,
-                Beta = request.Beta, Suffix = request.Suffix, Seed = request.Seed, TrainingType = request.TrainingType,
-            };
-            foreach (KeyValuePair<string, string> p in request.Metadata) checkable.Metadata[p.Key] = p.Value;
+                throw new FineTuneException("StartJob", ErrorKind.InvalidRequest, "NoTrainingFile", "-TrainingFile is empty. Give a file id (file-...), a file object from Add-FineTuneFile, or -Path.");
+            }
+
+            // the limits, with placeholders for the files still to upload
+            JobRequest checkable = request.WithFiles(trainingId ?? "(to upload)", request.ValidationFile ?? (launch.ValidationPath != null ? "(to upload)" : null));
             provider.CheckJob(checkable);
 
             // One read of the local training file gives both its errors (unless -SkipValidation) and the tokens the estimate needs.
@@ -131,13 +132,13 @@ namespace FineTune.Engine.Workflow
                         : !File.Exists(path) ? "Check -Path"
                         : estimate == null ? "Correct -Model, or add the model to a price catalog (FINETUNE_PRICE_CATALOG, docs/PRICING.md)"
                         : "Add the model's training price to a price catalog (FINETUNE_PRICE_CATALOG, docs/PRICING.md)";
-                    throw new FineTuneServiceException("StartJob", ErrorKind.InvalidOperation, "CostUnknown",
+                    throw new FineTuneException("StartJob", ErrorKind.InvalidOperation, "CostUnknown",
                         $"-MaxCost {max} was given but the cost cannot be estimated ({cost}). {fix}, or leave out -MaxCost.");
                 }
 
                 if (usd > max)
                 {
-                    throw new FineTuneServiceException("StartJob", ErrorKind.LimitsExceeded, "OverBudget",
+                    throw new FineTuneException("StartJob", ErrorKind.LimitsExceeded, "OverBudget",
                         $"The job would cost about ${usd:0.00} ({cost}), above -MaxCost ${max:0.00}. Nothing was started. Lower -Epochs, use a smaller file or model, or raise -MaxCost.");
                 }
             }
@@ -149,7 +150,7 @@ namespace FineTune.Engine.Workflow
         /// Whether a failure of <see cref="LaunchAsync"/> ends the whole command rather than the one pipeline item: a model
         /// the service does not serve, and the moderation service's failures (<see cref="Screening.EndsCommand"/>).
         /// </summary>
-        public static bool EndsCommand(FineTuneServiceException ex) => ex.Reason == "UnknownModel" || Screening.EndsCommand(ex);
+        public static bool EndsCommand(FineTuneException ex) => ex.Reason == "UnknownModel" || Screening.EndsCommand(ex);
 
         /// <summary>
         /// Carries out <paramref name="plan"/> (after the caller's confirmation): model check before any upload, screen,
@@ -242,7 +243,7 @@ namespace FineTune.Engine.Workflow
         {
             if (problems.Count == 0) return;
             string list = string.Join("\n", problems.Take(10).Select(p => $"  {path}: {p}"));
-            throw new FineTuneServiceException("AddFile", ErrorKind.InvalidData, "InvalidFile",
+            throw new FineTuneException("AddFile", ErrorKind.InvalidData, "InvalidFile",
                 $"The file '{path}' has {problems.Count} error(s) the service would reject; no file was made on the service. Fix them (Test-FineTuneDataset lists every finding), or pass -SkipValidation:\n{list}")
             { Target = path };
         }
@@ -256,7 +257,7 @@ namespace FineTune.Engine.Workflow
             if (lookup.Unanswered != null) feedback.Warning($"Could not ask the service whether it serves '{model}' ({lookup.Unanswered}); uploading anyway.");
             else if (lookup.Serves == null) feedback.Verbose($"The endpoint could not say whether it serves '{model}'; uploading anyway.");
             if (lookup.Serves != false) return;
-            throw new FineTuneServiceException("StartJob", ErrorKind.InvalidRequest, "UnknownModel",
+            throw new FineTuneException("StartJob", ErrorKind.InvalidRequest, "UnknownModel",
                 $"The service has no model '{model}' (or this key cannot use it); nothing was uploaded.{ModelCatalog.DidYouMean(model, provider.Name)} Get-FineTuneModel lists the models this key can use; Get-FineTuneCost -Model tab-completes the fine-tunable ones.")
             { Target = model };
         }

@@ -27,23 +27,23 @@ namespace FineTune.Engine.Workflow
             }
             catch (DatasetFileExistsException ex)
             {
-                throw new FineTuneServiceException("Moderate", ErrorKind.Conflict, "FileExists", ex.Message, inner: ex) { Target = ex.Path, Advice = "Use -Force to replace the clean copy, or give another -OutFile." };
+                throw new FineTuneException("Moderate", ErrorKind.Conflict, "FileExists", ex.Message, inner: ex) { Target = ex.Path, Advice = "Use -Force to replace the clean copy, or give another -OutFile." };
             }
             catch (FileNotFoundException ex)
             {
-                throw new FineTuneServiceException("Moderate", ErrorKind.NotFound, "FileNotFound", ex.Message, inner: ex) { Target = options.Path };
+                throw new FineTuneException("Moderate", ErrorKind.NotFound, "FileNotFound", ex.Message, inner: ex) { Target = options.Path };
             }
             catch (InvalidDataException ex)
             {
-                throw new FineTuneServiceException("Moderate", ErrorKind.InvalidData, "InvalidFile", ex.Message, inner: ex) { Target = options.Path };
+                throw new FineTuneException("Moderate", ErrorKind.InvalidData, "InvalidFile", ex.Message, inner: ex) { Target = options.Path };
             }
             catch (ArgumentException ex)
             {
-                throw new FineTuneServiceException("Moderate", ErrorKind.InvalidRequest, "InvalidArgument", ex.Message, inner: ex) { Target = options.Path };
+                throw new FineTuneException("Moderate", ErrorKind.InvalidRequest, "InvalidArgument", ex.Message, inner: ex) { Target = options.Path };
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw new FineTuneServiceException("Moderate", ErrorKind.FileSystem, "IOFailed", ex.Message, inner: ex) { Target = options.Path };
+                throw new FineTuneException("Moderate", ErrorKind.FileSystem, "IOFailed", ex.Message, inner: ex) { Target = options.Path };
             }
         }
 
@@ -51,7 +51,7 @@ namespace FineTune.Engine.Workflow
         /// Whether a failure met while screening ends the whole command: the moderation service's failures do; a problem
         /// with one file (flagged examples, a file that is missing, unreadable or exists) concerns that file only.
         /// </summary>
-        public static bool EndsCommand(FineTuneServiceException ex) =>
+        public static bool EndsCommand(FineTuneException ex) =>
             ex.Operation == "Moderate" && !(ex.Reason is "Flagged" or "FileExists" or "FileNotFound" or "InvalidFile" or "InvalidArgument" or "IOFailed");
 
         /// <summary>
@@ -78,7 +78,7 @@ namespace FineTune.Engine.Workflow
                 return;
             }
 
-            throw new FineTuneServiceException("Moderate", ErrorKind.InvalidData, "Flagged",
+            throw new FineTuneException("Moderate", ErrorKind.InvalidData, "Flagged",
                 $"{summary.Flagged} of {summary.Examples} examples in {summary.Path} were flagged by moderation (lines {lines}); nothing was uploaded.")
             {
                 Target = summary.Path,

@@ -39,8 +39,8 @@ namespace FineTune.Commands
             if (!TryRun(ct => arm.GetAsync(SubscriptionId, ResourceGroupName, AccountName, Name!, ct), Name, out AzureDeployment? one)) return;
             if (one == null)
             {
-                WriteError(ToErrorRecord(new FineTuneServiceException("GetDeployment", ErrorKind.NotFound, "NotFound",
-                    $"Deployment '{Name}' does not exist in account {AccountName}. List them with Get-FineTuneDeployment without -Name."), Name));
+                Report(Failure("NotFound", ErrorKind.NotFound,
+                    $"Deployment '{Name}' does not exist in account {AccountName}. List them with Get-FineTuneDeployment without -Name."), Name);
                 return;
             }
 

@@ -33,8 +33,8 @@ namespace FineTune.Commands
             IModelDeployments arm = Arm;
             if (TryRun(ct => arm.DeleteAsync(SubscriptionId, ResourceGroupName, AccountName, Name, ct), Name, out bool existed) && !existed)
             {
-                WriteError(ToErrorRecord(new FineTuneServiceException("RemoveDeployment", ErrorKind.NotFound, "NotFound",
-                    $"Deployment '{Name}' does not exist in account {AccountName}: nothing was removed."), Name));
+                Report(Failure("NotFound", ErrorKind.NotFound,
+                    $"Deployment '{Name}' does not exist in account {AccountName}: nothing was removed."), Name);
             }
         }
     }

@@ -1,15 +1,11 @@
-using System;
 using System.Collections;
-using System.IO;
-using System.Linq;
 using System.Management.Automation;
+using System.Threading.Tasks;
 using FineTune.Engine;
 using FineTune.Engine.Jobs;
-using FineTune.Engine.Models;
 using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
 using FineTune.Engine.Workflow;
-using System.Threading.Tasks;
 
 namespace FineTune.Commands
 {
@@ -122,16 +118,10 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            (string? trainingId, string? trainingPath) = ParameterSetName == FileSet ? Resolve(TrainingFile, nameof(TrainingFile))
+            (string? trainingId, string? trainingPath) = ParameterSetName == FileSet ? FileArgument(TrainingFile, nameof(TrainingFile))
                 : (null, InputFile(Path ?? LiteralPath!, ParameterSetName == LiteralPathSet, ParameterSetName));
-            if (ParameterSetName != FileSet && trainingPath == null) return;
-            (string? validationId, string? validationPath) = Resolve(ValidationFile, nameof(ValidationFile));
-            if (trainingId == null && trainingPath == null)
-            {
-                Report(Failure("NoTrainingFile", ErrorKind.InvalidRequest, "-TrainingFile is empty. Give a file id (file-...), a file object from Add-FineTuneFile, or -Path.", TrainingFile));
-                return;
-            }
-
+            if (ParameterSetName != FileSet && trainingPath == null) return; // InputFile has said why
+            (string? validationId, string? validationPath) = FileArgument(ValidationFile, nameof(ValidationFile));
             var request = new JobRequest
             {
                 Model = Model, TrainingFile = trainingId ?? string.Empty, ValidationFile = validationId, Method = Method.ToString().ToLowerInvariant(), Epochs = Epochs, BatchSize = BatchSize,
@@ -140,47 +130,16 @@ namespace FineTune.Commands
             foreach (DictionaryEntry e in Metadata ?? new Hashtable()) request.Metadata[e.Key.ToString()!] = e.Value?.ToString() ?? string.Empty;
             var launch = new JobLaunch { Request = request, TrainingPath = trainingPath, ValidationPath = validationPath, MaxCost = MaxCost, SkipValidation = SkipValidation, Moderate = Moderate, Force = Force, Wait = Wait };
 
-            LaunchPlan plan;
-            try
-            {
-                IFineTuneProvider planner = ProviderFactory.Create(ResolveConnection()); // no key needed to plan (-WhatIf)
-                plan = Run(ct => Task.Run(() => JobLauncher.Prepare(planner, launch, Feedback, ct), ct));
-            }
-            catch (Exception ex) when (ex is ArgumentException || ex is ModelCatalogException)
-            {
-                Fail(ex, request);
-                return;
-            }
-
+            IFineTuneProvider planner = ProviderFactory.Create(ResolveConnection()); // no key needed to plan (-WhatIf)
+            IFeedback feedback = Feedback;
+            LaunchPlan plan = Run(ct => Task.Run(() => JobLauncher.Prepare(planner, launch, feedback, ct), ct));
             if (!ShouldProcessOrExplain(plan.Target, $"Start a paid fine-tuning job ({plan.Cost})", $"starts a paid job ({plan.Cost})", "-Confirm:$false (with -MaxCost to cap the estimate)")) return;
             IFineTuneProvider provider = Service;
-            IFeedback feedback = Feedback;
-            if (TryRun(ct => JobLauncher.LaunchAsync(provider, plan, feedback, e => feedback.Information(e), ct), plan.Target, out (FineTuneJob Job, WaitResult? Wait) result,
-                    JobLauncher.EndsCommand) &&
+            if (TryRun(ct => JobLauncher.LaunchAsync(provider, plan, feedback, e => feedback.Information(e), ct), plan.Target, out (FineTuneJob Job, WaitResult? Wait) result, JobLauncher.EndsCommand) &&
                 (result.Wait == null || ReportWait(result.Job.Id, result.Wait, null)))
             {
                 WriteObject(result.Job);
             }
-        }
-
-        /// <summary>A file argument as (id, local path): a string id, a file object (Id, and LocalPath when it was uploaded here), or a local file (FileInfo, a path, an object with FullName/Path).</summary>
-        private (string? Id, string? Path) Resolve(PSObject? value, string parameter)
-        {
-            if (value == null) return (null, null);
-            object inner = value.BaseObject;
-            if (inner is FileInfo fi) return (null, fi.FullName);
-            if (inner is string s)
-            {
-                if (s.StartsWith("file-", StringComparison.OrdinalIgnoreCase) || !File.Exists(FileSystemPath(s, parameter))) return (s, null);
-                return (null, FileSystemPath(s, parameter));
-            }
-
-            string? Prop(string name) => value.Properties[name]?.Value?.ToString();
-            string? id = Prop("Id") ?? Prop("FileId");
-            string? local = Prop("LocalPath");
-            if (id != null) return (id, local != null && File.Exists(local) ? local : null);
-            string? path = Prop("FullName") ?? Prop("Path");
-            return path != null ? (null, FileSystemPath(path, parameter)) : (value.ToString(), null);
         }
     }
 }

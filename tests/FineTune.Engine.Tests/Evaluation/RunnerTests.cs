@@ -140,7 +140,7 @@ namespace FineTune.Engine.Tests.Evaluation
             var o = Options(WriteSet(), batch: true);
             o.Provider = FineTune.Engine.Models.ModelCatalog.Azure;
             o.Contenders = new[] { new Contender { Name = "t", Model = "gpt-4o-mini-2024-07-18.ft-0123456789abcdef0123456789abcdef" } };
-            var ex = await Assert.ThrowsAsync<FineTuneServiceException>(() => ComparisonRunner.RunAsync(new FakeClient(), o, NoFeedback.Instance, CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<FineTuneException>(() => ComparisonRunner.RunAsync(new FakeClient(), o, NoFeedback.Instance, CancellationToken.None));
             Assert.Equal(ErrorKind.NotSupported, ex.Kind);
             Assert.Contains("does not serve fine-tuned models", ex.Message);
         }

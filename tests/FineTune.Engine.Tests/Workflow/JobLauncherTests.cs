@@ -54,7 +54,7 @@ namespace FineTune.Engine.Tests.Workflow
             var fake = new FakeProvider();
             string path = Train("a kind question", "a forbidden question");
             LaunchPlan plan = JobLauncher.Prepare(fake, Launch(path), NoFeedback.Instance, CancellationToken.None);
-            var ex = await Assert.ThrowsAsync<FineTuneServiceException>(() => JobLauncher.LaunchAsync(fake, plan, NoFeedback.Instance, null, CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<FineTuneException>(() => JobLauncher.LaunchAsync(fake, plan, NoFeedback.Instance, null, CancellationToken.None));
             Assert.Equal("FineTune.Flagged", ex.ErrorId);
             Assert.Contains("(lines 2)", ex.Message);
             Assert.DoesNotContain("AddFile", fake.Calls);
@@ -65,7 +65,7 @@ namespace FineTune.Engine.Tests.Workflow
         {
             var fake = new FakeProvider();
             LaunchPlan plan = JobLauncher.Prepare(fake, Launch(Train("x"), "gpt-4o-mni"), NoFeedback.Instance, CancellationToken.None);
-            var ex = await Assert.ThrowsAsync<FineTuneServiceException>(() => JobLauncher.LaunchAsync(fake, plan, NoFeedback.Instance, null, CancellationToken.None));
+            var ex = await Assert.ThrowsAsync<FineTuneException>(() => JobLauncher.LaunchAsync(fake, plan, NoFeedback.Instance, null, CancellationToken.None));
             Assert.Equal("FineTune.UnknownModel", ex.ErrorId);
             Assert.Equal(new[] { "GetModel" }, fake.Calls);
         }
@@ -77,11 +77,22 @@ namespace FineTune.Engine.Tests.Workflow
             string words = string.Join(" ", Enumerable.Repeat("the printer on floor three is offline again", 10));
             JobLaunch launch = Launch(Train(Enumerable.Repeat(words, 200).ToArray()));   // about 2 x 200 x 90 tokens: cents, not zero
             launch.MaxCost = 0m;
-            Assert.Equal("FineTune.OverBudget", Assert.Throws<FineTuneServiceException>(() => JobLauncher.Prepare(fake, launch, NoFeedback.Instance, CancellationToken.None)).ErrorId);
+            Assert.Equal("FineTune.OverBudget", Assert.Throws<FineTuneException>(() => JobLauncher.Prepare(fake, launch, NoFeedback.Instance, CancellationToken.None)).ErrorId);
             launch.TrainingPath = Path.Combine(dir, "missing.jsonl");
-            var ex = Assert.Throws<FineTuneServiceException>(() => JobLauncher.Prepare(fake, launch, NoFeedback.Instance, CancellationToken.None));
+            var ex = Assert.Throws<FineTuneException>(() => JobLauncher.Prepare(fake, launch, NoFeedback.Instance, CancellationToken.None));
             Assert.Equal("FineTune.CostUnknown", ex.ErrorId);
             Assert.Contains("Check -Path", ex.Message);
+            Assert.Empty(fake.Calls);
+        }
+
+        [Fact]
+        public void A_launch_without_a_training_file_is_refused_before_anything_is_checked_or_sent()
+        {
+            var fake = new FakeProvider();
+            var launch = new JobLaunch { Request = new JobRequest { Model = "gpt-4o-mini-2024-07-18" } };
+            var ex = Assert.Throws<FineTuneException>(() => JobLauncher.Prepare(fake, launch, NoFeedback.Instance, CancellationToken.None));
+            Assert.Equal("FineTune.NoTrainingFile", ex.ErrorId);
+            Assert.Contains("-TrainingFile is empty", ex.Message);
             Assert.Empty(fake.Calls);
         }
     }
