@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System;
 using System.Collections.Generic;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -167,9 +169,9 @@ namespace FineTune.Engine.Datasets
 
         internal static DatasetFormat Detect(JsonElement root)
         {
-            if (root.TryGetProperty("messages", out _)) return DatasetFormat.Chat;
-            if (root.TryGetProperty("input", out _) || root.TryGetProperty("preferred_output", out _) || root.TryGetProperty("non_preferred_output", out _)) return DatasetFormat.Preference;
-            if (root.TryGetProperty("prompt", out _) || root.TryGetProperty("completion", out _)) return DatasetFormat.Completion;
+            if (root.TryGetProperty("messages"u8, out _)) return DatasetFormat.Chat;
+            if (root.TryGetProperty("input"u8, out _) || root.TryGetProperty("preferred_output"u8, out _) || root.TryGetProperty("non_preferred_output"u8, out _)) return DatasetFormat.Preference;
+            if (root.TryGetProperty("prompt"u8, out _) || root.TryGetProperty("completion"u8, out _)) return DatasetFormat.Completion;
             return DatasetFormat.Unknown;
         }
 
@@ -208,7 +210,7 @@ namespace FineTune.Engine.Datasets
         private void CheckChat(JsonElement root, ref Context ctx, ref LineOutcome o)
         {
             HashSet<string>? tools = CheckTools(root, "", ref ctx);
-            if (!root.TryGetProperty("messages", out JsonElement messages) || messages.ValueKind != JsonValueKind.Array)
+            if (!root.TryGetProperty("messages"u8, out JsonElement messages) || messages.ValueKind != JsonValueKind.Array)
             {
                 ctx.Add(DatasetRules.Messages, $"Line {ctx.Line}: \"messages\" is {Describe(messages)}, not an array.");
                 return;
@@ -261,7 +263,7 @@ namespace FineTune.Engine.Datasets
                     continue;
                 }
 
-                string? role = m.TryGetProperty("role", out JsonElement r) ? RoleOf(r) : null;
+                string? role = m.TryGetProperty("role"u8, out JsonElement r) ? RoleOf(r) : null;
                 seen.LastRole = role;
                 switch (role)
                 {
@@ -281,7 +283,7 @@ namespace FineTune.Engine.Datasets
                     case "function":
                         if (ctx.Checker.target == DatasetTarget.Azure) ctx.Add(DatasetRules.FunctionRoleAzure, $"Line {ctx.Line}: {field}[{i}] has role \"function\".");
                         else ctx.Add(DatasetRules.FunctionRole, $"Line {ctx.Line}: {field}[{i}] has the legacy role \"function\".");
-                        if (!m.TryGetProperty("name", out JsonElement fn) || fn.ValueKind != JsonValueKind.String)
+                        if (!m.TryGetProperty("name"u8, out JsonElement fn) || fn.ValueKind != JsonValueKind.String)
                         {
                             ctx.Add(DatasetRules.FunctionName, $"Line {ctx.Line}: {field}[{i}] (role function) has no \"name\".");
                         }
@@ -294,18 +296,18 @@ namespace FineTune.Engine.Datasets
                         break;
                 }
 
-                bool hasCalls = m.TryGetProperty("tool_calls", out JsonElement calls) && calls.ValueKind != JsonValueKind.Null;
-                bool hasFunctionCall = m.TryGetProperty("function_call", out JsonElement fcall) && fcall.ValueKind != JsonValueKind.Null;
+                bool hasCalls = m.TryGetProperty("tool_calls"u8, out JsonElement calls) && calls.ValueKind != JsonValueKind.Null;
+                bool hasFunctionCall = m.TryGetProperty("function_call"u8, out JsonElement fcall) && fcall.ValueKind != JsonValueKind.Null;
                 if (hasFunctionCall) ctx.Add(DatasetRules.FunctionsDeprecated, $"Line {ctx.Line}: {field}[{i}] uses the deprecated \"function_call\".");
 
                 CheckContent(m, role, field, i, hasCalls || hasFunctionCall, ref images, ref seen, ref ctx);
 
-                if (m.TryGetProperty("name", out JsonElement name) && role != "function" && !ValidName(name))
+                if (m.TryGetProperty("name"u8, out JsonElement name) && role != "function" && !ValidName(name))
                 {
                     ctx.Add(DatasetRules.Name, $"Line {ctx.Line}: {field}[{i}].name is {Show(name)}.");
                 }
 
-                if (m.TryGetProperty("weight", out JsonElement weight))
+                if (m.TryGetProperty("weight"u8, out JsonElement weight))
                 {
                     if (role != "assistant") ctx.Add(DatasetRules.WeightRole, $"Line {ctx.Line}: {field}[{i}] has role {role ?? "(none)"} and a weight.");
                     else if (weight.ValueKind != JsonValueKind.Number || !weight.TryGetDouble(out double w) || (w != 0 && w != 1)) ctx.Add(DatasetRules.Weight, $"Line {ctx.Line}: {field}[{i}].weight is {Show(weight)}.");
@@ -326,7 +328,7 @@ namespace FineTune.Engine.Datasets
 
                 if (role == "tool")
                 {
-                    if (!m.TryGetProperty("tool_call_id", out JsonElement id) || id.ValueKind != JsonValueKind.String)
+                    if (!m.TryGetProperty("tool_call_id"u8, out JsonElement id) || id.ValueKind != JsonValueKind.String)
                     {
                         ctx.Add(DatasetRules.ToolCallId, $"Line {ctx.Line}: {field}[{i}] (role tool) has no string \"tool_call_id\".");
                     }
@@ -355,7 +357,7 @@ namespace FineTune.Engine.Datasets
         private static void CheckContent(JsonElement m, string? role, string field, int i, bool hasCalls, ref int images, ref MessagesSeen seen, ref Context ctx)
         {
             bool system = role == "system" || role == "developer";
-            if (!m.TryGetProperty("content", out JsonElement content) || content.ValueKind == JsonValueKind.Null)
+            if (!m.TryGetProperty("content"u8, out JsonElement content) || content.ValueKind == JsonValueKind.Null)
             {
                 if (!(role == "assistant" && hasCalls)) ctx.Add(DatasetRules.NoContent, $"Line {ctx.Line}: {field}[{i}] ({role ?? "no role"}) has no content{(role == "assistant" ? " and no tool_calls" : string.Empty)}.");
                 return;
@@ -365,7 +367,7 @@ namespace FineTune.Engine.Datasets
             {
                 case JsonValueKind.String:
                     if (content.ValueEquals(string.Empty) && !hasCalls) ctx.Add(DatasetRules.EmptyContent, $"Line {ctx.Line}: {field}[{i}].content is an empty string.");
-                    if (system) seen.SystemHash = Fnv.Add(seen.SystemHash, content.GetString()!);
+                    if (system) seen.SystemHash = AddText(seen.SystemHash, content);
                     return;
                 case JsonValueKind.Array:
                     if (content.GetArrayLength() == 0)
@@ -378,18 +380,17 @@ namespace FineTune.Engine.Datasets
                     foreach (JsonElement part in content.EnumerateArray())
                     {
                         p++;
-                        string pat = $"{field}[{i}].content[{p}]";
-                        string? type = part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out JsonElement t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+                        string? type = part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type"u8, out JsonElement t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
                         if (type == "text")
                         {
-                            if (!part.TryGetProperty("text", out JsonElement text) || text.ValueKind != JsonValueKind.String) ctx.Add(DatasetRules.ContentPart, $"Line {ctx.Line}: {field}[{i}].content[{p}] has type text but no string \"text\".");
-                            else if (system) seen.SystemHash = Fnv.Add(seen.SystemHash, text.GetString()!);
+                            if (!part.TryGetProperty("text"u8, out JsonElement text) || text.ValueKind != JsonValueKind.String) ctx.Add(DatasetRules.ContentPart, $"Line {ctx.Line}: {field}[{i}].content[{p}] has type text but no string \"text\".");
+                            else if (system) seen.SystemHash = AddText(seen.SystemHash, text);
                         }
                         else if (type == "image_url")
                         {
                             images++;
                             if (role != "user") ctx.Add(DatasetRules.ImageRole, $"Line {ctx.Line}: {field}[{i}].content[{p}] is an image in a {role ?? "(no role)"} message.");
-                            if (!part.TryGetProperty("image_url", out JsonElement img) || img.ValueKind != JsonValueKind.Object || !img.TryGetProperty("url", out JsonElement url) || url.ValueKind != JsonValueKind.String)
+                            if (!part.TryGetProperty("image_url"u8, out JsonElement img) || img.ValueKind != JsonValueKind.Object || !img.TryGetProperty("url"u8, out JsonElement url) || url.ValueKind != JsonValueKind.String)
                             {
                                 ctx.Add(DatasetRules.ContentPart, $"Line {ctx.Line}: {field}[{i}].content[{p}] has type image_url but no \"image_url\": {{\"url\": \"...\"}}.");
                             }
@@ -409,6 +410,17 @@ namespace FineTune.Engine.Datasets
             }
         }
 
+        /// <summary>
+        /// <paramref name="hash"/> with the text of the string <paramref name="value"/> (its UTF-8, escapes undone) hashed
+        /// onto it: read in place unless the string has escapes, so a system message costs no allocation.
+        /// </summary>
+        private static ulong AddText(ulong hash, JsonElement value)
+        {
+            ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(value);
+            raw = raw.Slice(1, raw.Length - 2); // without the quotes
+            return XxHash3.HashToUInt64(raw.IndexOf((byte)'\\') < 0 ? raw : Encoding.UTF8.GetBytes(value.GetString()!), (long)hash);
+        }
+
         private static void CheckToolCalls(JsonElement calls, string field, int message, HashSet<string>? tools, ref Dictionary<string, int>? open, ref Context ctx)
         {
             if (calls.ValueKind != JsonValueKind.Array || calls.GetArrayLength() == 0)
@@ -418,43 +430,43 @@ namespace FineTune.Engine.Datasets
             }
 
             int c = -1;
+            string Cat() => $"{field}[{message}].tool_calls[{c}]"; // made only for a finding
             foreach (JsonElement call in calls.EnumerateArray())
             {
                 c++;
-                string cat = $"{field}[{message}].tool_calls[{c}]";
                 if (call.ValueKind != JsonValueKind.Object)
                 {
-                    ctx.Add(DatasetRules.ToolCalls, $"Line {ctx.Line}: {cat} is {Describe(call)}, not an object.");
+                    ctx.Add(DatasetRules.ToolCalls, $"Line {ctx.Line}: {Cat()} is {Describe(call)}, not an object.");
                     continue;
                 }
 
-                if (!call.TryGetProperty("id", out JsonElement id) || id.ValueKind != JsonValueKind.String || id.ValueEquals(string.Empty))
+                if (!call.TryGetProperty("id"u8, out JsonElement id) || id.ValueKind != JsonValueKind.String || id.ValueEquals(string.Empty))
                 {
-                    ctx.Add(DatasetRules.ToolCalls, $"Line {ctx.Line}: {cat} has no \"id\".");
+                    ctx.Add(DatasetRules.ToolCalls, $"Line {ctx.Line}: {Cat()} has no \"id\".");
                 }
                 else
                 {
                     (open ??= new Dictionary<string, int>(StringComparer.Ordinal))[id.GetString()!] = message;
                 }
 
-                if (call.TryGetProperty("type", out JsonElement type) && !type.ValueEquals("function"))
+                if (call.TryGetProperty("type"u8, out JsonElement type) && !type.ValueEquals("function"u8))
                 {
-                    ctx.Add(DatasetRules.ToolCalls, $"Line {ctx.Line}: {cat}.type is {Show(type)}, not \"function\".");
+                    ctx.Add(DatasetRules.ToolCalls, $"Line {ctx.Line}: {Cat()}.type is {Show(type)}, not \"function\".");
                 }
 
-                if (!call.TryGetProperty("function", out JsonElement f) || f.ValueKind != JsonValueKind.Object ||
-                    !f.TryGetProperty("name", out JsonElement name) || name.ValueKind != JsonValueKind.String)
+                if (!call.TryGetProperty("function"u8, out JsonElement f) || f.ValueKind != JsonValueKind.Object ||
+                    !f.TryGetProperty("name"u8, out JsonElement name) || name.ValueKind != JsonValueKind.String)
                 {
-                    ctx.Add(DatasetRules.ToolCalls, $"Line {ctx.Line}: {cat} has no \"function\": {{\"name\": ..., \"arguments\": ...}}.");
+                    ctx.Add(DatasetRules.ToolCalls, $"Line {ctx.Line}: {Cat()} has no \"function\": {{\"name\": ..., \"arguments\": ...}}.");
                     continue;
                 }
 
-                if (tools == null) ctx.Add(DatasetRules.ToolUnknown, $"Line {ctx.Line}: {cat} calls \"{name.GetString()}\" but the example defines no tools.");
-                else if (!tools.Contains(name.GetString()!)) ctx.Add(DatasetRules.ToolUnknown, $"Line {ctx.Line}: {cat} calls \"{name.GetString()}\", which is not among the example's tools ({string.Join(", ", tools)}).");
+                if (tools == null) ctx.Add(DatasetRules.ToolUnknown, $"Line {ctx.Line}: {Cat()} calls \"{name.GetString()}\" but the example defines no tools.");
+                else if (!tools.Contains(name.GetString()!)) ctx.Add(DatasetRules.ToolUnknown, $"Line {ctx.Line}: {Cat()} calls \"{name.GetString()}\", which is not among the example's tools ({string.Join(", ", tools)}).");
 
-                if (!f.TryGetProperty("arguments", out JsonElement args) || args.ValueKind != JsonValueKind.String || !IsJsonObject(args))
+                if (!f.TryGetProperty("arguments"u8, out JsonElement args) || args.ValueKind != JsonValueKind.String || !IsJsonObject(args))
                 {
-                    ctx.Add(DatasetRules.ToolArguments, $"Line {ctx.Line}: {cat}.function.arguments is {(args.ValueKind == JsonValueKind.String ? "a string that is not a JSON object" : args.ValueKind == JsonValueKind.Undefined ? "missing" : "a " + Kind(args))}.");
+                    ctx.Add(DatasetRules.ToolArguments, $"Line {ctx.Line}: {Cat()}.function.arguments is {(args.ValueKind == JsonValueKind.String ? "a string that is not a JSON object" : args.ValueKind == JsonValueKind.Undefined ? "missing" : "a " + Kind(args))}.");
                 }
             }
         }
@@ -463,7 +475,7 @@ namespace FineTune.Engine.Datasets
         private static HashSet<string>? CheckTools(JsonElement holder, string prefix, ref Context ctx)
         {
             HashSet<string>? names = null;
-            if (holder.TryGetProperty("tools", out JsonElement tools) && tools.ValueKind != JsonValueKind.Null)
+            if (holder.TryGetProperty("tools"u8, out JsonElement tools) && tools.ValueKind != JsonValueKind.Null)
             {
                 names = new HashSet<string>(StringComparer.Ordinal);
                 if (tools.ValueKind != JsonValueKind.Array)
@@ -477,20 +489,20 @@ namespace FineTune.Engine.Datasets
                     {
                         i++;
                         JsonElement f = default;
-                        bool ok = tool.ValueKind == JsonValueKind.Object && tool.TryGetProperty("type", out JsonElement type) && type.ValueEquals("function") &&
-                                  tool.TryGetProperty("function", out f) && f.ValueKind == JsonValueKind.Object;
+                        bool ok = tool.ValueKind == JsonValueKind.Object && tool.TryGetProperty("type"u8, out JsonElement type) && type.ValueEquals("function"u8) &&
+                                  tool.TryGetProperty("function"u8, out f) && f.ValueKind == JsonValueKind.Object;
                         if (!ok)
                         {
                             ctx.Add(DatasetRules.ToolsDefinition, $"Line {ctx.Line}: {prefix}tools[{i}] is not {{\"type\": \"function\", \"function\": {{...}}}}.");
                             continue;
                         }
 
-                        CheckFunction(f, $"{prefix}tools[{i}].function", names, ref ctx);
+                        CheckFunction(f, prefix, "tools", i, ".function", names, ref ctx);
                     }
                 }
             }
 
-            if (holder.TryGetProperty("functions", out JsonElement functions) && functions.ValueKind != JsonValueKind.Null)
+            if (holder.TryGetProperty("functions"u8, out JsonElement functions) && functions.ValueKind != JsonValueKind.Null)
             {
                 names ??= new HashSet<string>(StringComparer.Ordinal);
                 ctx.Add(DatasetRules.FunctionsDeprecated, $"Line {ctx.Line}: {prefix}functions is deprecated.");
@@ -505,7 +517,7 @@ namespace FineTune.Engine.Datasets
                     {
                         i++;
                         if (f.ValueKind != JsonValueKind.Object) ctx.Add(DatasetRules.ToolsDefinition, $"Line {ctx.Line}: {prefix}functions[{i}] is {Describe(f)}, not an object.");
-                        else CheckFunction(f, $"{prefix}functions[{i}]", names, ref ctx);
+                        else CheckFunction(f, prefix, "functions", i, string.Empty, names, ref ctx);
                     }
                 }
             }
@@ -513,27 +525,28 @@ namespace FineTune.Engine.Datasets
             return names;
         }
 
-        private static void CheckFunction(JsonElement f, string at, HashSet<string> names, ref Context ctx)
+        // The definition at {prefix}{list}[{i}]{suffix} (the path is made only for a finding).
+        private static void CheckFunction(JsonElement f, string prefix, string list, int i, string suffix, HashSet<string> names, ref Context ctx)
         {
-            if (!f.TryGetProperty("name", out JsonElement name) || !ValidName(name))
+            if (!f.TryGetProperty("name"u8, out JsonElement name) || !ValidName(name))
             {
-                ctx.Add(DatasetRules.ToolsDefinition, $"Line {ctx.Line}: {at}.name is {(name.ValueKind == JsonValueKind.Undefined ? "missing" : Show(name))}; use 1-64 letters, digits, _ or -.");
+                ctx.Add(DatasetRules.ToolsDefinition, $"Line {ctx.Line}: {prefix}{list}[{i}]{suffix}.name is {(name.ValueKind == JsonValueKind.Undefined ? "missing" : Show(name))}; use 1-64 letters, digits, _ or -.");
             }
             else
             {
                 names.Add(name.GetString()!);
             }
 
-            if (f.TryGetProperty("parameters", out JsonElement parameters) && parameters.ValueKind != JsonValueKind.Object)
+            if (f.TryGetProperty("parameters"u8, out JsonElement parameters) && parameters.ValueKind != JsonValueKind.Object)
             {
-                ctx.Add(DatasetRules.ToolsDefinition, $"Line {ctx.Line}: {at}.parameters is {Describe(parameters)}, not a JSON schema object.");
+                ctx.Add(DatasetRules.ToolsDefinition, $"Line {ctx.Line}: {prefix}{list}[{i}]{suffix}.parameters is {Describe(parameters)}, not a JSON schema object.");
             }
         }
 
         private void CheckPreference(JsonElement root, ref Context ctx, ref LineOutcome o)
         {
-            if (!root.TryGetProperty("input", out JsonElement input) || input.ValueKind != JsonValueKind.Object ||
-                !input.TryGetProperty("messages", out JsonElement messages) || messages.ValueKind != JsonValueKind.Array)
+            if (!root.TryGetProperty("input"u8, out JsonElement input) || input.ValueKind != JsonValueKind.Object ||
+                !input.TryGetProperty("messages"u8, out JsonElement messages) || messages.ValueKind != JsonValueKind.Array)
             {
                 ctx.Add(DatasetRules.PreferenceInput, $"Line {ctx.Line}: \"input\" is {(input.ValueKind == JsonValueKind.Object ? "an object without a \"messages\" array" : input.ValueKind == JsonValueKind.Undefined ? "missing" : "a " + Kind(input))}.");
             }
@@ -566,7 +579,7 @@ namespace FineTune.Engine.Datasets
             }
 
             JsonElement m = output[0];
-            if (m.ValueKind != JsonValueKind.Object || !m.TryGetProperty("role", out JsonElement role) || !role.ValueEquals("assistant"))
+            if (m.ValueKind != JsonValueKind.Object || !m.TryGetProperty("role"u8, out JsonElement role) || !role.ValueEquals("assistant"u8))
             {
                 ctx.Add(DatasetRules.PreferenceOutput, $"Line {ctx.Line}: {field}[0] is not an assistant message.");
                 return false;
@@ -574,15 +587,15 @@ namespace FineTune.Engine.Datasets
 
             var seen = new MessagesSeen();
             int images = 0;
-            bool hasCalls = m.TryGetProperty("tool_calls", out JsonElement calls) && calls.ValueKind != JsonValueKind.Null;
+            bool hasCalls = m.TryGetProperty("tool_calls"u8, out JsonElement calls) && calls.ValueKind != JsonValueKind.Null;
             CheckContent(m, "assistant", field, 0, hasCalls, ref images, ref seen, ref ctx);
             return true;
         }
 
         private static void CheckCompletion(JsonElement root, ref Context ctx)
         {
-            bool prompt = root.TryGetProperty("prompt", out JsonElement p) && p.ValueKind == JsonValueKind.String;
-            bool completion = root.TryGetProperty("completion", out JsonElement c) && c.ValueKind == JsonValueKind.String;
+            bool prompt = root.TryGetProperty("prompt"u8, out JsonElement p) && p.ValueKind == JsonValueKind.String;
+            bool completion = root.TryGetProperty("completion"u8, out JsonElement c) && c.ValueKind == JsonValueKind.String;
             if (!prompt) ctx.Add(DatasetRules.PromptCompletion, $"Line {ctx.Line}: \"prompt\" is {(p.ValueKind == JsonValueKind.Undefined ? "missing" : "a " + Kind(p))}.");
             if (!completion)
             {
@@ -650,17 +663,16 @@ namespace FineTune.Engine.Datasets
             }
         }
 
-        private static readonly string[] KnownRoles = { "system", "user", "assistant", "tool", "developer", "function" };
-
         /// <summary>The role as one of the known constants (no allocation), the raw text for another string, or null.</summary>
         private static string? RoleOf(JsonElement r)
         {
             if (r.ValueKind != JsonValueKind.String) return null;
-            foreach (string known in KnownRoles)
-            {
-                if (r.ValueEquals(known)) return known;
-            }
-
+            if (r.ValueEquals("user"u8)) return "user";
+            if (r.ValueEquals("assistant"u8)) return "assistant";
+            if (r.ValueEquals("system"u8)) return "system";
+            if (r.ValueEquals("tool"u8)) return "tool";
+            if (r.ValueEquals("developer"u8)) return "developer";
+            if (r.ValueEquals("function"u8)) return "function";
             return r.GetString();
         }
 
@@ -682,7 +694,7 @@ namespace FineTune.Engine.Datasets
             var roles = new List<string>();
             foreach (JsonElement m in messages.EnumerateArray())
             {
-                roles.Add(m.ValueKind == JsonValueKind.Object && m.TryGetProperty("role", out JsonElement r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "?");
+                roles.Add(m.ValueKind == JsonValueKind.Object && m.TryGetProperty("role"u8, out JsonElement r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "?");
             }
 
             return string.Join(", ", roles);
@@ -753,47 +765,82 @@ namespace FineTune.Engine.Datasets
             return s.Slice(a, b - a);
         }
 
-        /// <summary>A 64-bit hash of the line without the whitespace outside strings (so formatting does not hide a duplicate).</summary>
+        /// <summary>
+        /// A 64-bit hash (XXH3) of the line without the whitespace outside strings (so formatting does not hide a
+        /// duplicate). The kept bytes are gathered into a small buffer, hashed at once when the line fits in it (most
+        /// do), else whenever it fills (a line of any length takes no memory); a string is found whole by a vectorized
+        /// search for its closing quote or next escape.
+        /// </summary>
         [MethodImpl(Hot.Path)]
         internal static ulong NormalizedHash(ReadOnlySpan<byte> line)
         {
-            ulong h = Fnv.Offset;
-            bool inString = false, escaped = false;
-            foreach (byte b in line)
+            XxHash3? hash = null;
+            Span<byte> chunk = stackalloc byte[4096];
+            int used = 0, i = 0, n = line.Length;
+            while (i < n)
             {
-                if (inString)
+                byte b = line[i];
+                if (b == (byte)'"')
                 {
-                    if (escaped) escaped = false;
-                    else if (b == (byte)'\\') escaped = true;
-                    else if (b == (byte)'"') inString = false;
-                }
-                else if (b == (byte)' ' || b == (byte)'\t' || b == (byte)'\r' || b == (byte)'\n')
-                {
+                    int start = i++;
+                    while (i < n)
+                    {
+                        int m = line.Slice(i).IndexOfAny((byte)'"', (byte)'\\');
+                        if (m < 0)
+                        {
+                            i = n;
+                            break;
+                        }
+
+                        i += m;
+                        if (line[i] == (byte)'"')
+                        {
+                            i++;
+                            break;
+                        }
+
+                        i = Math.Min(n, i + 2); // an escape and the byte it escapes
+                    }
+
+                    ReadOnlySpan<byte> text = line.Slice(start, i - start);
+                    if (used + text.Length > chunk.Length)
+                    {
+                        (hash ??= new XxHash3()).Append(chunk.Slice(0, used));
+                        used = 0;
+                        if (text.Length > chunk.Length)
+                        {
+                            hash.Append(text);
+                            continue;
+                        }
+                    }
+
+                    text.CopyTo(chunk.Slice(used));
+                    used += text.Length;
                     continue;
                 }
-                else if (b == (byte)'"')
+
+                i++;
+                if (b == (byte)' ' || b == (byte)'\t' || b == (byte)'\r' || b == (byte)'\n') continue; // whitespace outside strings is dropped
+                if (used == chunk.Length)
                 {
-                    inString = true;
+                    (hash ??= new XxHash3()).Append(chunk);
+                    used = 0;
                 }
 
-                h = (h ^ b) * Fnv.Prime;
+                chunk[used++] = b;
             }
 
-            return Fnv.Mix(h);
+            if (hash == null) return XxHash3.HashToUInt64(chunk.Slice(0, used)); // the same value as appending the bytes
+            hash.Append(chunk.Slice(0, used));
+            return hash.GetCurrentHashAsUInt64();
         }
+
     }
 
-    /// <summary>FNV-1a 64 with a final mix.</summary>
+    /// <summary>The seed of the system message hash (FNV-1a's offset basis) and a 64-bit finalizer.</summary>
     internal static class Fnv
     {
         public const ulong Offset = 14695981039346656037UL;
-        public const ulong Prime = 1099511628211UL;
-
-        public static ulong Add(ulong h, string s)
-        {
-            foreach (char c in s) h = (h ^ c) * Prime;
-            return (h ^ 0xFF) * Prime;
-        }
 
         public static ulong Mix(ulong h)
         {

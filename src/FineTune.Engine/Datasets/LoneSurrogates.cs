@@ -21,12 +21,16 @@ namespace FineTune.Engine.Datasets
 
         private static bool MayHold(ReadOnlySpan<byte> line)
         {
-            for (int i = line.IndexOf((byte)'\\'); i >= 0 && i + 3 < line.Length; i++)
+            int i = 0;
+            while (true)
             {
-                if (line[i] == (byte)'\\' && line[i + 1] == (byte)'u' && (line[i + 2] | 0x20) == (byte)'d' && IsHighHex(line[i + 3])) return true;
+                int n = line.Slice(i).IndexOf((byte)'\\');
+                if (n < 0) return false;
+                i += n;
+                if (i + 3 >= line.Length) return false;
+                if (line[i + 1] == (byte)'u' && (line[i + 2] | 0x20) == (byte)'d' && IsHighHex(line[i + 3])) return true;
+                i += 2; // past the escape: an escaped backslash is not the start of another
             }
-
-            return false;
         }
 
         private static bool IsHighHex(byte b) => (b >= (byte)'8' && b <= (byte)'9') || ((b | 0x20) >= (byte)'a' && (b | 0x20) <= (byte)'f');

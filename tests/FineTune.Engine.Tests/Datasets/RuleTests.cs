@@ -312,5 +312,19 @@ namespace FineTune.Engine.Tests.Datasets
             Result r = CheckLines(Many(Chat).Append(spaced));
             Assert.Contains("line 3", Assert.Single(r.Of("FT501")).Message);
         }
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(10_000)] // longer than the hash's 4 KB buffer: hashed in pieces
+        public void TheDuplicateHashDropsOnlyTheWhitespaceOutsideStrings(int padding)
+        {
+            string pad = new string('x', padding);
+            ulong Hash(string line) => ExampleChecker.NormalizedHash(Encoding.UTF8.GetBytes(line));
+            ulong compact = Hash("{\"a\":\"" + pad + "q\\\" b\\\\\",\"n\":[1,2]}");
+            Assert.Equal(compact, Hash(" { \"a\" :\t\"" + pad + "q\\\" b\\\\\" ,\r\n\"n\": [1, 2] } "));
+            Assert.NotEqual(compact, Hash("{\"a\":\"" + pad + "q\\\"b\\\\\",\"n\":[1,2]}")); // the space after \" is inside the string
+            Assert.NotEqual(compact, Hash("{\"a\":\"" + pad + "q\\\" b\\\\ \",\"n\":[1,2]}")); // a space before the closing quote is inside the string
+            Assert.NotEqual(compact, Hash("{\"a\":\"" + pad + "q\\\" b\\\\\",\"n\":[12]}"));
+        }
     }
 }
