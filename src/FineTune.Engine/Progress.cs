@@ -26,6 +26,18 @@ namespace FineTune.Engine
 
         /// <summary>Embedding texts (a knowledge index, a near-duplicate check).</summary>
         public const int Embedding = 7;
+
+        /// <summary>Writing an account archive.</summary>
+        public const int Archive = 8;
+
+        /// <summary>Verifying an account archive.</summary>
+        public const int ArchiveCheck = 9;
+
+        /// <summary>Copying a job to another provider.</summary>
+        public const int Copy = 10;
+
+        /// <summary>Comparing models on an evaluation file.</summary>
+        public const int Comparison = 11;
     }
 
     /// <summary>

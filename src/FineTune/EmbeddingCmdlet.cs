@@ -7,6 +7,7 @@ using System.Management.Automation.Language;
 using FineTune.Engine.Embeddings;
 using FineTune.Engine.Models;
 using FineTune.Engine;
+using FineTune.Engine.Pricing;
 
 namespace FineTune
 {
@@ -85,19 +86,14 @@ namespace FineTune
         private protected bool Approve(EmbeddingPlan plan, string operation, string target, string action)
         {
             string cost = $"{plan.Requests} embedding requests" + (plan.ViaBatch ? $" in {plan.NewBatches} batch(es), half price (Batch API)" : string.Empty) + $", {plan.Tokens:N0} tokens, {plan.CostText}";
-            if (plan.Requests > 0 && MaxCost is decimal max)
+            try
             {
-                if (plan.CostUsd is not decimal usd)
-                {
-                    Report(Failure("CostUnknown", ErrorKind.InvalidOperation, $"-MaxCost {max} was given but the cost cannot be estimated ({plan.PriceNote}). Add the model's price to a price catalog (FINETUNE_PRICE_CATALOG), or leave out -MaxCost.", target));
-                    return false;
-                }
-
-                if (usd > max)
-                {
-                    Report(Failure("OverBudget", ErrorKind.LimitsExceeded, $"Embedding would cost about ${usd:0.####} ({cost}), above -MaxCost ${max:0.####}. Nothing was sent.", target, "Raise -MaxCost, or embed less."));
-                    return false;
-                }
+                if (plan.Requests > 0) Budget.Check(operation, MaxCost, plan.CostUsd, "Embedding", plan.CostUsd == null ? plan.PriceNote : cost, "Nothing was sent.", "Raise -MaxCost, or embed less.", "Add the model's price to a price catalog (-PriceCatalog or FINETUNE_PRICE_CATALOG; about_FineTune shows its shape)", target);
+            }
+            catch (FineTuneException ex)
+            {
+                Report(ex);
+                return false;
             }
 
             string pending = plan.InPendingBatches > 0 ? $", {plan.InPendingBatches:N0} in batch {string.Join(", ", plan.PendingBatches)} sent before (picked up, not sent again)" : string.Empty;

@@ -230,7 +230,13 @@ Describe 'Copying a job to a provider that still trains' {
         $azure = Get-FineTuneCost -Model gpt-4o-mini-2024-07-18 -Provider Azure -TrainingTokens $billed -Epochs 2 -WarningAction SilentlyContinue
         $usd = $azure.EstimatedUsd
         $usd | Should -BeGreaterThan 0
-        (Get-Content $transcript -Raw) -replace '\s+', ' ' | Should -Match ([regex]::Escape("Azure estimate `$$($usd.ToString('0.00', [cultureinfo]::InvariantCulture)): $(($billed * 2).ToString('N0')) tokens = $($billed.ToString('N0')) x 2 epochs at `$$($azure.PricePerMillion.ToString('0.00', [cultureinfo]::InvariantCulture)) per 1M"))
+        (Get-Content $transcript -Raw) -replace '\s+', ' ' | Should -Match ([regex]::Escape("Azure estimated cost `$$($usd.ToString('0.00', [cultureinfo]::InvariantCulture)): $(($billed * 2).ToString('N0')) tokens = $($billed.ToString('N0')) x 2 epochs at `$$($azure.PricePerMillion.ToString('0.00', [cultureinfo]::InvariantCulture)) per 1M"))
+        Get-EmulatorRequestCount -Emulator $script:Azure -Route 'POST /v1/files' | Should -Be 0
+
+        # the budget refuses a copy above -MaxCost before anything is uploaded (the engine's one budget rule)
+        Copy-FineTuneJob $script:Source.Id -Destination $script:ToAzure -MaxCost 0.001 -Confirm:$false -ErrorVariable over -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $over[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.OverBudget,*'
+        $over[0].Exception.Message | Should -BeLike ("The copy would cost about `${0} (Azure estimated cost*above -MaxCost `$0.001. Nothing was uploaded or started." -f $usd.ToString('0.00', [cultureinfo]::InvariantCulture))
         Get-EmulatorRequestCount -Emulator $script:Azure -Route 'POST /v1/files' | Should -Be 0
 
         $copy = Copy-FineTuneJob $script:Source.Id -Destination $script:ToAzure -MaxCost 1 -Confirm:$false

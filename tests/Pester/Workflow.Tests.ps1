@@ -336,7 +336,7 @@ Describe 'Jobs' {
     It 'says under -MaxCost why the cost is unknown and what to fix, when -Path was given' {
         Reset-EmulatorRequestCount
         $typo = { Start-FineTuneJob -Model gtp-4.1-mini -Path $script:Train -MaxCost 5 -Confirm:$false } | Should -Throw -ErrorId 'FineTune.CostUnknown*' -PassThru
-        $typo.Exception.Message | Should -Be "-MaxCost 5 was given but the cost cannot be estimated (estimated cost unknown: gtp-4.1-mini is not in the price catalog. Did you mean 'gpt-4.1-mini'?). Correct -Model, or add the model to a price catalog (FINETUNE_PRICE_CATALOG, docs/PRICING.md), or leave out -MaxCost."
+        $typo.Exception.Message | Should -Be "-MaxCost 5 was given but the cost cannot be estimated (estimated cost unknown: gtp-4.1-mini is not in the price catalog. Did you mean 'gpt-4.1-mini'?). Correct -Model, or add the model to a price catalog (-PriceCatalog or FINETUNE_PRICE_CATALOG; about_FineTune shows its shape), or leave out -MaxCost."
         $missing = Join-Path $TestDrive 'no-such-file.jsonl'
         $gone = { Start-FineTuneJob -Model $script:Model -Path $missing -MaxCost 5 -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'FineTune.FileNotFound,*' -PassThru
         $gone.Exception.Message | Should -Be "-Path '$missing': the file does not exist."

@@ -120,7 +120,7 @@ namespace FineTune.Engine.Archive
                 }
             }
 
-            feedback.Progress(7, activity, "done", 100, completed: true);
+            feedback.Progress(ProgressIds.Archive, activity, "done", 100, completed: true);
             return report;
         }
 
@@ -128,7 +128,7 @@ namespace FineTune.Engine.Archive
         {
             ArchiveReport report = writer.Report;
 
-            feedback.Progress(7, activity, "Listing jobs", -1);
+            feedback.Progress(ProgressIds.Archive, activity, "Listing jobs", -1);
             Dictionary<string, string>? filter = options.Metadata?.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
             var jobs = (await Pages.AllAsync((after, limit, c) => service.ListJobsAsync(after, limit, filter, c), 100, cancellationToken).ConfigureAwait(false))
                 .Where(j => Chosen(j, options))
@@ -156,7 +156,7 @@ namespace FineTune.Engine.Archive
             var files = new Dictionary<string, FineTuneFile?>(StringComparer.Ordinal);
             if (!options.Filtered)
             {
-                feedback.Progress(7, activity, "Listing files", -1);
+                feedback.Progress(ProgressIds.Archive, activity, "Listing files", -1);
                 foreach (FineTuneFile f in await Pages.AllAsync((after, limit, c) => service.ListFilesAsync(null, after, limit, c), Pages.FilePageSize, cancellationToken).ConfigureAwait(false)) files[f.Id] = f;
             }
 
@@ -179,7 +179,7 @@ namespace FineTune.Engine.Archive
             int n = 0;
             foreach (KeyValuePair<string, FineTuneFile?> f in files.OrderBy(f => f.Key, StringComparer.Ordinal))
             {
-                feedback.Progress(7, activity, $"File {++n} of {files.Count}: {f.Key}", 50 * n / Math.Max(1, files.Count));
+                feedback.Progress(ProgressIds.Archive, activity, $"File {++n} of {files.Count}: {f.Key}", 50 * n / Math.Max(1, files.Count));
                 fileRows[f.Key] = await ArchiveFileAsync(service, writer, f.Key, f.Value, ledger, feedback, cancellationToken).ConfigureAwait(false);
             }
 
@@ -197,7 +197,7 @@ namespace FineTune.Engine.Archive
             n = 0;
             foreach (FineTuneJob job in jobs)
             {
-                feedback.Progress(7, activity, $"Job {++n} of {jobs.Count}: {job.Id}", 50 + 50 * n / Math.Max(1, jobs.Count));
+                feedback.Progress(ProgressIds.Archive, activity, $"Job {++n} of {jobs.Count}: {job.Id}", 50 + 50 * n / Math.Max(1, jobs.Count));
                 rows.Add(await ArchiveJobAsync(service, writer, job, models, catalog, options.Provider, fileRows, feedback, cancellationToken).ConfigureAwait(false));
             }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
@@ -11,6 +12,7 @@ using FineTune.Engine.Models;
 using FineTune.Engine.Pricing;
 using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
+using FineTune.Engine.Workflow;
 
 namespace FineTune.Engine.Archive
 {
@@ -41,6 +43,9 @@ namespace FineTune.Engine.Archive
 
         /// <summary>Copies even when the destination already has a job copied from the source job.</summary>
         public bool Force { get; set; }
+
+        /// <summary>Refuses the copy when the destination's estimate in USD is higher, or cannot be made (<see cref="Budget"/>); null: no cap.</summary>
+        public decimal? MaxCost { get; set; }
     }
 
     /// <summary>A copy worked out and not yet started: the data, the request and the destination's estimate.</summary>
@@ -69,6 +74,9 @@ namespace FineTune.Engine.Archive
 
         /// <summary>The estimate in words, for the confirmation and -WhatIf.</summary>
         public string CostText { get; set; } = string.Empty;
+
+        /// <summary>What the confirmation names: "JOB to ENDPOINT (MODEL, N epochs)".</summary>
+        public string Target { get; set; } = string.Empty;
     }
 
     /// <summary>The outcome of a copy: both jobs, linked.</summary>
@@ -127,7 +135,8 @@ namespace FineTune.Engine.Archive
         /// <summary>
         /// Works the copy out without uploading or creating anything. Throws <see cref="CopyRefusedException"/> when the
         /// training data cannot be found, the destination trains no such model, or the job was copied there already;
-        /// <see cref="ArgumentException"/> when the request breaks a limit; <see cref="FineTuneServiceException"/> from either service.
+        /// <see cref="ArgumentException"/> when the request breaks a limit; <see cref="FineTuneException"/> OverBudget or CostUnknown
+        /// for <see cref="CopyOptions.MaxCost"/> (<see cref="Budget"/>); <see cref="FineTuneServiceException"/> from either service.
         /// </summary>
         public static async Task<CopyPlan> PlanAsync(IFineTuneProvider source, IFineTuneProvider destination, string jobId, CopyOptions options, IFeedback feedback, CancellationToken ct)
         {
@@ -190,16 +199,17 @@ namespace FineTune.Engine.Archive
                 plan.Estimate = CostEstimator.Estimate(price, m.BilledTokensPerEpoch, (int)Math.Min(int.MaxValue, m.Examples), job.Epochs, 0, model, trainingType: options.TrainingType);
             }
 
-            plan.CostText = plan.Estimate?.EstimatedUsd is decimal usd
-                ? $"{provider} estimate ${usd:0.00}: {plan.Estimate.TrainedTokens:N0} tokens = {plan.Estimate.BilledTokensPerEpoch:N0} x {plan.Estimate.Epochs} epochs at ${plan.Estimate.PricePerMillion:0.00} per 1M"
-                : $"{provider} estimate unknown: no {provider} training price for {model} in the price catalog";
+            plan.CostText = $"{provider} " + (plan.Estimate?.Sentence ?? $"estimated cost unknown: no {provider} training price for {model} in the price catalog");
+            plan.Target = $"{job.Id} to {destination.Connection.Endpoint} ({model}, {request.Epochs?.ToString(CultureInfo.InvariantCulture) ?? "auto"} epochs)";
+            Budget.Check("CopyJob", options.MaxCost, plan.Estimate?.EstimatedUsd, "The copy", plan.CostText, "Nothing was uploaded or started.", "Raise -MaxCost, or train on fewer examples or epochs.",
+                "Add the model's price to a price catalog (-PriceCatalog or FINETUNE_PRICE_CATALOG; about_FineTune shows its shape)", plan.Target);
             return plan;
         }
 
         /// <summary>
         /// Carries the plan out on <paramref name="destination"/>: checks each local file against the destination's rules,
         /// uploads it (recorded in the upload ledger; Azure: waits until processed), creates the job once. Throws
-        /// <see cref="InvalidDataException"/> naming file and lines when a file breaks the destination's rules (nothing is
+        /// <see cref="FineTuneException"/> InvalidFile naming file and lines when a file breaks the destination's rules (nothing is
         /// uploaded then), and <see cref="FineTuneServiceException"/>.
         /// </summary>
         public static async Task<JobCopy> CopyAsync(IFineTuneProvider destination, CopyPlan plan, IFeedback feedback, CancellationToken ct)
@@ -210,36 +220,22 @@ namespace FineTune.Engine.Archive
                 IReadOnlyList<UploadProblem> problems = UploadChecks.Check(path, ct, target);
                 if (problems.Count > 0)
                 {
-                    throw new InvalidDataException($"{path} breaks {target}'s rules in {problems.Count} place(s); nothing was uploaded. Fix them (Test-FineTuneDataset -Target {target}) and copy again:\n" +
-                        string.Join("\n", problems.Take(10).Select(p => $"  {path}: {p}")));
+                    throw new FineTuneException("CopyJob", ErrorKind.InvalidData, "InvalidFile", $"{path} breaks {target}'s rules in {problems.Count} place(s); nothing was uploaded. Fix them (Test-FineTuneDataset -Target {target}) and copy again:\n" +
+                        string.Join("\n", problems.Take(10).Select(p => $"  {path}: {p}")), path, $"Run Test-FineTuneDataset -Target {target} on the file for the finding and its fix.");
                 }
             }
 
-            string endpoint = destination.Connection.Endpoint.AbsoluteUri;
-            async Task<string> Upload(string path)
-            {
-                feedback.Progress(9, "Copying " + plan.Source.Id, "Uploading " + Path.GetFileName(path), -1);
-                FineTuneFile file = await destination.UploadFileAsync(path, "fine-tune", false, null, feedback, ct).ConfigureAwait(false);
-                try
-                {
-                    UploadLedger.Record(file.Id, path, endpoint, "fine-tune", ct);
-                }
-                catch (IOException ex)
-                {
-                    feedback.Warning($"{file.Id} was uploaded, but the upload ledger could not record it: {ex.Message}");
-                }
-
-                return file.Id;
-            }
+            // checked above (both files, before either is sent); each upload is recorded in the upload ledger with its SHA-256
+            async Task<string> Upload(string path) => (await JobLauncher.UploadAsync(destination, path, "fine-tune", true, false, feedback, ct).ConfigureAwait(false)).Id;
 
             plan.Request.TrainingFile = await Upload(plan.TrainingPath).ConfigureAwait(false);
             plan.Request.ValidationFile = plan.ValidationPath != null ? await Upload(plan.ValidationPath).ConfigureAwait(false) : null;
-            feedback.Progress(9, "Copying " + plan.Source.Id, "Creating the job", -1);
+            feedback.Progress(ProgressIds.Copy, "Copying " + plan.Source.Id, "Creating the job", -1);
             FineTuneJob job = await destination.CreateJobAsync(plan.Request, feedback, ct).ConfigureAwait(false);
-            feedback.Progress(9, "Copying " + plan.Source.Id, "done", 100, completed: true);
+            feedback.Progress(ProgressIds.Copy, "Copying " + plan.Source.Id, "done", 100, completed: true);
             return new JobCopy
             {
-                SourceJobId = plan.Source.Id, SourceEndpoint = plan.SourceEndpoint, JobId = job.Id, DestinationEndpoint = endpoint,
+                SourceJobId = plan.Source.Id, SourceEndpoint = plan.SourceEndpoint, JobId = job.Id, DestinationEndpoint = destination.Connection.Endpoint.AbsoluteUri,
                 Status = job.Status, BaseModel = job.BaseModel ?? plan.Request.Model, Epochs = plan.Request.Epochs, EstimatedUsd = plan.Estimate?.EstimatedUsd,
                 TrainingFile = plan.Request.TrainingFile, ValidationFile = plan.Request.ValidationFile, Job = job,
             };

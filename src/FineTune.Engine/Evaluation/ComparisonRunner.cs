@@ -174,7 +174,7 @@ namespace FineTune.Engine.Evaluation
 
                 if (firstFailure != null) throw firstFailure;
                 cancellationToken.ThrowIfCancellationRequested();
-                feedback.Progress(1, "Comparing models", "done", 100, completed: true);
+                feedback.Progress(ProgressIds.Comparison, "Comparing models", "done", 100, completed: true);
 
                 IReadOnlyList<string>? labels = options.Graders.Select(g => g.Labels).FirstOrDefault(l => l != null);
                 var ordered = rows.OrderBy(r => r.Line).ThenBy(r => options.Contenders.ToList().FindIndex(c => c.Name == r.Contender)).ToList();
@@ -280,7 +280,7 @@ namespace FineTune.Engine.Evaluation
                         // a batch serves one endpoint: chat and completions requests go in batches of their own
                         foreach (var group in unsent.GroupBy(r => r.Messages == null))
                         {
-                            feedback.Progress(1, "Comparing models", $"sending {group.Count()} requests as a batch", -1);
+                            feedback.Progress(ProgressIds.Comparison, "Comparing models", $"sending {group.Count()} requests as a batch", -1);
                             string id = await client.CreateBatchAsync(group.ToList(), ct).ConfigureAwait(false);
                             journal.AddBatch(id, group.Select(r => r.Key));
                             feedback.Verbose($"Batch {id}: {group.Count()} requests sent.");
@@ -295,7 +295,7 @@ namespace FineTune.Engine.Evaluation
                     FineTuneBatch state = await Providers.BatchFiles.WaitAsync(c => client.GetBatchAsync(id, c), until, options.BatchPollInterval, s =>
                     {
                         int percent = s.Total > 0 ? (int)(100 * (s.Completed + s.Failed) / s.Total) : -1;
-                        feedback.Progress(1, "Comparing models", $"batch {id} {s.Status}: {s.Completed + s.Failed} of {s.Total} requests", percent);
+                        feedback.Progress(ProgressIds.Comparison, "Comparing models", $"batch {id} {s.Status}: {s.Completed + s.Failed} of {s.Total} requests", percent);
                     }, ct).ConfigureAwait(false);
 
                     if (!state.IsFinal)
@@ -366,7 +366,7 @@ namespace FineTune.Engine.Evaluation
                 long last = Interlocked.Read(ref lastReport);
                 if (n == total || (now - last >= 250 && Interlocked.CompareExchange(ref lastReport, now, last) == last))
                 {
-                    feedback.Progress(1, "Comparing models", string.Format(CultureInfo.InvariantCulture, "{0} of {1} answers, {2:0.0} examples/s", n, total, Rate), (int)(100L * n / total));
+                    feedback.Progress(ProgressIds.Comparison, "Comparing models", string.Format(CultureInfo.InvariantCulture, "{0} of {1} answers, {2:0.0} examples/s", n, total, Rate), (int)(100L * n / total));
                 }
 
                 return row;

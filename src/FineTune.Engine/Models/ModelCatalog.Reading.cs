@@ -60,8 +60,8 @@ namespace FineTune.Engine.Models
 
             internal ModelCatalogException Error(string? field, string problem) =>
                 new ModelCatalogException(path, field, field == null
-                    ? $"Price catalog '{path}': the file {problem}. See docs/PRICING.md for the schema."
-                    : $"Price catalog '{path}': field '{field}' {problem}. See docs/PRICING.md for the schema.");
+                    ? $"Price catalog '{path}': the file {problem}. Get-Help about_FineTune shows the shape of a catalog."
+                    : $"Price catalog '{path}': field '{field}' {problem}. Get-Help about_FineTune shows the shape of a catalog.");
 
             internal string? String(JsonElement owner, string name, bool required, string? prefix = null)
             {

@@ -75,6 +75,15 @@ namespace FineTune.Engine.Pricing
         /// <summary>Azure: HostingPerHour × HostingHours in USD, rounded to cents; null when not asked or unknown.</summary>
         public decimal? HostingUsd { get; set; }
 
+        /// <summary>
+        /// The estimate in one sentence, for a confirmation, -WhatIf and a log line: "estimated cost $1.23: 456,000 tokens =
+        /// 152,000 x 3 epochs at $3.00 per 1M (GlobalStandard)", or "estimated cost unknown: no training price for MODEL in
+        /// the price catalog".
+        /// </summary>
+        public string Sentence => EstimatedUsd is decimal usd
+            ? $"estimated cost ${usd:0.00}: {TrainedTokens:N0} tokens = {BilledTokensPerEpoch:N0} x {Epochs} epochs at ${PricePerMillion:0.00} per 1M{(TrainingType != null ? $" ({TrainingType})" : string.Empty)}"
+            : $"estimated cost unknown: no training price for {Model} in the price catalog";
+
         /// <summary>Why the estimate needs care (the model cannot be trained any more, a per-hour price, an unverified price); null when none.</summary>
         public string? Warning { get; set; }
     }

@@ -74,8 +74,8 @@ namespace FineTune.Engine.Workflow
     /// request, estimates the cost from the local file and applies the budget, sending nothing (the caller asks for
     /// confirmation with the plan's sentence); <see cref="LaunchAsync"/> then asks the service for the model (before
     /// any upload), screens, checks and uploads the local files, creates the job once, and waits when asked.
-    /// Failures are <see cref="FineTuneServiceException"/> (StartJob.UnknownModel, StartJob.CostUnknown,
-    /// StartJob.OverBudget, AddFile.InvalidFile, Moderate.Flagged, and the service's), <see cref="ArgumentException"/>
+    /// Failures are <see cref="FineTuneException"/> (UnknownModel, CostUnknown and OverBudget (<see cref="Budget"/>),
+    /// InvalidFile, Flagged, and the service's <see cref="FineTuneServiceException"/>), <see cref="ArgumentException"/>
     /// for a request that breaks a limit, and the file system's.
     /// </summary>
     public static class JobLauncher
@@ -116,33 +116,17 @@ namespace FineTune.Engine.Workflow
             }
 
             if (estimate?.Warning != null) feedback.Warning(estimate.Warning);
-            string cost = estimate?.EstimatedUsd is decimal usdEstimate
-                ? $"estimated cost ${usdEstimate:0.00}: {estimate.TrainedTokens:N0} tokens = {estimate.BilledTokensPerEpoch:N0} x {estimate.Epochs} epochs at ${estimate.PricePerMillion:0.00} per 1M{(estimate.TrainingType != null ? $" ({estimate.TrainingType})" : string.Empty)}"
-                : estimate != null ? $"estimated cost unknown: no training price for {model} in the price catalog"
+            string cost = estimate != null ? estimate.Sentence
                 : path == null ? "estimated cost unknown: no local training file to count"
                 : !File.Exists(path) ? $"estimated cost unknown: the training file {path} does not exist"
                 : $"estimated cost unknown: {model} is not in the price catalog.{ModelCatalog.DidYouMean(model, provider.Name)}";
+            // what gets an estimate depends on why there is none: no local file, a missing one, a model the catalog lacks, or a row without a training price
+            string getAnEstimate = path == null ? "Pass -Path to the local training file"
+                : !File.Exists(path) ? "Check -Path"
+                : estimate == null ? "Correct -Model, or add the model to a price catalog (-PriceCatalog or FINETUNE_PRICE_CATALOG; about_FineTune shows its shape)"
+                : "Add the model's training price to a price catalog (-PriceCatalog or FINETUNE_PRICE_CATALOG; about_FineTune shows its shape)";
+            Budget.Check("StartJob", launch.MaxCost, estimate?.EstimatedUsd, "The job", cost, "Nothing was started.", "Lower -Epochs, use a smaller file or model, or raise -MaxCost.", getAnEstimate);
             string target = $"{path ?? trainingId} on {model}";
-            if (launch.MaxCost is decimal max)
-            {
-                if (estimate?.EstimatedUsd is not decimal usd)
-                {
-                    // what to fix depends on why: no local file, a missing one, a model the catalog lacks, or a row without a training price
-                    string fix = path == null ? "Pass -Path to the local training file"
-                        : !File.Exists(path) ? "Check -Path"
-                        : estimate == null ? "Correct -Model, or add the model to a price catalog (FINETUNE_PRICE_CATALOG, docs/PRICING.md)"
-                        : "Add the model's training price to a price catalog (FINETUNE_PRICE_CATALOG, docs/PRICING.md)";
-                    throw new FineTuneException("StartJob", ErrorKind.InvalidOperation, "CostUnknown",
-                        $"-MaxCost {max} was given but the cost cannot be estimated ({cost}). {fix}, or leave out -MaxCost.");
-                }
-
-                if (usd > max)
-                {
-                    throw new FineTuneException("StartJob", ErrorKind.LimitsExceeded, "OverBudget",
-                        $"The job would cost about ${usd:0.00} ({cost}), above -MaxCost ${max:0.00}. Nothing was started. Lower -Epochs, use a smaller file or model, or raise -MaxCost.");
-                }
-            }
-
             return new LaunchPlan(launch, target, cost, estimate, problems);
         }
 

@@ -64,7 +64,7 @@ namespace FineTune.Engine.Workflow
             catch (Exception ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested &&
                 (ex is OperationCanceledException || (ex is FineTuneServiceException f && f.Kind == ErrorKind.Timeout)))
             {
-                feedback.Progress(1, "Fine-tuning job " + jobId, last?.Status ?? "no answer", -1, true);
+                feedback.Progress(ProgressIds.Job, "Fine-tuning job " + jobId, last?.Status ?? "no answer", -1, true);
                 return new WaitResult { Job = last ?? new FineTuneJob { Id = jobId }, State = JobState.Active, TimedOut = true };
             }
         }

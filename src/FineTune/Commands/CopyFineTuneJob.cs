@@ -10,7 +10,7 @@ namespace FineTune.Commands
 {
     /// <summary>
     /// <para type="synopsis">Re-runs a fine-tuning job on another provider (a paid action: it asks for confirmation and shows the destination's estimated cost).</para>
-    /// <para type="description">Reads the job from the current connection (the source) and starts the same job on -Destination: the same training and validation data, the same method, the source job's resolved hyperparameters (epochs, batch size, learning-rate multiplier, beta), suffix and seed, and the base model as the destination's rows of the price catalog name it (-Model overrides). The data comes from the upload ledger (the local files the source job's files were uploaded from, while they still have the same size and SHA-256), or from -TrainingPath and -ValidationPath: OpenAI never hands training files out. Each file is checked against the destination's rules (Azure accepts a byte-order mark where OpenAI refuses one) and uploaded there unchanged (on Azure the copy waits until the file is processed), then the job is created at most once, carrying the source job's id in its metadata (source_job_id); a destination that already has a copy of the job is refused unless -Force. -WhatIf prints the destination's estimate (tokens x epochs x its training price) and sends nothing; -MaxCost refuses a copy whose estimate is higher or unknown. Outputs both jobs linked: SourceJobId, JobId (the new job, which binds -JobId of the job cmdlets once connected to the destination), both endpoints, the model, epochs and the estimate. Errors: FineTune.NoData (no local copy of the data), FineTune.NotTrained (the destination trains no such model), FineTune.AlreadyCopied, FineTune.InvalidFile (the destination's rules), FineTune.OverBudget, FineTune.CostUnknown; service failures as FineTune.StartJob.* and FineTune.AddFile.*.</para>
+    /// <para type="description">Reads the job from the current connection (the source) and starts the same job on -Destination: the same training and validation data, the same method, the source job's resolved hyperparameters (epochs, batch size, learning-rate multiplier, beta), suffix and seed, and the base model as the destination's rows of the price catalog name it (-Model overrides). The data comes from the upload ledger (the local files the source job's files were uploaded from, while they still have the same size and SHA-256), or from -TrainingPath and -ValidationPath: OpenAI never hands training files out. Each file is checked against the destination's rules (Azure accepts a byte-order mark where OpenAI refuses one) and uploaded there unchanged (on Azure the copy waits until the file is processed), then the job is created at most once, carrying the source job's id in its metadata (source_job_id); a destination that already has a copy of the job is refused unless -Force. -WhatIf prints the destination's estimate (tokens x epochs x its training price) and sends nothing; -MaxCost refuses a copy whose estimate is higher or unknown. Outputs both jobs linked: SourceJobId, JobId (the new job, which binds -JobId of the job cmdlets once connected to the destination), both endpoints, the model, epochs and the estimate. Errors: FineTune.NoData (no local copy of the data), FineTune.NotTrained (the destination trains no such model), FineTune.AlreadyCopied, FineTune.InvalidFile (the destination's rules), FineTune.OverBudget, FineTune.CostUnknown, and the services' failures, each as FineTune.<Reason> (FineTune.RateLimited, FineTune.Unauthorized).</para>
     /// </summary>
     /// <example><code>$azure = Connect-FineTune -Name azure -Endpoint https://RESOURCE.openai.azure.com/openai/v1/ -ApiKey $azureKey -PassThru; Connect-FineTune -Name openai -ApiKey $openAiKey; Copy-FineTuneJob $jobId -Destination $azure -WhatIf</code><para>Shows what re-running the OpenAI job $jobId (e.g. ftjob-abc123) on Azure would cost; sends nothing. Both connections have names: Connect-FineTune without -Name re-configures the current connection, which would turn $azure into the OpenAI one.</para></example>
     /// <example><code>Get-FineTuneJob -All -Status succeeded | Copy-FineTuneJob -Destination $azure -MaxCost 20 -Confirm:$false</code><para>Re-runs every succeeded job on Azure, each only if its estimate is at most $20.</para></example>
@@ -76,44 +76,21 @@ namespace FineTune.Commands
             {
                 TrainingPath = TrainingPath == null ? null : FileSystemPath(TrainingPath, nameof(TrainingPath)),
                 ValidationPath = ValidationPath == null ? null : FileSystemPath(ValidationPath, nameof(ValidationPath)),
-                Model = Model, TrainingType = TrainingType, Force = Force,
+                Model = Model, TrainingType = TrainingType, Force = Force, MaxCost = MaxCost,
             };
             CopyPlan plan;
             try
             {
                 if (!TryRun(ct => JobCopier.PlanAsync(Service, destination, JobId, options, Feedback, ct), JobId, out plan)) return;
             }
-            catch (Exception ex) when (ex is CopyRefusedException || ex is ArgumentException)
+            catch (ArgumentException ex)
             {
-                Report(ex, JobId);
+                Report(ex, JobId); // the request breaks a limit of the destination
                 return;
             }
 
-            string target = $"{JobId} to {connection.Endpoint} ({plan.Request.Model}, {plan.Request.Epochs?.ToString() ?? "auto"} epochs)";
-            if (MaxCost is decimal max)
-            {
-                if (plan.Estimate?.EstimatedUsd is not decimal usd)
-                {
-                    Report(Failure("CostUnknown", ErrorKind.InvalidOperation, $"-MaxCost {max} was given but the cost cannot be estimated ({plan.CostText}). Add the model's price to a price catalog (FINETUNE_PRICE_CATALOG), or leave out -MaxCost.", target));
-                    return;
-                }
-
-                if (usd > max)
-                {
-                    Report(Failure("OverBudget", ErrorKind.LimitsExceeded, $"The copy would cost about ${usd:0.00} ({plan.CostText}), above -MaxCost ${max:0.00}. Nothing was uploaded or started.", target, "Raise -MaxCost, or train on fewer examples or epochs."));
-                    return;
-                }
-            }
-
-            if (!ShouldProcess(target, $"Copy the job: upload its data and start a paid fine-tuning job ({plan.CostText})")) return;
-            try
-            {
-                if (TryRun(ct => JobCopier.CopyAsync(destination, plan, Feedback, ct), JobId, out JobCopy copy)) WriteObject(copy);
-            }
-            catch (InvalidDataException ex)
-            {
-                Report(Failure("InvalidFile", ErrorKind.InvalidData, ex.Message, plan.TrainingPath, "Run Test-FineTuneDataset on the file for the finding and its fix.", ex));
-            }
+            if (!ShouldProcess(plan.Target, $"Copy the job: upload its data and start a paid fine-tuning job ({plan.CostText})")) return;
+            if (TryRun(ct => JobCopier.CopyAsync(destination, plan, Feedback, ct), JobId, out JobCopy copy)) WriteObject(copy);
         }
     }
 }

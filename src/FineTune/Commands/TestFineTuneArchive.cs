@@ -36,7 +36,7 @@ namespace FineTune.Commands
             IReadOnlyList<ArchiveProblem> problems;
             try
             {
-                problems = Run(ct => Task.Run(() => ArchiveManifest.Verify(folder, (done, all) => feedback.Progress(8, activity, $"{done} of {all} files", 100 * done / Math.Max(1, all)), ct), ct));
+                problems = Run(ct => Task.Run(() => ArchiveManifest.Verify(folder, (done, all) => feedback.Progress(ProgressIds.ArchiveCheck, activity, $"{done} of {all} files", 100 * done / Math.Max(1, all)), ct), ct));
             }
             catch (FileNotFoundException ex)
             {
@@ -50,7 +50,7 @@ namespace FineTune.Commands
             }
             finally
             {
-                feedback.Progress(8, activity, "done", 100, completed: true);
+                feedback.Progress(ProgressIds.ArchiveCheck, activity, "done", 100, completed: true);
             }
 
             foreach (ArchiveProblem p in problems) WriteWarning(p.ToString());
