@@ -101,7 +101,7 @@ Describe 'Completion from the service: fine-tuned models, file ids by purpose, j
         $results.Count | Should -BeGreaterThan 0
         $training = Complete 'Start-FineTuneJob -Model gpt-4o-mini-2024-07-18 -TrainingFile '
         $training.CompletionText | Should -Be $file.Id
-        $training[0].ToolTip | Should -BeLike 'faq.jsonl (fine-tune, * bytes, processed)'
+        $training[0].ToolTip | Should -BeLike 'faq.????????.jsonl (fine-tune, * bytes, processed)'
         $all = Complete 'Save-FineTuneFile -Id file-'
         $all.CompletionText | Should -Contain $file.Id
         foreach ($r in $results) {

@@ -8,6 +8,22 @@ BeforeAll {
     Connect-FineTune -Endpoint $emu.Endpoint -ApiKey (ConvertTo-SecureString 'sk-emulator-robustness' -AsPlainText -Force) -MaxRetries 0
 
     function script:Chat([int] $i) { '{"messages":[{"role":"user","content":"Question ' + $i + '?"},{"role":"assistant","content":"Answer ' + $i + '."}]}' }
+    # Stores a file as another client would (curl, the web page): the name exactly as given. Returns the service's answer.
+    function script:Send-RawFile([string] $Path, [string] $Name, [string] $Purpose = 'fine-tune') {
+        $client = [Net.Http.HttpClient]::new()
+        try {
+            $client.DefaultRequestHeaders.Authorization = [Net.Http.Headers.AuthenticationHeaderValue]::new('Bearer', 'sk-emulator-robustness')
+            $form = [Net.Http.MultipartFormDataContent]::new()
+            $form.Add([Net.Http.StringContent]::new($Purpose), 'purpose')
+            $part = [Net.Http.ByteArrayContent]::new([IO.File]::ReadAllBytes($Path))
+            $part.Headers.ContentDisposition = [Net.Http.Headers.ContentDispositionHeaderValue]::new('form-data')
+            $part.Headers.ContentDisposition.Name = '"file"'
+            $part.Headers.ContentDisposition.FileName = '"' + $Name + '"'   # quoted by hand: HttpClient refuses a blank name
+            $form.Add($part)
+            $client.PostAsync("$($emu.Endpoint)/files", $form).GetAwaiter().GetResult().Content.ReadAsStringAsync().GetAwaiter().GetResult() | ConvertFrom-Json
+        }
+        finally { $client.Dispose() }
+    }
     function script:New-Train([string] $Name = 'train.jsonl', [int] $Count = 12, [string] $Extra) {
         $lines = @(1..$Count | ForEach-Object { Chat $_ })
         if ($Extra) { $lines += $Extra }
@@ -92,5 +108,42 @@ Describe 'What is not a regular file' {
         "$($err[0])" | Should -BeLike '*folder*'
         Test-FineTuneModeration $fifo -ErrorVariable err3 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         "$($err3[0])" | Should -BeLike '*named pipe*'
+    }
+}
+
+Describe 'A dropped upload adopts only its own file' {
+    It 'does not take a file of the same name and size that another client uploaded meanwhile' {
+        $ours = New-Train -Name 'shared-name.jsonl' -Count 12
+        # another client stores a file of exactly our local name and size while ours is in flight
+        $other = Send-RawFile $ours 'shared-name.jsonl'
+        $other.filename | Should -Be 'shared-name.jsonl'
+        $other.bytes | Should -Be (Get-Item $ours).Length
+
+        Set-EmulatorFault 'drop' -Route '/files' -Clear   # our upload's connection is closed before the service made a file
+        Connect-FineTune -MaxRetries 1   # one more attempt after the look-up finds nothing of ours
+        try { $mine = Add-FineTuneFile -LiteralPath $ours -WarningAction SilentlyContinue }
+        finally { Connect-FineTune -MaxRetries 0; Set-EmulatorFault -Clear }
+        $mine.Id | Should -Not -Be $other.id
+        $mine.Filename | Should -MatchExactly '^shared-name\.[0-9a-f]{8}\.jsonl$'
+        (Get-FineTuneFile $mine.Id).Bytes | Should -Be (Get-Item $ours).Length
+    }
+}
+
+Describe 'A name from the service is made safe when saving into a folder' {
+    It 'saves <name> as <saved>, never a hidden file, another folder or a nameless file' -ForEach @(
+        @{ name = '.bashrc'; saved = 'bashrc' }
+        @{ name = ' '; saved = $null }
+        @{ name = '../../escape.txt'; saved = 'escape.txt' }
+    ) {
+        $src = New-Train -Name 'content.jsonl' -Count 2
+        $f = Send-RawFile $src $name 'user_data'
+        $f.filename | Should -Be $name   # stored as sent
+        $folder = Join-Path $TestDrive "saved-$([guid]::NewGuid().ToString('N'))"
+        $null = New-Item -ItemType Directory -Path $folder
+        $out = Save-FineTuneFile $f.id -Path $folder
+        $expected = if ($saved) { $saved } else { $f.id }   # nothing left of the name: the file id
+        $out.FullName | Should -Be (Join-Path $folder $expected)
+        @(Get-ChildItem -LiteralPath $folder -Force).Name | Should -Be @($expected)
+        [IO.File]::ReadAllBytes($out.FullName) | Should -Be ([IO.File]::ReadAllBytes($src))
     }
 }

@@ -99,7 +99,10 @@ Describe 'Files' {
 
     It 'uploads a file with its size and name, and lists and gets it' {
         $script:File.Bytes | Should -Be (Get-Item $script:Train).Length
-        $script:File.Filename | Should -Be (Split-Path $script:Train -Leaf)
+        # stored under the local name with this upload's marker before the extension; LocalPath is the local file
+        $stem = [IO.Path]::GetFileNameWithoutExtension($script:Train)
+        $script:File.Filename | Should -MatchExactly ('^' + [regex]::Escape($stem) + '\.[0-9a-f]{8}\.jsonl$')
+        $script:File.LocalPath | Should -Be (Get-Item $script:Train).FullName
         $script:File.Purpose | Should -Be 'fine-tune'
         (Get-FineTuneFile -Purpose fine-tune).Id | Should -Contain $script:File.Id
         (Get-FineTuneFile $script:File.Id).Bytes | Should -Be $script:File.Bytes
@@ -427,6 +430,7 @@ Describe 'Faults' {
         Set-EmulatorFault 'drop-after' -Route '/files' -Clear
         $f = Add-FineTuneFile $script:Train
         $f.Id | Should -BeLike 'file-*'
+        $f.Filename | Should -MatchExactly '^[^.]+\.[0-9a-f]{8}\.jsonl$'
         Get-EmulatorRequestCount -Route 'POST /v1/files' | Should -Be 1
         @(Get-FineTuneFile -Purpose fine-tune).Count | Should -Be ($before + 1)
     }

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -98,21 +99,22 @@ namespace FineTune.Engine.Tests.Service
         {
             var requests = new ConcurrentQueue<string>();
             var check = new TaskCompletionSource();
+            string stored = "";
             using var server = new LoopbackServer(async ctx =>
             {
                 string what = ctx.Request.HttpMethod + " " + ctx.Request.Url!.AbsolutePath;
                 requests.Enqueue(what);
                 if (what == "POST /v1/files")
                 {
-                    await Body(ctx);
+                    stored = Regex.Match(Encoding.Latin1.GetString(await Body(ctx)), "filename=\"?([^\";\r]+)").Groups[1].Value;
                     check.SetException(CheckError()); // fails while the service is still answering
                     await Task.Delay(2000);
                     await Reply(ctx, 200, FileJson);
                 }
                 else if (what == "GET /v1/files")
                 {
-                    // the service made the file all the same
-                    string listed = FileJson.Replace("\"bytes\":1", "\"bytes\":" + new FileInfo(file).Length).Replace("t.jsonl", Path.GetFileName(file));
+                    // the service made the file all the same, under the name the upload gave it (the local name and a marker)
+                    string listed = FileJson.Replace("\"bytes\":1", "\"bytes\":" + new FileInfo(file).Length).Replace("t.jsonl", stored);
                     await Reply(ctx, 200, "{\"object\":\"list\",\"data\":[" + listed + "],\"has_more\":false}");
                 }
                 else if (what == "DELETE /v1/files/file-1") await Reply(ctx, 200, "{\"id\":\"file-1\",\"deleted\":true}");
@@ -122,6 +124,7 @@ namespace FineTune.Engine.Tests.Service
             await Assert.ThrowsAsync<InvalidDataException>(() => provider.UploadFileAsync(file, "fine-tune", false, null, NoFeedback.Instance, default, check.Task));
             Assert.Contains("GET /v1/files", requests);
             Assert.Equal("DELETE /v1/files/file-1", requests.Last());
+            Assert.Matches("^" + Regex.Escape(Path.GetFileNameWithoutExtension(file)) + "\\.[0-9a-f]{8}\\.jsonl$", stored);
         }
 
         [Fact]

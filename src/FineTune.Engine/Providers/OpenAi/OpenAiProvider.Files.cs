@@ -39,8 +39,10 @@ namespace FineTune.Engine.Providers
         /// Uploads a local file (purpose <c>fine-tune</c> unless given), streaming it from disk and hashing it (SHA-256,
         /// <see cref="FineTuneFile.Sha256"/>) in the same read. Files above <see cref="MaxDirectUploadBytes"/>, or any file
         /// when <paramref name="useUploadApi"/>, go through the Uploads API (<see cref="UploadInPartsAsync"/>). A direct
-        /// upload is made at most once: after a failure that may have reached the service, a file of the same name and
-        /// size created since the first attempt is taken as ours. <paramref name="progress"/> gets the bytes sent so far.
+        /// upload is stored under the local name with a random marker of this upload (<see cref="MarkedName"/>:
+        /// <c>train.jsonl</c> becomes <c>train.1a2b3c4d.jsonl</c>) and made at most once: after a failure that may have
+        /// reached the service, only a file of exactly that name and the size is taken as ours, never another client's
+        /// file of the local name. <paramref name="progress"/> gets the bytes sent so far.
         /// With <paramref name="checkPassed"/>: when it fails (or is cancelled) the upload is stopped, and a file it made
         /// (the answer, or one found by name, size and time) is deleted before the check's exception is thrown.
         /// Throws <see cref="FileNotFoundException"/> and <see cref="FineTuneServiceException"/> (Operation AddFile).
@@ -60,6 +62,7 @@ namespace FineTune.Engine.Providers
             StopWhenFailed(checkPassed, stop);
             long sent = 0;
             string? sha256 = null;
+            string name = MarkedName(info.Name);
             FineTuneFile file;
             try
             {
@@ -72,14 +75,14 @@ namespace FineTune.Engine.Providers
                         var window = new FileWindow(path, 0, info.Length, n => progress?.Invoke(Interlocked.Add(ref sent, n)), hash: true);
                         var part = new StreamContent(window);
                         part.Headers.ContentType = new MediaTypeHeaderValue("application/jsonl");
-                        form.Add(part, "file", info.Name);
+                        form.Add(part, "file", name);
                         using var body = new HttpContentBody(form);
                         using JsonDocument doc = await SendAsync("AddFile", "POST", "files", body, ct, body.ContentType,
                             new SendOptions { NoRetry = true, NetworkTimeout = UploadTimeout(info.Length) }).ConfigureAwait(false);
                         sha256 = window.Sha256;
                         return FineTuneFile.FromJson(doc.RootElement);
                     },
-                    ct => FindDirectUploadAsync(info, purpose, started, ct),
+                    ct => FindDirectUploadAsync(name, info.Length, purpose, started, ct),
                     Connection.MaxRetries + 1,
                     n => CreateOnce.Backoff(n, TimeSpan.FromSeconds(Connection.MaxRetryDelaySec)),
                     feedback,
@@ -89,7 +92,7 @@ namespace FineTune.Engine.Providers
             catch (Exception) when (checkPassed != null && checkPassed.IsCompleted && checkPassed.Status != TaskStatus.RanToCompletion)
             {
                 // the check failed and stopped the upload: a file the service made of it anyway goes, then the check's error
-                await DiscardDirectUploadAsync(null, info, purpose, started, feedback).ConfigureAwait(false);
+                await DiscardDirectUploadAsync(null, name, info, purpose, started, feedback).ConfigureAwait(false);
                 await checkPassed.ConfigureAwait(false);
                 throw;
             }
@@ -102,7 +105,7 @@ namespace FineTune.Engine.Providers
                 }
                 catch
                 {
-                    await DiscardDirectUploadAsync(file, info, purpose, started, feedback).ConfigureAwait(false);
+                    await DiscardDirectUploadAsync(file, name, info, purpose, started, feedback).ConfigureAwait(false);
                     throw;
                 }
             }
@@ -112,20 +115,38 @@ namespace FineTune.Engine.Providers
             return file;
         }
 
-        // A direct upload of this file made since 'started' (the same name and size), or null.
-        private async Task<FineTuneFile?> FindDirectUploadAsync(FileInfo info, string purpose, DateTimeOffset started, CancellationToken ct)
+        /// <summary>
+        /// The name a direct upload of <paramref name="localName"/> is stored under: a marker of 8 random hex digits before
+        /// the extension (<c>train.jsonl</c> becomes <c>train.1a2b3c4d.jsonl</c>; a name that ends in a marker already, as
+        /// a file saved from the service does, gets a new one in its place). The marker is the only thing the service keeps
+        /// that tells this upload's file from another client's file of the same name and size.
+        /// </summary>
+        public static string MarkedName(string localName)
         {
-            IReadOnlyList<FineTuneFile> files = await Pages.AllAsync((after, limit, c) => ListFilesAsync(purpose, after, limit, c), Pages.FilePageSize, ct).ConfigureAwait(false);
-            return files.FirstOrDefault(f => f.Filename == info.Name && f.Bytes == info.Length && (f.CreatedAt == null || f.CreatedAt >= started));
+            string ext = Path.GetExtension(localName);
+            string stem = localName.Substring(0, localName.Length - ext.Length);
+            if (MarkerEnd.IsMatch(stem)) stem = stem.Substring(0, stem.Length - 9);
+            byte[] marker = new byte[4];
+            using (var random = RandomNumberGenerator.Create()) random.GetBytes(marker);
+            return stem + "." + IO.FileHash.Hex(marker) + ext;
         }
 
-        // After a failed check: deletes the file a direct upload made (given, or found by name, size and time), or says which is left.
-        private async Task DiscardDirectUploadAsync(FineTuneFile? file, FileInfo info, string purpose, DateTimeOffset started, IFeedback feedback)
+        private static readonly System.Text.RegularExpressions.Regex MarkerEnd = new System.Text.RegularExpressions.Regex(@"\.[0-9a-f]{8}$");
+
+        // The file a direct upload stored as 'name' (with the size, made since 'started'), or null.
+        private async Task<FineTuneFile?> FindDirectUploadAsync(string name, long bytes, string purpose, DateTimeOffset started, CancellationToken ct)
+        {
+            IReadOnlyList<FineTuneFile> files = await Pages.AllAsync((after, limit, c) => ListFilesAsync(purpose, after, limit, c), Pages.FilePageSize, ct).ConfigureAwait(false);
+            return files.FirstOrDefault(f => f.Filename == name && f.Bytes == bytes && (f.CreatedAt == null || f.CreatedAt >= started));
+        }
+
+        // After a failed check: deletes the file a direct upload made (given, or found by its stored name), or says which is left.
+        private async Task DiscardDirectUploadAsync(FineTuneFile? file, string name, FileInfo info, string purpose, DateTimeOffset started, IFeedback feedback)
         {
             try
             {
                 using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Min(30, Connection.TimeoutSec)));
-                file ??= await FindDirectUploadAsync(info, purpose, started, limit.Token).ConfigureAwait(false);
+                file ??= await FindDirectUploadAsync(name, info.Length, purpose, started, limit.Token).ConfigureAwait(false);
                 if (file == null) return;
                 await DeleteFileAsync(file.Id, limit.Token).ConfigureAwait(false);
                 feedback.Verbose($"The upload had become file {file.Id} before the check failed; it was deleted: nothing is left on the service.");
