@@ -147,3 +147,34 @@ Describe 'A name from the service is made safe when saving into a folder' {
         [IO.File]::ReadAllBytes($out.FullName) | Should -Be ([IO.File]::ReadAllBytes($src))
     }
 }
+
+Describe 'Chat examples appended to a prompt/completion file' {
+    It 'are refused, and the file is left as it was' {
+        $legacy = Join-Path $TestDrive 'legacy.jsonl'
+        [IO.File]::WriteAllText($legacy, "{`"prompt`":`"Q ->`",`"completion`":`" A END`"}`n")
+        $before = Get-FileHash $legacy
+        $e = { @{ Question = 'one more?'; Answer = 'yes' } | New-FineTuneDataset -Path $legacy -Append } |
+            Should -Throw -ErrorId 'FineTune.MixedFormats,FineTune.Commands.NewFineTuneDatasetCommand' -PassThru
+        "$e" | Should -BeLike '*Completion examples (line 1)*mix two formats*'
+        (Get-FileHash $legacy).Hash | Should -Be $before.Hash
+        @(Get-ChildItem $TestDrive -Force -Filter '.legacy*').Count | Should -Be 0   # no temporary file left
+    }
+}
+
+Describe 'A success answer that is a web page' {
+    It 'says the endpoint is not an OpenAI-compatible API, naming the request id, never "Correct the request"' {
+        $page = Start-LoopbackService -Key 'sk-html-page' -Body '<!DOCTYPE html><html><body>Sign in</body></html>' -ContentType 'text/html'
+        try {
+            Connect-FineTune -Name html-page -Endpoint $page.Endpoint -ApiKey (ConvertTo-SecureString 'sk-html-page' -AsPlainText -Force) -MaxRetries 0
+            Get-FineTuneModel -Connection html-page -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.NotAnApi*'
+            "$($err[0])" | Should -BeLike '*web page (HTML), not the JSON of an API*req_loopback_1*'
+            $err[0].ErrorDetails.RecommendedAction | Should -BeLike '*-Endpoint*'
+            $err[0].ErrorDetails.RecommendedAction | Should -Not -BeLike '*Correct the request*'
+        }
+        finally {
+            Disconnect-FineTune -Name html-page -ErrorAction SilentlyContinue
+            $page.Stop()
+        }
+    }
+}

@@ -36,9 +36,10 @@ function Invoke-Unattended([scriptblock] $Script, [object[]] $ArgumentList = @()
     finally { $ps.Dispose() }
 }
 
-# A loopback HTTP server that answers GET .../models as the service would and 401 for any key but
-# $Key. Returns an object with Endpoint (…/v1), Requests (a list of 'METHOD path auth[ api-key:KEY]' strings) and Stop().
-function Start-LoopbackService([string] $Key = 'sk-loopback-test-key') {
+# A loopback HTTP server that answers GET .../models as the service would (or, with -Body, every request with status
+# 200, that body and -ContentType) and 401 for any key but $Key. Returns an object with Endpoint (…/v1), Requests (a
+# list of 'METHOD path auth[ api-key:KEY]' strings) and Stop().
+function Start-LoopbackService([string] $Key = 'sk-loopback-test-key', [string] $Body, [string] $ContentType = 'application/json') {
     $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
     $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
     $listener = [System.Net.HttpListener]::new()
@@ -47,18 +48,19 @@ function Start-LoopbackService([string] $Key = 'sk-loopback-test-key') {
     $requests = [System.Collections.Concurrent.ConcurrentQueue[string]]::new()
     $ps = [powershell]::Create()
     $null = $ps.AddScript({
-        param($listener, $requests, $key)
+        param($listener, $requests, $key, $answer, $type)
         while ($listener.IsListening) {
             try { $ctx = $listener.GetContext() } catch { break }
             $auth = $ctx.Request.Headers['Authorization']
             $apiKey = $ctx.Request.Headers['api-key']
             $requests.Enqueue("$($ctx.Request.HttpMethod) $($ctx.Request.Url.AbsolutePath) $auth$(if ($apiKey) { " api-key:$apiKey" })")
             $ctx.Response.Headers.Add('x-request-id', 'req_loopback_1')
-            $ctx.Response.ContentType = 'application/json'
+            $ctx.Response.ContentType = if ($answer) { $type } else { 'application/json' }
             if ($auth -ne "Bearer $key") {
                 $ctx.Response.StatusCode = 401
                 $body = '{"error":{"message":"Incorrect API key provided.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}'
             }
+            elseif ($answer) { $body = $answer }
             else {
                 $body = '{"object":"list","data":[{"id":"gpt-4o-mini-2024-07-18","object":"model","created":1721172741,"owned_by":"system","shutdown_date":"2027-01-14"},{"id":"ft:gpt-4o-mini-2024-07-18:acme:demo:abc123","object":"model","created":1764000000,"owned_by":"acme"}]}'
             }
@@ -66,7 +68,7 @@ function Start-LoopbackService([string] $Key = 'sk-loopback-test-key') {
             $ctx.Response.OutputStream.Write($bytes, 0, $bytes.Length)
             $ctx.Response.Close()
         }
-    }).AddArgument($listener).AddArgument($requests).AddArgument($Key)
+    }).AddArgument($listener).AddArgument($requests).AddArgument($Key).AddArgument($Body).AddArgument($ContentType)
     $handle = $ps.BeginInvoke()
     $server = [pscustomobject]@{ Endpoint = "http://127.0.0.1:$port/v1"; Requests = $requests; Listener = $listener; Shell = $ps; Handle = $handle }
     $server | Add-Member -MemberType ScriptMethod -Name Stop -Value { $this.Listener.Stop(); $this.Listener.Close(); $this.Shell.Dispose() }

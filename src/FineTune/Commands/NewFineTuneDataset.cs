@@ -9,7 +9,7 @@ namespace FineTune.Commands
 {
     /// <summary>
     /// <para type="synopsis">Writes pipeline objects or examples to a JSON Lines training file, atomically.</para>
-    /// <para type="description">Takes example objects (ConvertTo-FineTuneExample), dataset objects (their examples are copied line for line) or any objects and hashtables, mapped to examples exactly as ConvertTo-FineTuneExample maps them (same parameters). Writes UTF-8 without BOM, one compact JSON object a line, '\n' line ends; non-ASCII text is written as UTF-8, not escaped. The file is written to a temporary file in the same folder and renamed when the pipeline ends, so an error or Ctrl+C leaves no half-written file and an existing file untouched. An existing file is only replaced with -Force; -Append adds the new examples after its lines (also atomically). A record that cannot be mapped is a non-terminating error; the others are written. Outputs one dataset object (Path, Format, ExampleCount, Bytes) whose Path binds to Test-FineTuneDataset, Measure-FineTuneDataset, Split-FineTuneDataset and Add-FineTuneFile.</para>
+    /// <para type="description">Takes example objects (ConvertTo-FineTuneExample), dataset objects (their examples are copied line for line) or any objects and hashtables, mapped to examples exactly as ConvertTo-FineTuneExample maps them (same parameters). Writes UTF-8 without BOM, one compact JSON object a line, '\n' line ends; non-ASCII text is written as UTF-8, not escaped. The file is written to a temporary file in the same folder and renamed when the pipeline ends, so an error or Ctrl+C leaves no half-written file and an existing file untouched. An existing file is only replaced with -Force; -Append adds the new examples after its lines (also atomically); examples in another format than the file's (chat examples after prompt/completion lines) are refused with FineTune.MixedFormats and the file is left as it was. A record that cannot be mapped is a non-terminating error; the others are written. Outputs one dataset object (Path, Format, ExampleCount, Bytes) whose Path binds to Test-FineTuneDataset, Measure-FineTuneDataset, Split-FineTuneDataset and Add-FineTuneFile.</para>
     /// </summary>
     /// <example>
     /// <code>Import-Csv faq.csv | New-FineTuneDataset -Path train.jsonl -SystemMessage 'You answer travel questions.'</code>
@@ -132,6 +132,10 @@ namespace FineTune.Commands
             try
             {
                 writer = new DatasetWriter(target, format, Mode);
+            }
+            catch (InvalidDataException ex)
+            {
+                Fail(Failure("MixedFormats", ErrorKind.InvalidData, ex.Message, target, "Write the examples to another file, or append examples in the file's format (-Format).", ex));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
