@@ -9,7 +9,7 @@ namespace FineTune
     internal static class DatasetCommandHelper
     {
         /// <summary>
-        /// Runs <paramref name="work"/> on <paramref name="full"/> (a file <see cref="FineTuneCmdlet.InputFiles"/> resolved). A missing or unreadable
+        /// Runs <paramref name="work"/> on <paramref name="full"/> (a file <see cref="FineTuneCmdlet.InputFiles(string, bool, string, bool)"/> resolved). A missing or unreadable
         /// file becomes a non-terminating error (FineTune.FileNotFound, NotAFile, AccessDenied, IOFailed, InvalidData:
         /// <see cref="ErrorMapper"/>) and returns false; an unknown model ends the command (FineTune.UnknownModel); Ctrl+C stops.
         /// </summary>

@@ -15,7 +15,7 @@ namespace FineTune
         /// <summary>The parameter set of <c>-LiteralPath</c> (alias PSPath: binds a file piped from Get-ChildItem).</summary>
         internal const string LiteralPathSet = "LiteralPath";
 
-        /// <summary>The files of every path given to -Path (<paramref name="literal"/> false) or -LiteralPath, in order (see <see cref="InputFiles(string, bool, string)"/>).</summary>
+        /// <summary>The files of every path given to -Path (<paramref name="literal"/> false) or -LiteralPath, in order (see <see cref="InputFiles(string, bool, string, bool)"/>).</summary>
         internal IEnumerable<string> InputFiles(IEnumerable<string> paths, bool literal) =>
             paths.SelectMany(p => InputFiles(p, literal, literal ? LiteralPathSet : PathSet));
 
@@ -25,9 +25,9 @@ namespace FineTune
         /// (relative to the current location, <c>~</c>, a PSDrive); with it true the path is taken as it is (brackets
         /// included). What names no file is a non-terminating error naming <paramref name="parameter"/> and is left out:
         /// a path or pattern that matches nothing (FineTune.FileNotFound), a path on another provider such as
-        /// <c>Env:PATH</c> (FineTune.NotFileSystem), a folder (FineTune.NotAFile).
+        /// <c>Env:PATH</c> (FineTune.NotFileSystem), a folder (FineTune.NotAFile) unless <paramref name="folderAllowed"/>.
         /// </summary>
-        internal List<string> InputFiles(string path, bool literal, string parameter)
+        internal List<string> InputFiles(string path, bool literal, string parameter, bool folderAllowed = false)
         {
             var files = new List<string>();
             ICollection<string> found;
@@ -57,7 +57,8 @@ namespace FineTune
 
             foreach (string file in found)
             {
-                if (Directory.Exists(file)) Report(Folder(path, file, parameter));
+                if (Directory.Exists(file) && !folderAllowed) Report(Folder(path, file, parameter));
+                else if (Directory.Exists(file)) files.Add(file);
                 else if (literal && !File.Exists(file)) Report(new FileNotFoundException(NoFile(path, literal, parameter), file), file);
                 else files.Add(file);
             }
@@ -67,7 +68,7 @@ namespace FineTune
         }
 
         /// <summary>
-        /// The one file an input path names (see <see cref="InputFiles"/>); null after a non-terminating error when it names
+        /// The one file an input path names (see <see cref="InputFiles(string, bool, string, bool)"/>); null after a non-terminating error when it names
         /// none, or several (FineTune.AmbiguousPath).
         /// </summary>
         internal string? InputFile(string path, bool literal, string parameter)

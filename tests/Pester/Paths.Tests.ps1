@@ -99,3 +99,45 @@ Describe 'A path that is not a file is refused by name' {
         Test-Path -LiteralPath (Join-Path $dir 'a2.validation.jsonl') | Should -BeFalse
     }
 }
+
+Describe 'Compare-FineTuneModel and New-FineTuneKnowledgeIndex read paths the same way' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot '../../src/FineTune.Emulator/Emulator.psm1') -Force
+        $script:emu = Start-FineTuneEmulator
+        Connect-FineTune -Name paths-emu -Endpoint $emu.Endpoint -ApiKey (ConvertTo-SecureString 'sk-emulator-paths' -AsPlainText -Force)
+        $script:out = Join-Path $TestDrive 'paths-out'
+        $null = New-Item -ItemType Directory -Path $out
+    }
+    AfterAll {
+        Disconnect-FineTune -Name paths-emu -ErrorAction SilentlyContinue
+        if ($script:emu) { $script:emu | Stop-FineTuneEmulator }
+    }
+
+    It 'Compare-FineTuneModel -LiteralPath reads a file with [brackets]; -Path refuses Env:PATH and a folder' {
+        $row = Compare-FineTuneModel -Connection paths-emu -LiteralPath $bracket -Model gpt-4o-mini-2024-07-18 -Exact -JournalPath (Join-Path $out 'c.journal.jsonl')
+        $row.Examples | Should -Be 14
+        $row = Get-Item -LiteralPath $bracket | Compare-FineTuneModel -Connection paths-emu -Model gpt-4o-mini-2024-07-18 -Exact -JournalPath (Join-Path $out 'c.journal.jsonl')
+        $row.Examples | Should -Be 14
+        Compare-FineTuneModel -Connection paths-emu -Path Env:PATH -Model gpt-4o-mini-2024-07-18 -Exact -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.NotFileSystem,*'
+        Compare-FineTuneModel -Connection paths-emu -LiteralPath $dir -Model gpt-4o-mini-2024-07-18 -Exact -ErrorVariable err2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err2[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.NotAFile,*'
+        "$($err2[0])" | Should -BeLike "*-LiteralPath '$dir' is a folder*"
+    }
+
+    It 'New-FineTuneKnowledgeIndex takes wildcards, -LiteralPath with [brackets], folders, and refuses Env:PATH' {
+        $i = New-FineTuneKnowledgeIndex -Connection paths-emu -Path (Join-Path $dir 'a?.jsonl') -IndexPath (Join-Path $out 'a.ftidx') -Confirm:$false
+        ($i.Files, $i.Records) | Should -Be @(2, 25)
+        $i = New-FineTuneKnowledgeIndex -Connection paths-emu -LiteralPath $bracket -IndexPath (Join-Path $out 'b.ftidx') -Confirm:$false
+        ($i.Files, $i.Records) | Should -Be @(1, 14)
+        $folder = Join-Path $TestDrive 'kb[1]'
+        $null = New-Item -ItemType Directory -Path $folder
+        Copy-Item -LiteralPath $a1 -Destination $folder
+        $i = Get-Item -LiteralPath $folder | New-FineTuneKnowledgeIndex -Connection paths-emu -IndexPath (Join-Path $out 'f.ftidx') -Confirm:$false
+        ($i.Files, $i.Records) | Should -Be @(1, 12)
+        New-FineTuneKnowledgeIndex -Connection paths-emu -Path Env:PATH -IndexPath (Join-Path $out 'e.ftidx') -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.NotFileSystem,*'
+        "$($err[0])" | Should -BeLike "*-Path 'Env:PATH' is not a file-system path*"
+        Test-Path -LiteralPath (Join-Path $out 'e.ftidx') | Should -BeFalse
+    }
+}

@@ -24,16 +24,21 @@ namespace FineTune.Commands
     /// <example><code>Compare-FineTuneModel tickets.jsonl -Model gpt-4o-mini, $model -SystemMessage $longInstructions, 'Classify.' -Label Technical, Billing, Account, Product, Other -TrainingCost 1.20</code><para>Base model with long instructions against the fine-tuned model ($model, e.g. ft:gpt-4o-mini-2024-07-18:acme:tickets:abc) with a short prompt: accuracy, confusion matrix, cost per 1,000 calls and the break-even.</para></example>
     /// <example><code>$s = Compare-FineTuneModel eval.jsonl -Model gpt-4o-mini, $model -Grader ./graders.json -Schema ./answer.schema.json -UseBatch; $s.Comparison.Rows | Where-Object { -not $_.Passed }</code><para>Grades JSON answers with a grader file and a schema through the Batch API, then lists the failures.</para></example>
     /// <example><code>Compare-FineTuneModel eval.jsonl -Model gpt-4o-mini, $model -IndexPath ./kb.ftidx -RetrievalModel gpt-4o-mini, $model -Label Technical, Billing, Account, Product, Other</code><para>The base model and the fine-tuned model, each without and with the three best passages of a knowledge index: pass rates and the cost per 1,000 calls with the question's embedding included.</para></example>
-    [Cmdlet(VerbsData.Compare, "FineTuneModel")]
+    [Cmdlet(VerbsData.Compare, "FineTuneModel", DefaultParameterSetName = PathSet)]
     [OutputType(typeof(ContenderSummary))]
     public sealed class CompareFineTuneModelCommand : ServiceCmdlet
     {
         private readonly List<Contender> contenders = new List<Contender>();
 
-        /// <summary>The evaluation file (chat or legacy JSONL); wildcards must match one file.</summary>
-        [Parameter(Mandatory = true, Position = 0)]
+        /// <summary>The evaluation file (chat or legacy JSONL); wildcards must match one file. Give it or -LiteralPath.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
         [SupportsWildcards]
         public string Path { get; set; } = string.Empty;
+
+        /// <summary>The evaluation file, taken as typed (no wildcards: brackets are part of the name); binds the PSPath of a file piped from Get-ChildItem.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath")]
+        public string LiteralPath { get; set; } = string.Empty;
 
         /// <summary>Models to compare, in order; binds FineTunedModel (a job) and FineTunedModelCheckpoint (checkpoints) from the pipeline.</summary>
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -172,7 +177,8 @@ namespace FineTune.Commands
                 if (c.TrainingCostUsd == null && TrainingCost != null && c != contenders[0]) c.TrainingCostUsd = TrainingCost;
             }
 
-            string? evalPath = InputFile(Path, false, nameof(Path));
+            bool literal = ParameterSetName == LiteralPathSet;
+            string? evalPath = literal ? InputFile(LiteralPath, true, nameof(LiteralPath)) : InputFile(Path, false, nameof(Path));
             if (evalPath == null) return;
             var options = new ComparisonOptions
             {
@@ -197,7 +203,7 @@ namespace FineTune.Commands
             }
             catch (Exception ex) when (ex is EvalSetException || ex is ArgumentException || ex is IOException || ex is UnauthorizedAccessException)
             {
-                Fail(ex, Path);
+                Fail(ex, evalPath);
                 return;
             }
 

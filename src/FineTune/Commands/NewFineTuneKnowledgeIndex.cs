@@ -20,20 +20,20 @@ namespace FineTune.Commands
     /// <example><code>New-FineTuneKnowledgeIndex -Path ./data -IndexPath ./docs.ftidx -ChunkTokens 300 -WhatIf</code><para>Shows how many chunks the files under ./data make and what embedding them would cost, without sending anything.</para></example>
     /// <example><code>New-FineTuneKnowledgeIndex ./faq.csv -IndexPath ./kb.ftidx -Column Question, Answer -MaxCost 0.10 -Confirm:$false</code><para>Brings an index up to date after editing the file: only changed rows are embedded, and never for more than $0.10.</para></example>
     /// <example><code>New-FineTuneKnowledgeIndex -Path ./faq.csv -IndexPath ./faq-batch.ftidx -UseBatch -BatchWaitSec 3600 -Confirm:$false</code><para>Embeds the rows through the Batch API at half the price and waits up to an hour; if the batch is still running then, the same command run later picks it up without sending it again.</para></example>
-    [Cmdlet(VerbsCommon.New, "FineTuneKnowledgeIndex", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = "Path")]
+    [Cmdlet(VerbsCommon.New, "FineTuneKnowledgeIndex", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = PathSet)]
     [OutputType(typeof(KnowledgeIndexInfo))]
     public sealed class NewFineTuneKnowledgeIndexCommand : EmbeddingCmdlet
     {
         private readonly List<string> sources = new List<string>();
 
-        /// <summary>Source files (CSV, JSONL, .txt, .md) or folders; wildcards allowed. Binds FullName from Get-ChildItem.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Path")]
-        [Alias("FullName")]
+        /// <summary>Source files (CSV, JSONL, .txt, .md) or folders: wildcards and any PowerShell path (relative to the current location, a PSDrive).</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+        [SupportsWildcards]
         public string[] Path { get; set; } = Array.Empty<string>();
 
-        /// <summary>Source files or folders, taken as written (no wildcards).</summary>
-        [Parameter(Mandatory = true, ParameterSetName = "LiteralPath")]
-        [Alias("PSPath")]
+        /// <summary>Source files or folders, taken as typed (no wildcards: brackets are part of the name); binds the PSPath of a file or folder piped from Get-ChildItem.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "FullName")]
         public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
         /// <summary>The index file to write (replaced atomically; an existing index's unchanged chunks keep their vectors).</summary>
@@ -57,23 +57,8 @@ namespace FineTune.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == "LiteralPath")
-            {
-                foreach (string p in LiteralPath) sources.Add(FileSystemPath(p, nameof(LiteralPath)));
-                return;
-            }
-
-            foreach (string p in Path)
-            {
-                try
-                {
-                    sources.AddRange(GetResolvedProviderPathFromPSPath(p, out _));
-                }
-                catch (ItemNotFoundException ex)
-                {
-                    Report(new FileNotFoundException($"The source '{p}' does not exist.", p, ex), p);
-                }
-            }
+            bool literal = ParameterSetName == LiteralPathSet;
+            foreach (string p in literal ? LiteralPath : Path) sources.AddRange(InputFiles(p, literal, literal ? nameof(LiteralPath) : nameof(Path), folderAllowed: true));
         }
 
         /// <inheritdoc/>

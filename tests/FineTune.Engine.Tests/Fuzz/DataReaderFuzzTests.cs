@@ -6,6 +6,8 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using FineTune.Engine.Datasets;
+using FineTune.Engine.Embeddings;
+using FineTune.Engine.Evaluation;
 using FineTune.Engine.IO;
 using FineTune.Engine.Moderation;
 using FineTune.Engine.Tests.Datasets;
@@ -17,8 +19,9 @@ namespace FineTune.Engine.Tests.Fuzz
     /// Seeded byte mutations of real lines (and escapes such as a lone \ud800 or \u0000 put into strings) go to
     /// every reader a cmdlet uses on data: the checker (Test-FineTuneDataset, the upload check of Add-FineTuneFile
     /// and Start-FineTuneJob), Measure (Measure-FineTuneDataset, Get-FineTuneCost -Path), the splitter, the
-    /// moderation screener, -Append and the copy of New-FineTuneDataset. None throws anything but the errors it
-    /// documents, each of which names the file.
+    /// moderation screener, -Append and the copy of New-FineTuneDataset, the sources of New-FineTuneKnowledgeIndex
+    /// (JSONL, CSV, text), Find-FineTuneDuplicate and the evaluation file of Compare-FineTuneModel. None throws
+    /// anything but the errors it documents, each of which names the file.
     /// </summary>
     public sealed class DataReaderFuzzTests : IDisposable
     {
@@ -57,6 +60,23 @@ namespace FineTune.Engine.Tests.Fuzz
                 Try(failures, path, "moderation", () => ModerationScreener.ScreenAsync(
                     (inputs, ct) => Task.FromResult<IReadOnlyList<ModerationResult>>(inputs.Select(_ => new ModerationResult(false, Array.Empty<string>(), new Dictionary<string, double>())).ToList()),
                     new ModerationOptions { Path = path, ResumeFile = path + ".journal" }, NoFeedback.Instance, CancellationToken.None).GetAwaiter().GetResult());
+                Try(failures, path, "knowledge index", () => KnowledgeIndexBuilder.Plan(new KnowledgeIndexOptions { IndexPath = path + ".ftidx", Sources = new[] { path } }, NoFeedback.Instance), typeof(InvalidDataException));
+                Try(failures, path, "duplicates", () => DuplicateFinder.Plan(new DuplicateOptions { Path = path }), typeof(InvalidDataException));
+                Try(failures, path, "evaluation file", () => EvalSet.Read(path), typeof(EvalSetException));
+            }
+
+            // the knowledge index also reads CSV (quoted fields over several lines) and text: mutated rows of a real CSV
+            // under its clean header, and the same bytes as a .txt
+            string[] csv = File.ReadAllLines(SharedData.Require("data/csv_helpcenter_articles_openai_cookbook.csv"), Encoding.UTF8);
+            for (int round = 0; round < 4; round++)
+            {
+                byte[] rows = Encoding.UTF8.GetBytes(csv[0] + "\n").Concat(csv.Skip(1).Take(80).SelectMany(l => Mutated(Encoding.UTF8.GetBytes(l), random).Concat(new[] { (byte)'\n' }))).ToArray();
+                foreach (string ext in new[] { ".csv", ".txt" })
+                {
+                    string path = Path.Combine(dir, $"fuzz-{seed}-{round}{ext}");
+                    File.WriteAllBytes(path, rows);
+                    Try(failures, path, "knowledge index", () => KnowledgeIndexBuilder.Plan(new KnowledgeIndexOptions { IndexPath = path + ".ftidx", Sources = new[] { path } }, NoFeedback.Instance), typeof(InvalidDataException));
+                }
             }
 
             Assert.True(failures.Count == 0, string.Join("\n", failures.Take(10)));

@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using FineTune.Engine.Jobs;
 using FineTune.Engine.Providers;
 using FineTune.Engine.Service;
 using Xunit;
@@ -22,7 +23,10 @@ namespace FineTune.Engine.Tests.Fuzz
     public sealed class ServiceAnswerFuzzTests
     {
         private const string Key = "sk-fuzz-Qv73TopSecretKey0042";
-        private const int Rounds = 30;
+        private const int Rounds = 16; // 21 paths x 16 answers: about 10 s on a loaded 2-core machine
+
+        // The local file the upload paths send (95 bytes, like the answers' "bytes").
+        private static readonly string UploadPath = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "ft-fuzz-upload-" + Guid.NewGuid().ToString("N") + ".jsonl");
 
         private static readonly (string Name, string Body, Func<IFineTuneProvider, Task<object>> Call)[] Paths =
         {
@@ -35,8 +39,26 @@ namespace FineTune.Engine.Tests.Fuzz
             ("ListEvents", "{\"object\":\"list\",\"data\":[{\"id\":\"ftevent-1\",\"object\":\"fine_tuning.job.event\",\"created_at\":1764000100,\"level\":\"info\",\"message\":\"Step 1/30: training loss=1.20\",\"type\":\"metrics\",\"data\":{\"step\":1,\"total_steps\":30,\"train_loss\":1.2}}],\"has_more\":false}", async p => await p.ListEventsAsync("ftjob-1", null, 10, default)),
             ("ListCheckpoints", "{\"object\":\"list\",\"data\":[{\"id\":\"ftckpt-1\",\"object\":\"fine_tuning.job.checkpoint\",\"created_at\":1764000200,\"fine_tuned_model_checkpoint\":\"ft:gpt-4o-mini:acme::abc:ckpt-step-10\",\"step_number\":10,\"metrics\":{\"train_loss\":0.5,\"valid_loss\":0.6},\"fine_tuning_job_id\":\"ftjob-1\"}],\"has_more\":false}", async p => await p.ListCheckpointsAsync("ftjob-1", null, 10, default)),
             ("Chat", "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello.\",\"refusal\":null},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}", async p => await p.ChatAsync("gpt-4o-mini-2024-07-18", new[] { new ChatMessage("user", "Hi") }, null, null, default)),
+            ("Complete", "{\"id\":\"cmpl-1\",\"object\":\"text_completion\",\"model\":\"babbage-002\",\"choices\":[{\"index\":0,\"text\":\" Hello.\",\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}", async p => await p.CompleteAsync("babbage-002", "Hi ->", null, null, default)),
+            ("Embed", "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.1,-0.2,0.3]},{\"object\":\"embedding\",\"index\":1,\"embedding\":[0.3,0.2,-0.1]}],\"model\":\"text-embedding-3-small\",\"usage\":{\"prompt_tokens\":4,\"total_tokens\":4}}", async p => await p.EmbedAsync("text-embedding-3-small", new[] { "hello", "world" }, null, default)),
+            ("LookUpModel", "{\"id\":\"gpt-4o-mini-2024-07-18\",\"object\":\"model\",\"created\":1721172741,\"owned_by\":\"system\"}", async p => await p.LookUpModelAsync("gpt-4o-mini-2024-07-18", default)),
+            ("CreateJob", Job, async p => await p.CreateJobAsync(new JobRequest { Model = "gpt-4o-mini-2024-07-18", TrainingFile = "file-1" }, NoFeedback.Instance, default)),
+            ("CancelJob", Job, async p => await p.CancelJobAsync("ftjob-1", default)),
+            ("CreateBatch", Batch, async p => await p.CreateBatchAsync("file-1", "/v1/chat/completions", default)),
+            ("GetBatch", Batch, async p => await p.GetBatchAsync("batch_1", default)),
+            ("UploadFile", FileAnswer, async p => await p.UploadFileAsync(UploadPath, "fine-tune", false, null, NoFeedback.Instance, default)),
+            ("Uploads", "{\"id\":\"upload_1\",\"object\":\"upload\",\"bytes\":95,\"created_at\":1764000000,\"filename\":\"t.jsonl\",\"purpose\":\"fine-tune\",\"status\":\"completed\",\"expires_at\":1764003600,\"file\":" + FileAnswer + "}", async p => await p.UploadFileAsync(UploadPath, "fine-tune", true, null, NoFeedback.Instance, default)),
+            ("DownloadFile", Line, async p => await p.DownloadFileAsync("file-1", default)),
+            ("SaveFile", Line, async p => await p.SaveFileAsync("file-1", UploadPath + ".saved", true, null, default)),
             ("Moderate", "{\"id\":\"modr-1\",\"model\":\"omni-moderation-latest\",\"results\":[{\"flagged\":false,\"categories\":{\"hate\":false},\"category_scores\":{\"hate\":0.001}}]}", async p => await p.ModerateAsync(new[] { "hello" }, null, default)),
         };
+
+        private const string FileAnswer = "{\"id\":\"file-1\",\"object\":\"file\",\"bytes\":95,\"created_at\":1764000000,\"filename\":\"t.1a2b3c4d.jsonl\",\"purpose\":\"fine-tune\",\"status\":\"processed\"}";
+
+        private const string Batch = "{\"id\":\"batch_1\",\"object\":\"batch\",\"endpoint\":\"/v1/chat/completions\",\"input_file_id\":\"file-1\",\"completion_window\":\"24h\",\"status\":\"completed\",\"output_file_id\":\"file-2\",\"error_file_id\":null,\"created_at\":1764000000,\"request_counts\":{\"total\":2,\"completed\":2,\"failed\":0}}";
+
+        // A training line as a download answers it (one line of JSON Lines is JSON, so it mutates like the others).
+        private const string Line = "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"},{\"role\":\"assistant\",\"content\":\"Hello.\"}]}";
 
         private const string Job = "{\"id\":\"ftjob-1\",\"object\":\"fine_tuning.job\",\"model\":\"gpt-4o-mini-2024-07-18\",\"created_at\":1764000000,\"finished_at\":null,\"fine_tuned_model\":null,\"status\":\"running\",\"trained_tokens\":null,\"training_file\":\"file-1\",\"validation_file\":null,\"hyperparameters\":{\"n_epochs\":3,\"batch_size\":1,\"learning_rate_multiplier\":1.8},\"error\":{\"code\":null,\"message\":null,\"param\":null},\"seed\":42,\"estimated_finish\":null,\"method\":{\"type\":\"supervised\"}}";
 
@@ -55,6 +77,7 @@ namespace FineTune.Engine.Tests.Fuzz
                 await ctx.Response.OutputStream.WriteAsync(bytes);
                 ctx.Response.Close();
             });
+            System.IO.File.WriteAllText(UploadPath, Line.PadRight(94) + "\n");
             var provider = new OpenAiProvider(new FineTuneConnection(server.Endpoint, Key, KeySource.Parameter, maxRetries: 0, timeoutSec: 10, maxRetryDelaySec: 1));
             var failures = new List<string>();
             int errors = 0, results = 0;
@@ -86,8 +109,10 @@ namespace FineTune.Engine.Tests.Fuzz
                 }
             }
 
+            System.IO.File.Delete(UploadPath);
+            System.IO.File.Delete(UploadPath + ".saved");
             Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
-            Assert.True(errors > Paths.Length * 5 && results > Paths.Length * 5, $"{errors} errors, {results} results: the mutations should give both");
+            Assert.True(errors > Paths.Length * 4 && results > Paths.Length * 2, $"{errors} errors, {results} results: the mutations should give both");
         }
 
         private static string Cut(string s) => s.Length <= 120 ? s : s.Substring(0, 120) + "...";

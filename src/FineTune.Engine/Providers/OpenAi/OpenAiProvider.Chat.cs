@@ -62,7 +62,7 @@ namespace FineTune.Engine.Providers
         /// <paramref name="dimensions"/> shortens text-embedding-3 vectors. Sent through the bulk pipeline (at least
         /// <see cref="ModerationMinRetries"/> retries of 429 and 5xx) with the inference options (Azure: the model is a
         /// deployment name). Throws <see cref="FineTuneServiceException"/> (Operation Embed; InvalidResponse when a
-        /// vector is missing or not numbers).
+        /// vector is missing, not numbers, or holds an infinite or NaN value).
         /// </summary>
         public virtual async Task<EmbeddingAnswer> EmbedAsync(string model, IReadOnlyList<string> inputs, int? dimensions, CancellationToken cancellationToken)
         {
@@ -77,7 +77,7 @@ namespace FineTune.Engine.Providers
             foreach (JsonElement e in Items(doc.RootElement))
             {
                 int index = (int?)e.Long("index") ?? position;
-                if (index >= 0 && index < vectors.Length) vectors[index] = VectorOf(e.Child("embedding"), index, options.RequestId);
+                if (index >= 0 && index < vectors.Length) vectors[index] = Finite(VectorOf(e.Child("embedding"), index, options.RequestId), index, options.RequestId);
                 position++;
             }
 
@@ -115,6 +115,10 @@ namespace FineTune.Engine.Providers
 
             return values.EnumerateArray().Select(v => v.GetSingle()).ToArray();
         }
+
+        // A vector with an infinite or NaN value would make every similarity with it NaN: the answer is malformed.
+        private static float[] Finite(float[] vector, int index, string? requestId) =>
+            vector.Any(f => float.IsNaN(f) || float.IsInfinity(f)) ? throw Malformed("Embed", $"has a vector (input {index + 1}) with a value that is not a finite number", requestId) : vector;
 
         private static byte[] Reverse4(byte[] bytes, int offset) => new[] { bytes[offset + 3], bytes[offset + 2], bytes[offset + 1], bytes[offset] };
 
