@@ -23,7 +23,7 @@ namespace FineTune.Engine.Tests.Fuzz
     public sealed class ServiceAnswerFuzzTests
     {
         private const string Key = "sk-fuzz-Qv73TopSecretKey0042";
-        private const int Rounds = 16; // 21 paths x 16 answers: about 10 s on a loaded 2-core machine
+        private const int Rounds = 16; // 26 paths x 16 answers: about 12 s on a loaded 2-core machine
 
         // The local file the upload paths send (95 bytes, like the answers' "bytes").
         private static readonly string UploadPath = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "ft-fuzz-upload-" + Guid.NewGuid().ToString("N") + ".jsonl");
@@ -53,6 +53,19 @@ namespace FineTune.Engine.Tests.Fuzz
             ("Moderate", "{\"id\":\"modr-1\",\"model\":\"omni-moderation-latest\",\"results\":[{\"flagged\":false,\"categories\":{\"hate\":false},\"category_scores\":{\"hate\":0.001}}]}", async p => await p.ModerateAsync(new[] { "hello" }, null, default)),
         };
 
+        // Azure's own read paths: chat through a deployment, and the deployments themselves through Azure Resource Manager
+        // (the same key serves as the ARM token, so an echoed token is looked for too).
+        private static readonly (string Name, string Body, Func<AzureProvider, IModelDeployments, Task<object>> Call)[] AzurePaths =
+        {
+            ("AzureChat", "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini-2024-07-18.ft-abc\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello.\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}", async (p, d) => await p.ChatAsync("support-ft", new[] { new ChatMessage("user", "Hi") }, null, null, default)),
+            ("ArmCreate", Deployment, async (p, d) => await d.CreateAsync("sub", "rg", "acct", "support-ft", "gpt-4o-mini-2024-07-18.ft-abc", "Standard", 1, default)),
+            ("ArmGet", Deployment, async (p, d) => (object?)await d.GetAsync("sub", "rg", "acct", "support-ft", default) ?? "none"),
+            ("ArmList", "{\"value\":[" + Deployment + "],\"nextLink\":null}", async (p, d) => await d.ListAsync("sub", "rg", "acct", default)),
+            ("ArmDelete", Deployment, async (p, d) => await d.DeleteAsync("sub", "rg", "acct", "support-ft", default)),
+        };
+
+        private const string Deployment = "{\"id\":\"/subscriptions/sub/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments/support-ft\",\"name\":\"support-ft\",\"sku\":{\"name\":\"Standard\",\"capacity\":1},\"properties\":{\"model\":{\"format\":\"OpenAI\",\"name\":\"gpt-4o-mini-2024-07-18.ft-abc\",\"version\":\"1\"},\"provisioningState\":\"Succeeded\"}}";
+
         private const string FileAnswer = "{\"id\":\"file-1\",\"object\":\"file\",\"bytes\":95,\"created_at\":1764000000,\"filename\":\"t.1a2b3c4d.jsonl\",\"purpose\":\"fine-tune\",\"status\":\"processed\"}";
 
         private const string Batch = "{\"id\":\"batch_1\",\"object\":\"batch\",\"endpoint\":\"/v1/chat/completions\",\"input_file_id\":\"file-1\",\"completion_window\":\"24h\",\"status\":\"completed\",\"output_file_id\":\"file-2\",\"error_file_id\":null,\"created_at\":1764000000,\"request_counts\":{\"total\":2,\"completed\":2,\"failed\":0}}";
@@ -79,9 +92,13 @@ namespace FineTune.Engine.Tests.Fuzz
             });
             System.IO.File.WriteAllText(UploadPath, Line.PadRight(94) + "\n");
             var provider = new OpenAiProvider(new FineTuneConnection(server.Endpoint, Key, KeySource.Parameter, maxRetries: 0, timeoutSec: 10, maxRetryDelaySec: 1));
+            var azure = new AzureProvider(new FineTuneConnection(server.Endpoint, Key, KeySource.Parameter, maxRetries: 0, timeoutSec: 10, maxRetryDelaySec: 1));
+            IModelDeployments arm = ProviderFactory.Deployments(server.Endpoint, Key, new FineTuneConnection(server.Endpoint, Key, KeySource.Parameter, maxRetries: 0, timeoutSec: 10, maxRetryDelaySec: 1));
             var failures = new List<string>();
             int errors = 0, results = 0;
-            foreach (var path in Paths)
+            var all = Paths.Select(p => (p.Name, p.Body, Call: (Func<Task<object>>)(() => p.Call(provider))))
+                .Concat(AzurePaths.Select(p => (p.Name, p.Body, Call: (Func<Task<object>>)(() => p.Call(azure, arm)))));
+            foreach (var path in all)
             {
                 for (int round = 0; round < Rounds; round++)
                 {
@@ -91,7 +108,7 @@ namespace FineTune.Engine.Tests.Fuzz
                     string what = $"{path.Name} HTTP {status} {how}: {Cut(body)}";
                     try
                     {
-                        object result = await path.Call(provider);
+                        object result = await path.Call();
                         results++;
                         string shown = JsonSerializer.Serialize(result);
                         if (shown.Contains(Key, StringComparison.Ordinal) || shown.Contains("TopSecretKey", StringComparison.Ordinal)) failures.Add("key in the result of " + what);
@@ -112,7 +129,34 @@ namespace FineTune.Engine.Tests.Fuzz
             System.IO.File.Delete(UploadPath);
             System.IO.File.Delete(UploadPath + ".saved");
             Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
-            Assert.True(errors > Paths.Length * 4 && results > Paths.Length * 2, $"{errors} errors, {results} results: the mutations should give both");
+            Assert.True(errors > (Paths.Length + AzurePaths.Length) * 4 && results > (Paths.Length + AzurePaths.Length) * 2, $"{errors} errors, {results} results: the mutations should give both");
+        }
+
+        [Fact]
+        public async Task ArmNextLinksOffTheHostOrInALoopAreRefusedAndTheTokenStaysHome()
+        {
+            string next = "{\"value\":[" + Deployment + "],\"nextLink\":\"NEXT\"}";
+            string link = string.Empty;
+            int requests = 0;
+            using var server = new LoopbackServer(async ctx =>
+            {
+                Interlocked.Increment(ref requests);
+                byte[] bytes = Encoding.UTF8.GetBytes(next.Replace("NEXT", link));
+                ctx.Response.ContentType = "application/json";
+                await ctx.Response.OutputStream.WriteAsync(bytes);
+                ctx.Response.Close();
+            });
+            IModelDeployments arm = ProviderFactory.Deployments(server.Endpoint, Key, null);
+            foreach ((string to, string says) in new[] { ("https://collector.example.net/steal?x=1", "collector.example.net"), (server.Endpoint.AbsoluteUri + "subscriptions/sub/loop", "loop") })
+            {
+                link = to;
+                requests = 0;
+                var ex = await Assert.ThrowsAsync<FineTuneServiceException>(() => arm.ListAsync("sub", "rg", "acct", default));
+                Assert.Equal("FineTune.InvalidResponse", ex.ErrorId);
+                Assert.Contains(says, ex.Message);
+                Assert.DoesNotContain("TopSecretKey", ex.ToString());
+                Assert.True(requests <= 2, $"{requests} requests: the list should stop at once");
+            }
         }
 
         private static string Cut(string s) => s.Length <= 120 ? s : s.Substring(0, 120) + "...";

@@ -71,11 +71,16 @@ namespace FineTune.Engine.Providers
             return doc == null ? null : Read(doc.RootElement, subscriptionId, resourceGroupName, accountName);
         }
 
-        /// <summary>Every deployment of the account (<c>GET .../deployments</c>, following <c>nextLink</c>).</summary>
+        /// <summary>
+        /// Every deployment of the account (<c>GET .../deployments</c>, following <c>nextLink</c> on the ARM endpoint's own
+        /// host only: the token is never sent elsewhere). A nextLink to another host, or one given before (a loop), is an
+        /// InvalidResponse error.
+        /// </summary>
         public async Task<IReadOnlyList<AzureDeployment>> ListAsync(string subscriptionId, string resourceGroupName, string accountName, CancellationToken cancellationToken)
         {
             var list = new List<AzureDeployment>();
             string? path = Path(subscriptionId, resourceGroupName, accountName, null);
+            var seen = new HashSet<string>(StringComparer.Ordinal) { path };
             while (path != null)
             {
                 using JsonDocument doc = (await SendAsync("GetDeployment", "GET", path, null, cancellationToken).ConfigureAwait(false))!;
@@ -85,10 +90,23 @@ namespace FineTune.Engine.Providers
                     foreach (JsonElement e in value.EnumerateArray()) list.Add(Read(e, subscriptionId, resourceGroupName, accountName));
                 }
 
-                path = doc.RootElement.Str("nextLink");
+                path = NextPage(doc.RootElement.Str("nextLink"), seen);
             }
 
             return list;
+        }
+
+        // The next page to read, or null; refuses a link off the ARM endpoint's host (the bearer token would go with it) or a repeat.
+        private string? NextPage(string? link, HashSet<string> seen)
+        {
+            if (string.IsNullOrEmpty(link)) return null;
+            Uri next = Uri.TryCreate(link, UriKind.Absolute, out Uri? absolute) ? absolute : new Uri(armEndpoint, link);
+            string? why = Uri.Compare(next, armEndpoint, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0
+                ? $"points at another host ({next.Host}); the ARM token is not sent there"
+                : !seen.Add(link) ? "was given before (the pages would go round in a loop)" : null;
+            if (why == null) return link;
+            throw new FineTuneServiceException("GetDeployment", ErrorKind.InvalidResponse, "InvalidResponse",
+                $"Azure Resource Manager's list of deployments has a nextLink that {why}. The deployments read so far are not returned; try again, or list them in the Azure portal.");
         }
 
         /// <summary>Deletes the deployment (the model stays); false when there was none (204 or 404).</summary>
