@@ -43,6 +43,17 @@ namespace FineTune.Engine.Tests.Service
         }
 
         [Fact]
+        public async Task AnEmbeddingIndexBeyondIntDoesNotWrapIntoAnotherSlot()
+        {
+            // 4294967296 (2^32) read as an int would be 0: the one vector would land in slot 0 and the answer look whole
+            var ex = await Assert.ThrowsAsync<FineTuneServiceException>(() => Answering(
+                "{\"data\":[{\"index\":4294967296,\"embedding\":[0.1,0.2]}],\"model\":\"text-embedding-3-small\",\"usage\":{\"prompt_tokens\":1}}",
+                p => p.EmbedAsync("text-embedding-3-small", new[] { "hello" }, null, default)));
+            Assert.Contains("no vector for input 1 of 1", ex.Message);
+            Assert.Contains("req_odd_1", ex.Message);
+        }
+
+        [Fact]
         public async Task ARefusalIsReported()
         {
             ChatAnswer a = await Answering(

@@ -76,8 +76,8 @@ namespace FineTune.Engine.Providers
             int position = 0;
             foreach (JsonElement e in Items(doc.RootElement))
             {
-                int index = (int?)e.Long("index") ?? position;
-                if (index >= 0 && index < vectors.Length) vectors[index] = Finite(VectorOf(e.Child("embedding"), index, options.RequestId), index, options.RequestId);
+                long index = e.Long("index") ?? position; // compared as a long: an index of 2^32 must not wrap round to slot 0
+                if (index >= 0 && index < vectors.Length) vectors[index] = Finite(VectorOf(e.Child("embedding"), (int)index, options.RequestId), (int)index, options.RequestId);
                 position++;
             }
 
