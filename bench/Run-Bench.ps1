@@ -21,7 +21,10 @@
     (the checker counts tokens too, so ours reads the file twice); each cmdlet is also shown alone.
     One pass: a child of its own runs only Test-FineTuneDataset -Path F -Model M, whose report carries the
     measurement (findings and token counts from one read, each repeated text counted once); the 1 GB memory run
-    is a one-pass run.
+    is a one-pass run. Peak memory is compared as the lowest peak of -MemoryRuns one-pass runs of each file, run in
+    turn (100 MB, 1 GB, 100 MB, ...; the first 100 MB one is the timed run): a peak is only ever raised by noise
+    (when a collection happens, how many pool threads start), so one run each spread the 1 GB/100 MB ratio by
+    several points either way.
     Goals: one pass >= 10x the peer; Test + Measure >= 3x; the 1 GB peak within 15% of the 100 MB peak; the pwsh
     process under 400 MB; New-FineTuneDataset >= 10x the idiomatic script.
     Run: dotnet pwsh ./build.ps1 -Task Bench     (or: dotnet pwsh ./bench/Run-Bench.ps1 -ModulePath out/FineTune/<v>/FineTune.psd1 [-Quick])
@@ -44,6 +47,10 @@ param(
     [int] $SizeMB = 100,
     [ValidateRange(1, 8192)]
     [int] $LargeSizeMB = 1024,
+
+    # One-pass runs of each file for the memory comparison (the lowest peak of each is compared).
+    [ValidateRange(1, 10)]
+    [int] $MemoryRuns = 3,
 
     # Objects for New-Dataset.Bench.ps1.
     [int] $DatasetObjects = 100000
@@ -141,12 +148,20 @@ Write-Host ("Memory: the pwsh process peaked at {0:N1} MB (goal: under 400 MB); 
 
 if (-not $Quick) {
     $large = Get-BenchFile $LargeSizeMB
-    $big = Invoke-Ours $large -OnePass
+    $smallPeaks = @($one.PeakMB)
+    $bigRuns = foreach ($r in 1..$MemoryRuns) {
+        Invoke-Ours $large -OnePass
+        if ($r -lt $MemoryRuns) { $smallPeaks += (Invoke-Ours $file -OnePass).PeakMB }
+    }
+    $big = $bigRuns[0]
+    $bigPeak = ($bigRuns.PeakMB | Measure-Object -Minimum).Minimum
+    $smallPeak = ($smallPeaks | Measure-Object -Minimum).Minimum
     $largeMB = (Get-Item $large).Length / 1MB
     Write-Host ("File: {0} ({1:N1} MB, {2:N0} examples)" -f $large, $largeMB, $big.Examples)
     @(Format-Row 'ours: one pass (1 GB)' $largeMB $big.TestSeconds $big.TotalTokens $big.PeakMB $big.TestCpu) | Format-Table -AutoSize | Out-Host
-    Write-Host ("Memory (one pass): 1 GB peak {0:N1} MB vs 100 MB peak {1:N1} MB: {2:+0.0;-0.0}% (goal: within 15%); under 400 MB: {3}." -f `
-            $big.PeakMB, $one.PeakMB, (100 * ($big.PeakMB / $one.PeakMB - 1)), ($big.PeakMB -lt 400))
+    Write-Host ("Peaks of {0} one-pass runs each: {1} MB file {2} MB; {3} MB file {4} MB." -f $MemoryRuns, $SizeMB, (($smallPeaks | ForEach-Object { '{0:N1}' -f $_ }) -join ', '), $LargeSizeMB, (($bigRuns.PeakMB | ForEach-Object { '{0:N1}' -f $_ }) -join ', '))
+    Write-Host ("Memory (one pass, lowest peaks): {0} MB file {1:N1} MB vs {2} MB file {3:N1} MB: {4:+0.0;-0.0}% (goal: within 15%); under 400 MB: {5}." -f `
+            $LargeSizeMB, $bigPeak, $SizeMB, $smallPeak, (100 * ($bigPeak / $smallPeak - 1)), (($bigRuns.PeakMB | Measure-Object -Maximum).Maximum -lt 400))
 }
 
 Write-Host ''

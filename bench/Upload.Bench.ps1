@@ -3,8 +3,9 @@
     Add-FineTuneFile against curl: the same bytes uploaded to the emulator, direct (POST /files) and through the
     Uploads API, with the dataset check (the default) and with -SkipValidation. A measurement, not a test.
 .DESCRIPTION
-    Data: bench/work/chat-100mb.jsonl and chat-1gb.jsonl (BenchData.ps1, shared with Run-Bench.ps1). A 1 GB file
-    goes through the Uploads API only (POST /files takes at most 512 MB).
+    Data: bench/work/chat-100mb.jsonl and chat-1gb.jsonl (BenchData.ps1, shared with Run-Bench.ps1). A file above
+    512 MB (the 1 GB one) goes through the Uploads API only: a direct upload of it is not possible (POST /files takes
+    at most 512 MB, for curl as for us), and its table row says so.
     Ours: one pwsh session imports the module, connects to a local emulator, uploads a small file once (start-up
     and JIT are not timed), then times each Add-FineTuneFile (Stopwatch around the cmdlet; the file is deleted
     after each run). With the check, the bytes go out while the check runs; the upload ledger's SHA-256 is taken
@@ -13,7 +14,8 @@
     split beforehand, not timed) sent four at a time by one curl -Z while md5sum reads the file (the complete call
     carries the md5, as ours does, so the emulator checks it for both), then POST .../complete.
     Ratio = ours / curl (goals: <= 1.5 with the check, <= 1.2 with -SkipValidation). Each figure is the median of
-    -Runs runs; the load average is printed before and after.
+    -Runs runs; Load is the 1-minute load average when the row's runs ended (2 shared cores: above ~1.5 other work
+    takes CPU from both sides and the figures spread), and the load average is printed before and after.
     Run: dotnet pwsh -c './bench/Upload.Bench.ps1 [-ModulePath out/FineTune/0.1.0/FineTune.psd1] [-SizesMB 100,1024] [-Runs 3]'
 #>
 [CmdletBinding()]
@@ -97,6 +99,9 @@ try {
         $partDir = New-Item -ItemType Directory -Force (Join-Path $scratch "parts-$size")
         & split -b 16M -d -a 3 $file (Join-Path $partDir 'part-')
         $parts = @(Get-ChildItem $partDir -Filter 'part-*' | Where-Object Extension -ne '.json' | Sort-Object Name | ForEach-Object FullName)
+        if ($mb -gt 512) {
+            [pscustomobject]@{ MB = [math]::Round($mb); Route = 'direct'; Check = '-'; 'ours s' = $null; 'curl s' = $null; 'ours/curl' = $null; Goal = 'not possible: POST /files takes <= 512 MB'; Load = $null }
+        }
         $routes = if ($mb -le 512) { @($false, $true) } else { @($true) }
         foreach ($uploadApi in $routes) {
             $curl = Get-Median @(foreach ($r in 1..$Runs) { if ($uploadApi) { Invoke-CurlParts $file $parts } else { Invoke-CurlDirect $file } })
@@ -110,6 +115,7 @@ try {
                     'curl s'   = [math]::Round($curl, 2)
                     'ours/curl' = [math]::Round($ours / $curl, 2)
                     Goal       = if ($skip) { '<= 1.2' } else { '<= 1.5' }
+                    Load       = (Get-Load) -replace ' .*'
                 }
             }
         }
