@@ -86,14 +86,16 @@ namespace FineTune.Emulator
                         return ApiError.BadRequest($"The parts hold {content.Length} bytes, but the upload was created for {upload.Bytes} bytes.", "part_ids", "invalid_value");
                     }
 
-                    if (!string.IsNullOrEmpty(md5) && !string.Equals(md5, Convert.ToHexStringLower(MD5.HashData(content.ToArray())), StringComparison.OrdinalIgnoreCase))
+                    if (!string.IsNullOrEmpty(md5) && !string.Equals(md5, Convert.ToHexStringLower(MD5.HashData(content.GetBuffer().AsSpan(0, (int)content.Length))), StringComparison.OrdinalIgnoreCase))
                     {
                         return ApiError.BadRequest("The md5 of the parts does not match 'md5'.", "md5", "invalid_value");
                     }
 
                     upload.File = state.AddFile(upload.Filename, upload.Purpose, content.ToArray());
                     upload.Status = "completed";
-                    return Results.Json(ToJson(upload, state));
+                    JsonObject answer = ToJson(upload, state);
+                    Finish(upload);
+                    return Results.Json(answer);
                 }
             });
 
@@ -103,9 +105,22 @@ namespace FineTune.Emulator
                 {
                     if (Pending(state, upload_id, out StoredUpload? upload) is IResult problem) return problem;
                     upload!.Status = "cancelled";
-                    return Results.Json(ToJson(upload, state));
+                    JsonObject answer = ToJson(upload, state);
+                    Finish(upload);
+                    return Results.Json(answer);
                 }
             });
+        }
+
+        /// <summary>
+        /// A completed or cancelled upload takes nothing more (<see cref="Pending"/>), so it lets go of its parts and of the
+        /// file's content (the file lives on in the state until deleted): a bench that uploads 1 GB again and again would
+        /// otherwise keep every copy.
+        /// </summary>
+        private static void Finish(StoredUpload upload)
+        {
+            upload.Parts.Clear();
+            if (upload.File != null) upload.File = upload.File with { Content = Array.Empty<byte>() };
         }
 
         /// <summary>Null when the upload exists and is pending (expiring it when its hour is over); else the error.</summary>
