@@ -5,7 +5,7 @@
 .DESCRIPTION
     Data: bench/work/chat-100mb.jsonl and chat-1gb.jsonl (BenchData.ps1, shared with Run-Bench.ps1). A file above
     512 MB (the 1 GB one) goes through the Uploads API only: a direct upload of it is not possible (POST /files takes
-    at most 512 MB, for curl as for us), and its table row says so.
+    at most 512 MB, for curl as for us), and its table row says so (Goal: impossible).
     Ours: one pwsh session imports the module, connects to a local emulator, uploads a small file once each way and
     checks the 100 MB file twice with Test-FineTuneDataset (start-up and JIT are not timed: the runtime compiles the
     check's code in tiers as it runs, and the first 100 MB checked in a session take several times the CPU of later
@@ -105,7 +105,7 @@ try {
         & split -b 16M -d -a 3 $file (Join-Path $partDir 'part-')
         $parts = @(Get-ChildItem $partDir -Filter 'part-*' | Where-Object Extension -ne '.json' | Sort-Object Name | ForEach-Object FullName)
         if ($mb -gt 512) {
-            [pscustomobject]@{ MB = [math]::Round($mb); Route = 'direct'; Check = '-'; 'ours s' = $null; 'curl s' = $null; 'ours/curl' = $null; Goal = 'not possible: POST /files takes <= 512 MB'; Load = $null }
+            [pscustomobject]@{ MB = [math]::Round($mb); Route = 'direct'; Check = '-'; 'ours s' = $null; 'curl s' = $null; 'ours/curl' = $null; Goal = 'impossible'; Load = $null }
         }
         $routes = if ($mb -le 512) { @($false, $true) } else { @($true) }
         foreach ($uploadApi in $routes) {
