@@ -37,7 +37,7 @@ namespace FineTune.Engine
     {
         /// <summary>Creates the failure.</summary>
         public FineTuneException(string operation, ErrorKind kind, string reason, string message, object? target = null, string? advice = null, Exception? inner = null)
-            : base(message, inner)
+            : base(Service.SecretMasker.Shapes.Mask(message) ?? string.Empty, inner) // a key-shaped text in any failure is masked
         {
             Operation = operation;
             Kind = kind;

@@ -196,6 +196,13 @@ namespace FineTune
         /// <summary>Ends the command with the ErrorRecord of <paramref name="ex"/> (<see cref="ErrorMapper"/>); never returns.</summary>
         internal void Fail(Exception ex, object? target = null) => ThrowTerminatingError(ErrorMapper.ToErrorRecord(ex, target));
 
+        /// <summary>
+        /// Ends the command for a knowledge index that cannot be used: one that is not an index (the engine's
+        /// InvalidDataException) is FineTune.InvalidIndex; a missing or locked file keeps its own ErrorId.
+        /// </summary>
+        internal void FailIndex(Exception ex, string path) =>
+            Fail(ex is InvalidDataException ? Failure("InvalidIndex", ErrorKind.InvalidData, ex.Message, path, "Build the index again with New-FineTuneKnowledgeIndex.", ex) : ex, path);
+
         /// <summary>Writes the ErrorRecord of <paramref name="ex"/> as a non-terminating error (<see cref="ErrorMapper"/>).</summary>
         internal void Report(Exception ex, object? target = null) => WriteError(ErrorMapper.ToErrorRecord(ex, target));
 

@@ -24,6 +24,15 @@ Describe '-Path takes wildcards and provider paths' {
         ($m | ForEach-Object Examples) -join ',' | Should -Be '12,13'
     }
 
+    It 'screens a wildcard into one -OutFile only when it matches one file' {
+        $out = Join-Path $TestDrive 'clean.jsonl'
+        Test-FineTuneModeration -Path (Join-Path $dir 'a?.jsonl') -OutFile $out -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FineTune.AmbiguousPath,*'
+        "$err" | Should -BeLike '*matches 2 files*'
+        Test-Path $out | Should -BeFalse
+    }
+
     It 'says which pattern matched nothing' {
         $pattern = Join-Path $dir 'zz*.jsonl'
         Test-FineTuneDataset -Path $pattern -Quiet -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty

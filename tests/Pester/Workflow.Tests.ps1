@@ -336,7 +336,7 @@ Describe 'Jobs' {
         Get-EmulatorRequestCount | Should -Be 0
     }
 
-    It 'says under -MaxCost why the cost is unknown and what to fix, when -Path was given' {
+    It 'says under -MaxCost why the cost is unknown and what to fix, and names a missing -Path before any estimate' {
         Reset-EmulatorRequestCount
         $typo = { Start-FineTuneJob -Model gtp-4.1-mini -Path $script:Train -MaxCost 5 -Confirm:$false } | Should -Throw -ErrorId 'FineTune.CostUnknown*' -PassThru
         $typo.Exception.Message | Should -Be "-MaxCost 5 was given but the cost cannot be estimated (estimated cost unknown: gtp-4.1-mini is not in the price catalog. Did you mean 'gpt-4.1-mini'?). Correct -Model, or add the model to a price catalog (-PriceCatalog or FINETUNE_PRICE_CATALOG; about_FineTune shows its shape), or leave out -MaxCost."

@@ -30,6 +30,9 @@ namespace FineTune.Engine.Datasets
     /// </summary>
     internal sealed class ExampleChecker
     {
+        // The seed of an example's system-message hash (any fixed value; the hash is compared within one check, never kept).
+        private const ulong SystemHashSeed = 14695981039346656037UL;
+
         private static readonly JsonDocumentOptions ParseOptions = new JsonDocumentOptions { MaxDepth = 256 };
         private static readonly string[] SpecialTokens = { "<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>", "<|endofprompt|>", "<|im_start|>", "<|im_end|>", "<|im_sep|>" };
         private const int MaxImages = 10;
@@ -243,7 +246,7 @@ namespace FineTune.Engine.Datasets
         [MethodImpl(Hot.Path)]
         private MessagesSeen CheckMessages(JsonElement messages, string field, HashSet<string>? tools, ref Context ctx)
         {
-            var seen = new MessagesSeen { SystemHash = Fnv.Offset };
+            var seen = new MessagesSeen { SystemHash = SystemHashSeed };
             int images = 0, i = -1, lastAssistant = -1;
             Dictionary<string, int>? open = null;
             int total = messages.GetArrayLength();
@@ -835,22 +838,6 @@ namespace FineTune.Engine.Datasets
             return hash.GetCurrentHashAsUInt64();
         }
 
-    }
-
-    /// <summary>The seed of the system message hash (FNV-1a's offset basis) and a 64-bit finalizer.</summary>
-    internal static class Fnv
-    {
-        public const ulong Offset = 14695981039346656037UL;
-
-        public static ulong Mix(ulong h)
-        {
-            h ^= h >> 33;
-            h *= 0xff51afd7ed558ccdUL;
-            h ^= h >> 33;
-            h *= 0xc4ceb9fe1a85ec53UL;
-            h ^= h >> 33;
-            return h;
-        }
     }
 
     /// <summary>Strict UTF-8 validation (no overlongs, no surrogates, nothing above U+10FFFF).</summary>

@@ -353,7 +353,7 @@ namespace FineTune.Engine.Embeddings
             return (sent, billed);
         }
 
-        /// <summary>Throws <see cref="FineTuneServiceException"/> (Embed, BatchNotOnAzure) when <paramref name="options"/> ask for the Batch API on Azure OpenAI, which does not serve embeddings.</summary>
+        /// <summary>Throws <see cref="FineTuneException"/> (Embed, BatchNotOnAzure) when <paramref name="options"/> ask for the Batch API on Azure OpenAI, which does not serve embeddings.</summary>
         public static void CheckBatch(EmbeddingOptions options)
         {
             if (options.UseBatch && options.Provider == ModelCatalog.Azure)

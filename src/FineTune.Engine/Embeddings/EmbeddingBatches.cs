@@ -76,8 +76,13 @@ namespace FineTune.Engine.Embeddings
             return body;
         }
 
-        // The answer's first vector: base64 of float32 little-endian values, or an array of numbers; null when it has none.
-        private static float[]? VectorOf(JsonObject body)
+        // The answer's first vector: base64 of float32 little-endian values, or an array of numbers; null when it has none,
+        // or one with a value that is not a finite number (it would make every similarity with it NaN), as the direct route refuses.
+        private static float[]? VectorOf(JsonObject body) => Finite(Decoded(body));
+
+        private static float[]? Finite(float[]? vector) => vector != null && vector.Any(f => float.IsNaN(f) || float.IsInfinity(f)) ? null : vector;
+
+        private static float[]? Decoded(JsonObject body)
         {
             JsonNode? embedding = ((body["data"] as JsonArray)?.FirstOrDefault() as JsonObject)?["embedding"];
             try

@@ -14,7 +14,7 @@ namespace FineTune.Engine.Service
         public FineTuneServiceException(
             string operation, ErrorKind kind, string reason, string message,
             int? status = null, string? code = null, string? param = null, string? requestId = null, Exception? inner = null)
-            : base(operation, kind, reason, SecretMasker.Shapes.Mask(message) ?? string.Empty, inner: inner)
+            : base(operation, kind, reason, message, inner: inner)
         {
             Status = status;
             Code = code;

@@ -201,9 +201,9 @@ namespace FineTune.Commands
             {
                 comparison = Run(ct => ComparisonRunner.RunAsync(new ProviderEvalClient(Service, Feedback), options, Feedback, ct));
             }
-            catch (Exception ex) when (ex is EvalSetException || ex is ArgumentException || ex is IOException || ex is UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                Fail(ex, evalPath);
+                Fail(ex, evalPath); // Run maps the engine's failures (a bad line: FineTune.InvalidExample) and refused arguments
                 return;
             }
 
@@ -220,9 +220,9 @@ namespace FineTune.Commands
             {
                 return new KnowledgeRetriever(Service, FileSystemPath(IndexPath!, nameof(IndexPath)), TopPassages);
             }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            catch (Exception ex) when (ex is InvalidDataException || ex is IOException || ex is UnauthorizedAccessException)
             {
-                Fail(ex is FileNotFoundException ? ex : Failure("InvalidIndex", ErrorKind.InvalidData, ex.Message, IndexPath, "Build the index again with New-FineTuneKnowledgeIndex.", ex), IndexPath);
+                FailIndex(ex, IndexPath!);
                 return null;
             }
         }

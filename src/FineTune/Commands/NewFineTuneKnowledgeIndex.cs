@@ -104,7 +104,7 @@ namespace FineTune.Commands
             }
             catch (Exception ex) when (ex is InvalidDataException || ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException)
             {
-                Fail(ex is InvalidDataException ? Failure("InvalidIndex", ErrorKind.InvalidData, ex.Message, index, "Build the index again with New-FineTuneKnowledgeIndex.", ex) : ex, index);
+                FailIndex(ex, index);
             }
         }
     }

@@ -68,7 +68,7 @@ namespace FineTune.Commands
             }
             catch (Exception ex) when (ex is InvalidDataException || ex is IOException || ex is UnauthorizedAccessException)
             {
-                Fail(ex is InvalidDataException ? Failure("InvalidIndex", ErrorKind.InvalidData, ex.Message, IndexPath, "Build the index again with New-FineTuneKnowledgeIndex.", ex) : ex, IndexPath);
+                FailIndex(ex, IndexPath!);
                 return;
             }
 

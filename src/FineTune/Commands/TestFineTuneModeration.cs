@@ -62,6 +62,14 @@ namespace FineTune.Commands
         protected override void ProcessRecord()
         {
             bool literal = ParameterSetName == LiteralPathSet;
+            if (OutFile != null || ResumeFile != null)
+            {
+                // one -OutFile or -ResumeFile holds one file's screen: a pattern must match one file (else FineTune.AmbiguousPath)
+                string? path = InputFile(literal ? LiteralPath : Path, literal, ParameterSetName);
+                if (path != null) Screen(path);
+                return;
+            }
+
             foreach (string path in InputFiles(new[] { literal ? LiteralPath : Path }, literal)) Screen(path);
         }
 

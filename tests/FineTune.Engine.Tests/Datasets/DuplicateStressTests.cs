@@ -206,7 +206,7 @@ namespace FineTune.Engine.Tests.Datasets
                 for (int i = 1; i <= 200000; i++)
                 {
                     if (i > 20000) set.Projection = proj;
-                    ulong h = random.Next(4) == 0 && reference.Count > 0 ? Fnv.Mix((ulong)random.Next(1, i)) : Fnv.Mix((ulong)i * 31 + 7);
+                    ulong h = random.Next(4) == 0 && reference.Count > 0 ? TestHashes.Mix((ulong)random.Next(1, i)) : TestHashes.Mix((ulong)i * 31 + 7);
                     long got = set.AddOrGet(h, i);
                     if (h == 0) h = 1;
                     if (reference.TryGetValue(h, out long first)) Assert.Equal(first, got);

@@ -272,7 +272,7 @@ namespace FineTune.Engine.Tests.Datasets
         {
             // 300,000 distinct hashes make every one of the 64 tables grow several times.
             var set = new LineHashSet();
-            ulong Hash(int i) => Fnv.Mix((ulong)i * 0x9E3779B97F4A7C15UL + 1);
+            ulong Hash(int i) => TestHashes.Mix((ulong)i * 0x9E3779B97F4A7C15UL + 1);
             for (int i = 1; i <= 300000; i++) Assert.Equal(0, set.AddOrGet(Hash(i), i));
             for (int i = 1; i <= 300000; i += 997) Assert.Equal(i, set.AddOrGet(Hash(i), 400000 + i));
             Assert.Equal(0, set.AddOrGet(Hash(300001), 300001));
@@ -284,7 +284,7 @@ namespace FineTune.Engine.Tests.Datasets
             // As the checker does: from a tenth of the file on, the projection is the file over what was read.
             const int total = 300000;
             var set = new LineHashSet();
-            ulong Hash(int i) => Fnv.Mix((ulong)i * 0x9E3779B97F4A7C15UL + 1);
+            ulong Hash(int i) => TestHashes.Mix((ulong)i * 0x9E3779B97F4A7C15UL + 1);
             for (int i = 1; i <= total; i++)
             {
                 if (i >= total / 10) set.Projection = (double)total / i;

@@ -34,6 +34,7 @@ namespace FineTune.Engine.Tests.Fuzz
         [InlineData(4)]
         public async Task MutatedRealLinesGoThroughEveryReaderWithoutAnUndocumentedException(int seed)
         {
+            string csvPath = SharedData.Require("data/csv_helpcenter_articles_openai_cookbook.csv"); // every input is required before any round runs
             byte[][] sources = new[] { "chat_gsm8k_train.jsonl", "chat_tools_stock_toolcall_training.jsonl", "legacy_prompt_completion_semaphore_qa.jsonl" }
                 .SelectMany(f => File.ReadAllLines(SharedData.Require("data/" + f), Encoding.UTF8).Where(l => l.Length > 0).Take(60))
                 .Select(l => Encoding.UTF8.GetBytes(l)).ToArray();
@@ -67,7 +68,7 @@ namespace FineTune.Engine.Tests.Fuzz
 
             // the knowledge index also reads CSV (quoted fields over several lines) and text: mutated rows of a real CSV
             // under its clean header, and the same bytes as a .txt
-            string[] csv = File.ReadAllLines(SharedData.Require("data/csv_helpcenter_articles_openai_cookbook.csv"), Encoding.UTF8);
+            string[] csv = File.ReadAllLines(csvPath, Encoding.UTF8);
             for (int round = 0; round < 4; round++)
             {
                 byte[] rows = Encoding.UTF8.GetBytes(csv[0] + "\n").Concat(csv.Skip(1).Take(80).SelectMany(l => Mutated(Encoding.UTF8.GetBytes(l), random).Concat(new[] { (byte)'\n' }))).ToArray();

@@ -40,6 +40,16 @@ namespace FineTune.Engine.Tests.Service
         }
 
         [Fact]
+        public void AnyEngineFailureMasksAKeyShapedText()
+        {
+            // a workflow failure that wraps another's message (Screening, JobLauncher) is masked like a service's answer
+            var ex = new FineTuneException("Moderate", ErrorKind.InvalidRequest, "InvalidArgument", "Incorrect API key provided: sk-proj-Qv73TopSecret0042 (Bearer abc.def)");
+            Assert.DoesNotContain("TopSecret", ex.Message);
+            Assert.DoesNotContain("abc.def", ex.Message);
+            Assert.StartsWith("Incorrect API key provided: sk-", ex.Message);
+        }
+
+        [Fact]
         public void ShapesAndExactSecretsAreMasked()
         {
             var masker = new SecretMasker(new[] { "hunter2pass", null, "ab" });

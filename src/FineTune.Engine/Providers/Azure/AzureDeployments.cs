@@ -96,17 +96,12 @@ namespace FineTune.Engine.Providers
             return list;
         }
 
-        // The next page to read, or null; refuses a link off the ARM endpoint's host (the bearer token would go with it) or a repeat.
-        private string? NextPage(string? link, HashSet<string> seen)
+        // The next page to read, or null; a link given before would go round in a loop. (SendAsync refuses a link off the ARM host.)
+        private static string? NextPage(string? link, HashSet<string> seen)
         {
-            if (string.IsNullOrEmpty(link)) return null;
-            Uri next = Uri.TryCreate(link, UriKind.Absolute, out Uri? absolute) ? absolute : new Uri(armEndpoint, link);
-            string? why = Uri.Compare(next, armEndpoint, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0
-                ? $"points at another host ({next.Host}); the ARM token is not sent there"
-                : !seen.Add(link) ? "was given before (the pages would go round in a loop)" : null;
-            if (why == null) return link;
+            if (string.IsNullOrEmpty(link) || seen.Add(link!)) return link;
             throw new FineTuneServiceException("GetDeployment", ErrorKind.InvalidResponse, "InvalidResponse",
-                $"Azure Resource Manager's list of deployments has a nextLink that {why}. The deployments read so far are not returned; try again, or list them in the Azure portal.");
+                "Azure Resource Manager's list of deployments has a nextLink that was given before (the pages would go round in a loop). The deployments read so far are not returned; try again, or list them in the Azure portal.");
         }
 
         /// <summary>Deletes the deployment (the model stays); false when there was none (204 or 404).</summary>
@@ -180,7 +175,15 @@ namespace FineTune.Engine.Providers
             message.Apply(new RequestOptions { CancellationToken = cancellationToken, ErrorOptions = ClientErrorBehaviors.NoThrow });
             message.ResponseClassifier = PipelineMessageClassifier.Create(stackalloc ushort[] { 200, 201, 202, 204 });
             message.Request.Method = method;
-            message.Request.Uri = Uri.TryCreate(path, UriKind.Absolute, out Uri? absolute) ? absolute : new Uri(armEndpoint, path);
+            Uri uri = Uri.TryCreate(path, UriKind.Absolute, out Uri? absolute) ? absolute : new Uri(armEndpoint, path);
+            if (Uri.Compare(uri, armEndpoint, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+            {
+                // a link from an answer (nextLink) to another host: the bearer token goes with every request, so none is sent
+                throw new FineTuneServiceException(operation, ErrorKind.InvalidResponse, "InvalidResponse",
+                    $"Azure Resource Manager answered a link to another host ({uri.Host}); the ARM token is not sent there. Try again, or use the Azure portal.");
+            }
+
+            message.Request.Uri = uri;
             message.Request.Headers.Set("Accept", "application/json");
             if (json != null)
             {
