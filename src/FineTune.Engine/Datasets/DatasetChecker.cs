@@ -47,6 +47,9 @@ namespace FineTune.Engine.Datasets
 
         private const int ProgressId = 3101;
 
+        // Batches (of about 1 MB) in flight while the encoder loads (see Analyze).
+        private const int EarlyBatches = 16;
+
         /// <summary>
         /// Checks <paramref name="path"/>: calls <paramref name="onFinding"/> for each finding in line order
         /// (file-wide findings first and last; FT134, one finding per system message variant with its count,
@@ -112,14 +115,18 @@ namespace FineTune.Engine.Datasets
             if (!file.Exists && !Directory.Exists(path)) throw new FileNotFoundException($"No training file at '{path}'.", path);
             IO.FilePaths.RequireRegularFile(path);
 
-            TokenEncoder? encoder = options.Model == null ? null : TokenEncoder.ForModel(options.Model);
+            // The encoding's vocabulary takes about 0.4 s to load, on one core: it loads in the background while the
+            // file is opened and its first lines are checked (their tokens are counted once it is there).
+            string? encoding = options.Model == null ? null : TokenEncoder.EncodingOf(options.Model);
+            Task<TokenEncoder>? loading = encoding == null ? null : Task.Run(() => TokenEncoder.ForEncoding(encoding));
             ModelCatalog catalog = ModelCatalog.CurrentOrEmbedded();
             string provider = options.Target == DatasetTarget.Azure ? ModelCatalog.Azure : ModelCatalog.OpenAI;
             int? limit = options.Model == null ? null : catalog.MaxTokensPerExample(options.Model, provider);
             var report = new DatasetReport { Path = path, Target = options.Target, Bytes = file.Length, Model = options.Model, Format = options.Format };
-            var tokens = encoder == null ? null : new TokenDistribution();
+            var tokens = loading == null ? null : new TokenDistribution();
             long assistantTokens = 0, billed = 0, overLimit = 0;
 
+            [MethodImpl(Hot.Path)]
             void Emit(DatasetFinding f)
             {
                 switch (f.Severity)
@@ -135,7 +142,9 @@ namespace FineTune.Engine.Datasets
             if (file.Length > MaxFileBytes) Emit(DatasetRules.FileTooLarge.At(path, null, null, $"The file has {file.Length:N0} bytes; the files API takes at most {MaxFileBytes:N0} (512 MB)."));
             if (options.Model != null && limit == null) Emit(DatasetRules.NoTokenLimit.At(path, null, null, $"No per-example token limit is known for '{options.Model}'.{catalog.HintFor(options.Model, provider)}"));
 
-            var checker = new ExampleChecker(path, options.Target, options.Format, encoder, limit, countOnly);
+            int workers = Math.Max(1, options.MaxDegreeOfParallelism);
+            bool overlap = !countOnly && workers > 1; // a count-only pass has nothing to do without the encoder
+            var checker = new ExampleChecker(path, options.Target, options.Format, overlap || loading == null ? loading : Task.FromResult(loading.GetAwaiter().GetResult()), limit, countOnly);
             var lines = new List<LineSlice>();
             using var seen = new LineHashSet();
             long checkedBytes = 0;
@@ -179,7 +188,8 @@ namespace FineTune.Engine.Datasets
                 // Pipeline without barriers: each batch of whole lines is copied out of the reader's buffer and
                 // checked by one task; up to MaxDegreeOfParallelism + 1 batches are in flight; this thread reads
                 // ahead and folds results in line order (so findings and progress come from the calling thread).
-                int workers = Math.Max(1, options.MaxDegreeOfParallelism);
+                // While the encoder loads, up to EarlyBatches are in flight: their lines are checked now and
+                // counted when it is there.
                 var inflight = new Queue<Task<LineBatch>>();
                 var folded = new Stack<LineBatch>();
                 try
@@ -188,9 +198,9 @@ namespace FineTune.Engine.Datasets
                     {
                         ct.ThrowIfCancellationRequested();
                         LineBatch next = (folded.Count > 0 ? folded.Pop() : new LineBatch()).Fill(reader.Buffer, lines, ref examples);
-                        inflight.Enqueue(workers == 1 ? Task.FromResult(next.CheckAll(checker)) : Task.Run(() => next.CheckAll(checker), ct));
+                        inflight.Enqueue(workers == 1 ? Task.FromResult(next.CheckAll(checker)) : Schedule(next));
                         more = reader.ReadBatch(lines);
-                        while (inflight.Count > workers || (!more && inflight.Count > 0))
+                        while (inflight.Count > (checker.EncoderLoading ? EarlyBatches : workers) || (!more && inflight.Count > 0))
                         {
                             LineBatch done = inflight.Dequeue().GetAwaiter().GetResult();
                             Fold(done);
@@ -213,6 +223,20 @@ namespace FineTune.Engine.Datasets
                     }
                 }
 
+                Task<LineBatch> Schedule(LineBatch batch)
+                {
+                    Task<LineBatch> check = Task.Run(() => batch.CheckAll(checker), ct);
+                    if (!checker.EncoderLoading) return check;
+                    return Task.WhenAll(check, loading!).ContinueWith(
+                        done =>
+                        {
+                            done.GetAwaiter().GetResult();
+                            return batch.CountPending(checker);
+                        },
+                        ct, TaskContinuationOptions.None, TaskScheduler.Default);
+                }
+
+                [MethodImpl(Hot.Path)]
                 void Fold(LineBatch batch)
                 {
                     for (int i = 0; i < batch.Count; i++)
@@ -287,7 +311,7 @@ namespace FineTune.Engine.Datasets
                 {
                     Path = path,
                     Model = options.Model!,
-                    Encoding = encoder!.EncodingName,
+                    Encoding = encoding!,
                     Format = report.Format,
                     Examples = examples,
                     CountedExamples = tokens.Count,
@@ -363,6 +387,7 @@ namespace FineTune.Engine.Datasets
         public LineOutcome[] Results { get; private set; } = Array.Empty<LineOutcome>();
 
         /// <summary>Copies the lines (rebasing their offsets) and numbers the examples (non-blank lines) from <paramref name="examples"/> on; forgets the previous lines' results.</summary>
+        [MethodImpl(Hot.Path)]
         public LineBatch Fill(byte[] buffer, List<LineSlice> lines, ref long examples)
         {
             int n = lines.Count;
@@ -414,6 +439,18 @@ namespace FineTune.Engine.Datasets
 
             return this;
         }
+
+        /// <summary>Counts the tokens of the lines checked before the encoder was loaded.</summary>
+        public LineBatch CountPending(ExampleChecker checker)
+        {
+            for (int i = 0; i < Count; i++)
+            {
+                LineSlice s = Lines[i];
+                if (Results[i].CountPending) checker.CountLater(new ReadOnlyMemory<byte>(data, s.Offset, s.Length), s.Line, Indexes[i], ref Results[i]);
+            }
+
+            return this;
+        }
     }
 
     /// <summary>
@@ -435,6 +472,7 @@ namespace FineTune.Engine.Datasets
         private Variant? rest;
 
         /// <summary>Notes one example's system message (<paramref name="hash"/> of its text when <paramref name="hasSystem"/>).</summary>
+        [MethodImpl(Hot.Path)]
         public void Add(bool hasSystem, ulong hash, long line, long exampleIndex)
         {
             if (!hasSystem) hash = 0;

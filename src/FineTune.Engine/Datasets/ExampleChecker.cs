@@ -5,6 +5,7 @@ using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Tasks;
 
 using FineTune.Engine.Tokens;
 
@@ -21,6 +22,9 @@ namespace FineTune.Engine.Datasets
         public ulong SystemHash;
         public int Tokens;
         public int AssistantTokens;
+
+        /// <summary>Checked before the encoder was loaded: the tokens are still to be counted (<see cref="ExampleChecker.CountLater"/>).</summary>
+        public bool CountPending;
     }
 
     /// <summary>
@@ -40,7 +44,7 @@ namespace FineTune.Engine.Datasets
         private readonly string path;
         private readonly DatasetTarget target;
         private readonly DatasetFormat forced;
-        private readonly TokenEncoder? encoder;
+        private readonly Task<TokenEncoder>? encoder;
         private readonly int? limit;
         private readonly bool countOnly;
         private readonly TextCountCache? texts;
@@ -49,9 +53,10 @@ namespace FineTune.Engine.Datasets
         /// A checker for the lines of <paramref name="path"/>. <paramref name="countOnly"/> (Measure-FineTuneDataset):
         /// only parse, detect the format and count tokens (over the limit is still noted); the structure,
         /// special-token and duplicate rules are skipped, since no finding is wanted and token counts do not
-        /// depend on them.
+        /// depend on them. <paramref name="encoder"/> may still be loading: a line checked before it is there is
+        /// marked <see cref="LineOutcome.CountPending"/> and counted by <see cref="CountLater"/>.
         /// </summary>
-        public ExampleChecker(string path, DatasetTarget target, DatasetFormat forced, TokenEncoder? encoder, int? limit, bool countOnly = false)
+        public ExampleChecker(string path, DatasetTarget target, DatasetFormat forced, Task<TokenEncoder>? encoder, int? limit, bool countOnly = false)
         {
             this.path = path;
             this.target = target;
@@ -123,27 +128,51 @@ namespace FineTune.Engine.Datasets
 
                 if (encoder != null && format != DatasetFormat.Unknown)
                 {
-                    ExampleTokens t;
-                    try
-                    {
-                        t = ChatTokenCounter.Count(root, encoder, texts);
-                    }
-                    catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException || ex is FormatException)
-                    {
-                        // a shape the counter cannot read is already a finding above; the example stays uncounted
-                        t = new ExampleTokens(-1, 0, false);
-                    }
-
-                    o.Tokens = t.Total;
-                    o.AssistantTokens = t.Assistant;
-                    if (t.Total >= 0 && limit is int max && t.Total > max)
-                    {
-                        ctx.Add(DatasetRules.OverTokenLimit, $"Line {lineNo} has {t.Total} tokens, over the model's {max} per example; {t.Total - max} tokens are cut off.");
-                    }
+                    if (encoder.IsCompleted) Count(root, ref ctx, ref o);
+                    else o.CountPending = true;
                 }
             }
 
             o.Findings = ctx.Findings;
+        }
+
+        /// <summary>True while the encoder loads: lines checked now are counted later (<see cref="CountLater"/>).</summary>
+        public bool EncoderLoading => encoder != null && !encoder.IsCompleted;
+
+        /// <summary>Counts the tokens of a line that <see cref="Check"/> marked <see cref="LineOutcome.CountPending"/> (it parses the line again).</summary>
+        public void CountLater(ReadOnlyMemory<byte> line, long lineNo, long index, ref LineOutcome o)
+        {
+            o.CountPending = false;
+            var ctx = new Context(this, lineNo, index) { Findings = o.Findings };
+            using (JsonDocument doc = JsonDocument.Parse(line, ParseOptions))
+            {
+                Count(doc.RootElement, ref ctx, ref o);
+            }
+
+            o.Findings = ctx.Findings;
+        }
+
+        // The example's tokens, and the finding when they are over the model's limit.
+        [MethodImpl(Hot.Path)]
+        private void Count(JsonElement root, ref Context ctx, ref LineOutcome o)
+        {
+            ExampleTokens t;
+            try
+            {
+                t = ChatTokenCounter.Count(root, encoder!.GetAwaiter().GetResult(), texts);
+            }
+            catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException || ex is FormatException)
+            {
+                // a shape the counter cannot read is already a finding above; the example stays uncounted
+                t = new ExampleTokens(-1, 0, false);
+            }
+
+            o.Tokens = t.Total;
+            o.AssistantTokens = t.Assistant;
+            if (t.Total >= 0 && limit is int max && t.Total > max)
+            {
+                ctx.Add(DatasetRules.OverTokenLimit, $"Line {ctx.Line} has {t.Total} tokens, over the model's {max} per example; {t.Total - max} tokens are cut off.");
+            }
         }
 
         // The rules about one parsed object (all but encoding, JSON and tokens), and its hash for duplicates.
@@ -170,6 +199,7 @@ namespace FineTune.Engine.Datasets
             if (MayHoldSpecialToken(span)) FindSpecialTokens(root, "$", ref ctx);
         }
 
+        [MethodImpl(Hot.Path)]
         internal static DatasetFormat Detect(JsonElement root)
         {
             if (root.TryGetProperty("messages"u8, out _)) return DatasetFormat.Chat;
@@ -357,6 +387,7 @@ namespace FineTune.Engine.Datasets
             return seen;
         }
 
+        [MethodImpl(Hot.Path)]
         private static void CheckContent(JsonElement m, string? role, string field, int i, bool hasCalls, ref int images, ref MessagesSeen seen, ref Context ctx)
         {
             bool system = role == "system" || role == "developer";
@@ -417,6 +448,7 @@ namespace FineTune.Engine.Datasets
         /// <paramref name="hash"/> with the text of the string <paramref name="value"/> (its UTF-8, escapes undone) hashed
         /// onto it: read in place unless the string has escapes, so a system message costs no allocation.
         /// </summary>
+        [MethodImpl(Hot.Path)]
         private static ulong AddText(ulong hash, JsonElement value)
         {
             ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(value);
@@ -424,6 +456,7 @@ namespace FineTune.Engine.Datasets
             return XxHash3.HashToUInt64(raw.IndexOf((byte)'\\') < 0 ? raw : Encoding.UTF8.GetBytes(value.GetString()!), (long)hash);
         }
 
+        [MethodImpl(Hot.Path)]
         private static void CheckToolCalls(JsonElement calls, string field, int message, HashSet<string>? tools, ref Dictionary<string, int>? open, ref Context ctx)
         {
             if (calls.ValueKind != JsonValueKind.Array || calls.GetArrayLength() == 0)
@@ -475,6 +508,7 @@ namespace FineTune.Engine.Datasets
         }
 
         /// <summary>Checks tools and functions of a chat example (or preference input); returns the names defined, or null for none.</summary>
+        [MethodImpl(Hot.Path)]
         private static HashSet<string>? CheckTools(JsonElement holder, string prefix, ref Context ctx)
         {
             HashSet<string>? names = null;
@@ -529,6 +563,7 @@ namespace FineTune.Engine.Datasets
         }
 
         // The definition at {prefix}{list}[{i}]{suffix} (the path is made only for a finding).
+        [MethodImpl(Hot.Path)]
         private static void CheckFunction(JsonElement f, string prefix, string list, int i, string suffix, HashSet<string> names, ref Context ctx)
         {
             if (!f.TryGetProperty("name"u8, out JsonElement name) || !ValidName(name))
@@ -611,6 +646,7 @@ namespace FineTune.Engine.Datasets
             else if (!char.IsWhiteSpace(text[0])) ctx.Add(DatasetRules.CompletionSpace, $"Line {ctx.Line}: \"completion\" starts with '{text[0]}', not a space.");
         }
 
+        [MethodImpl(Hot.Path)]
         private static bool MayHoldSpecialToken(ReadOnlySpan<byte> line)
         {
             int bar = line.IndexOf((byte)'|');
@@ -645,6 +681,7 @@ namespace FineTune.Engine.Datasets
         }
 
         /// <summary>True when a string value holds exactly one JSON object (tool call arguments).</summary>
+        [MethodImpl(Hot.Path)]
         private static bool IsJsonObject(JsonElement value)
         {
             string text = value.GetString()!;
@@ -667,6 +704,7 @@ namespace FineTune.Engine.Datasets
         }
 
         /// <summary>The role as one of the known constants (no allocation), the raw text for another string, or null.</summary>
+        [MethodImpl(Hot.Path)]
         private static string? RoleOf(JsonElement r)
         {
             if (r.ValueKind != JsonValueKind.String) return null;
@@ -679,6 +717,7 @@ namespace FineTune.Engine.Datasets
             return r.GetString();
         }
 
+        [MethodImpl(Hot.Path)]
         private static bool ValidName(JsonElement name)
         {
             if (name.ValueKind != JsonValueKind.String) return false;
@@ -692,6 +731,7 @@ namespace FineTune.Engine.Datasets
             return true;
         }
 
+        [MethodImpl(Hot.Path)]
         private static string Roles(JsonElement messages)
         {
             var roles = new List<string>();
@@ -774,7 +814,7 @@ namespace FineTune.Engine.Datasets
         /// do), else whenever it fills (a line of any length takes no memory); a string is found whole by a vectorized
         /// search for its closing quote or next escape.
         /// </summary>
-        [MethodImpl(Hot.Path)]
+        [MethodImpl(Hot.Path), SkipLocalsInit]
         internal static ulong NormalizedHash(ReadOnlySpan<byte> line)
         {
             XxHash3? hash = null;

@@ -143,6 +143,7 @@ namespace FineTune.Engine.Datasets
             return lines.Count > 0;
         }
 
+        [MethodImpl(Hot.Path)]
         private void Add(List<LineSlice> lines, int offset, int length)
         {
             line++;
@@ -236,6 +237,7 @@ namespace FineTune.Engine.Datasets
             start = 0;
         }
 
+        [MethodImpl(Hot.Path)]
         private void Fill()
         {
             while (!eof && end < buffer.Length)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
@@ -48,6 +49,7 @@ namespace FineTune.Engine.Datasets
         }
 
         /// <summary>Adds the hash; returns 0 when new, else the line it was first seen on.</summary>
+        [MethodImpl(Hot.Path)]
         public long AddOrGet(ulong hash, long line)
         {
             if (hash == 0) hash = 1;
@@ -81,6 +83,7 @@ namespace FineTune.Engine.Datasets
             /// <summary>True when one more key would fill it beyond 4/5.</summary>
             public bool IsFull => (Count + 1) * 5L > table.Size * 4L;
 
+            [MethodImpl(Hot.Path)]
             public long AddOrGet(ulong hash, long line)
             {
                 long earlier = table.AddOrGet(hash, (int)Math.Min(line, int.MaxValue));
@@ -118,6 +121,7 @@ namespace FineTune.Engine.Datasets
 
             public int Size { get; }
 
+            [MethodImpl(Hot.Path)]
             public unsafe long AddOrGet(ulong hash, int line)
             {
                 ulong* keys = (ulong*)handle;
@@ -151,6 +155,7 @@ namespace FineTune.Engine.Datasets
             }
 
             // The low 32 bits scaled to the table's size (any size, not only powers of two).
+            [MethodImpl(Hot.Path)]
             private static int Slot(ulong hash, int size) => (int)(((hash & 0xFFFFFFFFUL) * (ulong)size) >> 32);
         }
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Text.Json;
 
@@ -19,6 +20,7 @@ namespace FineTune.Engine.Datasets
         /// </summary>
         public static string? Find(ReadOnlySpan<byte> line, JsonElement root) => MayHold(line) ? Walk(root, string.Empty) : null;
 
+        [MethodImpl(Hot.Path)]
         private static bool MayHold(ReadOnlySpan<byte> line)
         {
             int i = 0;

@@ -97,10 +97,13 @@ namespace FineTune.Engine.Tokens
         }
 
         // The optional first character of a word: anything but a line break, a letter or a digit.
+        [MethodImpl(Hot.Path)]
         private static bool CanPrefix(byte c) => c == Space || c == Other;
 
+        [MethodImpl(Hot.Path)]
         private static bool IsLetter(byte c) => c == Upper || c == Lower;
 
+        [MethodImpl(Hot.Path)]
         private static int Digits(string s, int i)
         {
             int k = i + 1;
@@ -110,6 +113,7 @@ namespace FineTune.Engine.Tokens
 
         // [^\s\p{L}\p{N}]+ then line breaks (and '/' for o200k_base). A leading space, when there is one, is
         // at i - 1 and already part of the piece.
+        [MethodImpl(Hot.Path)]
         private static int Punctuation(string s, int i, bool alsoSlash)
         {
             int n = s.Length;
@@ -122,6 +126,7 @@ namespace FineTune.Engine.Tokens
         // A run of white space from i: up to its last line break when it has one (o200k_base's \s*[\r\n]+
         // and cl100k_base's \s*[\r\n]); all of it at the end of the text (cl100k_base checks that first);
         // else all but its last character when more follows (\s+(?!\S)), or the one character.
+        [MethodImpl(Hot.Path)]
         private static int Whitespace(string s, int i, bool newlineFirst)
         {
             int n = s.Length;
@@ -142,10 +147,12 @@ namespace FineTune.Engine.Tokens
         }
 
         // o200k_base's optional contraction after a word: 's 't 'm 'd 're 've 'll in any case; its length or 0.
+        [MethodImpl(Hot.Path)]
         private static int Contraction(string s, int k) =>
             k < s.Length && s[k] == '\'' && ContractionLetters(s, k + 1) is int letters && letters > 0 ? 1 + letters : 0;
 
         // The letters of a contraction at k (s t m d, or re ve ll, in any case): their number, or 0.
+        [MethodImpl(Hot.Path)]
         private static int ContractionLetters(string s, int k)
         {
             if (k >= s.Length) return 0;
@@ -156,6 +163,7 @@ namespace FineTune.Engine.Tokens
             return (a == 'r' && b == 'e') || (a == 'v' && b == 'e') || (a == 'l' && b == 'l') ? 2 : 0;
         }
 
+        [MethodImpl(Hot.Path)]
         private static char ToLower(char c) => c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
 
         private static byte[] BuildClasses()

@@ -54,6 +54,7 @@ namespace FineTune.Engine.Tokens
         /// preference (<c>input</c>, <c>preferred_output</c>, <c>non_preferred_output</c>) or legacy
         /// (<c>prompt</c>, <c>completion</c>). Not an object: 0 tokens. Thread-safe.
         /// </summary>
+        [MethodImpl(Hot.Path)]
         public static ExampleTokens Count(JsonElement example, TokenEncoder encoder) => Count(example, encoder, null);
 
         /// <summary>
@@ -138,6 +139,7 @@ namespace FineTune.Engine.Tokens
             return total;
         }
 
+        [MethodImpl(Hot.Path)]
         private static bool IsTrainedAssistant(JsonElement message) =>
             message.ValueKind == JsonValueKind.Object &&
             message.TryGetProperty("role", out JsonElement role) && role.ValueKind == JsonValueKind.String && role.ValueEquals("assistant") &&
@@ -200,6 +202,7 @@ namespace FineTune.Engine.Tokens
             return tokens;
         }
 
+        [MethodImpl(Hot.Path)]
         private static int FunctionCall(JsonElement function, Tally tally)
         {
             if (function.ValueKind != JsonValueKind.Object) return 0;
@@ -213,6 +216,7 @@ namespace FineTune.Engine.Tokens
             return tokens;
         }
 
+        [MethodImpl(Hot.Path)]
         private static int Tools(JsonElement tools, Tally tally)
         {
             if (tools.ValueKind != JsonValueKind.Array) return 0;
@@ -262,6 +266,7 @@ namespace FineTune.Engine.Tokens
             return functions > 0 ? tokens + FunctionsEnd : 0;
         }
 
+        [MethodImpl(Hot.Path)]
         private static string TrimPeriod(string s) => s.EndsWith(".", StringComparison.Ordinal) ? s.Substring(0, s.Length - 1) : s;
 
         // Counts and remembers whether any count was approximate.
@@ -287,6 +292,7 @@ namespace FineTune.Engine.Tokens
 
             internal ExampleTokens Result(int total, int assistant) => new ExampleTokens(total, assistant, Approximate);
 
+            [MethodImpl(Hot.Path)]
             internal int Count(string text)
             {
                 TokenCount c = Encoder.Measure(text);
@@ -295,6 +301,7 @@ namespace FineTune.Engine.Tokens
             }
 
             // A string value's tokens; 0 for anything else.
+            [MethodImpl(Hot.Path)]
             internal int Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? Cached(value, (t, v) => t.Count(t.StringOf(v))) : 0;
 
             // The tokens 'count' gives for a string value or a list of tool definitions (never another kind: the
@@ -341,10 +348,12 @@ namespace FineTune.Engine.Tokens
                 }
             }
 
+            [MethodImpl(Hot.Path)]
             internal string StringOf(JsonElement owner, string property) =>
                 owner.TryGetProperty(property, out JsonElement v) && v.ValueKind == JsonValueKind.String ? StringOf(v) : string.Empty;
 
             // GetString refuses a lone surrogate escape (\ud800); tiktoken reads one as U+FFFD, so do we.
+            [MethodImpl(Hot.Path)]
             internal string StringOf(JsonElement value)
             {
                 try

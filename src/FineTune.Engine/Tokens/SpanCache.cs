@@ -69,6 +69,7 @@ namespace FineTune.Engine.Tokens
         }
 
         /// <summary>Holds <paramref name="value"/> for <paramref name="key"/> unless the cache is at its limit.</summary>
+        [MethodImpl(Hot.Path)]
         public void Add(ReadOnlySpan<TUnit> key, int hash, TValue value)
         {
             if (Volatile.Read(ref count) >= maxEntries || Interlocked.Read(ref units) + key.Length > maxUnits) return;

@@ -317,6 +317,7 @@ namespace FineTune.Engine.Tokens
             return count + EncodePiece(piece, ids);
         }
 
+        [MethodImpl(Hot.Path)]
         private static bool HasSurrogate(string s)
         {
             foreach (char c in s)
