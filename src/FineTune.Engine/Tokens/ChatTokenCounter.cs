@@ -68,16 +68,16 @@ namespace FineTune.Engine.Tokens
             var tally = new Tally(encoder, texts);
             if (example.ValueKind != JsonValueKind.Object) return default;
 
-            if (example.TryGetProperty("messages", out JsonElement messages))
+            if (example.TryGetProperty("messages"u8, out JsonElement messages))
             {
                 int total = Conversation(messages, example, tally, out int assistant);
                 return tally.Result(total, assistant);
             }
 
-            if (example.TryGetProperty("input", out JsonElement input) || example.TryGetProperty("preferred_output", out _))
+            if (example.TryGetProperty("input"u8, out JsonElement input) || example.TryGetProperty("preferred_output"u8, out _))
             {
                 int total = 0;
-                if (input.ValueKind == JsonValueKind.Object && input.TryGetProperty("messages", out JsonElement inputMessages))
+                if (input.ValueKind == JsonValueKind.Object && input.TryGetProperty("messages"u8, out JsonElement inputMessages))
                 {
                     total += Conversation(inputMessages, input, tally, out _);
                 }
@@ -102,7 +102,7 @@ namespace FineTune.Engine.Tokens
                 return tally.Result(total, assistant);
             }
 
-            if (example.TryGetProperty("prompt", out JsonElement prompt) | example.TryGetProperty("completion", out JsonElement completion))
+            if (example.TryGetProperty("prompt"u8, out JsonElement prompt) | example.TryGetProperty("completion"u8, out JsonElement completion))
             {
                 int completionTokens = tally.Text(completion);
                 return tally.Result(tally.Text(prompt) + completionTokens, completionTokens);
@@ -134,16 +134,16 @@ namespace FineTune.Engine.Tokens
                 total += ReplyPrimer;
             }
 
-            if (owner.TryGetProperty("tools", out JsonElement tools) && tools.ValueKind == JsonValueKind.Array) total += tally.Cached(tools, (t, v) => Tools(v, t));
-            if (owner.TryGetProperty("functions", out JsonElement functions) && functions.ValueKind == JsonValueKind.Array) total += tally.Cached(functions, (t, v) => Tools(v, t));
+            if (owner.TryGetProperty("tools"u8, out JsonElement tools) && tools.ValueKind == JsonValueKind.Array) total += tally.Cached(tools, (t, v) => Tools(v, t));
+            if (owner.TryGetProperty("functions"u8, out JsonElement functions) && functions.ValueKind == JsonValueKind.Array) total += tally.Cached(functions, (t, v) => Tools(v, t));
             return total;
         }
 
         [MethodImpl(Hot.Path)]
         private static bool IsTrainedAssistant(JsonElement message) =>
             message.ValueKind == JsonValueKind.Object &&
-            message.TryGetProperty("role", out JsonElement role) && role.ValueKind == JsonValueKind.String && role.ValueEquals("assistant") &&
-            !(message.TryGetProperty("weight", out JsonElement weight) && weight.ValueKind == JsonValueKind.Number && weight.TryGetDouble(out double w) && w == 0);
+            message.TryGetProperty("role"u8, out JsonElement role) && role.ValueKind == JsonValueKind.String && role.ValueEquals("assistant"u8) &&
+            !(message.TryGetProperty("weight"u8, out JsonElement weight) && weight.ValueKind == JsonValueKind.Number && weight.TryGetDouble(out double w) && w == 0);
 
         // The tokens of a message's values and the name's extra token (without the per-message overhead);
         // 'trained' is the part an assistant message is trained on: content, tool_calls, function_call.
@@ -155,33 +155,36 @@ namespace FineTune.Engine.Tokens
             int values = 0, extra = 0;
             foreach (JsonProperty property in message.EnumerateObject())
             {
-                switch (property.Name)
+                // the name compared in place (UTF-8, escapes read): no string per property
+                if (property.NameEquals("weight"u8))
                 {
-                    case "weight":
-                        break;
-                    case "name":
-                        values += tally.Text(property.Value);
-                        extra += TokensPerName;
-                        break;
-                    case "content":
-                        trained += Content(property.Value, tally);
-                        break;
-                    case "tool_calls":
-                        if (property.Value.ValueKind == JsonValueKind.Array)
+                }
+                else if (property.NameEquals("name"u8))
+                {
+                    values += tally.Text(property.Value);
+                    extra += TokensPerName;
+                }
+                else if (property.NameEquals("content"u8))
+                {
+                    trained += Content(property.Value, tally);
+                }
+                else if (property.NameEquals("tool_calls"u8))
+                {
+                    if (property.Value.ValueKind == JsonValueKind.Array)
+                    {
+                        foreach (JsonElement call in property.Value.EnumerateArray())
                         {
-                            foreach (JsonElement call in property.Value.EnumerateArray())
-                            {
-                                if (call.ValueKind == JsonValueKind.Object && call.TryGetProperty("function", out JsonElement function)) trained += FunctionCall(function, tally);
-                            }
+                            if (call.ValueKind == JsonValueKind.Object && call.TryGetProperty("function"u8, out JsonElement function)) trained += FunctionCall(function, tally);
                         }
-
-                        break;
-                    case "function_call":
-                        trained += FunctionCall(property.Value, tally);
-                        break;
-                    default:
-                        values += tally.Strings(property.Value);
-                        break;
+                    }
+                }
+                else if (property.NameEquals("function_call"u8))
+                {
+                    trained += FunctionCall(property.Value, tally);
+                }
+                else
+                {
+                    values += tally.Strings(property.Value);
                 }
             }
 
@@ -196,7 +199,7 @@ namespace FineTune.Engine.Tokens
             foreach (JsonElement part in content.EnumerateArray())
             {
                 if (part.ValueKind == JsonValueKind.String) tokens += tally.Text(part);
-                else if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("text", out JsonElement text)) tokens += tally.Text(text);
+                else if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("text"u8, out JsonElement text)) tokens += tally.Text(text);
             }
 
             return tokens;
@@ -207,8 +210,8 @@ namespace FineTune.Engine.Tokens
         {
             if (function.ValueKind != JsonValueKind.Object) return 0;
             int tokens = 0;
-            if (function.TryGetProperty("name", out JsonElement name)) tokens += tally.Text(name);
-            if (function.TryGetProperty("arguments", out JsonElement arguments))
+            if (function.TryGetProperty("name"u8, out JsonElement name)) tokens += tally.Text(name);
+            if (function.TryGetProperty("arguments"u8, out JsonElement arguments))
             {
                 tokens += arguments.ValueKind == JsonValueKind.String ? tally.Text(arguments) : tally.Count(arguments.GetRawText());
             }
@@ -225,14 +228,14 @@ namespace FineTune.Engine.Tokens
             foreach (JsonElement tool in tools.EnumerateArray())
             {
                 if (tool.ValueKind != JsonValueKind.Object) continue;
-                JsonElement function = tool.TryGetProperty("function", out JsonElement inner) && inner.ValueKind == JsonValueKind.Object ? inner : tool;
+                JsonElement function = tool.TryGetProperty("function"u8, out JsonElement inner) && inner.ValueKind == JsonValueKind.Object ? inner : tool;
                 functions++;
                 tokens += functionInit;
-                string name = tally.StringOf(function, "name");
-                string description = TrimPeriod(tally.StringOf(function, "description"));
+                string name = tally.StringOf(function, "name"u8);
+                string description = TrimPeriod(tally.StringOf(function, "description"u8));
                 tokens += tally.Count(name + ":" + description);
-                if (function.TryGetProperty("parameters", out JsonElement parameters) && parameters.ValueKind == JsonValueKind.Object &&
-                    parameters.TryGetProperty("properties", out JsonElement properties) && properties.ValueKind == JsonValueKind.Object)
+                if (function.TryGetProperty("parameters"u8, out JsonElement parameters) && parameters.ValueKind == JsonValueKind.Object &&
+                    parameters.TryGetProperty("properties"u8, out JsonElement properties) && properties.ValueKind == JsonValueKind.Object)
                 {
                     bool any = false;
                     foreach (JsonProperty property in properties.EnumerateObject())
@@ -245,7 +248,7 @@ namespace FineTune.Engine.Tokens
 
                         tokens += PropertyKey;
                         JsonElement schema = property.Value;
-                        if (schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("enum", out JsonElement items) && items.ValueKind == JsonValueKind.Array)
+                        if (schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("enum"u8, out JsonElement items) && items.ValueKind == JsonValueKind.Array)
                         {
                             tokens += EnumInit;
                             foreach (JsonElement item in items.EnumerateArray())
@@ -254,10 +257,10 @@ namespace FineTune.Engine.Tokens
                             }
                         }
 
-                        string type = schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("type", out JsonElement t)
+                        string type = schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("type"u8, out JsonElement t)
                             ? (t.ValueKind == JsonValueKind.String ? tally.StringOf(t) : t.GetRawText())
                             : string.Empty;
-                        string propertyDescription = TrimPeriod(schema.ValueKind == JsonValueKind.Object ? tally.StringOf(schema, "description") : string.Empty);
+                        string propertyDescription = TrimPeriod(schema.ValueKind == JsonValueKind.Object ? tally.StringOf(schema, "description"u8) : string.Empty);
                         tokens += tally.Count(property.Name + ":" + type + ":" + propertyDescription);
                     }
                 }
@@ -349,7 +352,7 @@ namespace FineTune.Engine.Tokens
             }
 
             [MethodImpl(Hot.Path)]
-            internal string StringOf(JsonElement owner, string property) =>
+            internal string StringOf(JsonElement owner, ReadOnlySpan<byte> property) =>
                 owner.TryGetProperty(property, out JsonElement v) && v.ValueKind == JsonValueKind.String ? StringOf(v) : string.Empty;
 
             // GetString refuses a lone surrogate escape (\ud800); tiktoken reads one as U+FFFD, so do we.
