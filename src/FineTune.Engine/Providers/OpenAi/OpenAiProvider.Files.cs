@@ -116,22 +116,26 @@ namespace FineTune.Engine.Providers
         }
 
         /// <summary>
-        /// The name a direct upload of <paramref name="localName"/> is stored under: a marker of 8 random hex digits before
-        /// the extension (<c>train.jsonl</c> becomes <c>train.1a2b3c4d.jsonl</c>; a name that ends in a marker already, as
-        /// a file saved from the service does, gets a new one in its place). The marker is the only thing the service keeps
-        /// that tells this upload's file from another client's file of the same name and size.
+        /// The name a direct upload of <paramref name="localName"/> is stored under: a marker of 8 random hex digits, at
+        /// least one of them a letter, before the extension (<c>train.jsonl</c> becomes <c>train.1a2b3c4d.jsonl</c>; a name
+        /// that ends in a marker already, as a file saved from the service does, gets a new one in its place, while a date
+        /// stamp of 8 decimal digits, as in <c>data.20240101.jsonl</c>, stays). The marker is the only thing the service
+        /// keeps that tells this upload's file from another client's file of the same name and size.
         /// </summary>
         public static string MarkedName(string localName)
         {
             string ext = Path.GetExtension(localName);
             string stem = localName.Substring(0, localName.Length - ext.Length);
             if (MarkerEnd.IsMatch(stem)) stem = stem.Substring(0, stem.Length - 9);
-            byte[] marker = new byte[4];
-            using (var random = RandomNumberGenerator.Create()) random.GetBytes(marker);
-            return stem + "." + IO.FileHash.Hex(marker) + ext;
+            byte[] bytes = new byte[4];
+            using (var random = RandomNumberGenerator.Create()) random.GetBytes(bytes);
+            char[] marker = IO.FileHash.Hex(bytes).ToCharArray();
+            if (Array.TrueForAll(marker, char.IsDigit)) marker[0] = (char)('a' + bytes[0] % 6); // a letter, so that it is never a date
+            return stem + "." + new string(marker) + ext;
         }
 
-        private static readonly System.Text.RegularExpressions.Regex MarkerEnd = new System.Text.RegularExpressions.Regex(@"\.[0-9a-f]{8}$");
+        // A marker MarkedName made: 8 hex digits, at least one a letter.
+        private static readonly System.Text.RegularExpressions.Regex MarkerEnd = new System.Text.RegularExpressions.Regex(@"\.(?=[0-9]{0,7}[a-f])[0-9a-f]{8}$");
 
         // The file a direct upload stored as 'name' (with the size, made since 'started'), or null.
         private async Task<FineTuneFile?> FindDirectUploadAsync(string name, long bytes, string purpose, DateTimeOffset started, CancellationToken ct)
