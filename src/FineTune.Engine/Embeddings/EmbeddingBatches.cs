@@ -52,18 +52,18 @@ namespace FineTune.Engine.Embeddings
                 }
 
                 if (state.Status != "completed") feedback.Warning($"Batch {id} ended {state.Status}.");
-                foreach (BatchLine line in await BatchFiles.ReadResultsAsync(provider, state, cancellationToken).ConfigureAwait(false))
+                await BatchFiles.ReadResultsAsync(provider, state, line =>
                 {
                     float[]? vector = line.Body == null ? null : VectorOf(line.Body);
                     if (vector == null)
                     {
                         feedback.Verbose($"Batch {id}: no vector for {line.CustomId} ({line.Error ?? "the answer holds none"}).");
-                        continue;
+                        return;
                     }
 
                     billed += (long?)((line.Body!["usage"] as JsonObject)?["prompt_tokens"] as JsonValue) ?? 0;
                     journal.Add(line.CustomId, VectorMath.Normalize(vector));
-                }
+                }, cancellationToken).ConfigureAwait(false);
             }
 
             return (sent, billed);

@@ -48,12 +48,12 @@ namespace FineTune.Engine.Evaluation
         public async Task<IReadOnlyList<BatchResult>> GetBatchResultsAsync(FineTuneBatch batch, CancellationToken cancellationToken)
         {
             var results = new List<BatchResult>();
-            foreach (BatchLine line in await BatchFiles.ReadResultsAsync(provider, batch, cancellationToken).ConfigureAwait(false))
+            await BatchFiles.ReadResultsAsync(provider, batch, line =>
             {
                 if (line.Body == null)
                 {
                     results.Add(new BatchResult { Key = line.CustomId, Error = line.Error });
-                    continue;
+                    return;
                 }
 
                 JsonObject? choice = (line.Body["choices"] as JsonArray)?.FirstOrDefault() as JsonObject;
@@ -68,7 +68,7 @@ namespace FineTune.Engine.Evaluation
                         CompletionTokens = (long?)(usage?["completion_tokens"] as JsonValue) ?? 0,
                     },
                 });
-            }
+            }, cancellationToken).ConfigureAwait(false);
 
             return results;
         }

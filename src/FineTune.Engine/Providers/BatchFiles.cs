@@ -84,40 +84,61 @@ namespace FineTune.Engine.Providers
             return state;
         }
 
-        /// <summary>Reads the output and error files of an ended batch: one line per request; a line that is not JSON is <see cref="FineTuneServiceException"/> (InvalidResponse).</summary>
-        public static async Task<IReadOnlyList<BatchLine>> ReadResultsAsync(IFineTuneProvider provider, FineTuneBatch batch, CancellationToken cancellationToken)
+        /// <summary>
+        /// Reads the output and error files of an ended batch and hands each line to <paramref name="onLine"/> (one per
+        /// request), one at a time: a file is held once, as downloaded, and a line is parsed only when its turn comes
+        /// (an embedding batch at the Batch API's 50,000 requests has an output of several hundred MB). A line that
+        /// is not JSON is <see cref="FineTuneServiceException"/> (InvalidResponse) naming the file and the line.
+        /// </summary>
+        public static async Task ReadResultsAsync(IFineTuneProvider provider, FineTuneBatch batch, Action<BatchLine> onLine, CancellationToken cancellationToken)
         {
-            var results = new List<BatchLine>();
             foreach (string? fileId in new[] { batch.OutputFileId, batch.ErrorFileId })
             {
                 if (string.IsNullOrEmpty(fileId)) continue;
                 byte[] content = await provider.DownloadFileAsync(fileId!, cancellationToken).ConfigureAwait(false);
                 int number = 0;
-                foreach (string line in Encoding.UTF8.GetString(content).Split('\n'))
+                for (int start = 0; start < content.Length;)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int length = Array.IndexOf(content, (byte)'\n', start) is int nl && nl >= 0 ? nl - start : content.Length - start;
+                    var line = new ReadOnlyMemory<byte>(content, start, length);
+                    start += length + 1;
                     number++;
-                    if (line.Trim().Length == 0) continue;
-                    JsonObject o;
-                    try
-                    {
-                        o = JsonNode.Parse(line) as JsonObject ?? throw new JsonException("not an object");
-                    }
-                    catch (JsonException ex)
-                    {
-                        throw new FineTuneServiceException("Batch", ErrorKind.InvalidResponse, "InvalidResponse", $"Line {number} of the batch file {fileId} is not a JSON object ({ex.Message}).");
-                    }
-
-                    JsonObject? response = o["response"] as JsonObject;
-                    JsonObject? body = response?["body"] as JsonObject;
-                    int status = response?["status_code"] is JsonValue s && s.TryGetValue(out int code) ? code : 0;
-                    var result = new BatchLine { CustomId = (string?)(o["custom_id"] as JsonValue) ?? string.Empty };
-                    if (status == 200 && body != null) result.Body = body;
-                    else result.Error = (string?)((o["error"] as JsonObject)?["message"] as JsonValue) ?? (string?)((body?["error"] as JsonObject)?["message"] as JsonValue) ?? $"status {status}";
-                    results.Add(result);
+                    if (IsBlank(line.Span)) continue;
+                    onLine(Parse(line, number, fileId!));
                 }
             }
+        }
 
-            return results;
+        private static bool IsBlank(ReadOnlySpan<byte> line)
+        {
+            foreach (byte b in line)
+            {
+                if (b != (byte)' ' && b != (byte)'\t' && b != (byte)'\r') return false;
+            }
+
+            return true;
+        }
+
+        private static BatchLine Parse(ReadOnlyMemory<byte> line, int number, string fileId)
+        {
+            JsonObject o;
+            try
+            {
+                o = JsonNode.Parse(line.Span) as JsonObject ?? throw new JsonException("not an object");
+            }
+            catch (JsonException ex)
+            {
+                throw new FineTuneServiceException("Batch", ErrorKind.InvalidResponse, "InvalidResponse", $"Line {number} of the batch file {fileId} is not a JSON object ({ex.Message}).");
+            }
+
+            JsonObject? response = o["response"] as JsonObject;
+            JsonObject? body = response?["body"] as JsonObject;
+            int status = response?["status_code"] is JsonValue s && s.TryGetValue(out int code) ? code : 0;
+            var result = new BatchLine { CustomId = (string?)(o["custom_id"] as JsonValue) ?? string.Empty };
+            if (status == 200 && body != null) result.Body = body;
+            else result.Error = (string?)((o["error"] as JsonObject)?["message"] as JsonValue) ?? (string?)((body?["error"] as JsonObject)?["message"] as JsonValue) ?? $"status {status}";
+            return result;
         }
     }
 }
