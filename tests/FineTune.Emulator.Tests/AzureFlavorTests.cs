@@ -80,7 +80,7 @@ namespace FineTune.Emulator.Tests
         [Fact]
         public async Task A_file_goes_uploaded_pending_running_processed_and_a_job_waits_for_it()
         {
-            await using EmulatorClient emu = await Azure(timeScale: 0.5);
+            await using EmulatorClient emu = await Azure(timeScale: 1.5); // each state lasts 1.5 s: a poll on a loaded machine still sees it
             JsonObject file = await emu.UploadAsync(Jsonl(12), "train.jsonl");
             Assert.Equal("uploaded", (string?)file["status"]);
 

@@ -205,6 +205,7 @@ namespace FineTune.Engine.Datasets
                             LineBatch done = inflight.Dequeue().GetAwaiter().GetResult();
                             Fold(done);
                             folded.Push(done);
+                            ct.ThrowIfCancellationRequested(); // also while the last batches are folded
                         }
                     }
                 }
@@ -233,7 +234,7 @@ namespace FineTune.Engine.Datasets
                             done.GetAwaiter().GetResult();
                             return batch.CountPending(checker);
                         },
-                        ct, TaskContinuationOptions.None, TaskScheduler.Default);
+                        ct, TaskContinuationOptions.LazyCancellation, TaskScheduler.Default); // a cancelled one still waits for its check
                 }
 
                 [MethodImpl(Hot.Path)]

@@ -156,10 +156,11 @@ namespace FineTune.Engine.Datasets
         [MethodImpl(Hot.Path)]
         private void Count(JsonElement root, ref Context ctx, ref LineOutcome o)
         {
+            TokenEncoder loaded = encoder!.GetAwaiter().GetResult(); // one that failed to load throws here, not below
             ExampleTokens t;
             try
             {
-                t = ChatTokenCounter.Count(root, encoder!.GetAwaiter().GetResult(), texts);
+                t = ChatTokenCounter.Count(root, loaded, texts);
             }
             catch (Exception ex) when (ex is ArgumentException || ex is InvalidOperationException || ex is FormatException)
             {

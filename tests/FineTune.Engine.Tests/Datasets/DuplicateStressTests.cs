@@ -169,7 +169,7 @@ namespace FineTune.Engine.Tests.Datasets
             string[] gsm = Gsm();
             var lines = new List<string?>();
             // about 16 MB: more than the 9 batches of 1 MB that 8 workers keep in flight, so a cancellation in the
-            // first batch's findings always finds batches still to read (one in the final drain ends normally)
+            // first batch's findings finds batches still to read (and one while the last batches are folded throws too)
             for (int k = 0; k < 24; k++) foreach (string l in gsm) { lines.Add(Variant(l, k)); lines.Add(Variant(l, k)); }
             var (bytes, dups) = Build(lines, random, false);
             string path = DatasetHarness.Write(bytes);
