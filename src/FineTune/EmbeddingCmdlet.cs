@@ -69,7 +69,7 @@ namespace FineTune
             };
             try
             {
-                Embedder.CheckBatch(options);
+                Embedder.CheckBatch(options, Service);
             }
             catch (FineTuneException ex)
             {

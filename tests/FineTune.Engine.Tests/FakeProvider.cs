@@ -38,6 +38,10 @@ namespace FineTune.Engine.Tests
 
         public bool HandsOutTrainingFiles => Name == "Azure";
 
+        public bool BatchServesEmbeddings => Name != "Azure";
+
+        public bool BatchServesFineTunedModels => Name != "Azure";
+
         /// <summary>Every call, by operation name (AddFile, StartJob, GetJob, GetEvent, Moderate, Chat...).</summary>
         public ConcurrentQueue<string> Calls { get; } = new ConcurrentQueue<string>();
 

@@ -240,10 +240,12 @@ namespace FineTune.Engine.Embeddings
         /// <summary>
         /// Embeds <paramref name="texts"/> (see the class): returns one unit vector per text, in order. A service failure
         /// (after the pipeline's retries) stops the run with <see cref="FineTuneServiceException"/>; the journal keeps the
-        /// vectors that arrived. Throws <see cref="ArgumentException"/> for a text the service cannot take.
+        /// vectors that arrived. Throws <see cref="ArgumentException"/> for a text the service cannot take, and
+        /// <see cref="FineTuneException"/> (BatchNotOnAzure) for a batch the service's Batch API does not serve.
         /// </summary>
         public static async Task<EmbeddingRun> EmbedAsync(IFineTuneProvider provider, IReadOnlyList<string> texts, EmbeddingOptions options, IFeedback feedback, CancellationToken cancellationToken)
         {
+            CheckBatch(options, provider);
             EmbeddingJournal journal;
             try
             {
@@ -353,10 +355,10 @@ namespace FineTune.Engine.Embeddings
             return (sent, billed);
         }
 
-        /// <summary>Throws <see cref="FineTuneException"/> (Embed, BatchNotOnAzure) when <paramref name="options"/> ask for the Batch API on Azure OpenAI, which does not serve embeddings.</summary>
-        public static void CheckBatch(EmbeddingOptions options)
+        /// <summary>Throws <see cref="FineTuneException"/> (Embed, BatchNotOnAzure) when <paramref name="options"/> ask for the Batch API of a service whose Batch API does not serve embeddings (<see cref="IFineTuneProvider.BatchServesEmbeddings"/>: Azure OpenAI).</summary>
+        public static void CheckBatch(EmbeddingOptions options, IFineTuneProvider provider)
         {
-            if (options.UseBatch && options.Provider == ModelCatalog.Azure)
+            if (options.UseBatch && !provider.BatchServesEmbeddings)
             {
                 throw new FineTuneException("Embed", ErrorKind.NotSupported, "BatchNotOnAzure",
                     "Azure OpenAI's Batch API does not serve embeddings: its global batch needs a Global Batch deployment, and those serve chat models only. Embed without -UseBatch (direct requests to the embedding deployment).");
@@ -368,7 +370,6 @@ namespace FineTune.Engine.Embeddings
             if (string.IsNullOrWhiteSpace(options.Model)) throw new ArgumentException("Give an embedding model, e.g. text-embedding-3-small.");
             if (options.MaxInputsPerRequest < 1 || options.MaxInputsPerRequest > MaxInputs) throw new ArgumentException($"Inputs a request must be from 1 to {MaxInputs:N0}, not {options.MaxInputsPerRequest}.");
             if (options.Dimensions is int d && d < 1) throw new ArgumentException($"Dimensions must be at least 1, not {d}.");
-            CheckBatch(options);
         }
     }
 }

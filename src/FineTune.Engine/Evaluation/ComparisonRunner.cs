@@ -54,7 +54,7 @@ namespace FineTune.Engine.Evaluation
         /// <summary>Sampling temperature (default 0: the most likely answer, so that runs repeat).</summary>
         public double? Temperature { get; set; } = 0;
 
-        /// <summary>The price catalog's provider of the service ("OpenAI" or "Azure", as the provider names itself): prices the calls, and on Azure refuses a batch of fine-tuned models (its Batch API does not serve them).</summary>
+        /// <summary>The price catalog's provider of the service ("OpenAI" or "Azure", as the provider names itself): prices the calls.</summary>
         public string Provider { get; set; } = Models.ModelCatalog.OpenAI;
 
         /// <summary>The knowledge index contenders with <see cref="Contender.Retrieval"/> read from (each question embedded once, journaled beside the comparison's journal), or null.</summary>
@@ -87,7 +87,7 @@ namespace FineTune.Engine.Evaluation
                 throw new ArgumentException($"A batch goes to one service, and contender '{elsewhere.Name}' has a connection of its own. Compare without -UseBatch, or compare that contender in a run of its own with -Connection.");
             }
 
-            if (batch && options.Provider == Models.ModelCatalog.Azure && options.Contenders.FirstOrDefault(c => Models.ModelCatalog.BaseModelOf(c.Model) != null) is Contender tuned)
+            if (batch && !client.BatchServesFineTunedModels && options.Contenders.FirstOrDefault(c => Models.ModelCatalog.BaseModelOf(c.Model) != null) is Contender tuned)
             {
                 throw new FineTuneException("CompareModel", ErrorKind.NotSupported, "BatchNotForFineTunedOnAzure",
                     $"Azure OpenAI's Batch API does not serve fine-tuned models ({tuned.Model}). Compare without -UseBatch (direct calls to the deployment).");

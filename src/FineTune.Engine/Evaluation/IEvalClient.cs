@@ -62,6 +62,9 @@ namespace FineTune.Engine.Evaluation
     /// </summary>
     public interface IEvalClient
     {
+        /// <summary>Whether the service's Batch API serves fine-tuned models (<see cref="Providers.IFineTuneProvider.BatchServesFineTunedModels"/>: not on Azure OpenAI).</summary>
+        bool BatchServesFineTunedModels { get; }
+
         /// <summary>Sends one request (chat or completions as it says) and returns the reply.</summary>
         Task<ModelReply> SendAsync(EvalRequest request, CancellationToken cancellationToken);
 

@@ -26,6 +26,9 @@ namespace FineTune.Engine.Evaluation
         }
 
         /// <inheritdoc/>
+        public bool BatchServesFineTunedModels => provider.BatchServesFineTunedModels;
+
+        /// <inheritdoc/>
         public async Task<ModelReply> SendAsync(EvalRequest request, CancellationToken cancellationToken)
         {
             ChatAnswer a = request.Messages == null

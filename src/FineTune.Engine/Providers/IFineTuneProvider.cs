@@ -30,6 +30,12 @@ namespace FineTune.Engine.Providers
         /// <summary>Whether the service hands out the content of training and validation files (purpose fine-tune): OpenAI refuses, Azure hands it out.</summary>
         bool HandsOutTrainingFiles { get; }
 
+        /// <summary>Whether the service's Batch API serves <c>/v1/embeddings</c>: OpenAI does; Azure OpenAI does not (its global batch needs a Global Batch deployment, and those serve chat models only).</summary>
+        bool BatchServesEmbeddings { get; }
+
+        /// <summary>Whether the service's Batch API serves fine-tuned models: OpenAI does; Azure OpenAI does not.</summary>
+        bool BatchServesFineTunedModels { get; }
+
         /// <summary>True when, without a key or token, a Microsoft Entra ID token (Az.Accounts) signs in (Azure).</summary>
         bool SignsInWithEntraId { get; }
 

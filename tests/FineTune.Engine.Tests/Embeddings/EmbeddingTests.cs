@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
+using FineTune.Engine;
 using FineTune.Engine.Embeddings;
 using FineTune.Engine.Service;
 using Xunit;
@@ -15,6 +16,19 @@ namespace FineTune.Engine.Tests.Embeddings
         public EmbeddingTests() => Directory.CreateDirectory(dir);
 
         public void Dispose() => Directory.Delete(dir, recursive: true);
+
+        [Fact]
+        public async Task A_batch_is_refused_before_anything_is_sent_where_the_Batch_API_serves_no_embeddings()
+        {
+            var azure = new FakeProvider("Azure");
+            var ex = await Assert.ThrowsAsync<FineTuneException>(() => Embedder.EmbedAsync(azure, new[] { "a text" }, new EmbeddingOptions { UseBatch = true }, NoFeedback.Instance, default));
+            Assert.Equal("BatchNotOnAzure", ex.Reason);
+            Assert.Empty(azure.Calls);
+
+            var openAi = new FakeProvider();
+            Embedder.CheckBatch(new EmbeddingOptions { UseBatch = true }, openAi); // served: no exception
+            Embedder.CheckBatch(new EmbeddingOptions { UseBatch = false }, azure); // no batch asked for: no exception
+        }
 
         [Fact]
         public async Task Batches_stay_within_2048_inputs_and_300000_tokens_a_request()

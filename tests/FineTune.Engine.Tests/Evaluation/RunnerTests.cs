@@ -39,6 +39,8 @@ namespace FineTune.Engine.Tests.Evaluation
                 return new ModelReply { Text = text, PromptTokens = r.Model == "base" ? 100 : 20, CompletionTokens = 1 };
             }
 
+            public bool BatchServesFineTunedModels { get; set; } = true;
+
             public Task<ModelReply> SendAsync(EvalRequest request, CancellationToken cancellationToken)
             {
                 Interlocked.Increment(ref Calls);
@@ -135,14 +137,34 @@ namespace FineTune.Engine.Tests.Evaluation
         }
 
         [Fact]
-        public async Task AzureRefusesBatchForFineTunedModels()
+        public async Task ABatchOfFineTunedModelsIsRefusedWhereTheBatchApiDoesNotServeThem()
         {
             var o = Options(WriteSet(), batch: true);
-            o.Provider = FineTune.Engine.Models.ModelCatalog.Azure;
             o.Contenders = new[] { new Contender { Name = "t", Model = "gpt-4o-mini-2024-07-18.ft-0123456789abcdef0123456789abcdef" } };
-            var ex = await Assert.ThrowsAsync<FineTuneException>(() => ComparisonRunner.RunAsync(new FakeClient(), o, NoFeedback.Instance, CancellationToken.None));
+            var azure = new FakeClient { BatchServesFineTunedModels = false };
+            var ex = await Assert.ThrowsAsync<FineTuneException>(() => ComparisonRunner.RunAsync(azure, o, NoFeedback.Instance, CancellationToken.None));
             Assert.Equal(ErrorKind.NotSupported, ex.Kind);
+            Assert.Equal("BatchNotForFineTunedOnAzure", ex.Reason);
             Assert.Contains("does not serve fine-tuned models", ex.Message);
+            Assert.Equal(0, azure.Batches);
+
+            var openAi = new FakeClient();
+            o.JournalPath = Path.Combine(dir, "served-journal.jsonl");
+            await ComparisonRunner.RunAsync(openAi, o, NoFeedback.Instance, CancellationToken.None);
+            Assert.Equal(1, openAi.Batches);
+        }
+
+        [Fact]
+        public void OnlyAzureOpenAiSaysItsBatchApiServesNeitherEmbeddingsNorFineTunedModels()
+        {
+            foreach ((string endpoint, bool served) in new[] { ("https://api.openai.com/v1", true), ("http://127.0.0.1:1/v1", true), ("https://contoso.openai.azure.com/openai/v1", false) })
+            {
+                var connection = new FineTune.Engine.Providers.FineTuneConnection(new Uri(endpoint), "k", FineTune.Engine.Providers.KeySource.Parameter);
+                FineTune.Engine.Providers.IFineTuneProvider provider = FineTune.Engine.Providers.ProviderFactory.Create(connection);
+                Assert.Equal(served, provider.BatchServesEmbeddings);
+                Assert.Equal(served, provider.BatchServesFineTunedModels);
+                Assert.Equal(served, new ProviderEvalClient(provider, NoFeedback.Instance).BatchServesFineTunedModels);
+            }
         }
 
         [Fact]

@@ -40,6 +40,12 @@ namespace FineTune.Engine.Providers
         /// <inheritdoc/>
         public override bool HandsOutTrainingFiles => true;
 
+        /// <inheritdoc/>
+        public override bool BatchServesEmbeddings => false;
+
+        /// <inheritdoc/>
+        public override bool BatchServesFineTunedModels => false;
+
         /// <summary>None: on Azure a permission error (403) is a missing role on the resource, not a provider that stopped training.</summary>
         private protected override FineTuneServiceException? TrainingClosed(FineTuneServiceException ex) => null;
 

@@ -59,6 +59,12 @@ namespace FineTune.Engine.Providers
         public virtual bool HandsOutTrainingFiles => false;
 
         /// <inheritdoc/>
+        public virtual bool BatchServesEmbeddings => true;
+
+        /// <inheritdoc/>
+        public virtual bool BatchServesFineTunedModels => true;
+
+        /// <inheritdoc/>
         public virtual void CheckJob(JobRequest request)
         {
             request.Validate();
