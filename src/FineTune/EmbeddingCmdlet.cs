@@ -7,7 +7,6 @@ using System.Management.Automation.Language;
 using FineTune.Engine.Embeddings;
 using FineTune.Engine.Models;
 using FineTune.Engine;
-using FineTune.Engine.Pricing;
 
 namespace FineTune
 {
@@ -85,10 +84,10 @@ namespace FineTune
         /// </summary>
         private protected bool Approve(EmbeddingPlan plan, string operation, string target, string action)
         {
-            string cost = $"{plan.Requests} embedding requests" + (plan.ViaBatch ? $" in {plan.NewBatches} batch(es), half price (Batch API)" : string.Empty) + $", {plan.Tokens:N0} tokens, {plan.CostText}";
+            string cost = plan.CostSentence;
             try
             {
-                if (plan.Requests > 0) Budget.Check(operation, MaxCost, plan.CostUsd, "Embedding", plan.CostUsd == null ? plan.PriceNote : cost, "Nothing was sent.", "Raise -MaxCost, or embed less.", "Add the model's price to a price catalog (-PriceCatalog or FINETUNE_PRICE_CATALOG; about_FineTune shows its shape)", target);
+                plan.CheckBudget(operation, MaxCost, target);
             }
             catch (FineTuneException ex)
             {

@@ -96,6 +96,22 @@ namespace FineTune.Engine.Embeddings
         /// <summary>The cost as a short text: "$0.0012", or "unknown (…)".</summary>
         public string CostText => CostUsd is decimal c ? "$" + c.ToString("0.########", CultureInfo.InvariantCulture) : "unknown (" + PriceNote + ")";
 
+        /// <summary>What the plan sends and what it costs, in one phrase for a log or a confirmation: "2 embedding requests in 1 batch(es), half price (Batch API), 3,400 tokens, $0.000034".</summary>
+        public string CostSentence => string.Format(CultureInfo.InvariantCulture, "{0} embedding requests{1}, {2:N0} tokens, {3}",
+            Requests, ViaBatch ? $" in {NewBatches} batch(es), half price (Batch API)" : string.Empty, Tokens, CostText);
+
+        /// <summary>
+        /// Applies -MaxCost (<paramref name="maxCost"/>, USD) to what the plan would send (<see cref="Pricing.Budget.Check"/>):
+        /// throws <see cref="FineTuneException"/> (OverBudget, or CostUnknown when the model has no price) naming
+        /// <paramref name="target"/>; a plan with nothing to send always passes.
+        /// </summary>
+        public void CheckBudget(string operation, decimal? maxCost, object? target)
+        {
+            if (Requests == 0) return;
+            Pricing.Budget.Check(operation, maxCost, CostUsd, "Embedding", CostUsd == null ? PriceNote : CostSentence, "Nothing was sent.", "Raise -MaxCost, or embed less.",
+                "Add the model's price to a price catalog (-PriceCatalog or FINETUNE_PRICE_CATALOG; about_FineTune shows its shape)", target);
+        }
+
         internal List<List<int>> Batches { get; set; } = new List<List<int>>();
 
         internal List<string> Keys { get; set; } = new List<string>();

@@ -31,6 +31,29 @@ namespace FineTune.Engine.Tests.Embeddings
         }
 
         [Fact]
+        public void A_plan_says_what_it_sends_and_costs_and_keeps_to_MaxCost()
+        {
+            var texts = Enumerable.Range(0, 3000).Select(i => "text number " + i).ToList();
+            EmbeddingPlan plan = Embedder.Plan(texts, new EmbeddingOptions { Model = "text-embedding-3-small" });
+            Assert.Equal(2, plan.Requests);
+            Assert.Matches(@"^2 embedding requests, \d{1,3}(,\d{3})* tokens, \$0\.\d+$", plan.CostSentence);
+            Assert.Contains(plan.Tokens.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " tokens", plan.CostSentence);
+
+            plan.CheckBudget("Embed", plan.CostUsd, "index"); // at the cap: passes
+            plan.CheckBudget("Embed", null, "index"); // no cap: passes
+            var over = Assert.Throws<FineTuneException>(() => plan.CheckBudget("Embed", plan.CostUsd!.Value / 2, "index"));
+            Assert.Equal("OverBudget", over.Reason);
+            Assert.Contains(plan.CostSentence, over.Message);
+
+            EmbeddingPlan unpriced = Embedder.Plan(texts, new EmbeddingOptions { Model = "embed-nobody-prices" });
+            Assert.Null(unpriced.CostUsd);
+            Assert.Equal("CostUnknown", Assert.Throws<FineTuneException>(() => unpriced.CheckBudget("Embed", 1m, "index")).Reason);
+
+            EmbeddingPlan nothing = Embedder.Plan(Array.Empty<string>(), new EmbeddingOptions { Model = "embed-nobody-prices" });
+            nothing.CheckBudget("Embed", 0m, "index"); // nothing to send: passes whatever the cap
+        }
+
+        [Fact]
         public async Task Batches_stay_within_2048_inputs_and_300000_tokens_a_request()
         {
             var fake = new FakeProvider();
