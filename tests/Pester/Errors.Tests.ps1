@@ -15,12 +15,6 @@ BeforeAll {
         if ($errs.Count -eq 0) { return '(no error)' }
         $errs[0].FullyQualifiedErrorId.Split(',')[0]
     }
-
-    function script:New-Chat([string] $Path, [int] $Count = 12) {
-        $lines = 1..$Count | ForEach-Object { '{"messages":[{"role":"user","content":"Question ' + $_ + '?"},{"role":"assistant","content":"Answer ' + $_ + '."}]}' }
-        [IO.File]::WriteAllText($Path, ($lines -join "`n") + "`n", [Text.UTF8Encoding]::new($false))
-        $Path
-    }
 }
 
 AfterAll {
@@ -43,10 +37,10 @@ Describe 'The same failure has the same ErrorId in every command' {
     }
 
     It 'an output that exists without -Force is FineTune.FileExists and the file is left as it was' {
-        $existing = New-Chat (Join-Path $TestDrive 'exists.jsonl')
+        $existing = New-ChatFile (Join-Path $TestDrive 'exists.jsonl')
         $svg = Join-Path $TestDrive 'exists.svg'
         Set-Content -LiteralPath $svg -Value 'mine'
-        $source = New-Chat (Join-Path $TestDrive 'source.jsonl')
+        $source = New-ChatFile (Join-Path $TestDrive 'source.jsonl')
         $null = Copy-Item $existing (Join-Path $TestDrive 'source.train.jsonl')
         $file = Add-FineTuneFile -Path $source
         $ids = [ordered]@{
@@ -67,7 +61,7 @@ Describe 'The same failure has the same ErrorId in every command' {
         $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         "$($err[0].TargetObject)" | Should -BeLike '*gone.jsonl'
         $err[0].ErrorDetails.RecommendedAction | Should -BeLike '*Test-Path*'
-        $budget = New-Chat (Join-Path $TestDrive 'budget.jsonl')
+        $budget = New-ChatFile (Join-Path $TestDrive 'budget.jsonl')
         $thrown = { Start-FineTuneJob -Path $budget -Model gpt-4o-mini-2024-07-18 -MaxCost 0.0001 -Confirm:$false -ErrorAction Stop } |
             Should -Throw -ErrorId 'FineTune.OverBudget,FineTune.Commands.StartFineTuneJobCommand' -PassThru
         $thrown.CategoryInfo.Activity | Should -Be 'StartJob'

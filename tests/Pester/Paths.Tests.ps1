@@ -3,18 +3,11 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot TestHelpers.psm1)
     Import-Module (Get-FineTuneModulePath) -Force
-
-    function script:New-Chat([string] $Path, [int] $Count = 3) {
-        $lines = 1..$Count | ForEach-Object { '{"messages":[{"role":"user","content":"Question ' + $_ + '?"},{"role":"assistant","content":"Answer ' + $_ + '."}]}' }
-        [IO.File]::WriteAllText($Path, ($lines -join "`n") + "`n", [Text.UTF8Encoding]::new($false))
-        $Path
-    }
-
     $script:dir = Join-Path $TestDrive 'paths'
     $null = New-Item -ItemType Directory -Path $dir
-    $script:a1 = New-Chat (Join-Path $dir 'a1.jsonl') 12
-    $script:a2 = New-Chat (Join-Path $dir 'a2.jsonl') 13
-    $script:bracket = New-Chat (Join-Path $dir 'data[1].jsonl') 14
+    $script:a1 = New-ChatFile (Join-Path $dir 'a1.jsonl') 12
+    $script:a2 = New-ChatFile (Join-Path $dir 'a2.jsonl') 13
+    $script:bracket = New-ChatFile (Join-Path $dir 'data[1].jsonl') 14
 }
 
 Describe '-Path takes wildcards and provider paths' {
@@ -74,7 +67,7 @@ Describe '-LiteralPath takes a name as it is' {
 
     It 'splits a file with brackets in its name' {
         $copy = Join-Path $dir 'split[2].jsonl'
-        Copy-Item -LiteralPath (New-Chat (Join-Path $dir 'tosplit.jsonl') 10) -Destination $copy
+        Copy-Item -LiteralPath (New-ChatFile (Join-Path $dir 'tosplit.jsonl') 10) -Destination $copy
         $out = Split-FineTuneDataset -LiteralPath $copy -ValidationCount 2 -Seed 1
         ($out | ForEach-Object ExampleCount) -join ',' | Should -Be '8,2'
         Test-Path -LiteralPath (Join-Path $dir 'split[2].train.jsonl') | Should -BeTrue

@@ -7,7 +7,6 @@ BeforeAll {
     $script:emu = Start-FineTuneEmulator
     Connect-FineTune -Endpoint $emu.Endpoint -ApiKey (ConvertTo-SecureString 'sk-emulator-robustness' -AsPlainText -Force) -MaxRetries 0
 
-    function script:Chat([int] $i) { '{"messages":[{"role":"user","content":"Question ' + $i + '?"},{"role":"assistant","content":"Answer ' + $i + '."}]}' }
     # Stores a file as another client would (curl, the web page): the name exactly as given. Returns the service's answer.
     function script:Send-RawFile([string] $Path, [string] $Name, [string] $Purpose = 'fine-tune') {
         $client = [Net.Http.HttpClient]::new()
@@ -24,13 +23,7 @@ BeforeAll {
         }
         finally { $client.Dispose() }
     }
-    function script:New-Train([string] $Name = 'train.jsonl', [int] $Count = 12, [string] $Extra) {
-        $lines = @(1..$Count | ForEach-Object { Chat $_ })
-        if ($Extra) { $lines += $Extra }
-        $path = Join-Path $TestDrive $Name
-        [IO.File]::WriteAllText($path, ($lines -join "`n") + "`n", [Text.UTF8Encoding]::new($false))
-        $path
-    }
+    function script:New-Train([string] $Name = 'train.jsonl', [int] $Count = 12, [string] $Extra) { New-ChatFile (Join-Path $TestDrive $Name) $Count $Extra }
 }
 
 AfterAll {
@@ -87,7 +80,7 @@ Describe 'Get-FineTuneCost with numbers beyond a long' {
 Describe 'A CR-only file' {
     It 'is reported as CR line ends with every example' {
         $path = Join-Path $TestDrive 'cr.jsonl'
-        [IO.File]::WriteAllText($path, ((1..12 | ForEach-Object { Chat $_ }) -join "`r") + "`r")
+        [IO.File]::WriteAllText($path, ((1..12 | ForEach-Object { New-ChatLine $_ }) -join "`r") + "`r")
         $out = @(Test-FineTuneDataset $path)
         $out[-1].Examples | Should -Be 12
         ($out | Where-Object { $_.PSObject.Properties['RuleId'] -and $_.RuleId -eq 'FT012' }).Message | Should -BeLike '*CR alone*'

@@ -75,4 +75,16 @@ function Start-LoopbackService([string] $Key = 'sk-loopback-test-key', [string] 
     $server
 }
 
-Export-ModuleMember -Function Get-FineTuneModulePath, Get-SharedPath, Invoke-FreshPwsh, Invoke-Unattended, Start-LoopbackService
+# One clean chat example (user then assistant); $Number makes it distinct.
+function New-ChatLine([int] $Number) {
+    '{"messages":[{"role":"user","content":"Question ' + $Number + '?"},{"role":"assistant","content":"Answer ' + $Number + '."}]}'
+}
+
+# Writes $Count clean chat examples (and the $Extra lines) to $Path as UTF-8 without a BOM, one per LF-ended line; returns $Path.
+function New-ChatFile([string] $Path, [int] $Count = 12, [string[]] $Extra = @()) {
+    $lines = @(1..$Count | ForEach-Object { New-ChatLine $_ }) + @($Extra | Where-Object { $_ })
+    [IO.File]::WriteAllText($Path, ($lines -join "`n") + "`n", [Text.UTF8Encoding]::new($false))
+    $Path
+}
+
+Export-ModuleMember -Function Get-FineTuneModulePath, Get-SharedPath, Invoke-FreshPwsh, Invoke-Unattended, Start-LoopbackService, New-ChatLine, New-ChatFile
