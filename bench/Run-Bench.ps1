@@ -20,9 +20,11 @@
     system CPU time (ours uses every core, the peer one; on a busy machine wall time favours the peer). Ours = both cmdlets together
     (the checker counts tokens too, so ours reads the file twice); each cmdlet is also shown alone.
     One pass: a child of its own runs only Test-FineTuneDataset -Path F -Model M, whose report carries the
-    measurement (findings and token counts from one read, each repeated text counted once); the 1 GB memory run
-    is a one-pass run. Peak memory is compared as the lowest peak of -MemoryRuns one-pass runs of each file, run in
-    turn (100 MB, 1 GB, 100 MB, ...; the first 100 MB one is the timed run): a peak is only ever raised by noise
+    measurement (findings and token counts from one read, each repeated text counted once). It and the peer run
+    -Runs times (3) in turn, each in a new process; the one-pass figure is the ratio of the two medians, and every
+    run's time is printed (on a 2-core VM one run of either side moves by a quarter from the next). The 1 GB memory
+    run is a one-pass run. Peak memory is compared as the lowest peak of the one-pass runs of each file (-MemoryRuns
+    of the 1 GB file, run in turn with 100 MB ones; the timed runs count among the 100 MB ones): a peak is only ever raised by noise
     (when a collection happens, how many pool threads start), so one run each spread the 1 GB/100 MB ratio by
     several points either way.
     Goals: one pass >= 10x the peer; Test + Measure >= 3x; the 1 GB peak within 15% of the 100 MB peak; the pwsh
@@ -51,6 +53,10 @@ param(
     # One-pass runs of each file for the memory comparison (the lowest peak of each is compared).
     [ValidateRange(1, 10)]
     [int] $MemoryRuns = 3,
+
+    # Timed runs of the one-pass check and of the peer, in turn; the one-pass figure is the ratio of their medians.
+    [ValidateRange(1, 15)]
+    [int] $Runs = 3,
 
     # Objects for New-Dataset.Bench.ps1.
     [int] $DatasetObjects = 100000
@@ -121,9 +127,17 @@ Write-Host "Load before: $((Get-Content /proc/loadavg) -split ' ' | Select-Objec
 $file = Get-BenchFile $SizeMB
 $mb = (Get-Item $file).Length / 1MB
 
-$one = Invoke-Ours $file -OnePass
+# The one pass and the peer in turn, -Runs times each (a cold process either way): a 2-core VM's noise moves
+# one run of either side by a quarter, so the figure is the ratio of the two medians; every run is printed.
+$ones = @(); $peers = @()
+foreach ($r in 1..$Runs) {
+    $ones += Invoke-Ours $file -OnePass
+    $peers += Invoke-Peer $file
+}
+function Get-MedianRun([object[]] $runs, [string] $property) { @($runs | Sort-Object $property)[[int][math]::Floor(($runs.Count - 1) / 2)] }
+$one = Get-MedianRun $ones 'TestSeconds'
+$peer = Get-MedianRun $peers 'elapsedSeconds'
 $ours = Invoke-Ours $file
-$peer = Invoke-Peer $file
 Write-Host "Load after:  $((Get-Content /proc/loadavg) -split ' ' | Select-Object -First 3)"
 
 $oursSeconds = $ours.TestSeconds + $ours.MeasureSeconds
@@ -141,14 +155,15 @@ Write-Host ("Examples ours {0:N0} / peer {1:N0}; tokens ours {2:N0} / peer {3:N0
         $ours.Examples, $peer.examples, $ours.TotalTokens, $peer.totalTokens, $(if ($ours.TotalTokens -eq $peer.totalTokens) { ' (equal)' } else { ' (DIFFER)' }),
     $ours.Errors, $ours.Warnings, $peer.errors, $peer.warnings)
 $ratio = $peer.elapsedSeconds / $oursSeconds
-Write-Host ("One pass: Test-FineTuneDataset -Model (findings and measurement from one read) is {0:N2}x the peer (goal: 10x); tokens {1:N0}{2}." -f ($peer.elapsedSeconds / $one.TestSeconds), $one.TotalTokens, $(if ($one.TotalTokens -eq $peer.totalTokens) { ' (equal to the peer)' } else { ' (DIFFER from the peer)' }))
+Write-Host ("Runs in turn: one pass {0} s; peer {1} s (the rows above are the medians)." -f (($ones | ForEach-Object { '{0:N2}' -f $_.TestSeconds }) -join ', '), (($peers | ForEach-Object { '{0:N2}' -f $_.elapsedSeconds }) -join ', '))
+Write-Host ("One pass: Test-FineTuneDataset -Model (findings and measurement from one read) is {0:N2}x the peer, median of {3} runs each (goal: 10x); tokens {1:N0}{2}." -f ($peer.elapsedSeconds / $one.TestSeconds), $one.TotalTokens, $(if (@($ones | Where-Object { $_.TotalTokens -ne $peer.totalTokens }).Count -eq 0) { ' (equal to the peer in every run)' } else { ' (DIFFER from the peer)' }), $Runs)
 Write-Host ("Throughput: ours (Test + Measure, two reads) is {0:N2}x the peer (goal: 3x); Test alone {1:N2}x, Measure alone {2:N2}x." -f $ratio, ($peer.elapsedSeconds / $ours.TestSeconds), ($peer.elapsedSeconds / $ours.MeasureSeconds))
 Write-Host ("CPU time (user + system; less sensitive to other load than wall time): the peer used {0:N2}x ours." -f ($peer.cpuSeconds / ($ours.TestCpu + $ours.MeasureCpu)))
 Write-Host ("Memory: the pwsh process peaked at {0:N1} MB (goal: under 400 MB); the peer at {1:N1} MB." -f $ours.PeakMB, $peer.peakRssMB)
 
 if (-not $Quick) {
     $large = Get-BenchFile $LargeSizeMB
-    $smallPeaks = @($one.PeakMB)
+    $smallPeaks = @($ones.PeakMB)
     $bigRuns = foreach ($r in 1..$MemoryRuns) {
         Invoke-Ours $large -OnePass
         if ($r -lt $MemoryRuns) { $smallPeaks += (Invoke-Ours $file -OnePass).PeakMB }
