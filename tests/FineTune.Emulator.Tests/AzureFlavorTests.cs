@@ -147,7 +147,7 @@ namespace FineTune.Emulator.Tests
         [Fact]
         public async Task A_deployment_provisions_and_then_serves_chat_on_its_name()
         {
-            await using EmulatorClient emu = await Azure(timeScale: 0.5);
+            await using EmulatorClient emu = await Azure(timeScale: 1.5); // each state lasts 1.5 s: a poll on a loaded machine still sees it
             using var arm = new HttpClient { BaseAddress = emu.Host.BaseUri };
             string url = Arm + "/support-bot?api-version=2024-10-01";
             var put = new JsonObject
