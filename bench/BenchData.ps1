@@ -43,3 +43,9 @@ function Get-BenchFile([int] $megabytes) {
     $file
 }
 
+
+# The median of $Values (the lower middle one of an even count); with -Property, the item whose property is the median.
+function Get-Median([object[]] $Values, [string] $Property) {
+    $sorted = @(if ($Property) { $Values | Sort-Object $Property } else { $Values | Sort-Object })
+    $sorted[[int][math]::Floor(($sorted.Count - 1) / 2)]
+}

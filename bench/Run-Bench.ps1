@@ -134,9 +134,8 @@ foreach ($r in 1..$Runs) {
     $ones += Invoke-Ours $file -OnePass
     $peers += Invoke-Peer $file
 }
-function Get-MedianRun([object[]] $runs, [string] $property) { @($runs | Sort-Object $property)[[int][math]::Floor(($runs.Count - 1) / 2)] }
-$one = Get-MedianRun $ones 'TestSeconds'
-$peer = Get-MedianRun $peers 'elapsedSeconds'
+$one = Get-Median $ones 'TestSeconds'
+$peer = Get-Median $peers 'elapsedSeconds'
 $ours = Invoke-Ours $file
 Write-Host "Load after:  $((Get-Content /proc/loadavg) -split ' ' | Select-Object -First 3)"
 

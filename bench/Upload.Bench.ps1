@@ -38,7 +38,6 @@ Import-Module (Resolve-Path $ModulePath).Path -Force
 Import-Module (Join-Path $root 'src/FineTune.Emulator/Emulator.psm1') -Force
 
 function Get-Load { ((Get-Content /proc/loadavg) -split ' ' | Select-Object -First 3) -join ' ' }
-function Get-Median([double[]] $values) { $s = $values | Sort-Object; $s[[int][math]::Floor(($s.Count - 1) / 2)] }
 
 $emu = Start-FineTuneEmulator -TimeScale 0.05
 $key = 'sk-bench'

@@ -57,8 +57,11 @@ namespace FineTune
 
             foreach (string file in found)
             {
-                if (Directory.Exists(file) && !folderAllowed) Report(Folder(path, file, parameter));
-                else if (Directory.Exists(file)) files.Add(file);
+                if (Directory.Exists(file))
+                {
+                    if (folderAllowed) files.Add(file);
+                    else Report(Folder(path, file, parameter));
+                }
                 else if (literal && !File.Exists(file)) Report(new FileNotFoundException(NoFile(path, literal, parameter), file), file);
                 else files.Add(file);
             }

@@ -202,7 +202,7 @@ namespace FineTune.Engine.Archive
             plan.CostText = $"{provider} " + (plan.Estimate?.Sentence ?? $"estimated cost unknown: no {provider} training price for {model} in the price catalog");
             plan.Target = $"{job.Id} to {destination.Connection.Endpoint} ({model}, {request.Epochs?.ToString(CultureInfo.InvariantCulture) ?? "auto"} epochs)";
             Budget.Check("CopyJob", options.MaxCost, plan.Estimate?.EstimatedUsd, "The copy", plan.CostText, "Nothing was uploaded or started.", "Raise -MaxCost, or train on fewer examples or epochs.",
-                "Add the model's price to a price catalog (-PriceCatalog or FINETUNE_PRICE_CATALOG; about_FineTune shows its shape)", plan.Target);
+                "Add the model's price to " + Budget.PriceCatalog, plan.Target);
             return plan;
         }
 

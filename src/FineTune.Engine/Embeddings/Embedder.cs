@@ -109,7 +109,7 @@ namespace FineTune.Engine.Embeddings
         {
             if (Requests == 0) return;
             Pricing.Budget.Check(operation, maxCost, CostUsd, "Embedding", CostUsd == null ? PriceNote : CostSentence, "Nothing was sent.", "Raise -MaxCost, or embed less.",
-                "Add the model's price to a price catalog (-PriceCatalog or FINETUNE_PRICE_CATALOG; about_FineTune shows its shape)", target);
+                "Add the model's price to " + Pricing.Budget.PriceCatalog, target);
         }
 
         internal List<List<int>> Batches { get; set; } = new List<List<int>>();

@@ -9,6 +9,9 @@ namespace FineTune.Engine.Pricing
     /// </summary>
     public static class Budget
     {
+        /// <summary>Where a missing price goes, for the advice of CostUnknown: "a price catalog (-PriceCatalog or FINETUNE_PRICE_CATALOG; about_FineTune shows its shape)".</summary>
+        public const string PriceCatalog = "a price catalog (-PriceCatalog or FINETUNE_PRICE_CATALOG; about_FineTune shows its shape)";
+
         /// <summary>
         /// Does nothing without <paramref name="max"/> or when <paramref name="usd"/> is at most <paramref name="max"/>.
         /// Else throws <see cref="FineTuneException"/>: OverBudget ("{what} would cost about $usd ({cost}), above -MaxCost

@@ -123,8 +123,8 @@ namespace FineTune.Engine.Workflow
             // what gets an estimate depends on why there is none: no local file, a missing one, a model the catalog lacks, or a row without a training price
             string getAnEstimate = path == null ? "Pass -Path to the local training file"
                 : !File.Exists(path) ? "Check -Path"
-                : estimate == null ? "Correct -Model, or add the model to a price catalog (-PriceCatalog or FINETUNE_PRICE_CATALOG; about_FineTune shows its shape)"
-                : "Add the model's training price to a price catalog (-PriceCatalog or FINETUNE_PRICE_CATALOG; about_FineTune shows its shape)";
+                : estimate == null ? "Correct -Model, or add the model to " + Budget.PriceCatalog
+                : "Add the model's training price to " + Budget.PriceCatalog;
             Budget.Check("StartJob", launch.MaxCost, estimate?.EstimatedUsd, "The job", cost, "Nothing was started.", "Lower -Epochs, use a smaller file or model, or raise -MaxCost.", getAnEstimate);
             string target = $"{path ?? trainingId} on {model}";
             return new LaunchPlan(launch, target, cost, estimate, problems);

@@ -14,17 +14,17 @@ namespace FineTune.Engine.Tests.Providers
     /// <summary>A batch's output and error files are read one line at a time, in order, each line handed on as it is parsed.</summary>
     public sealed class BatchResultTests
     {
+        // A completed batch whose output (and error) file holds the given text, uploaded to the fake service.
         private static async Task<FineTuneBatch> BatchWith(FakeProvider provider, string output, string? errors = null)
         {
-            string Upload(string text)
+            async Task<string> Upload(string text)
             {
                 string path = Path.Combine(Path.GetTempPath(), "finetune-batch-" + Guid.NewGuid().ToString("N") + ".jsonl");
                 File.WriteAllBytes(path, new UTF8Encoding(false).GetBytes(text));
-                return provider.UploadFileAsync(path, "batch", false, null, NoFeedback.Instance, CancellationToken.None).GetAwaiter().GetResult().Id;
+                return (await provider.UploadFileAsync(path, "batch", false, null, NoFeedback.Instance, CancellationToken.None)).Id;
             }
 
-            await Task.Yield();
-            return new FineTuneBatch { Id = "batch-1", Status = "completed", OutputFileId = Upload(output), ErrorFileId = errors == null ? null : Upload(errors) };
+            return new FineTuneBatch { Id = "batch-1", Status = "completed", OutputFileId = await Upload(output), ErrorFileId = errors == null ? null : await Upload(errors) };
         }
 
         [Fact]
