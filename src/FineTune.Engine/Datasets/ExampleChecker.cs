@@ -447,14 +447,14 @@ namespace FineTune.Engine.Datasets
 
         /// <summary>
         /// <paramref name="hash"/> with the text of the string <paramref name="value"/> (its UTF-8, escapes undone) hashed
-        /// onto it: read in place unless the string has escapes, so a system message costs no allocation.
+        /// onto it: read in place, or unescaped on the stack, so a system message costs no allocation.
         /// </summary>
-        [MethodImpl(Hot.Path)]
+        [MethodImpl(Hot.Path), SkipLocalsInit]
         private static ulong AddText(ulong hash, JsonElement value)
         {
             ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(value);
-            raw = raw.Slice(1, raw.Length - 2); // without the quotes
-            return XxHash3.HashToUInt64(raw.IndexOf((byte)'\\') < 0 ? raw : Encoding.UTF8.GetBytes(value.GetString()!), (long)hash);
+            Span<byte> buffer = raw.Length <= JsonText.MaxStackBytes ? stackalloc byte[raw.Length] : default;
+            return XxHash3.HashToUInt64(JsonText.TryGetUtf8(raw, buffer, out ReadOnlySpan<byte> utf8) ? utf8 : Encoding.UTF8.GetBytes(value.GetString()!), (long)hash);
         }
 
         [MethodImpl(Hot.Path)]

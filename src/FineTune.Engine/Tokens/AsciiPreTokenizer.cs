@@ -1,4 +1,6 @@
+using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace FineTune.Engine.Tokens
 {
@@ -6,7 +8,8 @@ namespace FineTune.Engine.Tokens
     /// tiktoken's pre-tokenization of ASCII-only text, without a regular expression: the same pieces as the
     /// <c>o200k_base</c> and <c>cl100k_base</c> patterns in <see cref="TokenEncoder"/> give (leftmost
     /// alternative first, with the backtracking the patterns imply), about three times as fast. Most
-    /// training text is ASCII; any other text goes through the patterns.
+    /// training text is ASCII; any other text goes through the patterns. It reads the text as bytes (one
+    /// byte a character), so a JSON string without escapes is split where it lies in the file.
     /// </summary>
     /// <remarks>
     /// Over ASCII the patterns' classes are: letters (upper or lower case; no modifier, other or mark
@@ -32,16 +35,53 @@ namespace FineTune.Engine.Tokens
             return true;
         }
 
+        /// <summary>True when every byte of <paramref name="text"/> is below 0x80 (ASCII), eight at a time.</summary>
+        [MethodImpl(Hot.Path)]
+        public static bool IsAscii(ReadOnlySpan<byte> text)
+        {
+            int i = 0;
+            for (; i + 8 <= text.Length; i += 8)
+            {
+                if ((MemoryMarshal.Read<ulong>(text.Slice(i)) & 0x8080808080808080UL) != 0) return false;
+            }
+
+            for (; i < text.Length; i++)
+            {
+                if (text[i] >= 0x80) return false;
+            }
+
+            return true;
+        }
+
         /// <summary>
         /// Where the pre-token that starts at <paramref name="start"/> ends (exclusive) in ASCII-only
-        /// <paramref name="text"/>, for o200k_base (<paramref name="o200k"/>) or cl100k_base.
+        /// <paramref name="text"/> (one byte a character), for o200k_base (<paramref name="o200k"/>) or cl100k_base.
         /// </summary>
-        public static int End(string text, int start, bool o200k) => o200k ? EndO200k(text, start) : EndCl100k(text, start);
+        [MethodImpl(Hot.Path)]
+        public static int End(ReadOnlySpan<byte> text, int start, bool o200k) => o200k ? EndO200k(text, start) : EndCl100k(text, start);
+
+        /// <summary>
+        /// <see cref="End"/> in text that may hold characters beyond ASCII, each as the byte 0x80 (the first at or
+        /// after <paramref name="start"/> is at <paramref name="nextWide"/>, or the text's length when none is): true
+        /// when the split read no such character (up to two past the character after the pre-token, for a
+        /// contraction's letters, or to the end of the run of white space it starts with), so the pre-token is the
+        /// one the patterns match there in the whole text; false when the patterns must decide.
+        /// </summary>
+        [MethodImpl(Hot.Path)]
+        public static bool TryEnd(ReadOnlySpan<byte> text, int start, int nextWide, bool o200k, out int end)
+        {
+            end = End(text, start, o200k);
+            if (nextWide == text.Length) return true;
+            int last = end + 2;
+            int k = start;
+            while (k < text.Length && (Classes[text[k]] == Space || Classes[text[k]] == Newline)) k++;
+            return nextWide > Math.Min(text.Length - 1, Math.Max(last, k));
+        }
 
         // [^\r\n\p{L}\p{N}]?[Lu...]*[Ll...]+(contraction)? | [^\r\n\p{L}\p{N}]?[Lu...]+[Ll...]*(contraction)?
         // | \p{N}{1,3} | ' ?[^\s\p{L}\p{N}]+[\r\n/]*' | \s*[\r\n]+ | \s+(?!\S) | \s+
         [MethodImpl(Hot.Path)]
-        private static int EndO200k(string s, int i)
+        private static int EndO200k(ReadOnlySpan<byte> s, int i)
         {
             int n = s.Length;
             byte c = Classes[s[i]];
@@ -68,7 +108,7 @@ namespace FineTune.Engine.Tokens
         // '(contraction) | (?>[^\r\n\p{L}\p{N}]?)(?>\p{L}+) | (?>\p{N}{1,3}) | ' ?(?>[^\s\p{L}\p{N}]+)(?>[\r\n]*)'
         // | (?>\s+)\z | \s*[\r\n] | \s+(?!\S) | \s
         [MethodImpl(Hot.Path)]
-        private static int EndCl100k(string s, int i)
+        private static int EndCl100k(ReadOnlySpan<byte> s, int i)
         {
             int n = s.Length;
             if (s[i] == '\'')
@@ -104,7 +144,7 @@ namespace FineTune.Engine.Tokens
         private static bool IsLetter(byte c) => c == Upper || c == Lower;
 
         [MethodImpl(Hot.Path)]
-        private static int Digits(string s, int i)
+        private static int Digits(ReadOnlySpan<byte> s, int i)
         {
             int k = i + 1;
             while (k < s.Length && k < i + 3 && Classes[s[k]] == Digit) k++;
@@ -114,7 +154,7 @@ namespace FineTune.Engine.Tokens
         // [^\s\p{L}\p{N}]+ then line breaks (and '/' for o200k_base). A leading space, when there is one, is
         // at i - 1 and already part of the piece.
         [MethodImpl(Hot.Path)]
-        private static int Punctuation(string s, int i, bool alsoSlash)
+        private static int Punctuation(ReadOnlySpan<byte> s, int i, bool alsoSlash)
         {
             int n = s.Length;
             int k = i;
@@ -127,7 +167,7 @@ namespace FineTune.Engine.Tokens
         // and cl100k_base's \s*[\r\n]); all of it at the end of the text (cl100k_base checks that first);
         // else all but its last character when more follows (\s+(?!\S)), or the one character.
         [MethodImpl(Hot.Path)]
-        private static int Whitespace(string s, int i, bool newlineFirst)
+        private static int Whitespace(ReadOnlySpan<byte> s, int i, bool newlineFirst)
         {
             int n = s.Length;
             int k = i;
@@ -148,28 +188,28 @@ namespace FineTune.Engine.Tokens
 
         // o200k_base's optional contraction after a word: 's 't 'm 'd 're 've 'll in any case; its length or 0.
         [MethodImpl(Hot.Path)]
-        private static int Contraction(string s, int k) =>
+        private static int Contraction(ReadOnlySpan<byte> s, int k) =>
             k < s.Length && s[k] == '\'' && ContractionLetters(s, k + 1) is int letters && letters > 0 ? 1 + letters : 0;
 
         // The letters of a contraction at k (s t m d, or re ve ll, in any case): their number, or 0.
         [MethodImpl(Hot.Path)]
-        private static int ContractionLetters(string s, int k)
+        private static int ContractionLetters(ReadOnlySpan<byte> s, int k)
         {
             if (k >= s.Length) return 0;
-            char a = ToLower(s[k]);
+            int a = ToLower(s[k]);
             if (a == 's' || a == 't' || a == 'm' || a == 'd') return 1;
             if (k + 1 >= s.Length) return 0;
-            char b = ToLower(s[k + 1]);
+            int b = ToLower(s[k + 1]);
             return (a == 'r' && b == 'e') || (a == 'v' && b == 'e') || (a == 'l' && b == 'l') ? 2 : 0;
         }
 
         [MethodImpl(Hot.Path)]
-        private static char ToLower(char c) => c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+        private static int ToLower(byte c) => c >= 'A' && c <= 'Z' ? c + 32 : c;
 
         private static byte[] BuildClasses()
         {
-            var classes = new byte[128];
-            for (int c = 0; c < 128; c++)
+            var classes = new byte[256]; // a byte above 127 is never asked for; it would be Other
+            for (int c = 0; c < 256; c++)
             {
                 classes[c] = c >= 'A' && c <= 'Z' ? Upper
                     : c >= 'a' && c <= 'z' ? Lower

@@ -305,7 +305,24 @@ namespace FineTune.Engine.Tokens
 
             // A string value's tokens; 0 for anything else.
             [MethodImpl(Hot.Path)]
-            internal int Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? Cached(value, (t, v) => t.Count(t.StringOf(v))) : 0;
+            internal int Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? Cached(value, (t, v) => t.CountString(v)) : 0;
+
+            // A string's tokens: ASCII text is counted from its UTF-8 bytes (in place, or unescaped on the stack), with
+            // no string made; other text through StringOf.
+            [MethodImpl(Hot.Path), SkipLocalsInit]
+            private int CountString(JsonElement value)
+            {
+                ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(value);
+                Span<byte> buffer = raw.Length <= JsonText.MaxStackBytes ? stackalloc byte[raw.Length] : default;
+                if (JsonText.TryGetUtf8(raw, buffer, out ReadOnlySpan<byte> utf8) && AsciiPreTokenizer.IsAscii(utf8))
+                {
+                    TokenCount c = Encoder.MeasureAscii(utf8);
+                    Approximate |= c.Approximate;
+                    return c.Tokens;
+                }
+
+                return Count(StringOf(value));
+            }
 
             // The tokens 'count' gives for a string value or a list of tool definitions (never another kind: the
             // raw JSON of a string starts with a quote, of a list with '[', so the two never share a key), from the

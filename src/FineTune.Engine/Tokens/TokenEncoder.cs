@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System;
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
@@ -25,8 +26,10 @@ namespace FineTune.Engine.Tokens
     /// <item>Pre-tokenization: the library's regex runs per UTF-16 unit, so letters and digits outside the
     /// Basic Multilingual Plane are not <c>\p{L}</c>/<c>\p{N}</c>. We split ourselves with tiktoken's pattern
     /// over a shadow string in which every surrogate pair is one BMP character of the same Unicode class.
-    /// ASCII-only text (most training text) is split by <see cref="AsciiPreTokenizer"/>, which gives the
-    /// pattern's pieces without running it (about three times as fast).</item>
+    /// ASCII text (most training text) is split by <see cref="AsciiPreTokenizer"/>, which gives the pattern's
+    /// pieces without running it (about three times as fast); in other text the pattern decides only the pieces
+    /// next to a character beyond ASCII. The counts of short ASCII pieces are kept in
+    /// <see cref="AsciiPieceCounts"/>, one 64-bit word each.</item>
     /// <item>Lone surrogates: tiktoken sees U+FFFD (the UTF-8 conversion replaces them); we replace them too.</item>
     /// <item>Special tokens: the library treats <c>&lt;|endoftext|&gt;</c> as special only while it sits in its
     /// cache; we build the library's tokenizer with no special tokens, and only its byte-pair encoding runs,
@@ -83,6 +86,10 @@ namespace FineTune.Engine.Tokens
 
         private readonly Tokenizer tokenizer;
         private readonly PieceCache pieces = new PieceCache(MaxCachedPieces);
+
+        // The counts of ASCII pre-tokens of up to 8 characters, packed into one word each (64-bit processes only:
+        // there a word is read and written whole).
+        private readonly AsciiPieceCounts? shortPieces = IntPtr.Size == 8 ? new AsciiPieceCounts() : null;
         private readonly Regex pattern;
         private readonly bool o200k;
 
@@ -197,64 +204,136 @@ namespace FineTune.Engine.Tokens
             return ids;
         }
 
-        // Pre-tokenizes as tiktoken does (ASCII text without the pattern), encodes each pre-token of the
-        // cleaned text (lone surrogates as U+FFFD) with the library's byte-pair encoding, adds the ids to
-        // 'ids' when given; returns the count.
+        /// <summary>
+        /// <see cref="Measure"/> of ASCII text given as its bytes (one byte a character; the caller has checked that
+        /// each is below 0x80), as a JSON string lies in a file: no string is made. Not remembered in the table of
+        /// recent texts (the caller keeps its own).
+        /// </summary>
+        [MethodImpl(Hot.Path)]
+        internal TokenCount MeasureAscii(ReadOnlySpan<byte> ascii)
+        {
+            bool approximate = false;
+            int tokens = Split(ascii, null, null, null, ids: null, ref approximate);
+            return new TokenCount(tokens, approximate);
+        }
+
+        // Cleans the text (lone surrogates as U+FFFD; surrogate pairs as one character of their class in the
+        // shadow the pattern reads), views it as one byte a character, splits and encodes it (Split); adds the
+        // ids to 'ids' when given; returns the count.
         [MethodImpl(Hot.Path)]
         private int Run(string text, List<int>? ids, out bool approximate)
         {
             approximate = false;
-            int count = 0;
-            if (AsciiPreTokenizer.IsAscii(text))
-            {
-                for (int start = 0, end; start < text.Length; start = end)
-                {
-                    end = AsciiPreTokenizer.End(text, start, o200k);
-                    count += EncodePreToken(text, start, end - start, ids, ref approximate);
-                }
-
-                return count;
-            }
-
             string clean = text;
             string shadow = text;
             int[]? map = null;
-            if (HasSurrogate(text))
+            if (!AsciiPreTokenizer.IsAscii(text) && HasSurrogate(text))
             {
                 (clean, shadow, map) = Shadow(text);
             }
 
-            for (Match m = pattern.Match(shadow); m.Success; m = m.NextMatch())
+            // ASCII as it is, any other character as 0x80 (a surrogate pair too, though its shadow may be ASCII);
+            // on the stack when short
+            int n = shadow.Length;
+            byte[]? rented = n > 512 ? ArrayPool<byte>.Shared.Rent(n) : null;
+            Span<byte> chars = rented != null ? rented.AsSpan(0, n) : stackalloc byte[n];
+            for (int i = 0; i < n; i++)
             {
-                int start = map == null ? m.Index : map[m.Index];
-                int end = map == null ? m.Index + m.Length : map[m.Index + m.Length];
-                count += EncodePreToken(clean, start, end - start, ids, ref approximate);
+                char c = shadow[i];
+                chars[i] = c < 0x80 && (map == null || map[i + 1] == map[i] + 1) ? (byte)c : (byte)0x80;
+            }
+
+            int tokens = Split(chars, shadow, clean, map, ids, ref approximate);
+            if (rented != null) ArrayPool<byte>.Shared.Return(rented);
+            return tokens;
+        }
+
+        // Pre-tokenizes as tiktoken does and encodes each pre-token. 'chars' is the text one byte a character (0x80
+        // for a character beyond ASCII, which 'shadow' and 'clean' then hold; see Run). A pre-token that
+        // AsciiPreTokenizer splits without reading a character beyond ASCII is taken from it; one near such a
+        // character is the pattern's match at that place (both give tiktoken's pieces; tests compare them on mixed
+        // text). ASCII pre-tokens of up to AsciiPieceCounts.MaxLength characters are counted from the table of
+        // packed pieces when only the count is wanted.
+        [MethodImpl(Hot.Path), SkipLocalsInit]
+        private int Split(ReadOnlySpan<byte> chars, string? shadow, string? clean, int[]? map, List<int>? ids, ref bool approximate)
+        {
+            AsciiPieceCounts? counts = ids == null ? shortPieces : null;
+            Span<char> wide = stackalloc char[MaxCachedPieceChars];
+            int n = chars.Length;
+            int next = NextWide(chars, 0); // the first character beyond ASCII at or after 'start'
+            int count = 0;
+            for (int start = 0, end; start < n; start = end)
+            {
+                if (start < next && AsciiPreTokenizer.TryEnd(chars, start, next, o200k, out end))
+                {
+                    ReadOnlySpan<byte> piece = chars.Slice(start, end - start);
+                    if (counts != null && piece.Length <= AsciiPieceCounts.MaxLength)
+                    {
+                        long key = AsciiPieceCounts.Key(piece);
+                        if (!counts.TryGet(key, out int known))
+                        {
+                            known = CachedPiece(Widen(piece, wide)).Length;
+                            counts.Add(key, known);
+                        }
+
+                        count += known;
+                    }
+                    else
+                    {
+                        count += EncodePreToken(Widen(piece, piece.Length <= wide.Length ? wide : new char[piece.Length]), ids, ref approximate);
+                    }
+
+                    continue;
+                }
+
+                // near a character beyond ASCII: the pattern's match here (it matches at every place)
+                Match m = pattern.Match(shadow!, start);
+                if (!m.Success) break;
+                end = m.Index + m.Length;
+                int from = map == null ? m.Index : map[m.Index];
+                int to = map == null ? end : map[end];
+                count += EncodePreToken(clean!.AsSpan(from, to - from), ids, ref approximate);
+                if (next < end) next = NextWide(chars, end);
             }
 
             return count;
         }
 
+        // The first index at or after 'from' of a character beyond ASCII (0x80), or the length.
         [MethodImpl(Hot.Path)]
-        private int EncodePreToken(string clean, int start, int length, List<int>? ids, ref bool approximate)
+        private static int NextWide(ReadOnlySpan<byte> chars, int from)
         {
-            if (length <= MaxCachedPieceChars)
+            int at = chars.Slice(from).IndexOf((byte)0x80);
+            return at < 0 ? chars.Length : from + at;
+        }
+
+        [MethodImpl(Hot.Path)]
+        private static ReadOnlySpan<char> Widen(ReadOnlySpan<byte> ascii, Span<char> into)
+        {
+            for (int i = 0; i < ascii.Length; i++) into[i] = (char)ascii[i];
+            return into.Slice(0, ascii.Length);
+        }
+
+        [MethodImpl(Hot.Path)]
+        private int EncodePreToken(ReadOnlySpan<char> piece, List<int>? ids, ref bool approximate)
+        {
+            if (piece.Length <= MaxCachedPieceChars)
             {
-                int[] got = CachedPiece(clean, start, length);
+                int[] got = CachedPiece(piece);
                 ids?.AddRange(got);
                 return got.Length;
             }
 
-            if (length <= MaxExactPieceChars) return EncodePiece(clean.AsSpan(start, length), ids);
+            if (piece.Length <= MaxExactPieceChars) return EncodePiece(piece, ids);
             approximate = true;
-            return EncodeLongPiece(clean.AsSpan(start, length), ids);
+            return EncodeLongPiece(piece, ids);
         }
 
         // Short pre-tokens repeat (words, spaces, punctuation): their ids are kept in a lock-free table looked
         // up by the characters in place, which counts several times as fast as the library's locked cache.
         [MethodImpl(Hot.Path)]
-        private int[] CachedPiece(string clean, int start, int length)
+        private int[] CachedPiece(ReadOnlySpan<char> piece)
         {
-            ReadOnlySpan<char> piece = clean.AsSpan(start, length);
             int hash = PieceCache.Hash(piece);
             if (pieces.TryGet(piece, hash, out int[] ids)) return ids;
             ids = tokenizer.EncodeToIds(piece, false, false).ToArray();

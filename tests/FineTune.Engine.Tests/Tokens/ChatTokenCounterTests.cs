@@ -170,5 +170,28 @@ namespace FineTune.Engine.Tests.Tokens
 
             Assert.True(lines >= 10);
         }
+
+        [Theory]
+        [InlineData("o200k_base")]
+        [InlineData("cl100k_base")]
+        public void AStringWithAnEscapeOrAWideCharacterAnywhereCountsItsText(string encoding)
+        {
+            // Strings without escapes are read in place, eight bytes a step: an escape or a byte above 0x7F in any
+            // of the positions of a step, or in the tail, sends the string through GetString. Counted raw, "\n"
+            // would be a backslash and a letter, and "\u00e9" six characters.
+            TokenEncoder encoder = TokenEncoder.ForEncoding(encoding);
+            int empty = Count(@"{""messages"": [{""role"": ""user"", ""content"": """"}]}", encoding).Total;
+            const string text = "The quick brown fox jumps over";
+            foreach ((string escaped, string decoded) in new[] { ("\\n", "\n"), ("\\\"", "\""), ("\\u00e9", "\u00e9"), ("\u00e9", "\u00e9"), ("\u4e2d", "\u4e2d") })
+            {
+                for (int at = 0; at <= text.Length; at++)
+                {
+                    string raw = text.Substring(0, at) + escaped + text.Substring(at);
+                    string plain = text.Substring(0, at) + decoded + text.Substring(at);
+                    int got = Count(@"{""messages"": [{""role"": ""user"", ""content"": """ + raw + @"""}]}", encoding).Total - empty;
+                    Assert.True(encoder.Count(plain) == got, $"{escaped} at {at}: {got}, want {encoder.Count(plain)}");
+                }
+            }
+        }
     }
 }

@@ -153,5 +153,38 @@ namespace FineTune.Engine.Tests.Tokens
             Assert.Equal(before, encoder.Count("a<|endoftext|>b"));
             Assert.True(before > 3, "the special-token string is counted as plain text");
         }
+
+        [SkippableTheory]
+        [InlineData("o200k_base")]
+        [InlineData("cl100k_base")]
+        public void EveryCorpusLineInAChatMessageCountsAsTiktoken(string encoding)
+        {
+            // The counter reads a string without escapes where it lies in the line (ASCII, no string made) and
+            // any other through GetString: relaxed escaping leaves most ASCII lines raw.
+            var corpus = Corpus();
+            var expected = Expected(encoding);
+            TokenEncoder encoder = TokenEncoder.ForEncoding(encoding);
+            var relaxed = new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+            int Total(string content)
+            {
+                using JsonDocument doc = JsonDocument.Parse("{\"messages\": [{\"role\": \"user\", \"content\": " + content + "}]}");
+                return ChatTokenCounter.Count(doc.RootElement, encoder).Total;
+            }
+
+            int overhead = Total("\"\"");
+            int raw = 0;
+            var wrong = new List<string>();
+            for (int i = 0; i < corpus.Count; i++)
+            {
+                if (corpus[i].Text.Any(char.IsSurrogate)) continue; // a JSON writer refuses lone surrogates
+                string json = JsonSerializer.Serialize(corpus[i].Text, relaxed);
+                if (json.IndexOf('\\') < 0 && json.All(c => c < 0x80)) raw++;
+                int count = Total(json) - overhead;
+                if (count != expected[i].Length) wrong.Add($"line {i + 1} ({corpus[i].Category}): {count}, want {expected[i].Length}");
+            }
+
+            Assert.True(wrong.Count == 0, $"{wrong.Count} lines differ from tiktoken:\n" + string.Join("\n", wrong.Take(20)));
+            Assert.True(raw > 200, $"Only {raw} of {corpus.Count} lines were read in place."); // 266 with tiktoken 1.0.22's corpus
+        }
     }
 }
