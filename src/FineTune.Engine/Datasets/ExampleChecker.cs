@@ -650,7 +650,7 @@ namespace FineTune.Engine.Datasets
         [MethodImpl(Hot.Path)]
         private static bool MayHoldSpecialToken(ReadOnlySpan<byte> line)
         {
-            int bar = line.IndexOf((byte)'|');
+            int bar = Scan.IndexOf(line, (byte)'|');
             return bar >= 0 && (line.IndexOf(new[] { (byte)'<', (byte)'|' }) >= 0 || line.IndexOf(new[] { (byte)'3', (byte)'c', (byte)'|' }) >= 0 || line.IndexOf(new[] { (byte)'3', (byte)'C', (byte)'|' }) >= 0);
         }
 
@@ -829,7 +829,7 @@ namespace FineTune.Engine.Datasets
                     int start = i++;
                     while (i < n)
                     {
-                        int m = line.Slice(i).IndexOfAny((byte)'"', (byte)'\\');
+                        int m = Scan.IndexOfAny(line.Slice(i), (byte)'"', (byte)'\\');
                         if (m < 0)
                         {
                             i = n;

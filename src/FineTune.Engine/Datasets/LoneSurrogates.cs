@@ -26,7 +26,7 @@ namespace FineTune.Engine.Datasets
             int i = 0;
             while (true)
             {
-                int n = line.Slice(i).IndexOf((byte)'\\');
+                int n = Scan.IndexOf(line.Slice(i), (byte)'\\');
                 if (n < 0) return false;
                 i += n;
                 if (i + 3 >= line.Length) return false;

@@ -20,7 +20,7 @@ namespace FineTune.Engine.Tokens
         public static bool TryGetUtf8(ReadOnlySpan<byte> raw, Span<byte> buffer, out ReadOnlySpan<byte> utf8)
         {
             ReadOnlySpan<byte> inner = raw.Slice(1, raw.Length - 2);
-            if (inner.IndexOf((byte)'\\') < 0)
+            if (Scan.IndexOf(inner, (byte)'\\') < 0)
             {
                 utf8 = inner;
                 return true;

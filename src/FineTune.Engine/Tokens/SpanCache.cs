@@ -57,7 +57,7 @@ namespace FineTune.Engine.Tokens
             {
                 Entry? e = Volatile.Read(ref slots[i]);
                 if (e == null) break;
-                if (e.Hash == hash && key.SequenceEqual(e.Key))
+                if (e.Hash == hash && Scan.Same(MemoryMarshal.AsBytes(key), MemoryMarshal.AsBytes(e.Key.AsSpan())))
                 {
                     value = e.Value;
                     return true;
@@ -89,7 +89,7 @@ namespace FineTune.Engine.Tokens
                     e = Volatile.Read(ref slots[i]);
                 }
 
-                if (e!.Hash == hash && key.SequenceEqual(e.Key)) return;
+                if (e!.Hash == hash && Scan.Same(MemoryMarshal.AsBytes(key), MemoryMarshal.AsBytes(e.Key.AsSpan()))) return;
             }
         }
 

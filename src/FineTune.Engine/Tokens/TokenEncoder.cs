@@ -303,7 +303,7 @@ namespace FineTune.Engine.Tokens
         [MethodImpl(Hot.Path)]
         private static int NextWide(ReadOnlySpan<byte> chars, int from)
         {
-            int at = chars.Slice(from).IndexOf((byte)0x80);
+            int at = Scan.IndexOf(chars.Slice(from), 0x80);
             return at < 0 ? chars.Length : from + at;
         }
 
