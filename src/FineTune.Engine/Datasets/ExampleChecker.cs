@@ -297,7 +297,9 @@ namespace FineTune.Engine.Datasets
                     continue;
                 }
 
-                string? role = m.TryGetProperty("role"u8, out JsonElement r) ? RoleOf(r) : null;
+                var fields = MessageFields.Of(m);
+                JsonElement r = fields.Role;
+                string? role = RoleOf(r);
                 seen.LastRole = role;
                 switch (role)
                 {
@@ -317,7 +319,7 @@ namespace FineTune.Engine.Datasets
                     case "function":
                         if (ctx.Checker.target == DatasetTarget.Azure) ctx.Add(DatasetRules.FunctionRoleAzure, $"Line {ctx.Line}: {field}[{i}] has role \"function\".");
                         else ctx.Add(DatasetRules.FunctionRole, $"Line {ctx.Line}: {field}[{i}] has the legacy role \"function\".");
-                        if (!m.TryGetProperty("name"u8, out JsonElement fn) || fn.ValueKind != JsonValueKind.String)
+                        if (fields.Name.ValueKind != JsonValueKind.String)
                         {
                             ctx.Add(DatasetRules.FunctionName, $"Line {ctx.Line}: {field}[{i}] (role function) has no \"name\".");
                         }
@@ -330,18 +332,21 @@ namespace FineTune.Engine.Datasets
                         break;
                 }
 
-                bool hasCalls = m.TryGetProperty("tool_calls"u8, out JsonElement calls) && calls.ValueKind != JsonValueKind.Null;
-                bool hasFunctionCall = m.TryGetProperty("function_call"u8, out JsonElement fcall) && fcall.ValueKind != JsonValueKind.Null;
+                JsonElement calls = fields.ToolCalls;
+                bool hasCalls = calls.ValueKind != JsonValueKind.Undefined && calls.ValueKind != JsonValueKind.Null;
+                bool hasFunctionCall = fields.FunctionCall.ValueKind != JsonValueKind.Undefined && fields.FunctionCall.ValueKind != JsonValueKind.Null;
                 if (hasFunctionCall) ctx.Add(DatasetRules.FunctionsDeprecated, $"Line {ctx.Line}: {field}[{i}] uses the deprecated \"function_call\".");
 
-                CheckContent(m, role, field, i, hasCalls || hasFunctionCall, ref images, ref seen, ref ctx);
+                CheckContent(fields.Content, role, field, i, hasCalls || hasFunctionCall, ref images, ref seen, ref ctx);
 
-                if (m.TryGetProperty("name"u8, out JsonElement name) && role != "function" && !ValidName(name))
+                JsonElement name = fields.Name;
+                if (name.ValueKind != JsonValueKind.Undefined && role != "function" && !ValidName(name))
                 {
                     ctx.Add(DatasetRules.Name, $"Line {ctx.Line}: {field}[{i}].name is {Show(name)}.");
                 }
 
-                if (m.TryGetProperty("weight"u8, out JsonElement weight))
+                JsonElement weight = fields.Weight;
+                if (weight.ValueKind != JsonValueKind.Undefined)
                 {
                     if (role != "assistant") ctx.Add(DatasetRules.WeightRole, $"Line {ctx.Line}: {field}[{i}] has role {role ?? "(none)"} and a weight.");
                     else if (weight.ValueKind != JsonValueKind.Number || !weight.TryGetDouble(out double w) || (w != 0 && w != 1)) ctx.Add(DatasetRules.Weight, $"Line {ctx.Line}: {field}[{i}].weight is {Show(weight)}.");
@@ -362,7 +367,8 @@ namespace FineTune.Engine.Datasets
 
                 if (role == "tool")
                 {
-                    if (!m.TryGetProperty("tool_call_id"u8, out JsonElement id) || id.ValueKind != JsonValueKind.String)
+                    JsonElement id = fields.ToolCallId;
+                    if (id.ValueKind != JsonValueKind.String)
                     {
                         ctx.Add(DatasetRules.ToolCallId, $"Line {ctx.Line}: {field}[{i}] (role tool) has no string \"tool_call_id\".");
                     }
@@ -389,10 +395,10 @@ namespace FineTune.Engine.Datasets
         }
 
         [MethodImpl(Hot.Path)]
-        private static void CheckContent(JsonElement m, string? role, string field, int i, bool hasCalls, ref int images, ref MessagesSeen seen, ref Context ctx)
+        private static void CheckContent(JsonElement content, string? role, string field, int i, bool hasCalls, ref int images, ref MessagesSeen seen, ref Context ctx)
         {
             bool system = role == "system" || role == "developer";
-            if (!m.TryGetProperty("content"u8, out JsonElement content) || content.ValueKind == JsonValueKind.Null)
+            if (content.ValueKind == JsonValueKind.Undefined || content.ValueKind == JsonValueKind.Null)
             {
                 if (!(role == "assistant" && hasCalls)) ctx.Add(DatasetRules.NoContent, $"Line {ctx.Line}: {field}[{i}] ({role ?? "no role"}) has no content{(role == "assistant" ? " and no tool_calls" : string.Empty)}.");
                 return;
@@ -627,7 +633,7 @@ namespace FineTune.Engine.Datasets
             var seen = new MessagesSeen();
             int images = 0;
             bool hasCalls = m.TryGetProperty("tool_calls"u8, out JsonElement calls) && calls.ValueKind != JsonValueKind.Null;
-            CheckContent(m, "assistant", field, 0, hasCalls, ref images, ref seen, ref ctx);
+            CheckContent(m.TryGetProperty("content"u8, out JsonElement content) ? content : default, "assistant", field, 0, hasCalls, ref images, ref seen, ref ctx);
             return true;
         }
 
@@ -704,18 +710,51 @@ namespace FineTune.Engine.Datasets
             }
         }
 
-        /// <summary>The role as one of the known constants (no allocation), the raw text for another string, or null.</summary>
+        /// <summary>
+        /// The role as one of the known constants (compared where it lies in the line: no allocation), the text of another
+        /// string (an escaped one too), or null for no string.
+        /// </summary>
         [MethodImpl(Hot.Path)]
         private static string? RoleOf(JsonElement r)
         {
             if (r.ValueKind != JsonValueKind.String) return null;
-            if (r.ValueEquals("user"u8)) return "user";
-            if (r.ValueEquals("assistant"u8)) return "assistant";
-            if (r.ValueEquals("system"u8)) return "system";
-            if (r.ValueEquals("tool"u8)) return "tool";
-            if (r.ValueEquals("developer"u8)) return "developer";
-            if (r.ValueEquals("function"u8)) return "function";
+            ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(r);
+            raw = raw.Slice(1, raw.Length - 2); // without the quotes
+            if (Scan.Same(raw, "user"u8)) return "user";
+            if (Scan.Same(raw, "assistant"u8)) return "assistant";
+            if (Scan.Same(raw, "system"u8)) return "system";
+            if (Scan.Same(raw, "tool"u8)) return "tool";
+            if (Scan.Same(raw, "developer"u8)) return "developer";
+            if (Scan.Same(raw, "function"u8)) return "function";
             return r.GetString();
+        }
+
+        /// <summary>
+        /// The properties of a message that the rules read, from one pass over its names (<see cref="PropertyName"/>).
+        /// A property not there is left Undefined; of a repeated name the last counts, as TryGetProperty gives.
+        /// </summary>
+        private struct MessageFields
+        {
+            public JsonElement Role, Content, ToolCalls, FunctionCall, Name, Weight, ToolCallId;
+
+            [MethodImpl(Hot.Path)]
+            public static MessageFields Of(JsonElement message)
+            {
+                var f = default(MessageFields);
+                foreach (JsonProperty p in message.EnumerateObject())
+                {
+                    var name = new PropertyName(p);
+                    if (name.Is("role"u8)) f.Role = p.Value;
+                    else if (name.Is("content"u8)) f.Content = p.Value;
+                    else if (name.Is("tool_calls"u8)) f.ToolCalls = p.Value;
+                    else if (name.Is("name"u8)) f.Name = p.Value;
+                    else if (name.Is("weight"u8)) f.Weight = p.Value;
+                    else if (name.Is("tool_call_id"u8)) f.ToolCallId = p.Value;
+                    else if (name.Is("function_call"u8)) f.FunctionCall = p.Value;
+                }
+
+                return f;
+            }
         }
 
         [MethodImpl(Hot.Path)]

@@ -156,19 +156,20 @@ namespace FineTune.Engine.Tokens
             foreach (JsonProperty property in message.EnumerateObject())
             {
                 // the name compared in place (UTF-8, escapes read): no string per property
-                if (property.NameEquals("weight"u8))
+                var name = new PropertyName(property);
+                if (name.Is("weight"u8))
                 {
                 }
-                else if (property.NameEquals("name"u8))
+                else if (name.Is("name"u8))
                 {
                     values += tally.Text(property.Value);
                     extra += TokensPerName;
                 }
-                else if (property.NameEquals("content"u8))
+                else if (name.Is("content"u8))
                 {
                     trained += Content(property.Value, tally);
                 }
-                else if (property.NameEquals("tool_calls"u8))
+                else if (name.Is("tool_calls"u8))
                 {
                     if (property.Value.ValueKind == JsonValueKind.Array)
                     {
@@ -178,7 +179,7 @@ namespace FineTune.Engine.Tokens
                         }
                     }
                 }
-                else if (property.NameEquals("function_call"u8))
+                else if (name.Is("function_call"u8))
                 {
                     trained += FunctionCall(property.Value, tally);
                 }

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace FineTune.Engine.Tokens
@@ -40,5 +41,28 @@ namespace FineTune.Engine.Tokens
                 return false;
             }
         }
+    }
+
+    /// <summary>
+    /// A property's name, compared where it lies in the line (no call into the JSON library per comparison), or
+    /// through <see cref="JsonProperty.NameEquals(ReadOnlySpan{byte})"/> when it holds an escape.
+    /// </summary>
+    internal readonly ref struct PropertyName
+    {
+        private readonly ReadOnlySpan<byte> raw;
+        private readonly JsonProperty property;
+        private readonly bool escaped;
+
+        [MethodImpl(Hot.Path)]
+        public PropertyName(JsonProperty property)
+        {
+            this.property = property;
+            raw = JsonMarshal.GetRawUtf8PropertyName(property);
+            escaped = Scan.IndexOf(raw, (byte)'\\') >= 0;
+        }
+
+        /// <summary>True when the name is <paramref name="name"/> (UTF-8).</summary>
+        [MethodImpl(Hot.Path)]
+        public bool Is(ReadOnlySpan<byte> name) => escaped ? property.NameEquals(name) : Scan.Same(raw, name);
     }
 }

@@ -326,5 +326,29 @@ namespace FineTune.Engine.Tests.Datasets
             Assert.NotEqual(compact, Hash("{\"a\":\"" + pad + "q\\\" b\\\\ \",\"n\":[1,2]}")); // a space before the closing quote is inside the string
             Assert.NotEqual(compact, Hash("{\"a\":\"" + pad + "q\\\" b\\\\\",\"n\":[12]}"));
         }
+
+        [Fact]
+        public void EscapedAndRepeatedNamesInAMessageReadAsTryGetPropertyReadsThem()
+        {
+            // Names and roles are compared where they lie in the line; one with an escape is read through the JSON reader,
+            // and of a repeated name the last counts. Written plainly, these lines give the same findings.
+            string[] escaped =
+            {
+                "{\"messages\":[{\"r\\u006fle\":\"system\",\"content\":\"You are terse.\"},{\"role\":\"us\\u0065r\",\"c\\u006fntent\":\"Hi?\"},{\"role\":\"assistant\",\"content\":\"Hello.\",\"w\\u0065ight\":2}]}",
+                "{\"messages\":[{\"role\":\"system\",\"content\":\"You are terse.\"},{\"role\":\"tool\",\"role\":\"user\",\"content\":\"Hi?\"},{\"role\":\"assistant\",\"content\":\"Hello.\",\"name\":\"bad name!\"}]}",
+            };
+            string[] plain =
+            {
+                "{\"messages\":[{\"role\":\"system\",\"content\":\"You are terse.\"},{\"role\":\"user\",\"content\":\"Hi?\"},{\"role\":\"assistant\",\"content\":\"Hello.\",\"weight\":2}]}",
+                "{\"messages\":[{\"role\":\"system\",\"content\":\"You are terse.\"},{\"role\":\"user\",\"content\":\"Hi?\"},{\"role\":\"assistant\",\"content\":\"Hello.\",\"name\":\"bad name!\"}]}",
+            };
+            for (int i = 0; i < escaped.Length; i++)
+            {
+                string[] got = CheckLines(Many(Chat).Append(escaped[i])).Findings.Where(f => f.Line == 11).Select(f => f.RuleId).OrderBy(x => x).ToArray();
+                string[] want = CheckLines(Many(Chat).Append(plain[i])).Findings.Where(f => f.Line == 11).Select(f => f.RuleId).OrderBy(x => x).ToArray();
+                Assert.NotEmpty(want);
+                Assert.Equal(want, got);
+            }
+        }
     }
 }

@@ -193,5 +193,20 @@ namespace FineTune.Engine.Tests.Tokens
                 }
             }
         }
+
+        [Theory]
+        [InlineData("o200k_base")]
+        [InlineData("cl100k_base")]
+        public void EscapedPropertyNamesCountAsPlainOnes(string encoding)
+        {
+            // Names are compared where they lie in the line; one with an escape is read through the JSON reader.
+            string escaped = @"{""messages"": [{""r\u006fle"": ""user"", ""c\u006fntent"": ""What is 2+2?""}, {""role"": ""assistant"", ""n\u0061me"": ""bot"", ""content"": ""4"", ""w\u0065ight"": 1}]}";
+            string plain = @"{""messages"": [{""role"": ""user"", ""content"": ""What is 2+2?""}, {""role"": ""assistant"", ""name"": ""bot"", ""content"": ""4"", ""weight"": 1}]}";
+            ExampleTokens want = Count(plain, encoding);
+            ExampleTokens got = Count(escaped, encoding);
+            Assert.True(want.Assistant > 0);
+            Assert.Equal(want.Total, got.Total);
+            Assert.Equal(want.Assistant, got.Assistant);
+        }
     }
 }
