@@ -343,7 +343,7 @@ namespace FineTune.Engine.Tokens
                 bool before = Approximate;
                 Approximate = false;
                 int tokens = count(this, value);
-                texts.Add(raw, hash, new TokenCount(tokens, Approximate));
+                if (texts.SeenBefore(hash, raw.Length)) texts.Add(raw, hash, new TokenCount(tokens, Approximate));
                 Approximate |= before;
                 return tokens;
             }

@@ -125,7 +125,8 @@ namespace FineTune.Engine.Tokens
     }
 
     /// <summary>
-    /// The token counts of the texts one file repeats (system messages, tool definitions, stock answers), keyed by
+    /// The token counts of the texts one file repeats (system messages, tool definitions, stock answers; a text is kept
+    /// from its second sighting, see <see cref="SeenBefore"/>), keyed by
     /// their raw UTF-8 JSON (escapes and quotes included: the same raw bytes are the same text, so a hit gives the
     /// count tiktoken gives; the same text escaped differently only misses). One per file checked, shared by the
     /// threads that check it: each distinct text is encoded once per file. Keys of up to
@@ -143,9 +144,29 @@ namespace FineTune.Engine.Tokens
         /// <summary>The most key bytes kept in all.</summary>
         public const long MaxBytes = 16L * 1024 * 1024;
 
+        // Fingerprints (hash and length) of texts seen once, in a direct-mapped table: a text is kept only when it
+        // comes again, so the texts a file holds once (most user messages) never fill the cache.
+        private const int SeenSlots = 1 << 16;
+        private readonly int[] seen = new int[SeenSlots];
+
         public TextCountCache()
             : base(MaxEntries, MaxBytes)
         {
+        }
+
+        /// <summary>
+        /// True when a text of this <paramref name="hash"/> (<see cref="SpanCache{TUnit, TValue}.Hash"/>) and
+        /// <paramref name="length"/> was offered before (most likely the same text: a second sighting), so it is worth
+        /// keeping; else remembers it and gives false. A wrong answer only keeps or skips one text.
+        /// </summary>
+        [MethodImpl(Hot.Path)]
+        public bool SeenBefore(int hash, int length)
+        {
+            int fingerprint = (hash ^ (length * 0x2545F491)) | 1;
+            ref int slot = ref seen[hash & (SeenSlots - 1)];
+            if (Volatile.Read(ref slot) == fingerprint) return true;
+            Volatile.Write(ref slot, fingerprint);
+            return false;
         }
     }
 }

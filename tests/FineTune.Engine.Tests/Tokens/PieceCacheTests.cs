@@ -31,5 +31,18 @@ namespace FineTune.Engine.Tests.Tokens
             Assert.Equal(new[] { 1 }, b);
             Assert.False(cache.TryGet("c".AsSpan(), PieceCache.Hash("c".AsSpan()), out _));
         }
+
+        [Fact]
+        public void TheFileCacheKeepsATextFromItsSecondSighting()
+        {
+            var cache = new TextCountCache();
+            ReadOnlySpan<byte> text = "\"You are terse.\""u8;
+            int hash = TextCountCache.Hash(text);
+            Assert.False(cache.SeenBefore(hash, text.Length));
+            Assert.True(cache.SeenBefore(hash, text.Length));
+            Assert.False(cache.SeenBefore(hash, text.Length + 1)); // another length is another text
+            ReadOnlySpan<byte> other = "\"Hi?\""u8;
+            Assert.False(cache.SeenBefore(TextCountCache.Hash(other), other.Length));
+        }
     }
 }
