@@ -20,8 +20,8 @@
     system CPU time (ours uses every core, the peer one; on a busy machine wall time favours the peer). Ours = both cmdlets together
     (the checker counts tokens too, so ours reads the file twice); each cmdlet is also shown alone.
     One pass: a child of its own runs only Test-FineTuneDataset -Path F -Model M, whose report carries the
-    measurement (findings and token counts from one read, each repeated text counted once). It and the peer run
-    -Runs times (3) in turn, each in a new process; the one-pass figure is the ratio of the two medians, and every
+    measurement (findings and token counts from one read, each repeated text counted on its first two sightings only). It and the peer run
+    -Runs times (5) in turn, each in a new process; the one-pass figure is the ratio of the two medians, and every
     run's time is printed (on a 2-core VM one run of either side moves by a quarter from the next). The 1 GB memory
     run is a one-pass run. Peak memory is compared as the lowest peak of the one-pass runs of each file (-MemoryRuns
     of the 1 GB file, run in turn with 100 MB ones; the timed runs count among the 100 MB ones): a peak is only ever raised by noise
@@ -56,7 +56,7 @@ param(
 
     # Timed runs of the one-pass check and of the peer, in turn; the one-pass figure is the ratio of their medians.
     [ValidateRange(1, 15)]
-    [int] $Runs = 3,
+    [int] $Runs = 5,
 
     # Objects for New-Dataset.Bench.ps1.
     [int] $DatasetObjects = 100000

@@ -129,7 +129,7 @@ namespace FineTune.Engine.Tokens
     /// from its second sighting, see <see cref="SeenBefore"/>), keyed by
     /// their raw UTF-8 JSON (escapes and quotes included: the same raw bytes are the same text, so a hit gives the
     /// count tiktoken gives; the same text escaped differently only misses). One per file checked, shared by the
-    /// threads that check it: each distinct text is encoded once per file. Keys of up to
+    /// threads that check it: a text that repeats is encoded on its first two sightings, then read from here. Keys of up to
     /// <see cref="MaxKeyBytes"/> bytes, <see cref="MaxEntries"/> of them and <see cref="MaxBytes"/> in all (at most
     /// about 22 MB with the table and the entries): the ceiling is the same for a 100 MB file and a 10 GB one.
     /// </summary>
