@@ -40,7 +40,7 @@ namespace FineTune.Engine
     /// Byte searches and comparisons for the per-line and per-string loops of a file check, a SIMD vector (or eight
     /// bytes) a step in the caller's optimized code. The framework's span methods are faster once fully compiled, but in a new process
     /// they run instrumented (re-compiled with counters) for the whole of a check; measured with perf on the bench's
-    /// 100 MB file, the counter helper they and the JSON reader called took about 14% of a cold check's CPU.
+    /// 100 MB file, the counter helper they and the JSON reader called took about 14% of the CPU samples of a cold run.
     /// </summary>
     internal static class Scan
     {
