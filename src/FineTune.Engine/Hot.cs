@@ -82,6 +82,33 @@ namespace FineTune.Engine
             return -1;
         }
 
+        /// <summary>True when every byte of <paramref name="bytes"/> is below 0x80 (ASCII).</summary>
+        [MethodImpl(Hot.Path)]
+        public static bool IsAscii(ReadOnlySpan<byte> bytes)
+        {
+            int i = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var high = new Vector<byte>(0x80);
+                for (; i + Vector<byte>.Count <= bytes.Length; i += Vector<byte>.Count)
+                {
+                    if (Vector.BitwiseAnd(MemoryMarshal.Read<Vector<byte>>(bytes.Slice(i)), high) != Vector<byte>.Zero) return false;
+                }
+            }
+
+            for (; i + 8 <= bytes.Length; i += 8)
+            {
+                if ((MemoryMarshal.Read<ulong>(bytes.Slice(i)) & Highs) != 0) return false;
+            }
+
+            for (; i < bytes.Length; i++)
+            {
+                if (bytes[i] >= 0x80) return false;
+            }
+
+            return true;
+        }
+
         /// <summary>True when <paramref name="x"/> and <paramref name="y"/> hold the same bytes.</summary>
         [MethodImpl(Hot.Path)]
         public static bool Same(ReadOnlySpan<byte> x, ReadOnlySpan<byte> y)

@@ -333,8 +333,8 @@ namespace FineTune.Engine.Datasets
                 }
 
                 JsonElement calls = fields.ToolCalls;
-                bool hasCalls = calls.ValueKind != JsonValueKind.Undefined && calls.ValueKind != JsonValueKind.Null;
-                bool hasFunctionCall = fields.FunctionCall.ValueKind != JsonValueKind.Undefined && fields.FunctionCall.ValueKind != JsonValueKind.Null;
+                bool hasCalls = Given(calls);
+                bool hasFunctionCall = Given(fields.FunctionCall);
                 if (hasFunctionCall) ctx.Add(DatasetRules.FunctionsDeprecated, $"Line {ctx.Line}: {field}[{i}] uses the deprecated \"function_call\".");
 
                 CheckContent(fields.Content, role, field, i, hasCalls || hasFunctionCall, ref images, ref seen, ref ctx);
@@ -398,7 +398,7 @@ namespace FineTune.Engine.Datasets
         private static void CheckContent(JsonElement content, string? role, string field, int i, bool hasCalls, ref int images, ref MessagesSeen seen, ref Context ctx)
         {
             bool system = role == "system" || role == "developer";
-            if (content.ValueKind == JsonValueKind.Undefined || content.ValueKind == JsonValueKind.Null)
+            if (!Given(content))
             {
                 if (!(role == "assistant" && hasCalls)) ctx.Add(DatasetRules.NoContent, $"Line {ctx.Line}: {field}[{i}] ({role ?? "no role"}) has no content{(role == "assistant" ? " and no tool_calls" : string.Empty)}.");
                 return;
@@ -657,7 +657,7 @@ namespace FineTune.Engine.Datasets
         private static bool MayHoldSpecialToken(ReadOnlySpan<byte> line)
         {
             int bar = Scan.IndexOf(line, (byte)'|');
-            return bar >= 0 && (line.IndexOf(new[] { (byte)'<', (byte)'|' }) >= 0 || line.IndexOf(new[] { (byte)'3', (byte)'c', (byte)'|' }) >= 0 || line.IndexOf(new[] { (byte)'3', (byte)'C', (byte)'|' }) >= 0);
+            return bar >= 0 && (line.IndexOf("<|"u8) >= 0 || line.IndexOf("3c|"u8) >= 0 || line.IndexOf("3C|"u8) >= 0);
         }
 
         private static void FindSpecialTokens(JsonElement e, string at, ref Context ctx)
@@ -728,6 +728,10 @@ namespace FineTune.Engine.Datasets
             if (Scan.Same(raw, "function"u8)) return "function";
             return r.GetString();
         }
+
+        /// <summary>A property that is there and not null (a missing one is Undefined).</summary>
+        [MethodImpl(Hot.Path)]
+        private static bool Given(JsonElement value) => value.ValueKind != JsonValueKind.Undefined && value.ValueKind != JsonValueKind.Null;
 
         /// <summary>
         /// The properties of a message that the rules read, from one pass over its names (<see cref="PropertyName"/>).

@@ -1,6 +1,5 @@
 using System;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace FineTune.Engine.Tokens
 {
@@ -8,7 +7,8 @@ namespace FineTune.Engine.Tokens
     /// tiktoken's pre-tokenization of ASCII-only text, without a regular expression: the same pieces as the
     /// <c>o200k_base</c> and <c>cl100k_base</c> patterns in <see cref="TokenEncoder"/> give (leftmost
     /// alternative first, with the backtracking the patterns imply), about three times as fast. Most
-    /// training text is ASCII; any other text goes through the patterns. It reads the text as bytes (one
+    /// training text is ASCII; in other text the patterns decide the pieces next to a character beyond ASCII
+    /// (<see cref="TryEnd"/>). It reads the text as bytes (one
     /// byte a character), so a JSON string without escapes is split where it lies in the file.
     /// </summary>
     /// <remarks>
@@ -22,36 +22,6 @@ namespace FineTune.Engine.Tokens
         private const byte Upper = 1, Lower = 2, Digit = 3, Space = 4, Newline = 5, Other = 6;
 
         private static readonly byte[] Classes = BuildClasses();
-
-        /// <summary>True when every character of <paramref name="text"/> is below U+0080.</summary>
-        [MethodImpl(Hot.Path)]
-        public static bool IsAscii(string text)
-        {
-            foreach (char c in text)
-            {
-                if (c >= 0x80) return false;
-            }
-
-            return true;
-        }
-
-        /// <summary>True when every byte of <paramref name="text"/> is below 0x80 (ASCII), eight at a time.</summary>
-        [MethodImpl(Hot.Path)]
-        public static bool IsAscii(ReadOnlySpan<byte> text)
-        {
-            int i = 0;
-            for (; i + 8 <= text.Length; i += 8)
-            {
-                if ((MemoryMarshal.Read<ulong>(text.Slice(i)) & 0x8080808080808080UL) != 0) return false;
-            }
-
-            for (; i < text.Length; i++)
-            {
-                if (text[i] >= 0x80) return false;
-            }
-
-            return true;
-        }
 
         /// <summary>
         /// Where the pre-token that starts at <paramref name="start"/> ends (exclusive) in ASCII-only

@@ -93,7 +93,7 @@ namespace FineTune.Engine.Tokens
                     {
                         foreach (JsonElement message in outputs.EnumerateArray())
                         {
-                            total += TokensPerMessage + Message(message, tally, out int values);
+                            total += TokensPerMessage + Message(message, tally, out int values, out _);
                             assistant += values;
                         }
                     }
@@ -127,8 +127,8 @@ namespace FineTune.Engine.Tokens
             {
                 foreach (JsonElement message in messages.EnumerateArray())
                 {
-                    total += TokensPerMessage + Message(message, tally, out int values);
-                    if (IsTrainedAssistant(message)) assistant += values;
+                    total += TokensPerMessage + Message(message, tally, out int values, out bool trainedAssistant);
+                    if (trainedAssistant) assistant += values;
                 }
 
                 total += ReplyPrimer;
@@ -139,26 +139,25 @@ namespace FineTune.Engine.Tokens
             return total;
         }
 
-        [MethodImpl(Hot.Path)]
-        private static bool IsTrainedAssistant(JsonElement message) =>
-            message.ValueKind == JsonValueKind.Object &&
-            message.TryGetProperty("role"u8, out JsonElement role) && role.ValueKind == JsonValueKind.String && role.ValueEquals("assistant"u8) &&
-            !(message.TryGetProperty("weight"u8, out JsonElement weight) && weight.ValueKind == JsonValueKind.Number && weight.TryGetDouble(out double w) && w == 0);
-
         // The tokens of a message's values and the name's extra token (without the per-message overhead);
-        // 'trained' is the part an assistant message is trained on: content, tool_calls, function_call.
+        // 'trained' is the part an assistant message is trained on: content, tool_calls, function_call;
+        // 'trainedAssistant' whether the message is one: role assistant, weight not 0 (read in the same pass; of a
+        // repeated name the last counts, as TryGetProperty gives).
         [MethodImpl(Hot.Path)]
-        private static int Message(JsonElement message, Tally tally, out int trained)
+        private static int Message(JsonElement message, Tally tally, out int trained, out bool trainedAssistant)
         {
             trained = 0;
+            trainedAssistant = false;
             if (message.ValueKind != JsonValueKind.Object) return 0;
             int values = 0, extra = 0;
+            JsonElement role = default, weight = default;
             foreach (JsonProperty property in message.EnumerateObject())
             {
                 // the name compared in place (UTF-8, escapes read): no string per property
                 var name = new PropertyName(property);
                 if (name.Is("weight"u8))
                 {
+                    weight = property.Value;
                 }
                 else if (name.Is("name"u8))
                 {
@@ -185,10 +184,13 @@ namespace FineTune.Engine.Tokens
                 }
                 else
                 {
+                    if (name.Is("role"u8)) role = property.Value;
                     values += tally.Strings(property.Value);
                 }
             }
 
+            trainedAssistant = role.ValueKind == JsonValueKind.String && role.ValueEquals("assistant"u8) &&
+                !(weight.ValueKind == JsonValueKind.Number && weight.TryGetDouble(out double w) && w == 0);
             return values + trained + extra;
         }
 
@@ -315,7 +317,7 @@ namespace FineTune.Engine.Tokens
             {
                 ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(value);
                 Span<byte> buffer = raw.Length <= JsonText.MaxStackBytes ? stackalloc byte[raw.Length] : default;
-                if (JsonText.TryGetUtf8(raw, buffer, out ReadOnlySpan<byte> utf8) && AsciiPreTokenizer.IsAscii(utf8))
+                if (JsonText.TryGetUtf8(raw, buffer, out ReadOnlySpan<byte> utf8) && Scan.IsAscii(utf8))
                 {
                     TokenCount c = Encoder.MeasureAscii(utf8);
                     Approximate |= c.Approximate;

@@ -57,7 +57,7 @@ namespace FineTune.Engine.Tokens
             {
                 Entry? e = Volatile.Read(ref slots[i]);
                 if (e == null) break;
-                if (e.Hash == hash && Scan.Same(MemoryMarshal.AsBytes(key), MemoryMarshal.AsBytes(e.Key.AsSpan())))
+                if (Holds(e, key, hash))
                 {
                     value = e.Value;
                     return true;
@@ -89,9 +89,13 @@ namespace FineTune.Engine.Tokens
                     e = Volatile.Read(ref slots[i]);
                 }
 
-                if (e!.Hash == hash && Scan.Same(MemoryMarshal.AsBytes(key), MemoryMarshal.AsBytes(e.Key.AsSpan()))) return;
+                if (Holds(e!, key, hash)) return;
             }
         }
+
+        [MethodImpl(Hot.Path)]
+        private static bool Holds(Entry e, ReadOnlySpan<TUnit> key, int hash) =>
+            e.Hash == hash && Scan.Same(MemoryMarshal.AsBytes(key), MemoryMarshal.AsBytes(e.Key.AsSpan()));
 
         private sealed class Entry
         {

@@ -227,7 +227,7 @@ namespace FineTune.Engine.Tokens
             string clean = text;
             string shadow = text;
             int[]? map = null;
-            if (!AsciiPreTokenizer.IsAscii(text) && HasSurrogate(text))
+            if (HasSurrogate(text))
             {
                 (clean, shadow, map) = Shadow(text);
             }

@@ -45,5 +45,21 @@ namespace FineTune.Engine.Tests.Datasets
                 }
             }
         }
+
+        [Fact]
+        public void IsAsciiUntilAnyByteIsAbove0x7F()
+        {
+            for (int length = 0; length <= 100; length++)
+            {
+                byte[] ascii = Enumerable.Range(0, length).Select(i => (byte)(i % 128)).ToArray();
+                Assert.True(Scan.IsAscii(ascii));
+                for (int at = 0; at < length; at++)
+                {
+                    byte[] wide = (byte[])ascii.Clone();
+                    wide[at] = 0x80;
+                    Assert.False(Scan.IsAscii(wide), $"0x80 at {at} of {length}");
+                }
+            }
+        }
     }
 }

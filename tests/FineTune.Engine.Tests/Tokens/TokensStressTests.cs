@@ -100,7 +100,7 @@ namespace FineTune.Engine.Tests.Tokens
                 {
                     var texts = new List<string> { line };
                     if (file.EndsWith(".jsonl")) { try { using var doc = JsonDocument.Parse(line); Collect(doc.RootElement, texts); } catch (JsonException) { } }
-                    foreach (string t in texts.Where(AsciiPreTokenizer.IsAscii))
+                    foreach (string t in texts.Where(t => t.All(c => c < 0x80)))
                     {
                         n++;
                         var e = PatternPieces(enc, t); var s = ScannerPieces(enc, t);
